@@ -1,0 +1,86 @@
+/**
+ * State backends per stack, and the `terraform_remote_state` data source that reads another
+ * stack's state through the same backend settings.
+ *   local: path <directory>/<stack>.tfstate (directory resolved against the working directory)
+ *   s3:    key <keyPrefix>/<stack>.tfstate, S3-native locking (use_lockfile), optional DynamoDB lock
+ *   cloud: HCP Terraform / Terraform Enterprise workspace <workspacePrefix>-<stack>
+ */
+import path from 'node:path';
+import {
+  CloudBackend, DataTerraformRemoteState, DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3,
+  LocalBackend, NamedCloudWorkspace, S3Backend, type TerraformStack,
+} from 'cdktf';
+import type { Construct } from 'constructs';
+import type { BackendSettings, Environment } from '../environments/types.js';
+
+/** Default local state directory, relative to the working directory of the synth. */
+export function defaultLocalStateDir(env: Environment): string {
+  return path.join('.rollout', 'tfstate', env.name);
+}
+
+function localPath(env: Environment, backend: Extract<BackendSettings, { type: 'local' }>, stack: string): string {
+  const dir = path.resolve(backend.directory ?? defaultLocalStateDir(env));
+  return path.join(dir, `${stack}.tfstate`);
+}
+
+function s3Key(keyPrefix: string, stack: string): string {
+  const prefix = keyPrefix.replace(/^\/+|\/+$/g, '');
+  return prefix ? `${prefix}/${stack}.tfstate` : `${stack}.tfstate`;
+}
+
+function workspaceName(prefix: string, stack: string): string {
+  return `${prefix}-${stack}`;
+}
+
+export function addBackend(stack: TerraformStack, env: Environment, stackName: string): void {
+  const b = env.deployment.backend;
+  switch (b.type) {
+    case 'local':
+      new LocalBackend(stack, { path: localPath(env, b, stackName) });
+      return;
+    case 's3':
+      new S3Backend(stack, {
+        bucket: b.bucket,
+        key: s3Key(b.keyPrefix, stackName),
+        region: b.region,
+        encrypt: b.encrypt,
+        useLockfile: b.useLockfile,
+        ...(b.dynamodbTable ? { dynamodbTable: b.dynamodbTable } : {}),
+      });
+      return;
+    case 'cloud':
+      new CloudBackend(stack, {
+        organization: b.organization,
+        hostname: b.hostname,
+        workspaces: new NamedCloudWorkspace(workspaceName(b.workspacePrefix, stackName), b.project),
+      });
+      return;
+  }
+}
+
+/**
+ * `data.terraform_remote_state.<id>` reading stack `source`. For `cloud`, Terraform reads
+ * remote state with the `remote` backend type (same organization/hostname/workspace).
+ */
+export function remoteState(scope: Construct, id: string, env: Environment, source: string): DataTerraformRemoteState | DataTerraformRemoteStateLocal | DataTerraformRemoteStateS3 {
+  const b = env.deployment.backend;
+  switch (b.type) {
+    case 'local':
+      return new DataTerraformRemoteStateLocal(scope, id, { path: localPath(env, b, source) });
+    case 's3':
+      return new DataTerraformRemoteStateS3(scope, id, {
+        bucket: b.bucket,
+        key: s3Key(b.keyPrefix, source),
+        region: b.region,
+        encrypt: b.encrypt,
+        useLockfile: b.useLockfile,
+        ...(b.dynamodbTable ? { dynamodbTable: b.dynamodbTable } : {}),
+      });
+    case 'cloud':
+      return new DataTerraformRemoteState(scope, id, {
+        organization: b.organization,
+        hostname: b.hostname,
+        workspaces: { name: workspaceName(b.workspacePrefix, source) },
+      });
+  }
+}
