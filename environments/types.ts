@@ -126,4 +126,6 @@ export interface Environment {
   deployment: DeploymentSettings;
   /** Sandbox-only knobs (seeded state); ignored for real organizations. */
   sandbox?: { policyTypeEnabled: boolean };
+  /** Non-fatal findings of the loader (e.g. the deprecated `inputTags` key was read). */
+  warnings?: string[];
 }

@@ -31,7 +31,7 @@ export interface PolicyRecord {
   updatedAt: string;
 }
 
-export interface Attachment { policyId: string; targetId: string }
+export interface Attachment { policyId: string; targetId: string; attachedAt: string }
 
 export type GuardrailConfig = GuardrailSnapshot['config'];
 

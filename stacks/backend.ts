@@ -8,7 +8,7 @@
 import path from 'node:path';
 import {
   CloudBackend, DataTerraformRemoteState, DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3,
-  LocalBackend, NamedCloudWorkspace, S3Backend, type TerraformStack,
+  LocalBackend, NamedCloudWorkspace, S3Backend, type S3BackendConfig, type TerraformStack,
 } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { BackendSettings, Environment } from '../environments/types.js';
@@ -28,6 +28,23 @@ function s3Key(keyPrefix: string, stack: string): string {
   return prefix ? `${prefix}/${stack}.tfstate` : `${stack}.tfstate`;
 }
 
+/**
+ * S3 backend arguments. `use_lockfile` (S3-native locking, Terraform >= 1.10) is newer than
+ * cdktf 0.21's typings but passed through as-is; `dynamodb_table` only when configured.
+ * https://developer.hashicorp.com/terraform/language/backend/s3
+ */
+function s3Config(b: Extract<BackendSettings, { type: 's3' }>, stack: string): S3BackendConfig {
+  const config = {
+    bucket: b.bucket,
+    key: s3Key(b.keyPrefix, stack),
+    region: b.region,
+    encrypt: b.encrypt,
+    useLockfile: b.useLockfile,
+    ...(b.dynamodbTable ? { dynamodbTable: b.dynamodbTable } : {}),
+  };
+  return config as S3BackendConfig;
+}
+
 function workspaceName(prefix: string, stack: string): string {
   return `${prefix}-${stack}`;
 }
@@ -39,14 +56,7 @@ export function addBackend(stack: TerraformStack, env: Environment, stackName: s
       new LocalBackend(stack, { path: localPath(env, b, stackName) });
       return;
     case 's3':
-      new S3Backend(stack, {
-        bucket: b.bucket,
-        key: s3Key(b.keyPrefix, stackName),
-        region: b.region,
-        encrypt: b.encrypt,
-        useLockfile: b.useLockfile,
-        ...(b.dynamodbTable ? { dynamodbTable: b.dynamodbTable } : {}),
-      });
+      new S3Backend(stack, s3Config(b, stackName));
       return;
     case 'cloud':
       new CloudBackend(stack, {
@@ -68,14 +78,7 @@ export function remoteState(scope: Construct, id: string, env: Environment, sour
     case 'local':
       return new DataTerraformRemoteStateLocal(scope, id, { path: localPath(env, b, source) });
     case 's3':
-      return new DataTerraformRemoteStateS3(scope, id, {
-        bucket: b.bucket,
-        key: s3Key(b.keyPrefix, source),
-        region: b.region,
-        encrypt: b.encrypt,
-        useLockfile: b.useLockfile,
-        ...(b.dynamodbTable ? { dynamodbTable: b.dynamodbTable } : {}),
-      });
+      return new DataTerraformRemoteStateS3(scope, id, s3Config(b, source));
     case 'cloud':
       return new DataTerraformRemoteState(scope, id, {
         organization: b.organization,

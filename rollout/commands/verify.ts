@@ -1,10 +1,16 @@
-// Placeholder: replaced by the verb's implementation.
 import type { Command } from 'commander';
 import { action, type Io } from '../cli-support.js';
-import { ToolingError } from '../errors.js';
+import { verify } from '../rollback.js';
+import { addOptions, parsePhase } from './options.js';
+import { emitResult, withSession } from './run.js';
 
 export function register(program: Command, io: Io): void {
-  program.command('verify').description('(not built yet)').allowUnknownOption().action(action(io, async () => {
-    throw new ToolingError('verify is not built yet');
+  const cmd = program.command('verify <phase>')
+    .description('re-run the post-apply gates (smoke, effective-policy) against the release recorded for a phase');
+  addOptions(cmd, ['env', 'engine', 'asOf', 'sandbox', 'terraform']);
+  cmd.action(action(io, async (phaseArg: string, _opts: unknown, c: Command) => {
+    const phase = parsePhase(phaseArg);
+    return withSession(io, c, { lock: `verify ${phase}` }, async ({ session, flags, progress }) =>
+      emitResult(io, flags, await verify(session, phase, { progress })));
   }));
 }

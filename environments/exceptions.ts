@@ -1,0 +1,44 @@
+/**
+ * Exception expiry (pure). An exception applies through the END of its expiry day in UTC:
+ * `expires: 2026-10-31` is active at 2026-10-31T23:59:59.999Z and expired at 2026-11-01T00:00:00Z.
+ */
+import type { EnforcementException, Environment } from './types.js';
+import { isUnder } from './org.js';
+
+export type ExceptionStatus = 'active' | 'expired';
+
+/** First instant at which the exception no longer applies (00:00 UTC the day after `expires`). */
+export function exceptionEndsAt(exc: Pick<EnforcementException, 'expires'>): Date {
+  const [y, m, d] = exc.expires.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + 1));
+}
+
+export function exceptionStatus(exc: Pick<EnforcementException, 'expires'>, asOf: Date): ExceptionStatus {
+  return asOf.getTime() < exceptionEndsAt(exc).getTime() ? 'active' : 'expired';
+}
+
+export function activeExceptions(env: Pick<Environment, 'exceptions'>, asOf: Date): EnforcementException[] {
+  return env.exceptions.filter((x) => exceptionStatus(x, asOf) === 'active');
+}
+
+export function expiredExceptions(env: Pick<Environment, 'exceptions'>, asOf: Date): EnforcementException[] {
+  return env.exceptions.filter((x) => exceptionStatus(x, asOf) === 'expired');
+}
+
+/** Active exceptions that stop applying within `days` days of `asOf` (soonest first). */
+export function expiringWithin(env: Pick<Environment, 'exceptions'>, asOf: Date, days: number): EnforcementException[] {
+  const limit = asOf.getTime() + days * 86_400_000;
+  return activeExceptions(env, asOf)
+    .filter((x) => exceptionEndsAt(x).getTime() <= limit)
+    .sort((a, b) => exceptionEndsAt(a).getTime() - exceptionEndsAt(b).getTime() || a.id.localeCompare(b.id));
+}
+
+/** Whole days from `asOf` until the exception stops applying (0 on its last day, negative once expired). */
+export function daysLeft(exc: Pick<EnforcementException, 'expires'>, asOf: Date): number {
+  return Math.ceil((exceptionEndsAt(exc).getTime() - asOf.getTime()) / 86_400_000) - 1;
+}
+
+/** Active exceptions whose target covers the account (the account itself or an OU above it). */
+export function exceptionsForAccount(env: Environment, accountId: string, asOf: Date): EnforcementException[] {
+  return activeExceptions(env, asOf).filter((x) => isUnder(env, accountId, x.target));
+}

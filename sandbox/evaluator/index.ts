@@ -1,0 +1,3 @@
+export { evaluateGuardrail, configureHeuristics, heuristics, hasAutomatedReasoning } from './evaluate.js';
+export { PII_DETECTORS } from './pii.js';
+export type * from './types.js';

@@ -1,0 +1,113 @@
+/**
+ * The sandbox: a local AWS-compatible emulator of STS, Organizations, the Bedrock control
+ * plane and Bedrock Runtime, for the real AWS SDK v3 clients over loopback.
+ *
+ *   const sb = await startSandbox({ env });
+ *   const org = new OrganizationsClient(clientConfig(sb, sb.managementAccountId));
+ */
+import { FaultInjector, type FaultConfig } from './faults.js';
+import { loadStateFile, saveStateFile } from './persist.js';
+import { loadPolicyEngine } from './policy-bridge.js';
+import { seedState, type SandboxEnv } from './seed.js';
+import { listen } from './server.js';
+import type { ServiceContext } from './services/common.js';
+import type { SandboxState } from './state.js';
+import { createWorld } from './world.js';
+import type { RuntimeWorld } from './runtime/context.js';
+
+export type { FaultConfig, FaultRule } from './faults.js';
+export type { SandboxState } from './state.js';
+export type { SandboxEnv } from './seed.js';
+export { FOUNDATION_MODELS, findModel, resolveModel, type CatalogueModel } from './models.js';
+export { AwsError } from './errors.js';
+
+export interface StartSandboxOptions {
+  env: SandboxEnv;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** JSON state file: loaded if present, rewritten atomically after every mutating call. */
+  statePath?: string;
+  faults?: FaultConfig;
+  /** Seeds ids, secrets and fault draws (default 1). */
+  seed?: number;
+  /** Clock for timestamps and session expiry (tests). */
+  now?: () => number;
+  /** Logs unexpected internal errors (default: stderr). */
+  onInternalError?: (err: unknown) => void;
+}
+
+export interface SandboxHandle {
+  endpoint: string;
+  region: string;
+  managementAccountId: string;
+  accounts: Record<string, { accessKeyId: string; secretAccessKey: string }>;
+  /** The live state (mutating it directly bypasses validation and persistence). */
+  state: SandboxState;
+  /** RuntimeWorld view of the state, as the Bedrock Runtime handlers see it. */
+  world: RuntimeWorld;
+  setFaults(cfg: FaultConfig): void;
+  /** Connections accepted so far, per protocol. */
+  stats: { http1: number; http2: number };
+  /** Writes the state file now (no-op without statePath). */
+  flush(): void;
+  close(): Promise<void>;
+}
+
+export interface SdkClientConfig {
+  region: string;
+  endpoint: string;
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  maxAttempts?: number;
+}
+
+export async function startSandbox(opts: StartSandboxOptions): Promise<SandboxHandle> {
+  const seed = opts.seed ?? 1;
+  const state = (opts.statePath && loadStateFile(opts.statePath)) || seedState(opts.env, seed);
+  const engine = await loadPolicyEngine();
+  const ctx: ServiceContext = { state, engine, now: opts.now ?? Date.now };
+  const faults = new FaultInjector(opts.faults ?? {}, seed);
+  const world = createWorld(() => ctx.state, engine);
+  const flush = () => {
+    if (opts.statePath) saveStateFile(opts.statePath, ctx.state);
+  };
+  flush();
+  const server = await listen(
+    {
+      ctx, faults, world, persist: flush, defaultRegion: state.homeRegion,
+      onInternalError: opts.onInternalError ?? ((err) => process.stderr.write(`sandbox internal error: ${(err as Error)?.stack ?? String(err)}\n`)),
+    },
+    opts.port ?? 0,
+  );
+  return {
+    endpoint: `http://127.0.0.1:${server.port}`,
+    region: state.homeRegion,
+    managementAccountId: state.organization.masterAccountId,
+    accounts: Object.fromEntries(Object.entries(state.credentials).map(([id, c]) => [id, { ...c }])),
+    state,
+    world,
+    setFaults: (cfg) => faults.set(cfg),
+    stats: server.stats,
+    flush,
+    async close() {
+      await server.close();
+      flush();
+    },
+  };
+}
+
+/** SDK client configuration acting as `accountId` (its root credentials) against the sandbox. */
+export function clientConfig(
+  handle: Pick<SandboxHandle, 'endpoint' | 'region' | 'accounts'>,
+  accountId: string,
+  region?: string,
+  extra: { maxAttempts?: number } = {},
+): SdkClientConfig {
+  const cred = handle.accounts[accountId];
+  if (!cred) throw new Error(`The sandbox has no account ${accountId}`);
+  return {
+    region: region ?? handle.region,
+    endpoint: handle.endpoint,
+    credentials: { accessKeyId: cred.accessKeyId, secretAccessKey: cred.secretAccessKey },
+    ...(extra.maxAttempts !== undefined ? { maxAttempts: extra.maxAttempts } : {}),
+  };
+}

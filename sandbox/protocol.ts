@@ -1,0 +1,193 @@
+/**
+ * Wire-level helpers shared by the services: who is calling (from the SigV4 Credential scope),
+ * which service/operation a request is (reference §1.7), and the error envelopes the SDK
+ * parses (reference §1.5).
+ */
+import { AwsError } from './errors.js';
+import type { SandboxState, SessionRecord } from './state.js';
+
+export type Service = 'sts' | 'organizations' | 'bedrock' | 'runtime';
+
+export interface Caller {
+  account: string;
+  accessKeyId: string;
+  arn: string;
+  userId: string;
+  region: string;
+  session?: SessionRecord;
+}
+
+export interface SvcRequest {
+  service: Service;
+  operation: string;
+  method: string;
+  /** Path segments, each decodeURIComponent'ed after splitting the raw path on "/". */
+  segments: string[];
+  query: URLSearchParams;
+  headers: Record<string, string | undefined>;
+  body: Buffer;
+  caller: Caller;
+  region: string;
+  requestId: string;
+}
+
+export interface SvcResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body: string | Buffer;
+}
+
+const CREDENTIAL_RE = /Credential=([^/,\s]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request/;
+
+export function parseAuthorization(header: string | undefined): { accessKeyId: string; region: string; service: string } | undefined {
+  if (!header) return undefined;
+  const m = CREDENTIAL_RE.exec(header);
+  if (m) return { accessKeyId: m[1], region: m[3], service: m[4] };
+  const bearer = /^Bearer\s+(\S+)/i.exec(header);
+  // A Bedrock API key (AWS_BEARER_TOKEN_BEDROCK): the sandbox accepts a seeded access key id as token.
+  if (bearer) return { accessKeyId: bearer[1], region: '', service: 'bedrock' };
+  return undefined;
+}
+
+export function badCredentials(service: Service, message = 'The security token included in the request is invalid.'): AwsError {
+  return service === 'sts'
+    ? new AwsError('InvalidClientTokenId', 403, message)
+    : new AwsError('UnrecognizedClientException', 403, message);
+}
+
+/**
+ * Maps the access key of a request to an identity: a seeded account key (the account's root
+ * user) or an STS session issued by AssumeRole (which must present its session token).
+ */
+export function resolveCaller(
+  state: SandboxState,
+  service: Service,
+  headers: Record<string, string | undefined>,
+  defaultRegion: string,
+  now = Date.now(),
+): Caller {
+  const auth = parseAuthorization(headers['authorization']);
+  if (!auth) throw new AwsError(service === 'sts' ? 'MissingAuthenticationToken' : 'MissingAuthenticationTokenException', 403, 'Request is missing Authentication Token');
+  const region = auth.region || defaultRegion;
+  const session = state.sessions[auth.accessKeyId];
+  if (session) {
+    if (headers['x-amz-security-token'] !== session.sessionToken) throw badCredentials(service);
+    if (Date.parse(session.expiration) <= now) {
+      throw service === 'sts'
+        ? new AwsError('ExpiredTokenException', 400, 'The security token included in the request is expired')
+        : new AwsError('ExpiredTokenException', 403, 'The security token included in the request is expired');
+    }
+    return {
+      account: session.account,
+      accessKeyId: auth.accessKeyId,
+      arn: `arn:aws:sts::${session.account}:assumed-role/${session.roleName}/${session.sessionName}`,
+      userId: `${session.roleId}:${session.sessionName}`,
+      region,
+      session,
+    };
+  }
+  for (const [account, cred] of Object.entries(state.credentials)) {
+    if (cred.accessKeyId === auth.accessKeyId) {
+      return { account, accessKeyId: auth.accessKeyId, arn: `arn:aws:iam::${account}:root`, userId: account, region };
+    }
+  }
+  throw badCredentials(service);
+}
+
+/** Which service and operation a request is, per reference §1.7. */
+export function classify(method: string, segments: string[], headers: Record<string, string | undefined>, body: Buffer): { service: Service; operation: string } {
+  const target = headers['x-amz-target'];
+  if (target?.startsWith('AWSOrganizationsV20161128.')) return { service: 'organizations', operation: target.slice('AWSOrganizationsV20161128.'.length) };
+  const ctype = headers['content-type'] ?? '';
+  if (ctype.startsWith('application/x-www-form-urlencoded')) {
+    const action = new URLSearchParams(body.toString('utf8')).get('Action');
+    if (action) return { service: 'sts', operation: action };
+  }
+  const [first, , third, , fifth] = segments;
+  if (first === 'guardrail' && method === 'POST' && segments.length === 5 && third === 'version' && fifth === 'apply') {
+    return { service: 'runtime', operation: 'ApplyGuardrail' };
+  }
+  if (first === 'model' && method === 'POST' && segments.length === 3) {
+    const op = { converse: 'Converse', invoke: 'InvokeModel', 'converse-stream': 'ConverseStream', 'invoke-with-response-stream': 'InvokeModelWithResponseStream' }[segments[2]];
+    if (op) return { service: 'runtime', operation: op };
+  }
+  const op = bedrockOperation(method, segments);
+  if (op) return { service: 'bedrock', operation: op };
+  return { service: 'bedrock', operation: 'Unknown' };
+}
+
+function bedrockOperation(method: string, s: string[]): string | undefined {
+  const key = `${method} /${s[0] ?? ''}${s.length > 1 ? '/{}' : ''}${s.length > 2 ? '/…' : ''}`;
+  switch (key) {
+    case 'POST /guardrails': return 'CreateGuardrail';
+    case 'GET /guardrails': return 'ListGuardrails';
+    case 'GET /guardrails/{}': return 'GetGuardrail';
+    case 'PUT /guardrails/{}': return 'UpdateGuardrail';
+    case 'DELETE /guardrails/{}': return 'DeleteGuardrail';
+    case 'POST /guardrails/{}': return 'CreateGuardrailVersion';
+    case 'PUT /enforcedGuardrailsConfiguration': return 'PutEnforcedGuardrailConfiguration';
+    case 'GET /enforcedGuardrailsConfiguration': return 'ListEnforcedGuardrailsConfiguration';
+    case 'DELETE /enforcedGuardrailsConfiguration/{}': return 'DeleteEnforcedGuardrailConfiguration';
+    case 'POST /resource-policy': return 'PutResourcePolicy';
+    case 'GET /resource-policy/{}': return 'GetResourcePolicy';
+    case 'DELETE /resource-policy/{}': return 'DeleteResourcePolicy';
+    case 'GET /foundation-models': return 'ListFoundationModels';
+    default: return undefined;
+  }
+}
+
+export function xmlEscape(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+/** The protocol's error envelope for an AwsError (reference §1.5). */
+export function errorResponse(service: Service, err: AwsError, requestId: string): SvcResponse {
+  if (service === 'sts') {
+    const type = err.status >= 500 ? 'Receiver' : 'Sender';
+    return {
+      status: err.status,
+      headers: { 'content-type': 'text/xml' },
+      body:
+        `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">` +
+        `<Error><Type>${type}</Type><Code>${xmlEscape(err.code)}</Code><Message>${xmlEscape(err.message)}</Message></Error>` +
+        `<RequestId>${requestId}</RequestId></ErrorResponse>`,
+    };
+  }
+  if (service === 'organizations') {
+    return {
+      status: err.status,
+      headers: { 'content-type': 'application/x-amz-json-1.1' },
+      body: JSON.stringify({ __type: err.code, Message: err.message, ...err.extra }),
+    };
+  }
+  return {
+    status: err.status,
+    headers: { 'content-type': 'application/json', 'x-amzn-errortype': err.code },
+    body: JSON.stringify({ message: err.message, ...err.extra }),
+  };
+}
+
+export function json(status: number, body: unknown, contentType = 'application/json'): SvcResponse {
+  return { status, headers: { 'content-type': contentType }, body: body === undefined ? '{}' : JSON.stringify(body) };
+}
+
+// ---- pagination: opaque tokens carrying the offset of the next item ----
+
+export function paginate<T>(
+  items: T[],
+  nextToken: string | undefined | null,
+  maxResults: number | undefined | null,
+  opts: { defaultMax: number; cap: number; invalid: (what: string) => AwsError },
+): { page: T[]; nextToken?: string } {
+  let start = 0;
+  if (nextToken) {
+    const m = /^sbx:(\d+)$/.exec(Buffer.from(nextToken, 'base64url').toString('utf8'));
+    if (!m) throw opts.invalid('The specified token is invalid.');
+    start = Number(m[1]);
+  }
+  const max = maxResults ?? opts.defaultMax;
+  if (!Number.isInteger(max) || max < 1 || max > opts.cap) throw opts.invalid(`MaxResults must be between 1 and ${opts.cap}.`);
+  const page = items.slice(start, start + max);
+  const next = start + max < items.length ? Buffer.from(`sbx:${start + max}`).toString('base64url') : undefined;
+  return { page, nextToken: next };
+}

@@ -1,0 +1,247 @@
+/**
+ * The sandbox's network edge: one loopback port that speaks HTTP/1.1 and cleartext HTTP/2
+ * (prior knowledge), because the Bedrock Runtime client defaults to h2c while the other
+ * clients use HTTP/1.1 (reference §1.2, option B). Every request is classified (§1.7),
+ * authenticated from its SigV4 Credential scope, passed through fault injection, handled,
+ * persisted if it changed the state, and answered in the protocol's envelope.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import http2 from 'node:http2';
+import net from 'node:net';
+import { Duplex } from 'node:stream';
+import { AwsError } from './errors.js';
+import { faultError, type FaultInjector } from './faults.js';
+import { classify, errorResponse, resolveCaller, type Service, type SvcRequest, type SvcResponse } from './protocol.js';
+import type { RuntimeRequest, RuntimeResponse, RuntimeWorld } from './runtime/context.js';
+import type { HandlerResult, ServiceContext } from './services/common.js';
+import { handleBedrock } from './services/bedrock.js';
+import { handleOrganizations } from './services/organizations.js';
+import { handleSts } from './services/sts.js';
+
+export interface ServerDeps {
+  ctx: ServiceContext;
+  faults: FaultInjector;
+  world: RuntimeWorld;
+  /** Called after a request changed the state, before its response is sent. */
+  persist(): void;
+  defaultRegion: string;
+  /** Unexpected (non-AWS) errors, for logging. */
+  onInternalError?(err: unknown): void;
+}
+
+const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+
+type RuntimeHandler = (req: RuntimeRequest, world: RuntimeWorld) => Promise<RuntimeResponse>;
+let runtimeHandler: Promise<RuntimeHandler | undefined> | undefined;
+
+/** helper E's runtime (sandbox/runtime/handler.ts), loaded on first use; absent → 501. */
+async function loadRuntime(): Promise<RuntimeHandler | undefined> {
+  runtimeHandler ??= (async () => {
+    const spec = './runtime/handler.js';
+    try {
+      const mod = (await import(spec)) as { handleRuntime?: RuntimeHandler };
+      return mod.handleRuntime;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException)?.code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes('runtime/handler')) return undefined;
+      throw err;
+    }
+  })();
+  const h = await runtimeHandler;
+  if (!h) runtimeHandler = undefined; // retry next time (the module may appear later in development)
+  return h;
+}
+
+export interface ListeningServer {
+  port: number;
+  /** Connections accepted per protocol (h2c detection is observable in tests). */
+  stats: { http1: number; http2: number };
+  close(): Promise<void>;
+}
+
+export async function listen(deps: ServerDeps, port = 0, host = '127.0.0.1'): Promise<ListeningServer> {
+  const handler = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => {
+    void serve(deps, req, res);
+  };
+  const h1 = http.createServer(handler);
+  h1.keepAliveTimeout = 5000;
+  const h2 = http2.createServer({}, handler);
+  const sockets = new Set<net.Socket>();
+  const stats = { http1: 0, http2: 0 };
+
+  const tcp = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    let head = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      head = Buffer.concat([head, chunk]);
+      const n = Math.min(head.length, H2_PREFACE.length);
+      const looksH2 = head.subarray(0, n).equals(H2_PREFACE.subarray(0, n));
+      if (looksH2 && head.length < H2_PREFACE.length) return; // need more bytes to decide
+      socket.off('data', onData);
+      socket.pause();
+      if (looksH2) {
+        stats.http2 += 1;
+        // http2 reads the native handle, so unshift would lose the preface: wrap instead.
+        h2.emit('connection', wrapSocket(socket, head));
+      } else {
+        stats.http1 += 1;
+        socket.unshift(head);
+        h1.emit('connection', socket);
+        socket.resume();
+      }
+    };
+    socket.on('data', onData);
+    socket.on('error', () => socket.destroy());
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    tcp.once('error', reject);
+    tcp.listen(port, host, () => resolve());
+  });
+  const address = tcp.address() as net.AddressInfo;
+  return {
+    port: address.port,
+    stats,
+    close: () =>
+      new Promise<void>((resolve) => {
+        tcp.close(() => resolve());
+        h1.closeAllConnections?.();
+        for (const s of sockets) s.destroy();
+      }),
+  };
+}
+
+/** A Duplex over the socket that replays the bytes already read (the h2 preface). */
+function wrapSocket(socket: net.Socket, first: Buffer): Duplex {
+  const duplex = new Duplex({
+    read() {
+      socket.resume();
+    },
+    write(chunk, encoding, callback) {
+      socket.write(chunk, encoding, callback);
+    },
+    final(callback) {
+      socket.end();
+      callback();
+    },
+    destroy(err, callback) {
+      socket.destroy(err ?? undefined);
+      callback(err);
+    },
+  });
+  duplex.push(first);
+  socket.on('data', (chunk: Buffer) => {
+    if (!duplex.push(chunk)) socket.pause();
+  });
+  socket.on('end', () => duplex.push(null));
+  socket.on('close', () => duplex.destroy());
+  socket.resume();
+  return duplex;
+}
+
+function headerRecord(raw: http.IncomingHttpHeaders): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (k.startsWith(':')) continue;
+    out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+async function readBody(req: http.IncomingMessage | http2.Http2ServerRequest): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+async function serve(deps: ServerDeps, req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse): Promise<void> {
+  const requestId = randomUUID();
+  let service: Service = 'bedrock';
+  let response: SvcResponse;
+  try {
+    const body = await readBody(req);
+    const headers = headerRecord(req.headers as http.IncomingHttpHeaders);
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const rawPath = q >= 0 ? url.slice(0, q) : url;
+    // Labels are encoded per segment (an ARN's "/" arrives as %2F): split first, then decode.
+    let segments: string[];
+    try {
+      segments = rawPath.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+    } catch {
+      throw new AwsError('ValidationException', 400, 'The request path is not validly percent-encoded.');
+    }
+    const method = (req.method ?? 'GET').toUpperCase();
+    const cls = classify(method, segments, headers, body);
+    service = cls.service;
+    const state = deps.ctx.state;
+    const caller = resolveCaller(state, service, headers, deps.defaultRegion, deps.ctx.now());
+    const sreq: SvcRequest = {
+      service, operation: cls.operation, method, segments,
+      query: new URLSearchParams(q >= 0 ? url.slice(q + 1) : ''),
+      headers, body, caller, region: caller.region, requestId,
+    };
+    const fault = deps.faults.decide(cls.operation);
+    if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
+    if (fault.kind !== 'none') throw faultError(service, fault.kind);
+    response = await dispatch(deps, sreq);
+  } catch (err) {
+    if (err instanceof AwsError) {
+      response = errorResponse(service, err, requestId);
+    } else {
+      deps.onInternalError?.(err);
+      const code = service === 'organizations' ? 'ServiceException' : service === 'sts' ? 'InternalFailure' : 'InternalServerException';
+      response = errorResponse(service, new AwsError(code, 500, `Sandbox internal error: ${(err as Error)?.message ?? String(err)}`), requestId);
+    }
+  }
+  write(res, response, requestId);
+}
+
+async function dispatch(deps: ServerDeps, req: SvcRequest): Promise<SvcResponse> {
+  let result: HandlerResult;
+  switch (req.service) {
+    case 'sts':
+      result = handleSts(deps.ctx.state, req, deps.ctx.now);
+      break;
+    case 'organizations':
+      result = handleOrganizations(deps.ctx, req);
+      break;
+    case 'bedrock':
+      result = handleBedrock(deps.ctx, req);
+      break;
+    case 'runtime':
+      return dispatchRuntime(deps, req);
+  }
+  if (result.mutated) deps.persist();
+  return result.response;
+}
+
+async function dispatchRuntime(deps: ServerDeps, req: SvcRequest): Promise<SvcResponse> {
+  if (req.operation !== 'ApplyGuardrail' && req.operation !== 'Converse' && req.operation !== 'InvokeModel') {
+    throw new AwsError('ValidationException', 400, `The sandbox does not emulate ${req.operation} (response streams).`);
+  }
+  const handleRuntime = await loadRuntime();
+  if (!handleRuntime) throw new AwsError('NotImplementedException', 501, 'The sandbox Bedrock Runtime is not available in this build.');
+  const params: Record<string, string> = req.operation === 'ApplyGuardrail'
+    ? { guardrailIdentifier: req.segments[1], guardrailVersion: req.segments[3] }
+    : { modelId: req.segments[1] };
+  const r = await handleRuntime(
+    { operation: req.operation, callerAccount: req.caller.account, region: req.region, params, headers: req.headers, body: req.body },
+    deps.world,
+  );
+  return { status: r.status, headers: r.headers, body: r.body };
+}
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']);
+
+function write(res: http.ServerResponse | http2.Http2ServerResponse, r: SvcResponse, requestId: string): void {
+  const body = typeof r.body === 'string' ? Buffer.from(r.body, 'utf8') : r.body;
+  const headers: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(r.headers ?? {})) if (!HOP_BY_HOP.has(k.toLowerCase())) headers[k.toLowerCase()] = v;
+  headers['x-amzn-requestid'] = requestId;
+  headers['content-length'] = body.length;
+  headers['content-type'] ??= 'application/json';
+  (res as http.ServerResponse).writeHead(r.status, headers);
+  res.end(body);
+}

@@ -1,0 +1,20 @@
+/** What every service handler receives and returns. */
+import type { PolicyEngine } from '../policy-bridge.js';
+import type { SvcResponse } from '../protocol.js';
+import type { SandboxState } from '../state.js';
+
+export interface ServiceContext {
+  state: SandboxState;
+  engine?: PolicyEngine;
+  now(): number;
+}
+
+export interface HandlerResult {
+  response: SvcResponse;
+  /** True when the state changed (the server then persists it before answering). */
+  mutated: boolean;
+}
+
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

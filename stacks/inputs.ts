@@ -1,0 +1,51 @@
+/**
+ * Inputs shared by every stack: which release each phase runs, resolved against the
+ * environment, and the set of releases the publishing stack must keep published.
+ */
+import type { Environment, Phase, Release } from '../environments/types.js';
+import { PHASES } from '../environments/types.js';
+import { InputError } from '../rollout/errors.js';
+import { releaseSlugs } from '../modules/naming.js';
+
+export interface StackInput {
+  env: Environment;
+  /** Release name per phase; a missing phase is synthesized empty (providers and backend only). */
+  releases: Partial<Record<Phase, string>>;
+  /** Exceptions are applied as of this instant (an exception applies through its expiry day, UTC). */
+  asOf: Date;
+}
+
+export function findRelease(env: Environment, name: string, where: string): Release {
+  const r = env.releases.find((x) => x.name === name);
+  if (!r) {
+    throw new InputError(env.sourceFile, where, `release "${name}" is not defined in environment "${env.name}" (defined: ${env.releases.map((x) => x.name).join(', ') || 'none'})`);
+  }
+  return r;
+}
+
+/** Checks the input once, before any construct is built. */
+export function validateInput(input: StackInput): void {
+  const { env, releases, asOf } = input;
+  if (!(asOf instanceof Date) || Number.isNaN(asOf.getTime())) {
+    throw new InputError(undefined, 'asOf', 'expected a valid date');
+  }
+  for (const [phase, name] of Object.entries(releases)) {
+    if (!(PHASES as readonly string[]).includes(phase)) {
+      throw new InputError(undefined, `releases.${phase}`, `expected a phase (${PHASES.join(', ')})`);
+    }
+    if (name === undefined) continue;
+    findRelease(env, name, `releases (phase ${phase})`);
+  }
+  releaseSlugs(env.releases.map((r) => r.name));
+}
+
+export function phaseRelease(input: StackInput, phase: Phase): Release | undefined {
+  const name = input.releases[phase];
+  return name === undefined ? undefined : findRelease(input.env, name, `releases (phase ${phase})`);
+}
+
+/** Releases used by any phase, in the order the environment lists them (oldest first). */
+export function releasesInUse(input: StackInput): Release[] {
+  const used = new Set(Object.values(input.releases).filter((x): x is string => x !== undefined));
+  return input.env.releases.filter((r) => used.has(r.name));
+}

@@ -1,0 +1,52 @@
+/**
+ * `model-rules`, `ou`, `enterprise`: BEDROCK_POLICY organization policies from the pure policy
+ * module, attached by the management account. The guardrail identifier per region is the
+ * `guardrails` stack's output for the phase's release, read through terraform_remote_state:
+ *   ${data.terraform_remote_state.guardrails.outputs.release_<release>_<region>_identifier}
+ */
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { Phase } from '../environments/types.js';
+import { OrganizationEnforcement, policyResourceName } from '../modules/enforcement/organization.js';
+import { releaseOutputKey } from '../modules/naming.js';
+import { buildPhasePolicies } from '../policy/index.js';
+import { addBackend, remoteState } from './backend.js';
+import { GUARDRAILS_STACK } from './guardrails-stack.js';
+import { type StackInput, phaseRelease } from './inputs.js';
+import { homeProvider, managementRoleArn, requireAwsProvider } from './providers.js';
+
+export type OrgPhase = Exclude<Phase, 'pilot'>;
+
+/** Literal interpolation of a `guardrails` stack output (the remote-state data source is named `guardrails`). */
+export function guardrailsOutputRef(key: string): string {
+  return `\${data.terraform_remote_state.${GUARDRAILS_STACK}.outputs.${key}}`;
+}
+
+export function orgPolicyStack(scope: Construct, input: StackInput, phase: OrgPhase): TerraformStack {
+  const { env } = input;
+  const stack = new TerraformStack(scope, phase);
+  addBackend(stack, env, phase);
+  requireAwsProvider(stack, env);
+  const provider = homeProvider(stack, env, phase, managementRoleArn(env));
+
+  const release = phaseRelease(input, phase);
+  if (!release) return stack;
+
+  remoteState(stack, GUARDRAILS_STACK, env, GUARDRAILS_STACK);
+  const identifiers = Object.fromEntries(
+    env.regions.map((region) => [region, guardrailsOutputRef(releaseOutputKey(release.name, region, 'identifier'))]),
+  );
+  const policies = buildPhasePolicies({ env, phase, identifiers, asOf: input.asOf, release: release.name });
+  const enforcement = new OrganizationEnforcement(stack, 'enforcement', {
+    policies,
+    release,
+    regions: env.regions,
+    managementAccountId: env.managementAccountId,
+    provider,
+  });
+  for (const p of enforcement.policies) {
+    const key = `policy_${policyResourceName(p.spec.key)}_id`;
+    new TerraformOutput(stack, key, { value: p.policy.id, description: `organization policy id of "${p.spec.name}"` }).overrideLogicalId(key);
+  }
+  return stack;
+}

@@ -1,0 +1,59 @@
+/**
+ * Synthesis: (environment, release per phase, exceptions as of a date) → cdk.tf.json per stack.
+ * Deterministic: no timestamps, no random ids, iteration in data order — the same input gives
+ * byte-identical files. Layout is cdktf's: <outdir>/stacks/<name>/cdk.tf.json.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { App, type TerraformStack } from 'cdktf';
+import type { Environment, Phase } from '../environments/types.js';
+import { PHASES } from '../environments/types.js';
+import type { StackArtifact, StackName } from '../rollout/types.js';
+import { guardrailsStack } from './guardrails-stack.js';
+import { type StackInput, validateInput } from './inputs.js';
+import { orgPolicyStack } from './org-policy-stack.js';
+import { pilotStack } from './pilot-stack.js';
+
+export interface SynthInput {
+  env: Environment;
+  /** Release name per phase; missing ⇒ that phase stack is synthesized empty (no resources). */
+  releases: Partial<Record<Phase, string>>;
+  asOf: Date;
+  outdir: string;
+}
+
+export const STACK_NAMES: readonly StackName[] = ['guardrails', ...PHASES];
+
+/**
+ * Builds the requested stacks into `app`. Enforcement stacks are built before the publishing
+ * stack so a release refused for enforcement (Automated Reasoning) reports that refusal.
+ */
+export function buildStacks(app: App, input: StackInput, names: readonly StackName[] = STACK_NAMES): Map<StackName, TerraformStack> {
+  validateInput(input);
+  const order: StackName[] = ['enterprise', 'ou', 'model-rules', 'pilot', 'guardrails'];
+  const built = new Map<StackName, TerraformStack>();
+  for (const name of order) {
+    if (!names.includes(name)) continue;
+    built.set(name, name === 'guardrails' ? guardrailsStack(app, input) : name === 'pilot' ? pilotStack(app, input) : orgPolicyStack(app, input, name));
+  }
+  return built;
+}
+
+export function synthStacks(input: SynthInput, names: readonly StackName[] = STACK_NAMES): StackArtifact[] {
+  const outdir = path.resolve(input.outdir);
+  const app = new App({ outdir, skipValidation: false });
+  buildStacks(app, input, names);
+  app.synth();
+  return STACK_NAMES.filter((n) => names.includes(n)).map((name) => artifact(outdir, name));
+}
+
+export function synthStack(input: SynthInput, name: StackName): StackArtifact {
+  if (!STACK_NAMES.includes(name)) throw new Error(`unknown stack "${name}" (stacks: ${STACK_NAMES.join(', ')})`);
+  return synthStacks(input, [name])[0]!;
+}
+
+function artifact(outdir: string, name: StackName): StackArtifact {
+  const dir = path.join(outdir, 'stacks', name);
+  const file = path.join(dir, 'cdk.tf.json');
+  return { name, dir, file, json: JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> };
+}
