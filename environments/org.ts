@@ -1,7 +1,8 @@
 /**
  * Organization-tree helpers (pure): parents, ancestors, OU paths, accounts under an OU.
  * Indexes are built once per Organization object (WeakMap), so calls stay O(depth) / O(result)
- * on 10,000-account organizations.
+ * on 10,000-account organizations. Treat an Organization as immutable once indexed (the cache is
+ * keyed by object identity).
  */
 import type { Account, Environment, Organization, OrgUnit } from './types.js';
 
@@ -16,6 +17,8 @@ export interface OrgIndex {
   childAccounts: Map<string, string[]>;
   accounts: Map<string, Account>;
   ous: Map<string, OrgUnit>;
+  /** Position of each account in organization.accounts (file order). */
+  order: Map<string, number>;
 }
 
 const cache = new WeakMap<Organization, OrgIndex>();
@@ -32,6 +35,7 @@ export function orgIndex(org: Organization): OrgIndex {
     childAccounts: new Map([[org.root.id, []]]),
     accounts: new Map(),
     ous: new Map(),
+    order: new Map(),
   };
   for (const ou of org.ous) {
     idx.kind.set(ou.id, 'ou');
@@ -41,7 +45,8 @@ export function orgIndex(org: Organization): OrgIndex {
     if (!idx.childAccounts.has(ou.id)) idx.childAccounts.set(ou.id, []);
   }
   for (const ou of org.ous) (idx.childOus.get(ou.parent) ?? setNew(idx.childOus, ou.parent)).push(ou.id);
-  for (const a of org.accounts) {
+  for (const [i, a] of org.accounts.entries()) {
+    idx.order.set(a.id, i);
     idx.kind.set(a.id, 'account');
     idx.accounts.set(a.id, a);
     idx.parent.set(a.id, a.parent);
@@ -123,8 +128,8 @@ export function accountsUnder(o: Organization | Environment, id: string): Accoun
   const org = orgOf(o);
   const idx = orgIndex(org);
   if (id === idx.rootId) return [...org.accounts];
-  const scope = new Set([id, ...ousUnder(org, id).map((u) => u.id)]);
-  return org.accounts.filter((a) => scope.has(a.parent));
+  const ids = [id, ...ousUnder(org, id).map((u) => u.id)].flatMap((ou) => idx.childAccounts.get(ou) ?? []);
+  return ids.sort((a, b) => idx.order.get(a)! - idx.order.get(b)!).map((a) => idx.accounts.get(a)!);
 }
 
 /** Account ids a target (account, OU or root id) covers. Unknown ids cover nothing. */

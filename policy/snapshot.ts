@@ -27,6 +27,10 @@ export function parseOrgSnapshot(raw: unknown, file: string): OrgSnapshot {
   const r = orgSnapshotSchema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0];
+    // Unknown keys are reported on their parent by zod; name the key itself.
+    if (issue.code === 'unrecognized_keys') {
+      throw new InputError(file, fmtPath([...issue.path, issue.keys[0]]), `unknown key (expected ${issue.path.length === 0 ? 'root, ous, accounts, policies' : 'only the documented fields'})`);
+    }
     throw new InputError(file, fmtPath(issue.path), issue.message);
   }
   const snap = r.data as OrgSnapshot;

@@ -18,7 +18,8 @@ const MAX_FAILED_SHOWN = 20;
 
 export function gateLines(result: GateResult): string[] {
   const mark = result.status === 'passed' ? '✔' : result.status === 'failed' ? '✖' : '?';
-  const lines = [`  ${mark} gate ${result.gate}: ${result.status} — ${result.summary}`];
+  const text = result.summary.startsWith(result.gate) ? result.summary : `${result.gate}: ${result.status} — ${result.summary}`;
+  const lines = [`  ${mark} gate ${text}`];
   const bad = result.checks.filter((c) => c.status !== 'passed');
   for (const c of bad.slice(0, MAX_FAILED_SHOWN)) lines.push(`      ${c.status === 'failed' ? '✖' : '?'} ${c.id}: ${c.detail}`);
   if (bad.length > MAX_FAILED_SHOWN) lines.push(`      …and ${bad.length - MAX_FAILED_SHOWN} more (see --json or the ledger)`);

@@ -14,10 +14,10 @@
  */
 import type { Phase } from '../environments/types.js';
 import { UsageError } from './errors.js';
-import { gateContext, gates } from './gate-calls.js';
+import { gateContext, gates, verifyPilotRemoved } from './gate-calls.js';
 import type { LedgerInput } from './ledger.js';
 import { bakeUntil, decidePromotion } from './promotion.js';
-import type { Progress } from './progress.js';
+import { silentProgress, type Progress } from './progress.js';
 import { buildPlanReport, renderPlanMarkdown, type PlanReport } from './report.js';
 import { effectiveDiff } from './effective-diff.js';
 import type { Session } from './session.js';
@@ -112,14 +112,20 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   let state = await s.state();
   const base = { schemaVersion: RESULT_SCHEMA_VERSION, kind: 'promote' as const, env: env.name, phase, release };
 
-  const decision = decidePromotion(state, phase, release, now());
+  let decision = decidePromotion(state, phase, release, now());
   if (decision.kind === 'refused') throw new UsageError(decision.reason);
-  if (decision.kind === 'no-op') {
-    progress.info(decision.reason);
-    return { ...base, ok: true, exitCode: 0, outcome: 'no-op', message: decision.reason, gates: [], failedChecks: [], phaseState: state.phases[phase] };
-  }
+  const noOp = () => ({ ...base, ok: true, exitCode: 0 as const, outcome: 'no-op' as const, message: (decision as { reason: string }).reason, gates: [], failedChecks: [], phaseState: state.phases[phase] });
+  if (decision.kind === 'no-op' && state.phases[phase]?.status !== 'passed') return noOp();
 
   const t = await progress.step(`connect to ${env.name} (${s.flags.sandboxEndpoint ?? (s.flags.engine ?? 'default engine')})`, () => s.target());
+  if (decision.kind === 'no-op') {
+    // In place and passed — unless its stack changed since (e.g. an exception expired, drift):
+    // then the same release is re-applied and re-gated.
+    const { plans } = await planPhaseChange(s, t, state, phase, release, s.paths.synthOut, silentProgress);
+    if (!plans.some(hasChanges)) return noOp();
+    progress.info(`${release} is in place on ${phase}, but its stacks changed since it was applied (${plans.filter(hasChanges).map((p) => p.stack).join(', ')}): re-applying`);
+    decision = { kind: 'proceed', resume: false, previousRelease: release };
+  }
 
   // A previous phase whose gates passed and whose bake time is over: run its bake gate first.
   const bakePhase = decision.kind === 'finish-bake' ? decision.phase : decision.finishBakeOf;
@@ -283,7 +289,8 @@ export async function rollBackPhase(s: Session, t: Target, phase: Phase, to: str
     rec.release = to;
     rec.versions = to ? (phase === 'pilot' ? versionsFromOutputs(s.env, outputs, to, s.env.pilot.account) : st.published[to]) : undefined;
   });
-  const verify = [await progress.step('gate: effective-policy (rolled-back state)', () => gates.effectivePolicy(gateContext(s, t, st2, phase, verifyRelease, releases)))];
+  const vctx = gateContext(s, t, st2, phase, verifyRelease, releases);
+  const verify = [await progress.step('gate: effective-policy (rolled-back state)', () => (phase === 'pilot' && !to ? verifyPilotRemoved(vctx) : gates.effectivePolicy(vctx)))];
   for (const g of verify) await recordGate(s, g, { attemptId, phase, release: to }, progress);
   const ok = verify.length > 0 && verify.every((g) => g.status === 'passed');
   await updateState(s.paths.state, s.env.name, (st) => {

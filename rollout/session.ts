@@ -18,6 +18,8 @@ export interface SessionOptions {
   /** Take the environment lock for this command (e.g. "promote pilot"). */
   lock?: string;
   target?: OpenTargetOptions;
+  /** Use this environment instead of loading `flags.env` (programmatic use, tests). */
+  env?: Environment;
 }
 
 export class Session {
@@ -33,7 +35,7 @@ export class Session {
   ) {}
 
   static async open(flags: CommonFlags, opts: SessionOptions = {}): Promise<Session> {
-    const env = await loadEnvironment(flags.env);
+    const env = opts.env ?? await loadEnvironment(flags.env);
     const release = flags.release ?? env.currentRelease;
     if (!env.releases.some((r) => r.name === release)) {
       throw new UsageError(`--release: "${release}" is not a release of environment ${env.name} (releases: ${env.releases.map((r) => r.name).join(', ')})`);

@@ -3,6 +3,7 @@
  * Only the `guardrails` stack and the phase's own stack are ever planned/applied by a
  * promotion: nothing past the phase changes.
  */
+import { mkdirSync } from 'node:fs';
 import { PHASES, type Environment, type Phase } from '../environments/types.js';
 import { synthStack } from '../stacks/synth.js';
 import { releaseOutputKey } from '../modules/naming.js';
@@ -34,6 +35,7 @@ export function synthPhase(opts: {
   asOf: Date;
 }): PhaseStacks {
   const { env, outdir, releases, phase, asOf } = opts;
+  mkdirSync(outdir, { recursive: true });
   const needed = [...Object.values(releases), ...opts.keepPublished].filter((r): r is string => Boolean(r));
   const guardrails = synthStack({ env, releases: publishingMap(needed), asOf, outdir }, 'guardrails');
   const phaseStack = synthStack({ env, releases, asOf, outdir }, phase);

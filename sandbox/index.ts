@@ -6,7 +6,7 @@
  *   const org = new OrganizationsClient(clientConfig(sb, sb.managementAccountId));
  */
 import { FaultInjector, type FaultConfig } from './faults.js';
-import { loadStateFile, saveStateFile } from './persist.js';
+import { loadStateFile, StateWriter } from './persist.js';
 import { loadPolicyEngine } from './policy-bridge.js';
 import { seedState, type SandboxEnv } from './seed.js';
 import { listen } from './server.js';
@@ -67,13 +67,12 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<SandboxHa
   const ctx: ServiceContext = { state, engine, now: opts.now ?? Date.now };
   const faults = new FaultInjector(opts.faults ?? {}, seed);
   const world = createWorld(() => ctx.state, engine);
-  const flush = () => {
-    if (opts.statePath) saveStateFile(opts.statePath, ctx.state);
-  };
+  const writer = opts.statePath ? new StateWriter(opts.statePath, () => ctx.state) : undefined;
+  const flush = () => writer?.flushSync();
   flush();
   const server = await listen(
     {
-      ctx, faults, world, persist: flush, defaultRegion: state.homeRegion,
+      ctx, faults, world, persist: () => writer?.flush(), defaultRegion: state.homeRegion,
       onInternalError: opts.onInternalError ?? ((err) => process.stderr.write(`sandbox internal error: ${(err as Error)?.stack ?? String(err)}\n`)),
     },
     opts.port ?? 0,
@@ -90,7 +89,7 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<SandboxHa
     flush,
     async close() {
       await server.close();
-      flush();
+      await writer?.flush();
     },
   };
 }

@@ -23,8 +23,8 @@ export interface ServerDeps {
   ctx: ServiceContext;
   faults: FaultInjector;
   world: RuntimeWorld;
-  /** Called after a request changed the state, before its response is sent. */
-  persist(): void;
+  /** Called after a request changed the state; its response waits for the returned promise. */
+  persist(): Promise<void> | void;
   defaultRegion: string;
   /** Unexpected (non-AWS) errors, for logging. */
   onInternalError?(err: unknown): void;
@@ -213,7 +213,7 @@ async function dispatch(deps: ServerDeps, req: SvcRequest): Promise<SvcResponse>
     case 'runtime':
       return dispatchRuntime(deps, req);
   }
-  if (result.mutated) deps.persist();
+  if (result.mutated) await deps.persist();
   return result.response;
 }
 

@@ -343,6 +343,7 @@ function normRegex(raw: RegexProps, path: string): RegexSpec {
 }
 
 function normWord(raw: string | WordProps, path: string): WordSpec {
+  if (typeof raw !== 'string' && (!raw || typeof raw !== 'object')) fail(path, `expected a word or phrase (a string) or { text, … }, got ${describe(raw)}`);
   const p = typeof raw === 'string' ? { text: raw } : obj(raw, path);
   noUnknownKeys(p, ['text', ...DIRECTIONAL_KEYS], path);
   const text = str(p.text, typeof raw === 'string' ? path : `${path}.text`, 1, LIMITS.wordMax, 'a word or phrase');

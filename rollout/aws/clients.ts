@@ -7,8 +7,9 @@
  *   identity; credentials are cached until 5 minutes before expiry. The sandbox goes through the
  *   same AssumeRole path, so the real code path is exercised.
  * - Every HTTP attempt takes a token from a per-API bucket (service:operation) before it is
- *   signed; the SDK's adaptive retry mode backs off (full jitter) on throttling and 5xx, with a
- *   bounded number of attempts; each attempt has a socket timeout.
+ *   signed; a throttled API's rate is lowered for every account (AIMD) and the SDK's standard
+ *   retry backs off (exponential, full jitter) on throttling, 5xx and timeouts, with a bounded
+ *   number of attempts; each attempt has a socket timeout.
  */
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
@@ -50,8 +51,14 @@ export interface AwsAccessOptions {
   /** Per-API overrides, e.g. { 'organizations:DescribeEffectivePolicy': 10, 'bedrock-runtime:*': 5 }. */
   rates?: Record<string, number>;
   burst?: number;
-  /** Attempts per call including the first (SDK adaptive retry). Default 4. */
+  /** Attempts per call including the first. Default 4. */
   maxAttempts?: number;
+  /**
+   * SDK retry mode. Default 'standard' (exponential backoff with full jitter, bounded attempts);
+   * the per-API limiter adds the adaptive part (AIMD on throttling) shared across accounts.
+   * 'adaptive' adds the SDK's own per-client rate limiter, which can stall a client for minutes.
+   */
+  retryMode?: 'standard' | 'adaptive';
   /** Per-attempt socket timeout in ms. Default 15000. */
   timeoutMs?: number;
   /** AssumeRole session name. Default "guardrail-rollout". */
@@ -179,7 +186,7 @@ export class AwsAccess {
       ...(this.target.endpoint ? { endpoint: this.target.endpoint } : {}),
       ...(credentials ? { credentials } : {}),
       requestHandler: this.handler,
-      retryMode: 'adaptive',
+      retryMode: this.opts.retryMode ?? 'standard',
       maxAttempts: this.opts.maxAttempts ?? 4,
     };
   }
@@ -262,11 +269,13 @@ export class AwsAccess {
         s.attempts += 1;
         this.counters.attempts += 1;
         try {
-          return await next(args);
+          const out = await next(args);
+          this.limiter.succeeded(api);
+          return out;
         } catch (err) {
           s.errors += 1;
           this.counters.errors += 1;
-          if (isThrottling(err)) { s.throttled += 1; this.counters.throttled += 1; }
+          if (isThrottling(err)) { s.throttled += 1; this.counters.throttled += 1; this.limiter.throttled(api); }
           throw err;
         }
       },

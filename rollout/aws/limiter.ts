@@ -1,7 +1,9 @@
 /**
  * Token-bucket rate limiter, one bucket per API (service:operation). A waiting call takes the
  * next free slot, so N calls at R calls/s finish no earlier than (N - burst) / R seconds: the
- * bound the gate benchmark compares against. No I/O apart from timers.
+ * bound the gate benchmark compares against. Adaptive: a throttled API's rate is halved (AIMD,
+ * shared by every account's client, unlike the SDK's per-client adaptive mode) and recovers
+ * additively on success. No I/O apart from timers.
  */
 export interface RateLimitOptions {
   /** Default calls per second for every API (0 or Infinity = unlimited). */
@@ -14,16 +16,30 @@ export interface RateLimitOptions {
 
 class Bucket {
   private tokens: number;
+  /** Current rate: the configured rate, lowered on throttling (AIMD) and recovered on success. */
+  rate: number;
   private last = Date.now();
   private queue: Array<() => void> = [];
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly rate: number, private readonly burst: number) {
+  constructor(readonly configured: number, private readonly burst: number) {
     this.tokens = burst;
+    this.rate = configured;
+  }
+
+  /** Multiplicative decrease: halve the rate (not below 10% of the configured rate, nor 0.5/s). */
+  throttled(): void {
+    if (!Number.isFinite(this.configured) || this.configured <= 0) return;
+    this.rate = Math.max(this.configured * 0.1, 0.5, this.rate / 2);
+  }
+
+  /** Additive increase back towards the configured rate. */
+  succeeded(): void {
+    if (this.rate < this.configured) this.rate = Math.min(this.configured, this.rate + this.configured * 0.05);
   }
 
   take(): Promise<void> {
-    if (!Number.isFinite(this.rate) || this.rate <= 0) return Promise.resolve();
+    if (!Number.isFinite(this.configured) || this.configured <= 0) return Promise.resolve();
     return new Promise((resolve) => {
       this.queue.push(resolve);
       this.drain();
@@ -62,13 +78,25 @@ export class RateLimiter {
     return this.opts.ratePerSecond;
   }
 
-  /** Resolves when a call of `api` may start. */
-  take(api: string): Promise<void> {
+  private bucket(api: string): Bucket {
     let b = this.buckets.get(api);
     if (!b) {
       b = new Bucket(this.rateFor(api), Math.max(1, this.opts.burst ?? 1));
       this.buckets.set(api, b);
     }
-    return b.take();
+    return b;
   }
+
+  /** Resolves when a call of `api` may start. */
+  take(api: string): Promise<void> {
+    return this.bucket(api).take();
+  }
+
+  /** The service throttled a call of `api`: slow that API down for everyone (shared across accounts). */
+  throttled(api: string): void { this.bucket(api).throttled(); }
+
+  succeeded(api: string): void { this.bucket(api).succeeded(); }
+
+  /** Current (possibly lowered) rate of an API, calls/s; 0 = unlimited. */
+  currentRate(api: string): number { const b = this.bucket(api); return b.configured > 0 ? b.rate : 0; }
 }

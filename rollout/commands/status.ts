@@ -1,10 +1,16 @@
-// Placeholder: replaced by the verb's implementation.
 import type { Command } from 'commander';
-import { action, type Io } from '../cli-support.js';
-import { ToolingError } from '../errors.js';
+import { action, emit, type Io } from '../cli-support.js';
+import { renderStatusText, statusView } from '../status-view.js';
+import { addOptions } from './options.js';
+import { withSession } from './run.js';
 
 export function register(program: Command, io: Io): void {
-  program.command('status').description('(not built yet)').allowUnknownOption().action(action(io, async () => {
-    throw new ToolingError('status is not built yet');
-  }));
+  const cmd = program.command('status').description('per phase: release, guardrail versions per account/region, applied at, gate results, bake time left');
+  addOptions(cmd, ['env']);
+  cmd.action(action(io, async (_opts: unknown, c: Command) =>
+    withSession(io, c, {}, async ({ session, flags }) => {
+      const view = statusView(session.env, await session.state(), new Date());
+      emit(io, flags, view, () => renderStatusText(view));
+      return 0;
+    })));
 }

@@ -20,6 +20,7 @@ import { identifierOf } from './published.js';
 import { accountsForPhase, sampleAccounts } from './scope.js';
 
 const NUMERIC_VERSION = /^[1-9][0-9]{0,7}$/;
+// GetGuardrail at a version returns the VERSION's description, so name/description are not compared.
 const GUARDRAIL_ARN = /^arn:aws[\w-]*:bedrock:([a-z0-9-]+):(\d{12}):guardrail\/([a-z0-9]+)$/;
 
 function releaseOf(ctx: GateRunContext) {
@@ -58,7 +59,7 @@ function publishedChecks(ctx: GateRunContext): CheckResult[] {
 /** The published version snapshotted the release's definition (not some other DRAFT); no AR policy. */
 async function contentChecks(ctx: GateRunContext): Promise<CheckResult[]> {
   const release = releaseOf(ctx);
-  const want = normaliseGuardrailConfig({ ...toBedrockApiInput(release.definition.toSpec()), name: undefined } as Record<string, unknown>);
+  const want = normaliseGuardrailConfig({ ...toBedrockApiInput(release.definition.toSpec()), name: undefined, description: undefined } as Record<string, unknown>);
   const out: CheckResult[] = [];
   if (hasAutomatedReasoning(release.definition)) {
     out.push({ id: 'preflight:automated-reasoning:definition', status: 'failed', detail: `release ${release.name} carries an Automated Reasoning policy, which enforced guardrails do not support` });
@@ -69,7 +70,7 @@ async function contentChecks(ctx: GateRunContext): Promise<CheckResult[]> {
     try {
       const g = await ctx.access.forAccount(p.account, p.region).bedrock.send(new GetGuardrailCommand({ guardrailIdentifier: p.guardrailArn, guardrailVersion: p.version }));
       const checks: CheckResult[] = [];
-      const got = normaliseGuardrailConfig({ ...guardrailOutputAsInput(g), name: undefined });
+      const got = normaliseGuardrailConfig({ ...guardrailOutputAsInput(g), name: undefined, description: undefined });
       checks.push(canonical(got) === canonical(want)
         ? { id, status: 'passed', account: p.account, region: p.region, detail: `version ${p.version} has the content of ${release.name}` }
         : { id, status: 'failed', account: p.account, region: p.region,

@@ -52,8 +52,9 @@ export function excludedModelsFor(env: Environment, phase: GateRunContext['phase
   return [...new Set(base)];
 }
 
-function caseCheck(c: SmokeCase, account: string, region: string, ev: ConverseEvidence, excluded: boolean): CheckResult[] {
+function caseCheck(c: SmokeCase, account: string, region: string, ev: ConverseEvidence, excluded: boolean, guardedOverride?: boolean): CheckResult[] {
   const o = classifyConverse(ev);
+  if (guardedOverride !== undefined) o.guarded = guardedOverride;
   const id = `smoke:${c.id}@${account}/${region}`;
   const what = o.findings.length ? ` (${o.findings.slice(0, 4).join(', ')})` : '';
   const out: CheckResult[] = [];
@@ -76,48 +77,96 @@ function caseCheck(c: SmokeCase, account: string, region: string, ev: ConverseEv
   return out;
 }
 
-async function runCase(ctx: GateRunContext, c: SmokeCase, account: string, region: string): Promise<CheckResult[]> {
+/** region → modelId → output modalities (ListFoundationModels), to route non-chat models to InvokeModel. */
+export type ModelCatalogue = Map<string, Map<string, string[]>>;
+
+/** Chat (Converse) unless the catalogue says the model outputs no text (embeddings, images). */
+export function isChatModel(catalogue: ModelCatalogue | undefined, region: string, model: string): boolean {
+  const mods = catalogue?.get(region)?.get(model);
+  if (mods) return mods.includes('TEXT');
+  return !/embed|image-generator|rerank/i.test(model);
+}
+
+/** InvokeModel body for a non-chat model (provider-native shape). */
+export function invokeBody(model: string, text: string): Record<string, unknown> {
+  if (model.startsWith('cohere.embed')) return { texts: [text], input_type: 'search_document' };
+  if (/image-generator/.test(model)) return { taskType: 'TEXT_IMAGE', textToImageParams: { text }, imageGenerationConfig: { numberOfImages: 1 } };
+  return { inputText: text };
+}
+
+/** Evidence from an InvokeModel response body (guardrail fields are added to the body, §8.6). */
+export function invokeEvidence(bodyText: string): { outcome: 'blocked' | 'allowed'; guarded: boolean } {
+  let body: Record<string, unknown> = {};
+  try { body = JSON.parse(bodyText) as Record<string, unknown>; } catch { /* opaque body: no guardrail fields */ }
+  const action = body['amazon-bedrock-guardrailAction'];
+  const intervened = action === 'INTERVENED' || action === 'GUARDRAIL_INTERVENED';
+  return { outcome: intervened ? 'blocked' : 'allowed', guarded: intervened || body['amazon-bedrock-trace'] !== undefined || action !== undefined };
+}
+
+async function invokeCase(ctx: GateRunContext, c: SmokeCase, account: string, region: string): Promise<ConverseEvidence & { guardedOverride: boolean }> {
+  const out = await ctx.access.forAccount(account, region).runtime.send(new InvokeModelCommand({
+    modelId: c.model, contentType: 'application/json', accept: 'application/json', trace: 'ENABLED',
+    body: new TextEncoder().encode(JSON.stringify(invokeBody(c.model, c.content))),
+  }));
+  const ev = invokeEvidence(new TextDecoder().decode(out.body));
+  return { stopReason: ev.outcome === 'blocked' ? 'guardrail_intervened' : 'end_turn', guardedOverride: ev.guarded };
+}
+
+async function runCase(ctx: GateRunContext, catalogue: ModelCatalogue | undefined, c: SmokeCase, account: string, region: string): Promise<CheckResult[]> {
   const excluded = excludedModelsFor(ctx.env, ctx.phase, account, ctx.asOf).includes(c.model);
   const id = `smoke:${c.id}@${account}/${region}`;
+  const chat = isChatModel(catalogue, region, c.model);
   try {
+    if (!chat) {
+      const ev = await invokeCase(ctx, c, account, region);
+      return caseCheck(c, account, region, ev, excluded, ev.guardedOverride);
+    }
     const out = await ctx.access.forAccount(account, region).runtime.send(new ConverseCommand(converseInput(c)));
     return caseCheck(c, account, region, { stopReason: out.stopReason, trace: out.trace as ConverseEvidence['trace'] }, excluded);
   } catch (err) {
     const kind = classifyError(err);
+    const api = chat ? 'Converse' : 'InvokeModel';
     if (kind === 'denied') {
       return [{ id, status: 'failed', account, region,
-        detail: `AccessDenied on Converse (${c.model}): callers in this account cannot be guarded by the enforced guardrail — missing resource policy or ApplyGuardrail permission? ${describeError(err)}` }];
+        detail: `AccessDenied on ${api} (${c.model}): callers in this account cannot be guarded by the enforced guardrail — missing resource policy or ApplyGuardrail permission? ${describeError(err)}` }];
     }
     if (kind !== 'transient' && excluded) {
       return [{ id, status: 'failed', account, region, detail: `${c.model} is excluded from enforcement but the call failed: ${describeError(err)}` }];
     }
-    return [errorCheck(id, `Converse ${c.model} (${c.surface})`, err, { account, region })];
+    if (kind !== 'transient' && /guardrail/i.test(describeError(err))) {
+      return [{ id, status: 'failed', account, region,
+        detail: `${api} ${c.model} failed because of enforcement: ${describeError(err)} — is the model missing from the exclusion list (typo, missing version suffix)?` }];
+    }
+    return [errorCheck(id, `${api} ${c.model} (${c.surface})`, err, { account, region })];
   }
 }
 
-/** Is every excluded model id a real model in at least one region? (A typo excludes nothing.) */
-async function exclusionIdChecks(ctx: GateRunContext, accounts: string[]): Promise<CheckResult[]> {
-  const { env } = ctx;
-  const excluded = new Set<string>();
-  for (const a of accounts) for (const m of excludedModelsFor(env, ctx.phase, a, ctx.asOf)) excluded.add(m);
-  if (!excluded.size) return [];
-  const caller = accounts[0] ?? env.pilot.account;
-  const known = new Map<string, string[]>(); // region → model ids
+async function loadCatalogue(ctx: GateRunContext, caller: string): Promise<{ catalogue: ModelCatalogue; checks: CheckResult[] }> {
+  const catalogue: ModelCatalogue = new Map();
   const checks: CheckResult[] = [];
-  for (const region of env.regions) {
+  await Promise.all(ctx.env.regions.map(async (region) => {
     try {
       const out = await ctx.access.forAccount(caller, region).bedrock.send(new ListFoundationModelsCommand({}));
-      known.set(region, (out.modelSummaries ?? []).map((m) => m.modelId!).filter(Boolean));
+      catalogue.set(region, new Map((out.modelSummaries ?? []).filter((m) => m.modelId).map((m) => [m.modelId!, (m.outputModalities ?? []) as string[]])));
     } catch (err) {
       checks.push(errorCheck(`smoke:models@${region}`, 'ListFoundationModels', err, { account: caller, region }));
     }
-  }
-  if (known.size < env.regions.length) return checks;
-  const all = new Set([...known.values()].flat());
+  }));
+  return { catalogue, checks };
+}
+
+/** Is every excluded model id a real model in at least one region? (A typo excludes nothing.) */
+function exclusionIdChecks(ctx: GateRunContext, accounts: string[], catalogue: ModelCatalogue): CheckResult[] {
+  const { env } = ctx;
+  const excluded = new Set<string>();
+  for (const a of accounts) for (const m of excludedModelsFor(env, ctx.phase, a, ctx.asOf)) excluded.add(m);
+  if (!excluded.size || catalogue.size < env.regions.length) return [];
+  const checks: CheckResult[] = [];
+  const all = new Set([...catalogue.values()].flatMap((m) => [...m.keys()]));
   for (const m of [...excluded].sort()) {
     const id = `smoke:exclusion-id:${m}`;
     if (all.has(m)) {
-      checks.push({ id, status: 'passed', detail: `excluded model ${m} exists (${[...known].filter(([, ids]) => ids.includes(m)).map(([r]) => r).join(', ')})` });
+      checks.push({ id, status: 'passed', detail: `excluded model ${m} exists (${[...catalogue].filter(([, ids]) => ids.has(m)).map(([r]) => r).join(', ')})` });
     } else {
       const near = [...all].filter((x) => x.startsWith(m) || m.startsWith(x.split(':')[0]!)).slice(0, 3);
       checks.push({ id, status: 'failed',
@@ -132,7 +181,7 @@ async function exclusionIdChecks(ctx: GateRunContext, accounts: string[]): Promi
  * account per region, asserting no enforced guardrail touched it (InvokeModel for non-chat
  * models such as embeddings, Converse otherwise).
  */
-async function excludedModelCalls(ctx: GateRunContext, accounts: string[], suite: SmokeCase[]): Promise<CheckResult[]> {
+async function excludedModelCalls(ctx: GateRunContext, accounts: string[], suite: SmokeCase[], catalogue: ModelCatalogue): Promise<CheckResult[]> {
   const account = accounts[0];
   if (!account) return [];
   const inSuite = new Set(suite.map((c) => c.model));
@@ -141,7 +190,7 @@ async function excludedModelCalls(ctx: GateRunContext, accounts: string[], suite
   return runAll(tasks, ctx.concurrency ?? 16, async ({ m, region }) => {
     const id = `smoke:excluded:${m}@${account}/${region}`;
     const runtime = ctx.access.forAccount(account, region).runtime;
-    const chat = !/embed|image|rerank/i.test(m);
+    const chat = isChatModel(catalogue, region, m);
     try {
       if (chat) {
         const out = await runtime.send(new ConverseCommand(converseInput({ id: 'excluded-probe', surface: 'message', model: m, content: 'Hello.', expect: 'allowed' })));
@@ -150,7 +199,7 @@ async function excludedModelCalls(ctx: GateRunContext, accounts: string[], suite
           ? { id, status: 'failed', account, region, detail: `${m} is excluded from enforcement but an enforced guardrail assessed a call to it` }
           : { id, status: 'passed', account, region, detail: `${m} is excluded and was not guarded` }];
       }
-      const body = m.startsWith('cohere.') ? { texts: ['Hello.'], input_type: 'search_document' } : { inputText: 'Hello.' };
+      const body = invokeBody(m, 'Hello.');
       const out = await runtime.send(new InvokeModelCommand({ modelId: m, contentType: 'application/json', accept: 'application/json', trace: 'ENABLED', body: new TextEncoder().encode(JSON.stringify(body)) }));
       const text = new TextDecoder().decode(out.body);
       const guarded = /amazon-bedrock-guardrailAction"\s*:\s*"INTERVENED"|amazon-bedrock-trace/.test(text);
@@ -180,11 +229,12 @@ export async function runSmoke(ctx: GateRunContext): Promise<GateResult> {
       detail: !suite.length ? `phase ${ctx.phase} has no smoke cases: a gate never passes without evidence` : 'no account in scope to invoke from' }]);
   }
   const tasks = accounts.flatMap((account) => ctx.env.regions.flatMap((region) => suite.map((c) => ({ c, account, region }))));
-  const [caseChecks, idChecks, probeChecks] = await Promise.all([
-    runAll(tasks, ctx.concurrency ?? 16, ({ c, account, region }) => runCase(ctx, c, account, region)),
-    exclusionIdChecks(ctx, accounts).catch((err) => [errorCheck('smoke:exclusion-ids', 'checking excluded model ids', err)]),
-    excludedModelCalls(ctx, accounts, suite),
+  const { catalogue, checks: catalogueChecks } = await loadCatalogue(ctx, accounts[0]!);
+  const [caseChecks, probeChecks] = await Promise.all([
+    runAll(tasks, ctx.concurrency ?? 16, ({ c, account, region }) => runCase(ctx, catalogue, c, account, region)),
+    excludedModelCalls(ctx, accounts, suite, catalogue),
   ]);
+  const idChecks = [...catalogueChecks, ...exclusionIdChecks(ctx, accounts, catalogue)];
   const checks = [...caseChecks, ...idChecks, ...probeChecks];
   const failedCases = [...new Set(caseChecks.filter((c) => c.status === 'failed').map((c) => c.id.split('@')[0]!.replace(/^smoke:/, '')))];
   const r = gateResult('smoke', startedAt, checks);

@@ -122,10 +122,10 @@ function promptAttackConfidence(text: string, strength: Strength): Confidence {
   return confidence;
 }
 
-function topicChecks(c: CompiledSource, text: string, full: boolean, state: State): GuardrailTopic[] {
+function topicChecks(c: CompiledSource, text: string, textTokens: () => string[], full: boolean, state: State): GuardrailTopic[] {
   if (c.topics.length === 0) return [];
   const norm = normalise(text);
-  const tokens = new Set(contentTokens(text));
+  const tokens = new Set(textTokens());
   const out: GuardrailTopic[] = [];
   for (const t of c.topics) {
     let why = '';
@@ -150,9 +150,9 @@ function topicChecks(c: CompiledSource, text: string, full: boolean, state: Stat
   return out;
 }
 
-function groundingChecks(c: CompiledSource, response: string, sources: string[], queries: string[], state: State): GuardrailContextualGroundingFilter[] {
+function groundingChecks(c: CompiledSource, responseTokens: () => string[], sources: string[], queries: string[], state: State): GuardrailContextualGroundingFilter[] {
   if (c.grounding.length === 0) return [];
-  const resp = [...new Set(contentTokens(response))];
+  const resp = [...new Set(responseTokens())];
   const out: GuardrailContextualGroundingFilter[] = [];
   for (const g of c.grounding) {
     // Without the matching qualifier there is nothing to score against: the check is skipped.
@@ -219,7 +219,9 @@ export function evaluateGuardrail(config: GuardrailConfig, input: EvaluationInpu
   const guardedChars = guardedIdx.reduce((n, i) => n + input.blocks[i].text.length, 0);
 
   const assessment: GuardrailAssessment = {};
-  const topics = topicChecks(c, guardedText, full, state);
+  let tokenCache: string[] | undefined;
+  const guardedTokens = () => (tokenCache ??= contentTokens(guardedText));
+  const topics = topicChecks(c, guardedText, guardedTokens, full, state);
   if (topics.length) assessment.topicPolicy = { topics };
   const filters = contentFilters(c, guardedText, input.source === 'INPUT' && input.promptAttack !== false, full, state);
   if (filters.length) assessment.contentPolicy = { filters };
@@ -273,7 +275,7 @@ export function evaluateGuardrail(config: GuardrailConfig, input: EvaluationInpu
   if (customWords.length || managedWordLists.length) assessment.wordPolicy = { customWords, managedWordLists };
   if (piiEntities.length || regexes.length) assessment.sensitiveInformationPolicy = { piiEntities, regexes };
 
-  const grounding = groundingChecks(c, guardedText, sources, queries, state);
+  const grounding = groundingChecks(c, guardedTokens, sources, queries, state);
   if (grounding.length) assessment.contextualGroundingPolicy = { filters: grounding };
 
   const usage = usageFor(c, guardedChars);

@@ -46,7 +46,6 @@ function cued(cue: string, value: string): RegExp {
 }
 
 const RE = {
-  email: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g,
   card: /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g,
   ipv4: /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.]*\d)/g,
   ipv6: /(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Fa-f:])/g,
@@ -117,20 +116,40 @@ function abaOk(d: string): boolean {
   return (3 * (n[0] + n[3] + n[6]) + 7 * (n[1] + n[4] + n[7]) + (n[2] + n[5] + n[8])) % 10 === 0;
 }
 
-const SECRET_CUE = /secret|aws_secret|secretaccesskey|secret_access_key/i;
+const SECRET_CUE = /secret/i;
+
+const LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
+const DOMAIN_CHAR = /[A-Za-z0-9.-]/;
+const EMAIL_SHAPE = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
+/** Candidates are grown outwards from each '@' (much cheaper than a regex scan of the whole text). */
+function emails(t: string): Span[] {
+  const out: Span[] = [];
+  for (let at = t.indexOf('@'); at >= 0; at = t.indexOf('@', at + 1)) {
+    let s = at; while (s > 0 && LOCAL_CHAR.test(t[s - 1])) s--;
+    let e = at + 1; while (e < t.length && DOMAIN_CHAR.test(t[e])) e++;
+    while (e > at + 1 && (t[e - 1] === '.' || t[e - 1] === '-')) e--;
+    const c = t.slice(s, e);
+    if (EMAIL_SHAPE.test(c) && validator.isEmail(c)) out.push({ start: s, end: e, match: c });
+  }
+  return out;
+}
+// Cheap necessary conditions checked before the full candidate scans.
+const HAS_IPV4 = /\d\.\d{1,3}\.\d/;
+const HAS_IPV6 = /[0-9A-Fa-f]:[0-9A-Fa-f]*:|::/;
+const HAS_URL = /https?:\/\/|www\./i;
 
 export const PII_DETECTORS: Record<string, { fidelity: PiiFidelity; detect: PiiDetector; note: string }> = {
   EMAIL: { fidelity: 'validator', note: 'regex candidates confirmed with validator.isEmail',
-    detect: (t) => scan(RE.email, t, (m) => validator.isEmail(m[0])) },
+    detect: emails },
   CREDIT_DEBIT_CARD_NUMBER: { fidelity: 'validator', note: '13–19 digits (spaces/dashes allowed), validator.isCreditCard (issuer prefix + Luhn)',
     detect: (t) => scan(RE.card, t, (m) => { const d = digits(m[0]); return validator.isCreditCard(d) || (d.length >= 13 && d.length <= 19 && /^[2-6]/.test(d) && luhn(d) && d.length === 16); }) },
   IP_ADDRESS: { fidelity: 'validator', note: 'IPv4/IPv6 candidates confirmed with validator.isIP',
-    detect: (t) => [...scan(RE.ipv4, t, (m) => validator.isIP(m[0], 4)),
-      ...scan(RE.ipv6, t, (m) => m[0].includes('::') || (m[0].match(/:/g) ?? []).length >= 7 ? validator.isIP(m[0], 6) && /[0-9a-f]{2}/i.test(m[0]) : false)] },
+    detect: (t) => [...(HAS_IPV4.test(t) ? scan(RE.ipv4, t, (m) => validator.isIP(m[0], 4)) : []),
+      ...(!HAS_IPV6.test(t) ? [] : scan(RE.ipv6, t, (m) => m[0].includes('::') || (m[0].match(/:/g) ?? []).length >= 7 ? validator.isIP(m[0], 6) && /[0-9a-f]{2}/i.test(m[0]) : false))] },
   MAC_ADDRESS: { fidelity: 'validator', note: 'validator.isMACAddress on colon/dash-separated candidates',
     detect: (t) => scan(RE.mac, t, (m) => validator.isMACAddress(m[0])) },
   URL: { fidelity: 'validator', note: 'http(s):// or www. candidates confirmed with validator.isURL',
-    detect: (t) => scan(RE.url, t).map((s) => ({ ...s, match: trimTrailingPunct(s.match), end: s.start + trimTrailingPunct(s.match).length }))
+    detect: (t) => (!HAS_URL.test(t) ? [] : scan(RE.url, t)).map((s) => ({ ...s, match: trimTrailingPunct(s.match), end: s.start + trimTrailingPunct(s.match).length }))
       .filter((s) => validator.isURL(s.match)) },
   PHONE: { fidelity: 'validator', note: 'digit-group candidates (10–13 digits) confirmed with validator.isMobilePhone(any locale) or the NANP pattern',
     detect: (t) => scan(RE.phone, t, (m) => {
@@ -144,8 +163,8 @@ export const PII_DETECTORS: Record<string, { fidelity: PiiFidelity; detect: PiiD
   AWS_ACCESS_KEY: { fidelity: 'exact-rule', note: 'AKIA/ASIA/… prefix + 16 upper-case alphanumerics',
     detect: (t) => scan(RE.awsAccessKey, t) },
   AWS_SECRET_KEY: { fidelity: 'heuristic', note: '40-char base64 token with mixed case and a digit, with "secret" within 100 chars before it',
-    detect: (t) => scan(RE.awsSecretKey, t, (m) => /[a-z]/.test(m[0]) && /[A-Z]/.test(m[0]) && /\d/.test(m[0])
-      && SECRET_CUE.test(t.slice(Math.max(0, m.index - 100), m.index))) },
+    detect: (t) => (!SECRET_CUE.test(t) ? [] : scan(RE.awsSecretKey, t, (m) => /[a-z]/.test(m[0]) && /[A-Z]/.test(m[0]) && /\d/.test(m[0])
+      && SECRET_CUE.test(t.slice(Math.max(0, m.index - 100), m.index)))) },
   INTERNATIONAL_BANK_ACCOUNT_NUMBER: { fidelity: 'validator', note: 'validator.isIBAN (country format + mod-97 checksum)',
     detect: (t) => scan(RE.iban, t, (m) => validator.isIBAN(m[0].replace(/ /g, ''))) },
   SWIFT_CODE: { fidelity: 'heuristic', note: 'validator.isBIC on 8/11-char codes when "swift" or "bic" appears in the text',

@@ -29,13 +29,27 @@ export function stem(word: string): string {
   return w;
 }
 
+// Memo of word → stem ('' for stop words); bounded so adversarial input cannot grow it forever.
+const STEMS = new Map<string, string>();
+const ASCII_TOKEN_RE = /[A-Za-z0-9]+(?:'[A-Za-z]+)?/g;
+
 /** Stemmed content tokens (stop words and 1-letter tokens removed), in order. */
 export function contentTokens(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(TOKEN_RE)) {
-    const raw = m[0].toLowerCase();
-    if (raw.length < 2 || STOP_WORDS.has(raw)) continue;
-    out.push(stem(raw));
+  // eslint-disable-next-line no-control-regex
+  const re = /^[\x00-\x7f]*$/.test(text) ? ASCII_TOKEN_RE : TOKEN_RE;
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    const word = m[0];
+    let s = STEMS.get(word);
+    if (s === undefined) {
+      const raw = word.toLowerCase();
+      s = raw.length < 2 || STOP_WORDS.has(raw) ? '' : stem(raw);
+      if (STEMS.size > 50_000) STEMS.clear();
+      STEMS.set(word, s);
+    }
+    if (s) out.push(s);
   }
   return out;
 }

@@ -38,11 +38,14 @@ function keyOf(g: AppliedGuardrail, used: Set<string>): string {
   return k;
 }
 
-function withMetrics(r: EvaluationResult, g: AppliedGuardrail, started: number): GuardrailAssessment {
+function withMetrics(r: EvaluationResult, g: AppliedGuardrail, started: number, totalChars?: number): GuardrailAssessment {
   const a = r.assessment;
+  // Coverage compares guarded characters with all characters of the prompt, not just the selection.
+  const guardrailCoverage = totalChars === undefined ? a.invocationMetrics?.guardrailCoverage
+    : { textCharacters: { guarded: r.coverage.guarded, total: totalChars } };
   return {
     ...a,
-    invocationMetrics: { ...a.invocationMetrics, guardrailProcessingLatency: Math.max(0, Math.round(performance.now() - started)) },
+    invocationMetrics: { ...a.invocationMetrics, guardrailCoverage, guardrailProcessingLatency: Math.max(0, Math.round(performance.now() - started)) },
     appliedGuardrailDetails: details(g),
   };
 }
@@ -65,6 +68,7 @@ export function runGuarded(opts: {
   const reasons: string[] = [];
   let intervened = false;
   let blockedMessage: string | undefined;
+  const inputChars = opts.segments.reduce((n, s) => n + s.text.length, 0);
 
   // Input: each guardrail sees its own selection, after earlier guardrails' masks (masks chain).
   for (const g of applied) {
@@ -74,7 +78,7 @@ export function runGuarded(opts: {
       source: 'INPUT', outputScope, promptAttack: opts.promptAttack,
       blocks: idx.map((i) => ({ text: segments[i].text, qualifiers: segments[i].qualifiers })),
     });
-    inputAssessments[keys.get(g)!] = withMetrics(r, g, started);
+    inputAssessments[keys.get(g)!] = withMetrics(r, g, started, inputChars);
     if (r.action === 'GUARDRAIL_INTERVENED') {
       intervened = true;
       reasons.push(...r.reasons.map((x) => `${g.snapshot.guardrailId} (${g.origins.join('+')}): ${x}`));
@@ -82,7 +86,6 @@ export function runGuarded(opts: {
     if (r.blocked) blockedMessage ??= r.outputs[0].text;
     else idx.forEach((segIdx, j) => { segments[segIdx].text = r.blockTexts[j]; });
   }
-  const inputChars = opts.segments.reduce((n, s) => n + s.text.length, 0);
   if (blockedMessage !== undefined) {
     return { intervened: true, blockedAt: 'INPUT', outputText: blockedMessage, inputAssessments, outputAssessments, actionReason: reasons.join('; '), inputChars };
   }

@@ -122,7 +122,7 @@ describe('organization tree', () => {
 
   test('duplicate account ids', async () => {
     const err = await rejects((d) => { d.setIn(['organization', 'accounts', 4, 'id'], '333333333331'); });
-    expect([err.path, err.expected]).toEqual(['organization.accounts[4].id', 'expected a unique account id; 333333333331 is listed twice (line 47)']);
+    expect([err.path, err.expected]).toEqual(['organization.accounts[4].id', 'expected a unique account id; 333333333331 is listed twice (line 46)']);
   });
 
   test('the management account is listed', async () => {
@@ -178,21 +178,24 @@ describe('releases', () => {
   test('a missing definition file', async () => {
     const err = await rejects((d) => { d.setIn(['releases', 0, 'definition'], 'guardrails/nope.ts'); });
     expect(err.path).toBe('releases[0].definition');
-    expect(err.expected).toMatch(/^expected a guardrail definition file relative to the environment file, but \S+guardrails\/nope\.ts does not exist \(line 111\)$/);
+    expect(err.expected).toMatch(/^expected a guardrail definition file relative to the environment file, but \S+guardrails\/nope\.ts does not exist \(line 110\)$/);
   });
 
   test('an invalid definition names the definition file and the path inside it', async () => {
-    const bad = writeEnv(`import { GuardrailDefinition } from '${join(process.cwd(), 'modules/guardrail/definition.js')}';
-export default new GuardrailDefinition({ name: 'x', blockedInputMessaging: 'b', blockedOutputsMessaging: 'b' })
-  .addContentFilter({ type: 'PROMPT_ATTACK', inputStrength: 'HIGH', outputStrength: 'HIGH' });
-`).replace(/environment\.yaml$/, 'bad.ts');
-    // writeEnv always names the file environment.yaml; copy it under a .ts name.
-    const { renameSync } = await import('node:fs');
-    renameSync(bad.replace(/bad\.ts$/, 'environment.yaml'), bad);
+    const bad = join(process.cwd(), 'test/environments/fixtures/bad-prompt-attack.ts');
     const err = await loadError((d) => { d.setIn(['releases', 0, 'definition'], bad); d.deleteIn(['releases', 0, 'sha256']); });
-    expect(err.file).toBe(bad);
+    expect(err.file).toBe('test/environments/fixtures/bad-prompt-attack.ts');
     expect(err.path).toBe('contentFilters[0].outputStrength');
     expect(err.expected).toBe('expected NONE for PROMPT_ATTACK (prompt-attack filtering applies to input only), got HIGH');
+  });
+
+  test('definitions may also be plain JSON', async () => {
+    const env = await loadMutated((d) => {
+      d.setIn(['releases', 0, 'definition'], join(process.cwd(), 'test/environments/fixtures/plain-definition.json'));
+      d.deleteIn(['releases', 0, 'sha256']);
+    });
+    expect(env.releases[0].definition.toSpec().words.map((w) => w.text)).toEqual(['bluebird-7']);
+    expect(env.releases[0].definition.isFrozen).toBe(true);
   });
 });
 

@@ -64,7 +64,7 @@ describe('inheritance properties', () => {
             { id: 'p-child', content: { top: { c1: { s1: { '@@assign': 'z' } } } }, targets: [`ou-${depth}`] },
           ],
         };
-        const allowsAssign = ctl.includes('@@all') || ctl.includes('@@assign');
+        const allowsAssign = (ctl as readonly string[]).includes('@@all') || (ctl as readonly string[]).includes('@@assign');
         const r = effectivePolicyFor(org, '100000000000');
         expect((r.policy as any).top.c1.s1).toBe(allowsAssign ? 'z' : parentValue);
         expect(r.ignored.length).toBe(allowsAssign ? 0 : 1);

@@ -1,4 +1,4 @@
-import { validatePolicyDocument, validateEffectivePolicy, assertValidPolicy, BEDROCK_POLICY_MAX_CHARS, PolicyValidationError } from '../../policy/index.js';
+import { validatePolicyDocument, validateEffectivePolicy, assertValidPolicy, BEDROCK_POLICY_MAX_CHARS, PolicyValidationError, type ValidationContext } from '../../policy/index.js';
 import { MGMT, arn, bedrock } from './fixtures.js';
 
 const ctx = { managementAccountId: MGMT, regions: ['us-east-1', 'eu-west-1'], file: 'env.yaml' };
@@ -8,7 +8,7 @@ const good = () => ({
   selective_content_guarding: { system: { '@@assign': 'comprehensive' }, messages: { '@@assign': 'selective' } },
   model_enforcement: { included_models: { '@@assign': ['ALL'] }, excluded_models: { '@@assign': ['amazon.titan-embed-text-v2:0'] } },
 });
-const errors = (doc: unknown, c = ctx) => validatePolicyDocument(doc, c).filter((i) => i.severity === 'error').map((i) => `${i.path}: ${i.message}`);
+const errors = (doc: unknown, c: ValidationContext = ctx) => validatePolicyDocument(doc, c).filter((i) => i.severity === 'error').map((i) => `${i.path}: ${i.message}`);
 const withCfg = (patch: Record<string, unknown>) => bedrock({ ...good(), ...patch });
 
 describe('validatePolicyDocument', () => {

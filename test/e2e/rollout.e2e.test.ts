@@ -1,0 +1,175 @@
+/**
+ * End to end on the sandbox, in-process, with real SDK calls through the emulator:
+ * a release through pilot → model-rules → ou → enterprise, then defective releases halted at
+ * the right phase and rolled back, with nothing past the failed phase changed.
+ */
+import { rmSync } from 'node:fs';
+import { PHASES, type Environment, type Phase } from '../../environments/types.js';
+import { statusView } from '../../rollout/status-view.js';
+import {
+  EXCEPTION_ACTIVE_AT, EXPIRING_EXCEPTION, MISTYPED_EXCLUSION, OVERBLOCKING_RELEASE, sandboxEnvironment,
+  withExpiringException, withMistypedExclusion, withOverblockingRelease,
+} from '../helpers/sandbox-fixture.js';
+import { engineStack, freshHome, ledger, runVerb, state } from './helpers.js';
+import { DeleteResourcePolicyCommand } from '@aws-sdk/client-bedrock';
+import { envPaths } from '../../rollout/paths.js';
+import { parseFlags } from '../../rollout/commands/options.js';
+import { Session } from '../../rollout/session.js';
+
+const AS_OF = '2026-11-25';
+const R1 = 'baseline@2026.11.1';
+const R2 = 'baseline@2026.11.2';
+
+let home: string;
+let env: Environment;
+beforeAll(async () => { env = await sandboxEnvironment(); });
+beforeEach(() => { home = freshHome(); });
+afterEach(() => { rmSync(home, { recursive: true, force: true }); delete process.env.ROLLOUT_HOME; });
+
+async function rollOut(e: Environment, release: string, phases: readonly Phase[] = PHASES, asOf = AS_OF) {
+  for (const phase of phases) {
+    const r = await runVerb('promote', phase, { env: e, release, asOf });
+    if (!r.ok) throw new Error(`${phase}: ${r.message}`);
+  }
+}
+
+/** What other phases look like (recorded state + deployed resources), to prove they did not change. */
+async function snapshotOthers(except: Phase) {
+  const st = await state();
+  return PHASES.filter((p) => p !== except).map((p) => ({ phase: p, rec: st.phases[p] ?? null, deployed: deployed(p) }));
+}
+
+/** Deployed resources of a phase: type + applied arguments (engine bookkeeping notes dropped). */
+function deployed(p: Phase): unknown {
+  const res = (engineStack(p) ?? {}) as Record<string, { type: string; args: unknown }>;
+  return Object.fromEntries(Object.entries(res).map(([k, v]) => [k, { type: v.type, args: v.args }]));
+}
+
+test('promotes a release through all four phases; status and ledger show it', async () => {
+  await rollOut(env, R2);
+  const st = await state();
+  const view = statusView(env, st, new Date());
+  for (const p of view.phases) {
+    expect(p).toMatchObject({ release: R2, status: 'passed', bakeLeftSeconds: 0 });
+    expect(p.versions.map((v) => v.region).sort()).toEqual([...env.regions].sort());
+    expect(p.versions.every((v) => /^\d+$/.test(v.version))).toBe(true);
+    expect(p.gates.map((g) => [g.gate, g.status])).toEqual([['preflight', 'passed'], ['smoke', 'passed'], ['effective-policy', 'passed'], ['bake', 'passed']]);
+    expect(p.appliedAt).not.toBeNull();
+  }
+  expect(view.phases.find((p) => p.phase === 'pilot')!.versions[0].account).toBe(env.pilot.account);
+  expect(view.phases.find((p) => p.phase === 'enterprise')!.versions[0].account).toBe(env.managementAccountId);
+
+  const entries = await ledger();
+  for (const phase of PHASES) {
+    const mine = entries.filter((e) => e.phase === phase);
+    const attempt = new Set(mine.map((e) => e.attemptId));
+    expect(attempt.size).toBe(1);
+    expect(mine.filter((e) => e.kind === 'plan').map((e) => e.stack)).toEqual(['guardrails', phase]);
+    expect(mine.filter((e) => e.kind === 'apply' && e.stack === phase)).toHaveLength(1);
+    expect(mine.filter((e) => e.kind === 'gate').map((e) => `${e.gate}:${e.status}`)).toEqual(['preflight:passed', 'smoke:passed', 'effective-policy:passed', 'bake:passed']);
+    expect(mine.at(-1)).toMatchObject({ kind: 'promoted', status: 'passed', release: R2 });
+    for (const e of mine) expect(e).toMatchObject({ env: 'sandbox', who: expect.any(String), at: expect.any(String) });
+  }
+  // Every apply/plan entry carries the plan hash that was reviewed.
+  for (const e of entries.filter((x) => x.kind === 'apply')) {
+    expect(entries.some((p) => p.kind === 'plan' && p.attemptId === e.attemptId && p.stack === e.stack && p.planHash === e.planHash)).toBe(true);
+  }
+
+  // Promoting again is a no-op that says so, and writes nothing.
+  const before = entries.length;
+  const again = await runVerb('promote', 'ou', { env, release: R2, asOf: AS_OF });
+  expect(again).toMatchObject({ ok: true, outcome: 'no-op', message: expect.stringMatching(/already in place on ou/) });
+  expect((await ledger()).length).toBe(before);
+}, 120_000);
+
+test('phase order is enforced: a release cannot skip a phase', async () => {
+  await expect(runVerb('promote', 'model-rules', { env, release: R2, asOf: AS_OF })).rejects.toThrow(/must pass pilot before model-rules/);
+  expect(await ledger()).toEqual([]);
+});
+
+test('an overblocking release is halted at pilot and rolled back to the previous release; later phases untouched', async () => {
+  const e = withOverblockingRelease(env);
+  await rollOut(e, R2);
+  const others = await snapshotOthers('pilot');
+  const pilotBefore = deployed('pilot');
+
+  const r = await runVerb('promote', 'pilot', { env: e, release: OVERBLOCKING_RELEASE, asOf: AS_OF });
+  expect(r).toMatchObject({ ok: false, exitCode: 1, outcome: 'rolled-back', rollback: { to: R2, status: 'rolled-back' } });
+  expect(r.failedChecks.some((c) => c.gate === 'smoke' && /pass-benign-question/.test(c.id))).toBe(true);
+  expect(r.failedChecks.every((c) => !/block-/.test(c.id))).toBe(true);
+  expect(r.message).toMatch(/pass-benign-question/);
+
+  const st = await state();
+  expect(st.phases.pilot).toMatchObject({ release: R2, status: 'rolled-back', attemptRelease: OVERBLOCKING_RELEASE });
+  expect(st.phases.pilot!.rollbackGates![0]).toMatchObject({ gate: 'effective-policy', status: 'passed' });
+  expect(deployed('pilot')).toEqual(pilotBefore);
+  expect(await snapshotOthers('pilot')).toEqual(others);
+  const kinds = (await ledger()).filter((x) => x.attemptId === r.attemptId).map((x) => x.kind);
+  expect(kinds).toEqual(expect.arrayContaining(['halted', 'rollback']));
+
+  // The halted release cannot move on.
+  await expect(runVerb('promote', 'model-rules', { env: e, release: OVERBLOCKING_RELEASE, asOf: AS_OF })).rejects.toThrow(/must pass pilot/);
+}, 120_000);
+
+test('a mistyped model exclusion is halted at pilot (the excluded model is still guarded) and removed', async () => {
+  const e = withMistypedExclusion(env);
+  const r = await runVerb('promote', 'pilot', { env: e, release: R2, asOf: AS_OF });
+  expect(r).toMatchObject({ ok: false, exitCode: 1, rollback: { to: null, status: 'rolled-back' } });
+  expect(r.failedChecks.some((c) => c.gate === 'smoke' && /pass-excluded-embedding/.test(c.id))).toBe(true);
+  expect(MISTYPED_EXCLUSION).toBe('amazon.titan-embed-text-v2');
+  const st = await state();
+  expect(st.phases.pilot).toMatchObject({ release: null, status: 'rolled-back' });
+  expect(deployed('pilot')).toEqual({});
+  for (const p of ['model-rules', 'ou', 'enterprise'] as Phase[]) expect(st.phases[p]).toBeUndefined();
+}, 120_000);
+
+test('a missing resource policy is halted at model-rules by preflight, before anything is attached', async () => {
+  await rollOut(env, R2, ['pilot']);
+  const pilotBefore = (await state()).phases.pilot;
+  // Remove the management guardrail's resource policy out of band (failure story 1).
+  const s = await Session.open(parseFlags({ env: 'sandbox', asOf: AS_OF, yes: true }), { env });
+  try {
+    const t = await s.target();
+    for (const [region, p] of Object.entries((await state()).published[R2])) {
+      await t.access.forAccount(p.account, region).bedrock.send(new DeleteResourcePolicyCommand({ resourceArn: p.guardrailArn }));
+    }
+  } finally {
+    await s.close();
+  }
+  const r = await runVerb('promote', 'model-rules', { env, release: R2, asOf: AS_OF });
+  expect(r).toMatchObject({ ok: false, exitCode: 1, rollback: { to: null } });
+  expect(r.gates.map((g) => g.gate)).toEqual(['preflight']);
+  expect(r.failedChecks.some((c) => c.gate === 'preflight' && /resource|rbp|policy/i.test(`${c.id} ${c.detail}`))).toBe(true);
+  const st = await state();
+  expect(st.phases['model-rules']).toMatchObject({ release: null, status: 'rolled-back' });
+  expect(st.phases.pilot).toEqual(pilotBefore);
+  expect(Object.keys((engineStack('model-rules') ?? {}) as object)).toEqual([]);
+}, 120_000);
+
+test('an expired exception still in force halts the next promotion at its first phase; nothing past it changes', async () => {
+  const e = withExpiringException(env);
+  const activeAt = EXCEPTION_ACTIVE_AT.toISOString().slice(0, 10);
+  await rollOut(e, R1, PHASES, activeAt); // the exception's policy was attached while it was valid
+  const others = await snapshotOthers('pilot');
+  const r = await runVerb('promote', 'pilot', { env: e, release: R2, asOf: AS_OF });
+  expect(r).toMatchObject({ ok: false, exitCode: 1, phase: 'pilot', rollback: { to: R1, status: 'rolled-back' } });
+  expect(r.failedChecks.map((c) => c.id)).toContain(`preflight:exception:${EXPIRING_EXCEPTION.id}`);
+  expect(r.message).toMatch(/EXC-TEST-EXPIRED expired 2026-11-20/);
+  const st = await state();
+  expect(st.phases.pilot).toMatchObject({ release: R1, status: 'rolled-back', attemptRelease: R2 });
+  expect(await snapshotOthers('pilot')).toEqual(others);
+}, 180_000);
+
+test('rollback on demand returns a phase to its previous release; verify re-runs the gates', async () => {
+  await rollOut(env, R1, ['pilot']);
+  await rollOut(env, R2, ['pilot']);
+  const v = await runVerb('verify', 'pilot', { env, asOf: AS_OF });
+  expect(v).toMatchObject({ ok: true, outcome: 'verified', release: R2 });
+  expect(v.gates.map((g) => g.gate)).toEqual(['smoke', 'effective-policy']);
+  const r = await runVerb('rollback', 'pilot', { env, asOf: AS_OF });
+  expect(r).toMatchObject({ ok: true, outcome: 'rolled-back', release: R1, rollback: { status: 'rolled-back' } });
+  expect((await state()).phases.pilot).toMatchObject({ release: R1, status: 'rolled-back' });
+  const again = await runVerb('rollback', 'pilot', { env, asOf: AS_OF });
+  expect(again.outcome).toBe('no-op');
+  expect(envPaths('sandbox').dir.startsWith(home)).toBe(true);
+}, 120_000);

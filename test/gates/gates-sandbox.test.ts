@@ -1,0 +1,188 @@
+/**
+ * Gates against a real started sandbox (real SDK calls through AwsAccess): the happy path
+ * through the four phases and the issue's failure-path scenarios.
+ */
+import { CreatePolicyCommand, AttachPolicyCommand } from '@aws-sdk/client-organizations';
+import { runEffectivePolicyCheck, runPostApplyGates, runPreflight, runSmoke } from '../../rollout/gates/index.js';
+import type { GateResult } from '../../rollout/types.js';
+import {
+  deleteResourcePolicies, EXCEPTION_ACTIVE_AT, EXPIRING_EXCEPTION, MISTYPED_EXCLUSION, OVERBLOCKING_RELEASE,
+  sandboxEnvironment, startFixture, withExpiringException, withMistypedExclusion, withOverblockingRelease, type Fixture,
+} from '../helpers/sandbox-fixture.js';
+
+const failed = (r: GateResult) => r.checks.filter((c) => c.status === 'failed');
+const show = (r: GateResult) => `${r.summary}\n${r.checks.filter((c) => c.status !== 'passed').map((c) => `  ${c.status} ${c.id}: ${c.detail}`).join('\n')}`;
+
+describe('gates on the sandbox: a good release passes every phase', () => {
+  let fx: Fixture;
+  beforeAll(async () => { fx = await startFixture(); });
+  afterAll(async () => { await fx.close(); });
+
+  it('pilot → model-rules → ou → enterprise: preflight, smoke and effective-policy all pass', async () => {
+    const rel = fx.env.currentRelease;
+    const mgmt = fx.env.managementAccountId;
+    const releases: Record<string, string> = {};
+    for (const phase of ['pilot', 'model-rules', 'ou', 'enterprise'] as const) {
+      releases[phase] = rel;
+      const stacks = fx.synth(releases);
+      const g = await fx.apply(stacks.get('guardrails')!);
+      const published = fx.published(g.outputs, rel, mgmt);
+      const pre = await runPreflight(fx.context(phase, rel, releases, published));
+      expect(pre.status).toBe('passed');
+      const out = await fx.apply(stacks.get(phase)!);
+      const gatePublished = phase === 'pilot' ? fx.published(out.outputs, rel, fx.env.pilot.account) : published;
+      const post = await runPostApplyGates(fx.context(phase, rel, releases, gatePublished));
+      for (const r of post) expect({ phase, status: r.status, detail: show(r) }).toEqual({ phase, status: 'passed', detail: show(r) });
+      const smoke = post[0]!;
+      // Every case of the suite ran from at least one account in every region.
+      const cases = fx.env.phases[phase].smoke.map((c) => c.id);
+      for (const id of cases) for (const region of fx.env.regions) {
+        expect(smoke.checks.some((c) => c.id.startsWith(`smoke:${id}@`) && c.region === region && c.status === 'passed')).toBe(true);
+      }
+      if (phase === 'enterprise') {
+        // Every account of the organization was verified, not a sample.
+        const eff = post[1]!;
+        for (const a of fx.env.organization.accounts) expect(eff.checks.some((c) => c.account === a.id && c.status === 'passed')).toBe(true);
+      }
+    }
+  });
+
+  it('an unmanaged BEDROCK_POLICY attached anywhere fails preflight (drift) and the effective-policy check', async () => {
+    const rel = fx.env.currentRelease;
+    const releases = { pilot: rel, 'model-rules': rel, ou: rel, enterprise: rel };
+    const g = await fx.apply(fx.synth(releases).get('guardrails')!);
+    const published = fx.published(g.outputs, rel, fx.env.managementAccountId);
+    const org = fx.access.forAccount(fx.env.managementAccountId).organizations;
+    const arn = published['us-east-1']!.guardrailArn;
+    const created = await org.send(new CreatePolicyCommand({
+      Name: 'hand-made-bedrock', Type: 'BEDROCK_POLICY', Description: 'made in the console',
+      Content: JSON.stringify({ bedrock: { guardrail_inference: { 'us-east-1': { config_1: { identifier: { '@@assign': `${arn}:9` } } } } } }),
+    }));
+    const id = created.Policy!.PolicySummary!.Id!;
+    await org.send(new AttachPolicyCommand({ PolicyId: id, TargetId: '333333333331' }));
+    const pre = await runPreflight(fx.context('enterprise', rel, releases, published));
+    expect(pre.status).toBe('failed');
+    expect(failed(pre).map((c) => c.id)).toContain(`preflight:drift:${id}`);
+    const eff = await runEffectivePolicyCheck(fx.context('enterprise', rel, releases, published));
+    expect(eff.status).toBe('failed');
+    expect(failed(eff).map((c) => c.account)).toContain('333333333331');
+  });
+});
+
+describe('gates on the sandbox: defective releases are caught', () => {
+  it('overblocking release: a must-pass case is blocked → smoke fails naming it', async () => {
+    const fx = await startFixture({ env: withOverblockingRelease(await sandboxEnvironment()) });
+    try {
+      const releases = { pilot: OVERBLOCKING_RELEASE };
+      const out = await fx.deploy(releases);
+      const published = fx.published(out.pilot!.outputs, OVERBLOCKING_RELEASE, fx.env.pilot.account);
+      const smoke = await runSmoke(fx.context('pilot', OVERBLOCKING_RELEASE, releases, published));
+      expect(smoke.status).toBe('failed');
+      const bad = failed(smoke);
+      expect(bad.length).toBeGreaterThan(0);
+      expect(bad.every((c) => c.id.startsWith('smoke:pass-benign-question@'))).toBe(true);
+      expect(bad[0]!.detail).toMatch(/OVERBLOCKING/);
+      expect(smoke.summary).toMatch(/pass-benign-question/);
+    } finally { await fx.close(); }
+  });
+
+  it('mistyped model exclusion: the embedding model stays guarded → smoke fails', async () => {
+    const fx = await startFixture({ env: withMistypedExclusion(await sandboxEnvironment()) });
+    try {
+      const rel = fx.env.currentRelease;
+      const releases = { pilot: rel, 'model-rules': rel };
+      const out = await fx.deploy(releases);
+      const published = fx.published(out.guardrails!.outputs, rel, fx.env.managementAccountId);
+      const smoke = await runSmoke(fx.context('model-rules', rel, releases, published));
+      expect(smoke.status).toBe('failed');
+      const ids = failed(smoke).map((c) => c.id);
+      expect(ids).toContain(`smoke:exclusion-id:${MISTYPED_EXCLUSION}`);
+      expect(ids.some((id) => id.startsWith('smoke:pass-excluded-embedding@'))).toBe(true);
+      expect(failed(smoke).find((c) => c.id.startsWith('smoke:exclusion-id'))!.detail).toMatch(/did you mean amazon\.titan-embed-text-v2:0/);
+    } finally { await fx.close(); }
+  });
+
+  it('missing resource policy: members cannot ApplyGuardrail → preflight fails before enforcement', async () => {
+    const fx = await startFixture();
+    try {
+      const rel = fx.env.currentRelease;
+      const releases = { pilot: rel, 'model-rules': rel };
+      const g = await fx.apply(fx.synth(releases).get('guardrails')!);
+      const published = fx.published(g.outputs, rel, fx.env.managementAccountId);
+      await deleteResourcePolicies(fx, published);
+      const pre = await runPreflight(fx.context('model-rules', rel, releases, published));
+      expect(pre.status).toBe('failed');
+      const ids = failed(pre).map((c) => c.id);
+      for (const region of fx.env.regions) {
+        expect(ids).toContain(`preflight:resource-policy@${region}`);
+        expect(ids).toContain(`preflight:apply-guardrail@${fx.env.pilot.account}/${region}`);
+      }
+      expect(failed(pre).find((c) => c.id.startsWith('preflight:apply-guardrail'))!.detail).toMatch(/AccessDenied/);
+    } finally { await fx.close(); }
+  });
+
+  it('expired exception still targeted by an attached policy → preflight fails', async () => {
+    const fx = await startFixture({ env: withExpiringException(await sandboxEnvironment()) });
+    try {
+      const rel = fx.env.currentRelease;
+      const releases = { pilot: rel, 'model-rules': rel, ou: rel, enterprise: rel };
+      // Applied while the exception was active: its policy is attached to the account.
+      const out = await fx.deploy(releases, EXCEPTION_ACTIVE_AT);
+      const published = fx.published(out.guardrails!.outputs, rel, fx.env.managementAccountId);
+      const pre = await runPreflight(fx.context('enterprise', rel, releases, published));
+      expect(pre.status).toBe('failed');
+      const bad = failed(pre);
+      expect(bad.map((c) => c.id)).toEqual([`preflight:exception:${EXPIRING_EXCEPTION.id}`]);
+      expect(bad[0]!.detail).toMatch(/expired 2026-11-20.*still applies it to 555555555553/);
+      // While it was active the same preflight passes.
+      const before = await runPreflight(fx.context('enterprise', rel, releases, published, { asOf: EXCEPTION_ACTIVE_AT }));
+      expect(show(before)).toBe(show({ ...before, checks: before.checks.filter((c) => c.status === 'passed') }));
+    } finally { await fx.close(); }
+  });
+});
+
+describe('gates on the sandbox: throttling and 5xx never produce a false pass', () => {
+  it('every DescribeEffectivePolicy answered with a 5xx → effective-policy is inconclusive, not passed', async () => {
+    const fx = await startFixture({ access: { maxAttempts: 2 } });
+    try {
+      const rel = fx.env.currentRelease;
+      const releases = { pilot: rel, 'model-rules': rel, ou: rel };
+      const out = await fx.deploy(releases);
+      const published = fx.published(out.guardrails!.outputs, rel, fx.env.managementAccountId);
+      fx.sandbox.setFaults({ DescribeEffectivePolicy: { errorRate: 1 } });
+      const eff = await runEffectivePolicyCheck(fx.context('ou', rel, releases, published));
+      expect(eff.status).toBe('inconclusive');
+      const acct = eff.checks.filter((c) => c.id.startsWith('effective:') && c.account);
+      expect(acct.length).toBeGreaterThan(0);
+      expect(acct.every((c) => c.status === 'inconclusive')).toBe(true);
+      // Converse throttled every time: smoke cases are inconclusive too.
+      fx.sandbox.setFaults({ Converse: { throttleRate: 1 }, InvokeModel: { throttleRate: 1 } });
+      const smoke = await runSmoke(fx.context('ou', rel, releases, published));
+      expect(smoke.status).toBe('inconclusive');
+      expect(smoke.checks.filter((c) => c.id.startsWith('smoke:block-violence@')).every((c) => c.status === 'inconclusive')).toBe(true);
+      expect(fx.access.stats().throttled).toBeGreaterThan(0);
+    } finally { await fx.close(); }
+  });
+
+  it('intermittent throttling and 5xx → the gates still pass after retries, with the retries counted', async () => {
+    const fx = await startFixture({ access: { maxAttempts: 6 } });
+    try {
+      const rel = fx.env.currentRelease;
+      const releases = { pilot: rel, 'model-rules': rel, ou: rel };
+      const out = await fx.deploy(releases);
+      const published = fx.published(out.guardrails!.outputs, rel, fx.env.managementAccountId);
+      fx.access.resetStats();
+      fx.sandbox.setFaults({ DescribeEffectivePolicy: { throttleRate: 0.3, errorRate: 0.1 }, Converse: { throttleRate: 0.2, errorRate: 0.05 } });
+      const [smoke, eff] = await runPostApplyGates(fx.context('ou', rel, releases, published));
+      const stats = fx.access.stats();
+      expect(stats.byApi['bedrock-runtime:Converse']!.errors).toBeGreaterThan(0);
+      expect(stats.byApi['organizations:DescribeEffectivePolicy']!.throttled + stats.byApi['organizations:DescribeEffectivePolicy']!.errors).toBeGreaterThanOrEqual(0);
+      // Never a false pass: passed only with every check passed.
+      for (const r of [smoke!, eff!]) {
+        expect(['passed', 'inconclusive']).toContain(r.status);
+        if (r.status === 'passed') expect(r.checks.every((c) => c.status === 'passed')).toBe(true);
+      }
+      expect(smoke!.status).toBe('passed');
+    } finally { await fx.close(); }
+  });
+});

@@ -1,0 +1,107 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { computePreview, nextPhaseFor, releasesAfter } from '../../policy/index.js';
+import { loadRecordedPhases, loadRecordedRollout } from '../../rollout/recorded-phases.js';
+import { MGMT, OTHER_OU, PILOT_ACCOUNT, arn, exception, testEnv } from './fixtures.js';
+import { runCli } from './cli-helpers.js';
+
+const asOf = new Date('2026-05-01T00:00:00Z');
+const published = {
+  'baseline@1.0.0': { 'us-east-1': { guardrailArn: arn('us-east-1'), version: '3' }, 'eu-west-1': { guardrailArn: arn('eu-west-1'), version: '2' } },
+  'baseline@1.1.0': { 'us-east-1': { guardrailArn: arn('us-east-1'), version: '4' } },
+};
+const rowsOf = (r: ReturnType<typeof computePreview>, account: string) => r.accounts.find((a) => a.account === account)!.enforcement;
+
+describe('phase stacking', () => {
+  test('after phase X every phase up to X runs the release; later phases keep what is recorded', () => {
+    const recorded = { pilot: { release: 'a' }, 'model-rules': { release: 'a' }, ou: { release: 'a' }, enterprise: { release: 'a' } };
+    expect(releasesAfter(recorded, 'model-rules', 'b')).toEqual({ pilot: 'b', 'model-rules': 'b', ou: 'a', enterprise: 'a' });
+    expect(releasesAfter({}, 'ou', 'b')).toEqual({ pilot: 'b', 'model-rules': 'b', ou: 'b' });
+    expect(nextPhaseFor({ pilot: { release: 'b' } }, 'b')).toBe('model-rules');
+    expect(nextPhaseFor(recorded, 'a')).toBe('enterprise');
+  });
+});
+
+describe('computePreview', () => {
+  test('the pilot account runs the newer release while the rest keeps the recorded one; diff counts changed accounts', () => {
+    const recorded = { pilot: { release: 'baseline@1.0.0' }, 'model-rules': { release: 'baseline@1.0.0' }, ou: { release: 'baseline@1.0.0' }, enterprise: { release: 'baseline@1.0.0' } };
+    const r = computePreview({ env: testEnv(), phase: 'model-rules', release: 'baseline@1.1.0', asOf, recorded, published, diff: true });
+    const pilotUs = rowsOf(r, PILOT_ACCOUNT).filter((x) => x.region === 'us-east-1');
+    expect(pilotUs.map((x) => [x.level, x.version, x.release])).toEqual([
+      ['organization', '4', 'baseline@1.1.0'],
+      ['account', '4', 'baseline@1.1.0'],
+    ]);
+    // 1.1.0 is not published in eu-west-1 yet: shown as a placeholder and warned about.
+    const pilotEu = rowsOf(r, PILOT_ACCOUNT).find((x) => x.region === 'eu-west-1' && x.level === 'organization')!;
+    expect(pilotEu).toMatchObject({ published: false, identifier: `arn:aws:bedrock:eu-west-1:${MGMT}:guardrail/<unpublished:baseline@1.1.0>` });
+    expect(r.warnings.join('\n')).toMatch(/not yet published in every region: baseline@1.1.0/);
+    expect(rowsOf(r, '444444444444').map((x) => x.version)).toEqual(['2', '3']);
+    expect(r.diff).toMatchObject({ totalAccounts: 4, changedAccounts: 1 });
+    expect(r.diff!.changes[0].account).toBe(PILOT_ACCOUNT);
+  });
+
+  test('from an empty organization, enterprise shows every account, with exceptions only while unexpired', () => {
+    const env = testEnv({ exceptions: [
+      exception({ id: 'EXC-1', target: OTHER_OU, changes: { excludedModels: ['cohere.embed-english-v3'] }, expires: '2026-05-01' }),
+      exception({ id: 'EXC-2', target: '555555555555', changes: { messages: 'selective' }, expires: '2026-04-30' }),
+    ] });
+    const r = computePreview({ env, phase: 'enterprise', release: 'baseline@1.0.0', asOf, recorded: {}, published, diff: true });
+    expect(r.accounts.map((a) => a.enforcement.length)).toEqual([4, 2, 2, 2]); // pilot: org + account level, 2 regions
+    expect(rowsOf(r, '444444444444')[0]).toMatchObject({ exceptions: ['EXC-1'], excludedModels: ['amazon.titan-embed-text-v2:0', 'cohere.embed-english-v3'] });
+    expect(rowsOf(r, '555555555555')[0]).toMatchObject({ exceptions: [], messages: 'comprehensive' });
+    expect(r.exceptions.map((e) => [e.id, e.active])).toEqual([['EXC-1', true], ['EXC-2', false]]);
+    expect(r.childControl.excludedModels).toEqual(['@@append']);
+    expect(r.diff).toMatchObject({ changedAccounts: 4, totalAccounts: 4 });
+    // A day later EXC-1 has expired as well.
+    const later = computePreview({ env, phase: 'enterprise', release: 'baseline@1.0.0', asOf: new Date('2026-05-02T00:00:00Z'), recorded: {}, published });
+    expect(rowsOf(later, '444444444444')[0].exceptions).toEqual([]);
+  });
+
+  test('an exception changing a mode on the node that carries a phase baseline is flagged (attachment order decides in AWS)', () => {
+    const env = testEnv({ exceptions: [exception({ id: 'EXC-9', target: PILOT_ACCOUNT, changes: { system: 'selective' } })] });
+    const r = computePreview({ env, phase: 'enterprise', release: 'baseline@1.0.0', asOf, recorded: {}, published });
+    expect(r.warnings.join('\n')).toMatch(/EXC-9 changes a guarding mode on 222222222222, which also carries the model-rules baseline/);
+  });
+});
+
+describe('recorded rollout state', () => {
+  test('missing state → nothing recorded; state.json phases and published versions are read', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'rollout-home-'));
+    expect(await loadRecordedPhases({ name: 'test' }, home)).toEqual({});
+    mkdirSync(join(home, 'test'));
+    writeFileSync(join(home, 'test', 'state.json'), JSON.stringify({
+      schemaVersion: 1, env: 'test',
+      phases: { pilot: { release: 'baseline@1.0.0', status: 'passed', appliedAt: '2026-04-01T00:00:00Z' }, ou: { release: null } },
+      published: { 'baseline@1.0.0': { 'us-east-1': { guardrailArn: arn('us-east-1'), version: '3', account: MGMT } } },
+    }));
+    const rec = await loadRecordedRollout({ name: 'test' }, home);
+    expect(rec.phases).toEqual({ pilot: { release: 'baseline@1.0.0', appliedAt: '2026-04-01T00:00:00Z' } });
+    expect(rec.published['baseline@1.0.0']['us-east-1']).toEqual({ guardrailArn: arn('us-east-1'), version: '3' });
+  });
+});
+
+describe('rollout preview (CLI, sandbox environment)', () => {
+  test('--phase enterprise --json lists every sandbox account; bad flags exit 2', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'rollout-home-'));
+    const prev = process.env.ROLLOUT_HOME;
+    process.env.ROLLOUT_HOME = home;
+    try {
+      const r = await runCli(['preview', '--env', 'sandbox', '--phase', 'enterprise', '--as-of', '2026-05-01', '--json', '--diff']);
+      expect(r.code).toBe(0);
+      const out = JSON.parse(r.out);
+      expect(out.phase).toBe('enterprise');
+      expect(out.accounts.length).toBeGreaterThan(1);
+      expect(out.accounts.every((a: { enforcement: unknown[] }) => a.enforcement.length > 0)).toBe(true);
+      expect(out.diff.changedAccounts).toBe(out.accounts.length);
+      const md = await runCli(['preview', '--env', 'sandbox', '--phase', 'ou', '--markdown']);
+      expect(md.out).toMatch(/^## Effective enforcement preview/);
+      expect(md.out).toMatch(/### Child control of the baseline/);
+      expect((await runCli(['preview', '--env', 'sandbox', '--as-of', '2026-02-30'])).code).toBe(2);
+      expect((await runCli(['preview', '--env', 'sandbox', '--phase', 'everything'])).code).toBe(2);
+      expect((await runCli(['preview', '--env', 'sandbox', '--release', 'nope@1'])).code).toBe(2);
+    } finally {
+      if (prev === undefined) delete process.env.ROLLOUT_HOME; else process.env.ROLLOUT_HOME = prev;
+    }
+  });
+});
