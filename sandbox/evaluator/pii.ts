@@ -139,7 +139,7 @@ const HAS_IPV6 = /[0-9A-Fa-f]:[0-9A-Fa-f]*:|::/;
 const HAS_URL = /https?:\/\/|www\./i;
 
 export const PII_DETECTORS: Record<string, { fidelity: PiiFidelity; detect: PiiDetector; note: string }> = {
-  EMAIL: { fidelity: 'validator', note: 'regex candidates confirmed with validator.isEmail',
+  EMAIL: { fidelity: 'validator', note: 'candidates grown around each "@", confirmed with validator.isEmail',
     detect: emails },
   CREDIT_DEBIT_CARD_NUMBER: { fidelity: 'validator', note: '13–19 digits (spaces/dashes allowed), validator.isCreditCard (issuer prefix + Luhn)',
     detect: (t) => scan(RE.card, t, (m) => { const d = digits(m[0]); return validator.isCreditCard(d) || (d.length >= 13 && d.length <= 19 && /^[2-6]/.test(d) && luhn(d) && d.length === 16); }) },
