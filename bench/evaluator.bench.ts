@@ -20,9 +20,10 @@ const CONFIG = {
   ] },
   wordPolicyConfig: { wordsConfig: [{ text: 'Project Nightingale' }, { text: 'bluebird-7' }, { text: 'Operation Larkspur' }], managedWordListsConfig: [{ type: 'PROFANITY' as const }] },
   sensitiveInformationPolicyConfig: {
-    piiEntitiesConfig: (['US_SOCIAL_SECURITY_NUMBER', 'CREDIT_DEBIT_CARD_NUMBER', 'AWS_ACCESS_KEY', 'AWS_SECRET_KEY', 'INTERNATIONAL_BANK_ACCOUNT_NUMBER', 'PASSWORD'] as const)
-      .map((type) => ({ type, action: 'BLOCK' as const }))
-      .concat((['EMAIL', 'PHONE', 'IP_ADDRESS', 'URL'] as const).map((type) => ({ type, action: 'ANONYMIZE' as const }))),
+    piiEntitiesConfig: [
+      ...['US_SOCIAL_SECURITY_NUMBER', 'CREDIT_DEBIT_CARD_NUMBER', 'AWS_ACCESS_KEY', 'AWS_SECRET_KEY', 'INTERNATIONAL_BANK_ACCOUNT_NUMBER', 'PASSWORD'].map((type) => ({ type, action: 'BLOCK' })),
+      ...['EMAIL', 'PHONE', 'IP_ADDRESS', 'URL'].map((type) => ({ type, action: 'ANONYMIZE' })),
+    ],
     regexesConfig: [{ name: 'employee-id', pattern: 'EMP-[0-9]{6}', action: 'ANONYMIZE' as const }, { name: 'ticket-token', pattern: 'tkt_[A-Za-z0-9]{24}', action: 'BLOCK' as const }],
   },
   contextualGroundingPolicyConfig: { filtersConfig: [{ type: 'GROUNDING' as const, threshold: 0.8 }, { type: 'RELEVANCE' as const, threshold: 0.5 }] },

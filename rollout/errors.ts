@@ -32,7 +32,7 @@ export class GateFailure extends Error {
 /** The environment or tooling failed (AWS unreachable, terraform crashed, sandbox down). Exit 3. */
 export class ToolingError extends Error {
   readonly exitCode = EXIT.tooling;
-  constructor(message: string, readonly cause?: unknown) { super(message); this.name = 'ToolingError'; }
+  constructor(message: string, override readonly cause?: unknown) { super(message); this.name = 'ToolingError'; }
 }
 
 export function exitCodeOf(err: unknown): number {

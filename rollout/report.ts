@@ -58,6 +58,8 @@ export interface PlanReport {
   exceptions: { inForce: ExceptionView[]; expiringSoon: ExceptionView[]; expired: ExceptionView[] };
   gates: PlannedGate[];
   approvalRequired: boolean;
+  /** pilot only: the account-level enforced configuration the phase puts in the pilot account. */
+  accountLevel?: { account: string; system: string; messages: string; included: string[]; excluded: string[] };
 }
 
 export function phaseScope(env: Environment, phase: Phase): { accountIds: string[]; ouIds: string[] } {
@@ -141,6 +143,7 @@ export function buildPlanReport(input: ReportInput): PlanReport {
     },
     gates: plannedGates(env, phase),
     approvalRequired: env.phases[phase].approval,
+    ...(phase === 'pilot' ? { accountLevel: { account: env.pilot.account, system: env.enforcement.system, messages: env.enforcement.messages, included: [...env.enforcement.models.included], excluded: [...env.enforcement.models.excluded] } } : {}),
   };
 }
 
@@ -168,6 +171,10 @@ export function renderPlanMarkdown(r: PlanReport): string {
   out.push(`- OUs in scope: **${r.scope.ous}**${r.scope.ous && r.scope.ous <= 10 ? ` (${r.scope.ouIds.join(', ')})` : ''}`);
   out.push(`- models guarded: ${r.scope.models.included.join(', ')}; excluded: ${r.scope.models.excluded.length ? r.scope.models.excluded.join(', ') : 'none'} (${r.scope.models.excluded.length})`);
   out.push('', `### Effective policy before → after`, '');
+  if (r.phase === 'pilot') {
+    const e = r.accountLevel!;
+    out.push(`Account-level enforced configuration in ${e.account} (one per region): ${r.currentRelease ?? 'none'} → ${r.release}; system=${e.system}, messages=${e.messages}, models ${e.included.join('+')}${e.excluded.length ? ` except ${e.excluded.join(', ')}` : ''}.`, '');
+  }
   if (!r.effective.changedAccounts) out.push(`No account's effective BEDROCK_POLICY changes (${r.effective.unchangedAccounts} unchanged).`);
   else {
     out.push(`${r.effective.changedAccounts} account(s) change, ${r.effective.unchangedAccounts} unchanged.`, '');

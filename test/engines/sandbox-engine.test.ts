@@ -32,7 +32,7 @@ describe('cdk.tf.json reading (pure)', () => {
 
   it('orders by dependencies and names a cycle', () => {
     const deps: Record<string, string[]> = { c: ['b'], b: ['a'], a: [] };
-    expect(topoSort(['c', 'a', 'b'], (n) => deps[n]!)).toEqual(['a', 'b', 'c']);
+    expect(topoSort<string>(['c', 'a', 'b'], (n) => deps[n]!)).toEqual(['a', 'b', 'c']);
     expect(() => topoSort(['x', 'y'], (n) => (n === 'x' ? ['y'] : ['x']))).toThrow(/cycle between: x, y/);
   });
 
