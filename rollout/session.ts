@@ -3,7 +3,6 @@
  * environment (validated) → release (must exist) → lock (promote/rollback/verify) → state,
  * ledger → target (sandbox or AWS), opened lazily.
  */
-import { hostname } from 'node:os';
 import { loadEnvironment } from '../environments/index.js';
 import type { Environment } from '../environments/types.js';
 import { UsageError } from './errors.js';
@@ -52,10 +51,6 @@ export class Session {
   target(): Promise<Target> {
     this.targetP ??= openTarget(this.env, this.flags, this.paths, this.targetOpts);
     return this.targetP;
-  }
-
-  get lockHolder(): string | undefined {
-    return this.held ? `${this.held.holder.pid}@${hostname()}` : undefined;
   }
 
   async close(): Promise<void> {

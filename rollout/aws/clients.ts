@@ -165,10 +165,7 @@ export class AwsAccess {
 
   close(): void {
     this.closed = true;
-    for (const b of this.bundles.values()) {
-      // The handler is shared: destroying one client would close it for all, so only drop references.
-      void b;
-    }
+    // The HTTP handler is shared by every client: destroy it once instead of each client.
     this.bundles.clear();
     this.handler.destroy();
   }
@@ -238,6 +235,8 @@ export class AwsAccess {
   private makeBundle(accountId: string, region: string): AccountClients {
     const creds = this.credentialsFor(accountId);
     const home = this.target.region;
+    // Organizations is a global service homed in us-east-1 (reference §4.1); the sandbox accepts any region.
+    const orgRegion = this.target.kind === 'aws' ? 'us-east-1' : home;
     const instrument = <C extends { middlewareStack: { addRelativeTo: (...a: never[]) => void } }>(client: C, service: string): C => {
       this.instrument(client as unknown as InstrumentableClient, service);
       return client;
@@ -254,7 +253,7 @@ export class AwsAccess {
       get bedrock() { return (bedrock ??= instrument(new BedrockClient(self.baseConfig(region, creds)), 'bedrock')); },
       get runtime() { return (runtime ??= instrument(new BedrockRuntimeClient(self.baseConfig(region, creds)), 'bedrock-runtime')); },
       // Organizations and STS are global: always the home region (signing region us-east-1 on AWS).
-      get organizations() { return (organizations ??= instrument(new OrganizationsClient(self.baseConfig(home, creds)), 'organizations')); },
+      get organizations() { return (organizations ??= instrument(new OrganizationsClient(self.baseConfig(orgRegion, creds)), 'organizations')); },
       get sts() { return (sts ??= instrument(new STSClient(self.baseConfig(home, creds)), 'sts')); },
     };
   }

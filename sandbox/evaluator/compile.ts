@@ -6,7 +6,7 @@
 import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
 import { CATEGORY_LEXICON, PROMPT_ATTACK_PATTERNS, type Category } from './lexicons.js';
 import { piiDetector, type PiiDetector } from './pii.js';
-import { contentTokens, normalise, phraseSource } from './text.js';
+import { clearStemMemo, contentTokens, normalise, phraseSource } from './text.js';
 import type { ConfigAction, GuardrailConfig, Source, Strength } from './types.js';
 
 export interface CompiledTopic {
@@ -41,6 +41,43 @@ let profanityMatcher: RegExpMatcher | undefined;
 export function profanity(): RegExpMatcher {
   profanityMatcher ??= new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
   return profanityMatcher;
+}
+
+// Per-token memo of profanity hits (local [start, end) spans). Exact because, with the recommended
+// transformers (no skipNonAlphabetic), no blacklisted pattern of the English dataset can match
+// across whitespace, so the hits of a text are the hits of its whitespace-separated tokens.
+const PROFANITY_MEMO = new Map<string, [number, number][]>();
+const NON_SPACE = /\S+/g;
+
+/** Forgets memoised per-token results (benchmarks use it to measure the cold path). */
+export function clearTokenMemos(): void {
+  PROFANITY_MEMO.clear();
+  clearStemMemo();
+}
+
+/** Profanity hits of a text as [start, end) spans, sorted. */
+export function profanitySpans(text: string): [number, number][] {
+  const tokens: [string, number][] = [];
+  NON_SPACE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = NON_SPACE.exec(text)) !== null) tokens.push([m[0], m.index]);
+  const unknown = [...new Set(tokens.map(([t]) => t).filter((t) => !PROFANITY_MEMO.has(t)))];
+  if (unknown.length > 0) {
+    if (PROFANITY_MEMO.size > 100_000) PROFANITY_MEMO.clear();
+    const starts: number[] = [];
+    let joined = '';
+    for (const t of unknown) { starts.push(joined.length); joined += t + ' '; }
+    const local = unknown.map(() => [] as [number, number][]);
+    for (const hit of profanity().getAllMatches(joined, true)) {
+      let lo = 0; let hi = starts.length - 1;
+      while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (starts[mid] <= hit.startIndex) lo = mid; else hi = mid - 1; }
+      local[lo].push([hit.startIndex - starts[lo], hit.endIndex + 1 - starts[lo]]);
+    }
+    unknown.forEach((t, i) => PROFANITY_MEMO.set(t, local[i]));
+  }
+  const out: [number, number][] = [];
+  for (const [t, at] of tokens) for (const [s, e] of PROFANITY_MEMO.get(t)!) out.push([at + s, at + e]);
+  return out;
 }
 
 /** One regex over every category term; the match (lower-cased, single-spaced) keys LEXICON_INDEX. */

@@ -8,7 +8,7 @@ import type {
   GuardrailPiiEntityFilter, GuardrailRegexFilter, GuardrailTopic, GuardrailUsage,
 } from '@aws-sdk/client-bedrock-runtime';
 import { INSTRUCTION_CUES, PROMPT_ATTACK_PATTERNS } from './lexicons.js';
-import { compileGuardrail, LEXICON_INDEX, LEXICON_RE, profanity, PROMPT_ATTACK_RE, type CompiledSource } from './compile.js';
+import { compileGuardrail, LEXICON_INDEX, LEXICON_RE, profanitySpans, PROMPT_ATTACK_RE, type CompiledSource } from './compile.js';
 import type { Span } from './pii.js';
 import { contentTokens, normalise } from './text.js';
 import type { Confidence, ConfigAction, EvaluationInput, EvaluationResult, GuardrailAssessment, GuardrailConfig, Strength } from './types.js';
@@ -244,8 +244,8 @@ export function evaluateGuardrail(config: GuardrailConfig, input: EvaluationInpu
     }
     if (c.profanity) {
       const seen = new Set<string>();
-      for (const m of profanity().getAllMatches(text, true)) {
-        const word = wordAround(text, m.startIndex, m.endIndex + 1);
+      for (const [start, end] of profanitySpans(text)) {
+        const word = wordAround(text, start, end);
         if (seen.has(word.toLowerCase())) continue;
         seen.add(word.toLowerCase());
         const action = c.profanity.action === 'NONE' ? 'NONE' : 'BLOCKED';

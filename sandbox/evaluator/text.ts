@@ -31,6 +31,9 @@ export function stem(word: string): string {
 
 // Memo of word → stem ('' for stop words); bounded so adversarial input cannot grow it forever.
 const STEMS = new Map<string, string>();
+export function clearStemMemo(): void {
+  STEMS.clear();
+}
 const ASCII_TOKEN_RE = /[A-Za-z0-9]+(?:'[A-Za-z]+)?/g;
 
 /** Stemmed content tokens (stop words and 1-letter tokens removed), in order. */

@@ -253,3 +253,22 @@ describe('assessment bookkeeping', () => {
     expect(evaluateGuardrail(b, input('beta')).blocked).toBe(true);
   });
 });
+
+describe('profanity memo', () => {
+  it('per-token memoised hits equal a direct scan of the whole text (property)', async () => {
+    const fc = (await import('fast-check')).default;
+    const { profanity, profanitySpans } = await import('../../sandbox/evaluator/compile.js');
+    const { clearTokenMemos } = await import('../../sandbox/evaluator/index.js');
+    const words = ['fuck', 'sh1t', 'fuuuuck', 'assessment', 'class', 'Scunthorpe', 'pen', 'is', 's', 'hit', 'b!tch', 'wanker.', 'dickens',
+      'hello', 'a$$hole', 'cockpit', 'shitake', 'ｆｕｃｋ', 'ok,', '(bitch)', 'motherf*cker'];
+    const spans = (t: string) => [...new Set(profanity().getAllMatches(t, true).map((m) => `${m.startIndex},${m.endIndex + 1}`))].sort();
+    fc.assert(fc.property(
+      fc.array(fc.tuple(fc.constantFrom(...words), fc.constantFrom(' ', '  ', '\n', '\t')), { maxLength: 12 }),
+      fc.boolean(),
+      (parts, cold) => {
+        if (cold) clearTokenMemos();
+        const text = parts.map(([w, sep]) => w + sep).join('');
+        expect([...new Set(profanitySpans(text).map(([s, e]) => `${s},${e}`))].sort()).toEqual(spans(text));
+      }), { numRuns: 150 });
+  });
+});

@@ -136,7 +136,7 @@ describe('gates on the sandbox: defective releases are caught', () => {
       expect(bad[0]!.detail).toMatch(/expired 2026-11-20.*still applies it to 555555555553/);
       // While it was active the same preflight passes.
       const before = await runPreflight(fx.context('enterprise', rel, releases, published, { asOf: EXCEPTION_ACTIVE_AT }));
-      expect(show(before)).toBe(show({ ...before, checks: before.checks.filter((c) => c.status === 'passed') }));
+      expect({ status: before.status, detail: show(before) }).toEqual({ status: 'passed', detail: show(before) });
     } finally { await fx.close(); }
   });
 });
@@ -176,7 +176,7 @@ describe('gates on the sandbox: throttling and 5xx never produce a false pass', 
       const [smoke, eff] = await runPostApplyGates(fx.context('ou', rel, releases, published));
       const stats = fx.access.stats();
       expect(stats.byApi['bedrock-runtime:Converse']!.errors).toBeGreaterThan(0);
-      expect(stats.byApi['organizations:DescribeEffectivePolicy']!.throttled + stats.byApi['organizations:DescribeEffectivePolicy']!.errors).toBeGreaterThanOrEqual(0);
+      expect(stats.byApi['bedrock-runtime:Converse']!.attempts).toBeGreaterThan(stats.byApi['bedrock-runtime:Converse']!.errors);
       // Never a false pass: passed only with every check passed.
       for (const r of [smoke!, eff!]) {
         expect(['passed', 'inconclusive']).toContain(r.status);
