@@ -91,7 +91,7 @@ export async function planPhaseChange(s: Session, t: Target, state: RolloutState
   const releases = { ...before, [phase]: release };
   const current = state.phases[phase]?.release ?? null;
   const stacks = await progress.step(`synthesize guardrails + ${phase} stacks`, async () =>
-    synthPhase({ env: s.env, outdir, releases, phase, keepPublished: [current], asOf: s.flags.asOf }));
+    synthPhase({ env: s.env, outdir, releases, phase, keepPublished: [current, ...Object.keys(state.published)], asOf: s.flags.asOf }));
   const plans = await progress.step(`plan (${t.engineName} engine)`, async (note) => {
     const out = [await t.engine.plan(stacks.guardrails), await t.engine.plan(stacks.phase)];
     for (const p of out) note(`${p.stack}: ${p.changes.filter((c) => c.action !== 'no-op').length} change(s), plan ${p.planHash.slice(0, 12)}`);
@@ -276,7 +276,7 @@ export async function rollBackPhase(s: Session, t: Target, phase: Phase, to: str
   const state = await s.state();
   const releases = { ...releasesInPlace(state) };
   if (to) releases[phase] = to; else delete releases[phase];
-  const stacks = synthPhase({ env: s.env, outdir: s.paths.synthOut, releases, phase, keepPublished: [], asOf: s.flags.asOf });
+  const stacks = synthPhase({ env: s.env, outdir: s.paths.synthOut, releases, phase, keepPublished: Object.keys(state.published), asOf: s.flags.asOf });
   const plan = await progress.step(`plan rollback of ${phase} to ${to ?? 'nothing'}`, () => t.engine.plan(stacks.phase));
   await s.ledger.appendOnce({ env: s.env.name, kind: 'plan', attemptId, phase, release: to, stack: phase, planHash: plan.planHash, changes: plan.changes.filter((c) => c.action !== 'no-op').length, key: `${attemptId}:rollback-plan:${phase}:${plan.planHash}` });
   const outputs = await progress.step(`apply rollback of ${phase}`, async () => (hasChanges(plan) ? (await t.engine.apply(stacks.phase, plan)).outputs : t.engine.outputs(phase)));

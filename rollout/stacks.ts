@@ -4,7 +4,7 @@
  * promotion: nothing past the phase changes.
  */
 import { mkdirSync } from 'node:fs';
-import { PHASES, type Environment, type Phase } from '../environments/types.js';
+import type { Environment, Phase } from '../environments/types.js';
 import { synthStack } from '../stacks/synth.js';
 import { releaseOutputKey } from '../modules/naming.js';
 import type { StackArtifact } from './types.js';
@@ -12,32 +12,25 @@ import type { PublishedRecord } from './state.js';
 
 export interface PhaseStacks { guardrails: StackArtifact; phase: StackArtifact }
 
-/**
- * The publishing stack takes its release set from a per-phase map (stacks/inputs.ts
- * releasesInUse). To keep a rollback target published even when no phase holds it any more,
- * the set is spread over the map's keys here; only the set matters to that stack.
- */
-export function publishingMap(releases: Iterable<string>): Partial<Record<Phase, string>> {
-  const unique = [...new Set(releases)];
-  const map: Partial<Record<Phase, string>> = {};
-  unique.slice(0, PHASES.length).forEach((r, i) => { map[PHASES[i]] = r; });
-  return map;
-}
-
 export function synthPhase(opts: {
   env: Environment;
   outdir: string;
   /** Release per phase after the change (this phase's entry decides its stack). */
   releases: Partial<Record<Phase, string>>;
   phase: Phase;
-  /** Extra releases the publishing stack must keep (the rollback target). */
+  /**
+   * Releases the publishing stack keeps besides those the phases run: the rollback target and
+   * every release published before (see StackInput.publish: once published, a release stays).
+   * Releases no longer defined in the environment are left out.
+   */
   keepPublished: (string | null)[];
   asOf: Date;
 }): PhaseStacks {
   const { env, outdir, releases, phase, asOf } = opts;
   mkdirSync(outdir, { recursive: true });
-  const needed = [...Object.values(releases), ...opts.keepPublished].filter((r): r is string => Boolean(r));
-  const guardrails = synthStack({ env, releases: publishingMap(needed), asOf, outdir }, 'guardrails');
+  const known = new Set(env.releases.map((r) => r.name));
+  const publish = [...new Set(opts.keepPublished)].filter((r): r is string => r !== null && known.has(r));
+  const guardrails = synthStack({ env, releases, publish, asOf, outdir }, 'guardrails');
   const phaseStack = synthStack({ env, releases, asOf, outdir }, phase);
   return { guardrails, phase: phaseStack };
 }

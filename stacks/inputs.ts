@@ -13,6 +13,13 @@ export interface StackInput {
   releases: Partial<Record<Phase, string>>;
   /** Exceptions are applied as of this instant (an exception applies through its expiry day, UTC). */
   asOf: Date;
+  /**
+   * Further releases the publishing stack keeps published although no phase runs them (rollback
+   * targets, releases published earlier). A version resource that leaves the stack is only
+   * forgotten (skip_destroy), and re-adding it later would snapshot whatever the DRAFT holds
+   * then — so once published, a release stays in the stack.
+   */
+  publish?: readonly string[];
 }
 
 export function findRelease(env: Environment, name: string, where: string): Release {
@@ -36,6 +43,7 @@ export function validateInput(input: StackInput): void {
     if (name === undefined) continue;
     findRelease(env, name, `releases (phase ${phase})`);
   }
+  for (const name of input.publish ?? []) findRelease(env, name, 'publish');
   releaseSlugs(env.releases.map((r) => r.name));
 }
 
@@ -44,8 +52,8 @@ export function phaseRelease(input: StackInput, phase: Phase): Release | undefin
   return name === undefined ? undefined : findRelease(input.env, name, `releases (phase ${phase})`);
 }
 
-/** Releases used by any phase, in the order the environment lists them (oldest first). */
+/** Releases used by any phase or kept published, in the order the environment lists them (oldest first). */
 export function releasesInUse(input: StackInput): Release[] {
-  const used = new Set(Object.values(input.releases).filter((x): x is string => x !== undefined));
+  const used = new Set([...Object.values(input.releases), ...(input.publish ?? [])].filter((x): x is string => x !== undefined));
   return input.env.releases.filter((r) => used.has(r.name));
 }

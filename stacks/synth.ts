@@ -20,6 +20,8 @@ export interface SynthInput {
   releases: Partial<Record<Phase, string>>;
   asOf: Date;
   outdir: string;
+  /** Releases the publishing stack keeps published besides those the phases run (see StackInput.publish). */
+  publish?: readonly string[];
 }
 
 export const STACK_NAMES: readonly StackName[] = ['guardrails', ...PHASES];

@@ -52,6 +52,19 @@ describe('synthStacks', () => {
     expect(doc.Statement[0].Resource).toBe('${aws_bedrock_guardrail.guardrail_eu_west_1.guardrail_arn}');
   });
 
+  test('guardrails: a release kept published stays in the stack although no phase runs it', () => {
+    const versions = (publish?: string[]) => {
+      const [g] = synthStacks({ env: testEnv(), releases: { pilot: V2 }, publish, asOf: ASOF, outdir: tmpOut() }, ['guardrails']);
+      return Object.keys(tf(g!.json).resource!.aws_bedrock_guardrail_version!).sort();
+    };
+    expect(versions()).toEqual(['release_baseline_2026_11_2_eu_west_1', 'release_baseline_2026_11_2_us_east_1']);
+    expect(versions([V1])).toEqual([
+      'release_baseline_2026_11_1_eu_west_1', 'release_baseline_2026_11_1_us_east_1',
+      'release_baseline_2026_11_2_eu_west_1', 'release_baseline_2026_11_2_us_east_1',
+    ]);
+    expect(() => versions(['baseline@9.9.9'])).toThrow(/release "baseline@9.9.9" is not defined/);
+  });
+
   test('guardrails outputs: arn, id, version and identifier per release and region', () => {
     const out = by.guardrails!.output!;
     expect(Object.keys(out)).toHaveLength(2 * 2 * 4);
