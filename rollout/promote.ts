@@ -14,7 +14,7 @@
  */
 import type { Phase } from '../environments/types.js';
 import { UsageError } from './errors.js';
-import { gateContext, gates, verifyPilotRemoved } from './gate-calls.js';
+import { gateContext, gates, plannedPoliciesOf } from './gate-calls.js';
 import type { LedgerInput } from './ledger.js';
 import { bakeUntil, decidePromotion } from './promotion.js';
 import { silentProgress, type Progress } from './progress.js';
@@ -182,7 +182,9 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
 
   const halt = (g: GateResult[]) => haltAndRollBack(s, t, phase, release, attemptId, previousRelease, [...results, ...g], report, deps);
 
-  const preflight = await progress.step('gate: preflight', () => gates.preflight(gateContext(s, t, state, phase, release, releases)));
+  // Preflight sees what the phase stack about to be applied declares (e.g. an expired
+  // exception's policy that this enterprise apply removes).
+  const preflight = await progress.step('gate: preflight', () => gates.preflight({ ...gateContext(s, t, state, phase, release, releases), plannedPolicies: plannedPoliciesOf(stacks.phase) }));
   await recordGate(s, preflight, entry, progress);
   results.push(preflight);
   if (preflight.status !== 'passed') return halt([]);
@@ -282,7 +284,9 @@ export async function rollBackPhase(s: Session, t: Target, phase: Phase, to: str
   const outputs = await progress.step(`apply rollback of ${phase}`, async () => (hasChanges(plan) ? (await t.engine.apply(stacks.phase, plan)).outputs : t.engine.outputs(phase)));
   await s.ledger.append({ env: s.env.name, kind: 'rollback', attemptId, phase, release: to, stack: phase, planHash: plan.planHash, summary: reason });
 
-  // Re-verify what is in place now: the effective-policy gate for the rolled-back state.
+  // Re-verify what is in place now: the effective-policy gate for the rolled-back state (for a
+  // pilot rolled back to nothing, `releases` has no pilot entry, so the gate expects no
+  // account-level configuration).
   const verifyRelease = to ?? state.phases[phase]?.attemptRelease ?? s.release;
   const st2 = await updateState(s.paths.state, s.env.name, (st) => {
     const rec = st.phases[phase]!;
@@ -290,7 +294,7 @@ export async function rollBackPhase(s: Session, t: Target, phase: Phase, to: str
     rec.versions = to ? (phase === 'pilot' ? versionsFromOutputs(s.env, outputs, to, s.env.pilot.account) : st.published[to]) : undefined;
   });
   const vctx = gateContext(s, t, st2, phase, verifyRelease, releases);
-  const verify = [await progress.step('gate: effective-policy (rolled-back state)', () => (phase === 'pilot' && !to ? verifyPilotRemoved(vctx) : gates.effectivePolicy(vctx)))];
+  const verify = [await progress.step('gate: effective-policy (rolled-back state)', () => gates.effectivePolicy(vctx))];
   for (const g of verify) await recordGate(s, g, { attemptId, phase, release: to }, progress);
   const ok = verify.length > 0 && verify.every((g) => g.status === 'passed');
   await updateState(s.paths.state, s.env.name, (st) => {

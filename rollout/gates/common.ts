@@ -24,6 +24,14 @@ export interface GateRunContext {
    * description ("release <name> sha256:…") with ListGuardrails.
    */
   publishedByRelease?: Record<string, Record<string, PublishedVersion>>;
+  /**
+   * The organization policies (aws_organizations_policy name, and description where known) in
+   * the phase stack about to be applied — what will be in force after this apply. Preflight of
+   * the enterprise phase uses it: an expired exception whose policy this apply drops is not a
+   * failure (the apply is what removes it). Filled by rollout/promote.ts from the synthesized
+   * stack; when missing, the enterprise phase treats an expired exception still in force as failed.
+   */
+  plannedPolicies?: { name: string; description?: string }[];
   /** Parallel calls (default 16). The per-API rate limit is the AwsAccess's. */
   concurrency?: number;
   /** Informational: the rate the AwsAccess was built with (reported in summaries). */

@@ -6,7 +6,8 @@
  * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_bedrock_best_practices.html:
  * "validate with DescribeEffectivePolicy").
  * Pilot: ListEnforcedGuardrailsConfiguration in the pilot account, per region, equals the
- * account configuration the stack declares (accountEnforcementConfig + published version).
+ * account configuration the stack declares (accountEnforcementConfig + published version) —
+ * or, when the pilot phase has no release (phaseStacks.pilot undefined), is empty everywhere.
  */
 import { ListEnforcedGuardrailsConfigurationCommand } from '@aws-sdk/client-bedrock';
 import {
@@ -132,7 +133,30 @@ async function orgChecks(ctx: GateRunContext): Promise<CheckResult[]> {
   return checks;
 }
 
+/**
+ * Pilot without a release (rolled back to nothing, or never promoted): no account-level enforced
+ * configuration may be left in the pilot account, in any region.
+ */
+async function pilotRemovedChecks(ctx: GateRunContext): Promise<CheckResult[]> {
+  const { env, access } = ctx;
+  const account = env.pilot.account;
+  return runAll(env.regions, ctx.concurrency ?? 16, async (region) => {
+    const id = `effective:account-config:${account}/${region}`;
+    let left: { guardrailId?: string; guardrailArn?: string; guardrailVersion?: string }[] = [];
+    try {
+      const out = await access.forAccount(account, region).bedrock.send(new ListEnforcedGuardrailsConfigurationCommand({}));
+      left = out.guardrailsConfig ?? [];
+    } catch (err) {
+      if (errorName(err) !== 'ResourceNotFoundException') return [errorCheck(id, 'ListEnforcedGuardrailsConfiguration', err, { account, region })];
+    }
+    if (!left.length) return [{ id, status: 'passed', account, region, detail: 'no account-level enforced configuration, as expected: the pilot phase has no release' }];
+    const what = left.map((c) => `${c.guardrailId ?? c.guardrailArn?.split('/').pop() ?? '?'}:${c.guardrailVersion ?? '?'}`).join(', ');
+    return [{ id, status: 'failed', account, region, detail: `an account-level enforced configuration is still in place (${what}) although the pilot phase has no release`, evidence: { expected: null, actual: left } }];
+  });
+}
+
 async function pilotChecks(ctx: GateRunContext): Promise<CheckResult[]> {
+  if (!ctx.phaseStacks.pilot) return pilotRemovedChecks(ctx);
   const { env, access } = ctx;
   const base = accountEnforcementConfig(env);
   const account = env.pilot.account;

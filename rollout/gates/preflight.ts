@@ -7,7 +7,7 @@
 import { GetGuardrailCommand, GetResourcePolicyCommand } from '@aws-sdk/client-bedrock';
 import { ApplyGuardrailCommand } from '@aws-sdk/client-bedrock-runtime';
 import { ListPoliciesCommand, ListRootsCommand, ListTargetsForPolicyCommand, type PolicySummary } from '@aws-sdk/client-organizations';
-import { exceptionEndsAt, exceptionStatus } from '../../environments/exceptions.js';
+import { exceptionStatus } from '../../environments/exceptions.js';
 import { kindOf } from '../../environments/org.js';
 import { hasAutomatedReasoning, toBedrockApiInput } from '../../modules/guardrail/definition.js';
 import { buildPhasePolicies, isManagedPolicy, MANAGED_NAME_PREFIX, validatePolicyDocument } from '../../policy/index.js';
@@ -152,6 +152,12 @@ async function targetsOf(ctx: GateRunContext, policyId: string): Promise<string[
   return out;
 }
 
+/** Is this (managed) policy the one carrying exception `id`? By the builder's name, or its description's `exception=<id>`. */
+function isExceptionPolicy(id: string, name: string | undefined, description: string | undefined): boolean {
+  const d = description ?? '';
+  return name === `${MANAGED_NAME_PREFIX}exception-${id}` || d.includes(`exception=${id};`) || d.endsWith(`exception=${id}`);
+}
+
 /** Policy type enabled; no foreign BEDROCK_POLICY attached; expired exceptions not in force. */
 async function organizationChecks(ctx: GateRunContext): Promise<CheckResult[]> {
   const { env, access } = ctx;
@@ -205,19 +211,37 @@ async function organizationChecks(ctx: GateRunContext): Promise<CheckResult[]> {
     }
   }
 
-  // Exceptions: valid target, and an expired one must not still be in force through an attached policy of ours.
+  // Exceptions: valid target, and an expired one must not stay in force through an attached
+  // policy of ours. The enterprise apply is what removes such a policy (the builder drops expired
+  // exceptions), so for that phase the question is what will be in force AFTER this apply.
   for (const e of env.exceptions) {
     const id = `preflight:exception:${e.id}`;
     if (!kindOf(env, e.target)) { checks.push({ id, status: 'failed', detail: `exception ${e.id} targets ${e.target}, which is not an account or OU of the organization` }); continue; }
     const status = exceptionStatus(e, ctx.asOf);
-    const ours = policies.filter((p) => isManagedPolicy(p.Name, p.Description) && (p.Name === `${MANAGED_NAME_PREFIX}exception-${e.id}` || (p.Description ?? '').includes(`exception=${e.id};`) || (p.Description ?? '').endsWith(`exception=${e.id}`)));
-    const targets = ours.flatMap((p) => attached.get(p.Id!) ?? []);
-    if (status === 'expired') {
-      checks.push(targets.length
-        ? { id, status: 'failed', detail: `exception ${e.id} expired ${e.expires} (ended ${exceptionEndsAt(e).toISOString()}) but policy ${ours.map((p) => p.Id).join(', ')} still applies it to ${[...new Set(targets)].join(', ')}` }
-        : { id, status: 'passed', detail: `exception ${e.id} expired ${e.expires} and is not in force (remove it from the environment file)` });
-    } else {
+    if (status !== 'expired') {
       checks.push({ id, status: 'passed', detail: `exception ${e.id} on ${e.target} is valid until ${e.expires}` });
+      continue;
+    }
+    const inForce = policies.filter((p) => isManagedPolicy(p.Name, p.Description) && isExceptionPolicy(e.id, p.Name, p.Description) && (attached.get(p.Id!) ?? []).length > 0);
+    if (!inForce.length) {
+      checks.push({ id, status: 'passed', detail: `exception ${e.id} expired on ${e.expires} and is not in force (remove it from the environment file)` });
+      continue;
+    }
+    const policyIds = inForce.map((p) => p.Id).join(', ');
+    const targets = [...new Set(inForce.flatMap((p) => attached.get(p.Id!) ?? []))].join(', ');
+    const stillApplies = `exception ${e.id} expired on ${e.expires} but policy ${policyIds} still applies it to ${targets}`;
+    if (ctx.phase === 'enterprise') {
+      const kept = ctx.plannedPolicies?.filter((p) => isExceptionPolicy(e.id, p.name, p.description));
+      checks.push(!kept
+        ? { id, status: 'failed', detail: `${stillApplies}, and this preflight was not given the policies of the enterprise stack being applied (plannedPolicies), so it cannot show that this apply removes it` }
+        : kept.length
+          ? { id, status: 'failed', detail: `${stillApplies}, and the enterprise stack being applied keeps it (${kept.map((p) => p.name).join(', ')}): it was synthesized as of a date on which the exception was active — synthesize as of today (drop --as-of) or renew the exception` }
+          : { id, status: 'passed', detail: `exception ${e.id} expired; its policy ${policyIds} is removed by this apply (detached from ${targets})` });
+    } else {
+      // Nothing new is rolled out on top of an organization that is out of policy.
+      const rel = ctx.phaseStacks.enterprise?.release;
+      const how = rel ? `\`rollout promote enterprise --release ${rel}\`, the release it runs` : '`rollout promote enterprise` with the release it runs';
+      checks.push({ id, status: 'failed', detail: `${stillApplies}; re-apply the enterprise phase (${how}) or renew the exception` });
     }
   }
   return checks;

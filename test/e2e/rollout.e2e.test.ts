@@ -12,6 +12,7 @@ import {
 } from '../helpers/sandbox-fixture.js';
 import { engineStack, freshHome, ledger, runVerb, state } from './helpers.js';
 import { DeleteResourcePolicyCommand } from '@aws-sdk/client-bedrock';
+import { ListPoliciesForTargetCommand } from '@aws-sdk/client-organizations';
 import { envPaths } from '../../rollout/paths.js';
 import { parseFlags } from '../../rollout/commands/options.js';
 import { Session } from '../../rollout/session.js';
@@ -119,6 +120,11 @@ test('a mistyped model exclusion is halted at pilot (the excluded model is still
   expect(MISTYPED_EXCLUSION).toBe('amazon.titan-embed-text-v2');
   const st = await state();
   expect(st.phases.pilot).toMatchObject({ release: null, status: 'rolled-back' });
+  // Re-verified by the effective-policy gate: no account-level configuration left in any region.
+  const verified = st.phases.pilot!.rollbackGates![0]!;
+  expect(verified).toMatchObject({ gate: 'effective-policy', status: 'passed' });
+  expect(verified.checks.map((c) => [c.id, c.status]).sort()).toEqual(
+    env.regions.map((region) => [`effective:account-config:${env.pilot.account}/${region}`, 'passed']).sort());
   expect(deployed('pilot')).toEqual({});
   for (const p of ['model-rules', 'ou', 'enterprise'] as Phase[]) expect(st.phases[p]).toBeUndefined();
 }, 120_000);
@@ -154,10 +160,48 @@ test('an expired exception still in force halts the next promotion at its first 
   const r = await runVerb('promote', 'pilot', { env: e, release: R2, asOf: AS_OF });
   expect(r).toMatchObject({ ok: false, exitCode: 1, phase: 'pilot', rollback: { to: R1, status: 'rolled-back' } });
   expect(r.failedChecks.map((c) => c.id)).toContain(`preflight:exception:${EXPIRING_EXCEPTION.id}`);
-  expect(r.message).toMatch(/EXC-TEST-EXPIRED expired 2026-11-20/);
+  expect(r.message).toMatch(/EXC-TEST-EXPIRED expired on 2026-11-20 but policy p-\w+ still applies it to 555555555553; re-apply the enterprise phase \(`rollout promote enterprise --release baseline@2026\.11\.1`/);
+  expect(r.message).toMatch(/or renew the exception/);
   const st = await state();
   expect(st.phases.pilot).toMatchObject({ release: R1, status: 'rolled-back', attemptRelease: R2 });
   expect(await snapshotOthers('pilot')).toEqual(others);
+}, 180_000);
+
+/** Names of the BEDROCK_POLICY policies attached directly to a target, through the sandbox Organizations API. */
+async function policiesAttachedTo(e: Environment, target: string): Promise<string[]> {
+  const s = await Session.open(parseFlags({ env: 'sandbox', asOf: AS_OF, yes: true }), { env: e });
+  try {
+    const t = await s.target();
+    const out = await t.access.forAccount(e.managementAccountId).organizations.send(new ListPoliciesForTargetCommand({ TargetId: target, Filter: 'BEDROCK_POLICY' }));
+    return (out.Policies ?? []).map((p) => p.Name ?? '');
+  } finally {
+    await s.close();
+  }
+}
+
+test('after an exception expired, re-applying enterprise passes preflight and detaches its policy; the next promotion then goes through', async () => {
+  const e = withExpiringException(env);
+  const policyName = `guardrail-rollout-exception-${EXPIRING_EXCEPTION.id}`;
+  await rollOut(e, R1, PHASES, EXCEPTION_ACTIVE_AT.toISOString().slice(0, 10));
+  expect(await policiesAttachedTo(e, EXPIRING_EXCEPTION.target)).toContain(policyName);
+  const others = await snapshotOthers('enterprise');
+
+  // Same release, as of today: the enterprise stack no longer carries the exception, so it is re-applied.
+  const r = await runVerb('promote', 'enterprise', { env: e, release: R1, asOf: AS_OF });
+  expect(r).toMatchObject({ ok: true, exitCode: 0, outcome: 'promoted', phase: 'enterprise', release: R1 });
+  const pre = r.gates.find((g) => g.gate === 'preflight')!;
+  expect(pre.status).toBe('passed');
+  expect(pre.checks.find((c) => c.id === `preflight:exception:${EXPIRING_EXCEPTION.id}`)!.detail)
+    .toMatch(/^exception EXC-TEST-EXPIRED expired; its policy p-\w+ is removed by this apply/);
+  expect(r.gates.map((g) => [g.gate, g.status])).toEqual([['preflight', 'passed'], ['smoke', 'passed'], ['effective-policy', 'passed'], ['bake', 'passed']]);
+
+  // The exception's policy is detached; nothing but enterprise changed.
+  expect(await policiesAttachedTo(e, EXPIRING_EXCEPTION.target)).not.toContain(policyName);
+  expect(await snapshotOthers('enterprise')).toEqual(others);
+
+  // The organization is in policy again: the next release's first phase passes preflight.
+  const next = await runVerb('promote', 'pilot', { env: e, release: R2, asOf: AS_OF });
+  expect(next).toMatchObject({ ok: true, outcome: 'promoted', phase: 'pilot', release: R2 });
 }, 180_000);
 
 test('rollback on demand returns a phase to its previous release; verify re-runs the gates', async () => {

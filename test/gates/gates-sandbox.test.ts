@@ -2,7 +2,8 @@
  * Gates against a real started sandbox (real SDK calls through AwsAccess): the happy path
  * through the four phases and the issue's failure-path scenarios.
  */
-import { CreatePolicyCommand, AttachPolicyCommand } from '@aws-sdk/client-organizations';
+import { CreatePolicyCommand, AttachPolicyCommand, ListPoliciesForTargetCommand } from '@aws-sdk/client-organizations';
+import { plannedPoliciesOf } from '../../rollout/gate-calls.js';
 import { runEffectivePolicyCheck, runPostApplyGates, runPreflight, runSmoke } from '../../rollout/gates/index.js';
 import type { GateResult } from '../../rollout/types.js';
 import {
@@ -121,22 +122,80 @@ describe('gates on the sandbox: defective releases are caught', () => {
     } finally { await fx.close(); }
   });
 
-  it('expired exception still targeted by an attached policy → preflight fails', async () => {
+  it('expired exception still in force: other phases fail preflight; enterprise passes only when its apply drops the policy, which it then detaches', async () => {
     const fx = await startFixture({ env: withExpiringException(await sandboxEnvironment()) });
     try {
       const rel = fx.env.currentRelease;
       const releases = { pilot: rel, 'model-rules': rel, ou: rel, enterprise: rel };
+      const excId = `preflight:exception:${EXPIRING_EXCEPTION.id}`;
+      const policyName = `guardrail-rollout-exception-${EXPIRING_EXCEPTION.id}`;
       // Applied while the exception was active: its policy is attached to the account.
       const out = await fx.deploy(releases, EXCEPTION_ACTIVE_AT);
       const published = fx.published(out.guardrails!.outputs, rel, fx.env.managementAccountId);
-      const pre = await runPreflight(fx.context('enterprise', rel, releases, published));
-      expect(pre.status).toBe('failed');
-      const bad = failed(pre);
-      expect(bad.map((c) => c.id)).toEqual([`preflight:exception:${EXPIRING_EXCEPTION.id}`]);
-      expect(bad[0]!.detail).toMatch(/expired 2026-11-20.*still applies it to 555555555553/);
-      // While it was active the same preflight passes.
+      const org = fx.access.forAccount(fx.env.managementAccountId).organizations;
+      const attachedTo = async (target: string) =>
+        ((await org.send(new ListPoliciesForTargetCommand({ TargetId: target, Filter: 'BEDROCK_POLICY' }))).Policies ?? []).map((p) => p.Name);
+      expect(await attachedTo(EXPIRING_EXCEPTION.target)).toContain(policyName);
+
+      // While it was active, preflight passes.
       const before = await runPreflight(fx.context('enterprise', rel, releases, published, { asOf: EXCEPTION_ACTIVE_AT }));
       expect({ status: before.status, detail: show(before) }).toEqual({ status: 'passed', detail: show(before) });
+
+      // A non-enterprise phase: nothing new goes on top of an out-of-policy organization.
+      for (const phase of ['pilot', 'ou'] as const) {
+        const pre = await runPreflight(fx.context(phase, rel, releases, phase === 'pilot' ? fx.published(out.pilot!.outputs, rel, fx.env.pilot.account) : published));
+        expect(pre.status).toBe('failed');
+        expect(failed(pre).map((c) => c.id)).toEqual([excId]);
+        expect(failed(pre)[0]!.detail).toMatch(new RegExp(
+          `^exception ${EXPIRING_EXCEPTION.id} expired on 2026-11-20 but policy p-\\w+ still applies it to 555555555553; `
+          + `re-apply the enterprise phase \\(\`rollout promote enterprise --release ${rel.replace(/[.@]/g, '\\$&')}\`.*\\) or renew the exception$`));
+      }
+
+      // Enterprise with a stack that still carries the exception (synthesized while it was active): fails.
+      const stale = fx.synth(releases, EXCEPTION_ACTIVE_AT).get('enterprise')!;
+      expect(plannedPoliciesOf(stale).map((p) => p.name)).toContain(policyName);
+      const keeps = await runPreflight(fx.context('enterprise', rel, releases, published, { plannedPolicies: plannedPoliciesOf(stale) }));
+      expect(failed(keeps).map((c) => c.id)).toEqual([excId]);
+      expect(failed(keeps)[0]!.detail).toMatch(/still applies it to 555555555553, and the enterprise stack being applied keeps it/);
+      // Without knowing the planned stack, enterprise cannot show the apply removes it: fails.
+      const unknown = await runPreflight(fx.context('enterprise', rel, releases, published));
+      expect(failed(unknown).map((c) => c.id)).toEqual([excId]);
+
+      // Enterprise with the stack synthesized as of today (the builder dropped the exception): passes…
+      const fresh = fx.synth(releases).get('enterprise')!;
+      const planned = plannedPoliciesOf(fresh).map((p) => p.name);
+      expect(planned).toContain('guardrail-rollout-enterprise');
+      expect(planned).not.toContain(policyName);
+      const pre = await runPreflight(fx.context('enterprise', rel, releases, published, { plannedPolicies: plannedPoliciesOf(fresh) }));
+      expect({ status: pre.status, detail: show(pre) }).toEqual({ status: 'passed', detail: show(pre) });
+      expect(pre.checks.find((c) => c.id === excId)!.detail).toMatch(new RegExp(`^exception ${EXPIRING_EXCEPTION.id} expired; its policy p-\\w+ is removed by this apply`));
+      // …and that apply detaches the exception's policy; the organization is back in policy.
+      await fx.apply(fresh);
+      expect(await attachedTo(EXPIRING_EXCEPTION.target)).not.toContain(policyName);
+      const eff = await runEffectivePolicyCheck(fx.context('enterprise', rel, releases, published));
+      expect({ status: eff.status, detail: show(eff) }).toEqual({ status: 'passed', detail: show(eff) });
+      const ou = await runPreflight(fx.context('ou', rel, releases, published));
+      expect(ou.checks.find((c) => c.id === excId)).toMatchObject({ status: 'passed', detail: expect.stringMatching(/is not in force/) });
+    } finally { await fx.close(); }
+  });
+
+  it('pilot without a release: effective-policy expects no account-level configuration in any region', async () => {
+    const fx = await startFixture();
+    try {
+      const rel = fx.env.currentRelease;
+      const out = await fx.deploy({ pilot: rel });
+      const published = fx.published(out.pilot!.outputs, rel, fx.env.pilot.account);
+      expect((await runEffectivePolicyCheck(fx.context('pilot', rel, { pilot: rel }, published))).status).toBe('passed');
+      // Still enforced, but the pilot phase is expected empty: failed in every region.
+      const stale = await runEffectivePolicyCheck(fx.context('pilot', rel, {}, published));
+      expect(stale.status).toBe('failed');
+      expect(failed(stale).map((c) => c.region).sort()).toEqual([...fx.env.regions].sort());
+      expect(failed(stale)[0]!.detail).toMatch(/still in place .* although the pilot phase has no release/);
+      // Pilot stack emptied: nothing enforced anywhere → passed.
+      await fx.apply(fx.synth({}).get('pilot')!);
+      const removed = await runEffectivePolicyCheck(fx.context('pilot', rel, {}, published));
+      expect({ status: removed.status, detail: show(removed) }).toEqual({ status: 'passed', detail: show(removed) });
+      expect(removed.checks.map((c) => c.id).sort()).toEqual(fx.env.regions.map((r) => `effective:account-config:${fx.env.pilot.account}/${r}`).sort());
     } finally { await fx.close(); }
   });
 });
