@@ -7,8 +7,8 @@ import { rmSync } from 'node:fs';
 import { PHASES, type Environment, type Phase } from '../../environments/types.js';
 import { statusView } from '../../rollout/status-view.js';
 import {
-  EXCEPTION_ACTIVE_AT, EXPIRING_EXCEPTION, MISTYPED_EXCLUSION, OVERBLOCKING_RELEASE, sandboxEnvironment,
-  withExpiringException, withMistypedExclusion, withOverblockingRelease,
+  EXCEPTION_ACTIVE_AT, EXPIRING_EXCEPTION, MISTYPED_EXCLUSION, OVERBLOCKING_RELEASE, PROMPT_ATTACK_HIGH_RELEASE, sandboxEnvironment,
+  withExpiringException, withMistypedExclusion, withOverblockingRelease, withPromptAttackHigh,
 } from '../helpers/sandbox-fixture.js';
 import { engineStack, freshHome, ledger, runVerb, state } from './helpers.js';
 import { DeleteResourcePolicyCommand } from '@aws-sdk/client-bedrock';
@@ -110,6 +110,33 @@ test('an overblocking release is halted at pilot and rolled back to the previous
 
   // The halted release cannot move on.
   await expect(runVerb('promote', 'model-rules', { env: e, release: OVERBLOCKING_RELEASE, asOf: AS_OF })).rejects.toThrow(/must pass pilot/);
+}, 120_000);
+
+test('PROMPT_ATTACK raised to HIGH (failure story 3) is halted at pilot: the long system prompt is overblocked; rolled back, later phases untouched', async () => {
+  const e = withPromptAttackHigh(env);
+  await rollOut(e, R2);
+  const others = await snapshotOthers('pilot');
+  const pilotBefore = deployed('pilot');
+
+  const r = await runVerb('promote', 'pilot', { env: e, release: PROMPT_ATTACK_HIGH_RELEASE, asOf: AS_OF });
+  expect(r).toMatchObject({ ok: false, exitCode: 1, outcome: 'rolled-back', rollback: { to: R2, status: 'rolled-back' } });
+  const smokeFailures = r.failedChecks.filter((c) => c.gate === 'smoke');
+  expect(smokeFailures.length).toBeGreaterThan(0);
+  for (const c of smokeFailures) {
+    expect(c.id).toMatch(/^smoke:pass-long-system-prompt@/);
+    expect(c.detail).toMatch(/^OVERBLOCKING: a must-pass case was blocked .*\(system\).*PROMPT_ATTACK/);
+  }
+  expect(r.failedChecks.every((c) => !/block-/.test(c.id))).toBe(true);
+  expect(r.message).toMatch(/pass-long-system-prompt/);
+
+  const st = await state();
+  expect(st.phases.pilot).toMatchObject({ release: R2, status: 'rolled-back', attemptRelease: PROMPT_ATTACK_HIGH_RELEASE });
+  expect(st.phases.pilot!.rollbackGates![0]).toMatchObject({ gate: 'effective-policy', status: 'passed' });
+  expect(deployed('pilot')).toEqual(pilotBefore);
+  expect(await snapshotOthers('pilot')).toEqual(others);
+  const kinds = (await ledger()).filter((x) => x.attemptId === r.attemptId).map((x) => x.kind);
+  expect(kinds).toEqual(expect.arrayContaining(['halted', 'rollback']));
+  await expect(runVerb('promote', 'model-rules', { env: e, release: PROMPT_ATTACK_HIGH_RELEASE, asOf: AS_OF })).rejects.toThrow(/must pass pilot/);
 }, 120_000);
 
 test('a mistyped model exclusion is halted at pilot (the excluded model is still guarded) and removed', async () => {

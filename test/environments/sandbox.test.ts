@@ -1,5 +1,7 @@
 import { loadEnvironment, PHASES, accountsInScope, activeExceptions, expiredExceptions } from '../../environments/index.js';
 import { contentHash, toBedrockApiInput } from '../../modules/guardrail/definition.js';
+import { evaluateGuardrail, heuristics } from '../../sandbox/evaluator/index.js';
+import { BENIGN_USER_TURN } from '../../rollout/gates/smoke.js';
 
 describe('the shipped sandbox environment', () => {
   test('loads with both releases, every phase and the documented defaults', async () => {
@@ -41,7 +43,8 @@ describe('the shipped sandbox environment', () => {
     expect(pilot.some((c) => c.expect === 'anonymized')).toBe(true);
     const long = byId.get('pass-long-system-prompt')!;
     expect(long.surface).toBe('system');
-    expect(long.content.length).toBeGreaterThan(4000);
+    // Long enough for the prompt-attack long-prompt heuristic (failure story 3), else it proves nothing.
+    expect(long.content.length).toBeGreaterThanOrEqual(heuristics.longPromptChars);
     expect(long.expect).toBe('allowed');
     expect(byId.get('pass-after-blocked-turn')!.history!.length).toBe(2);
     const embed = byId.get('pass-excluded-embedding')!;
@@ -55,5 +58,30 @@ describe('the shipped sandbox environment', () => {
     const asOf = new Date('2026-11-25T12:00:00Z');
     expect(activeExceptions(env, asOf).map((x) => x.id)).toContain('EXC-2026-001');
     expect(expiredExceptions(env, asOf).map((x) => x.id)).toEqual(['EXC-2026-002']);
+  });
+});
+
+describe('failure story 3: the long agent system prompt of pass-long-system-prompt', () => {
+  test('is flagged as a prompt attack at LOW confidence only: blocked at HIGH strength, allowed at MEDIUM; nothing else in either release triggers', async () => {
+    const env = await loadEnvironment('sandbox');
+    const prompt = env.phases.pilot.smoke.find((c) => c.id === 'pass-long-system-prompt')!.content;
+    // What the smoke gate sends: the system prompt plus a benign user turn, both guarded.
+    const blocks = [{ text: prompt }, { text: BENIGN_USER_TURN }];
+    for (const r of env.releases) {
+      const spec = r.definition.toSpec();
+      expect(spec.contentFilters.find((f) => f.type === 'PROMPT_ATTACK')!.inputStrength).toBe('MEDIUM');
+      for (const strength of ['HIGH', 'MEDIUM'] as const) {
+        const variant = { ...spec, contentFilters: spec.contentFilters.map((f) => (f.type === 'PROMPT_ATTACK' ? { ...f, inputStrength: strength } : f)) };
+        const res = evaluateGuardrail(toBedrockApiInput(variant) as never, { source: 'INPUT', outputScope: 'FULL', blocks });
+        const pa = res.assessment.contentPolicy!.filters!.find((f) => f.type === 'PROMPT_ATTACK')!;
+        expect({ release: r.name, strength, confidence: pa.confidence }).toEqual({ release: r.name, strength, confidence: 'LOW' });
+        // The only finding is the prompt-attack one: no topic, word, PII, regex or other content filter.
+        expect({ release: r.name, strength, reasons: res.reasons }).toEqual({
+          release: r.name, strength,
+          reasons: strength === 'HIGH' ? ['contentPolicy PROMPT_ATTACK confidence LOW at strength HIGH → BLOCKED'] : [],
+        });
+        expect(res.blocked).toBe(strength === 'HIGH');
+      }
+    }
   });
 });

@@ -7,8 +7,8 @@ import { plannedPoliciesOf } from '../../rollout/gate-calls.js';
 import { runEffectivePolicyCheck, runPostApplyGates, runPreflight, runSmoke } from '../../rollout/gates/index.js';
 import type { GateResult } from '../../rollout/types.js';
 import {
-  deleteResourcePolicies, EXCEPTION_ACTIVE_AT, EXPIRING_EXCEPTION, MISTYPED_EXCLUSION, OVERBLOCKING_RELEASE,
-  sandboxEnvironment, startFixture, withExpiringException, withMistypedExclusion, withOverblockingRelease, type Fixture,
+  deleteResourcePolicies, EXCEPTION_ACTIVE_AT, EXPIRING_EXCEPTION, MISTYPED_EXCLUSION, OVERBLOCKING_RELEASE, PROMPT_ATTACK_HIGH_RELEASE,
+  sandboxEnvironment, startFixture, withExpiringException, withMistypedExclusion, withOverblockingRelease, withPromptAttackHigh, type Fixture,
 } from '../helpers/sandbox-fixture.js';
 
 const failed = (r: GateResult) => r.checks.filter((c) => c.status === 'failed');
@@ -84,6 +84,25 @@ describe('gates on the sandbox: defective releases are caught', () => {
       expect(bad.every((c) => c.id.startsWith('smoke:pass-benign-question@'))).toBe(true);
       expect(bad[0]!.detail).toMatch(/OVERBLOCKING/);
       expect(smoke.summary).toMatch(/pass-benign-question/);
+    } finally { await fx.close(); }
+  });
+
+  it('PROMPT_ATTACK at HIGH (failure story 3): the long agent system prompt is blocked → smoke fails naming it, every must-block case still blocks', async () => {
+    const fx = await startFixture({ env: withPromptAttackHigh(await sandboxEnvironment()) });
+    try {
+      const releases = { pilot: PROMPT_ATTACK_HIGH_RELEASE };
+      const out = await fx.deploy(releases);
+      const published = fx.published(out.pilot!.outputs, PROMPT_ATTACK_HIGH_RELEASE, fx.env.pilot.account);
+      const smoke = await runSmoke(fx.context('pilot', PROMPT_ATTACK_HIGH_RELEASE, releases, published));
+      expect(smoke.status).toBe('failed');
+      const bad = failed(smoke);
+      // Only the long system prompt fails, in every region: the strength change overblocks nothing else.
+      expect(bad.map((c) => c.region).sort()).toEqual([...fx.env.regions].sort());
+      expect(bad.every((c) => c.id.startsWith('smoke:pass-long-system-prompt@'))).toBe(true);
+      expect(bad[0]!.detail).toMatch(/^OVERBLOCKING: a must-pass case was blocked on \S+ \(system\)/);
+      expect(bad[0]!.detail).toMatch(/PROMPT_ATTACK/);
+      expect(smoke.summary).toMatch(/pass-long-system-prompt/);
+      expect(smoke.checks.filter((c) => c.id.startsWith('smoke:block-prompt-attack@')).every((c) => c.status === 'passed')).toBe(true);
     } finally { await fx.close(); }
   });
 

@@ -2,8 +2,8 @@
  * Reusable setup for tests that need a real sandbox: the sandbox environment (or a variant of
  * it), a started emulator, an AwsAccess, the sandbox engine, and helpers to synthesize + apply
  * stacks and build a gate context — plus the defective variants of the issue's failure-path
- * tests (overblocking release, mistyped model exclusion, missing resource policy, expired
- * exception still targeted). Used by test/gates, test/engines and helper F's e2e tests.
+ * tests (overblocking release, PROMPT_ATTACK at HIGH flagging the long system prompt,
+ * mistyped model exclusion, missing resource policy, expired exception still targeted). Used by test/gates, test/engines and helper F's e2e tests.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -120,6 +120,27 @@ export function withOverblockingRelease(env: Environment): Environment {
   });
   const release: Release = { name: OVERBLOCKING_RELEASE, definitionPath: base.definitionPath, definition, contentHash: contentHash(definition) };
   return { ...env, releases: [...env.releases, release], currentRelease: OVERBLOCKING_RELEASE };
+}
+
+export const PROMPT_ATTACK_HIGH_RELEASE = 'baseline@2026.11.3-prompt-attack-high';
+
+/**
+ * Failure story 3: the current release with its PROMPT_ATTACK filter raised back to HIGH input
+ * strength, nothing else changed. Every must-block case still blocks, but the ~29K-character
+ * agent system prompt of `pass-long-system-prompt` is flagged as an injection (LOW confidence,
+ * which only HIGH strength blocks), so every turn with that system prompt is blocked.
+ */
+export function withPromptAttackHigh(env: Environment): Environment {
+  const base = env.releases.find((r) => r.name === env.currentRelease)!;
+  const spec = base.definition.toSpec();
+  if (!spec.contentFilters.some((f) => f.type === 'PROMPT_ATTACK')) throw new Error(`${base.name} has no PROMPT_ATTACK filter to raise`);
+  const definition = GuardrailDefinition.fromPlain({
+    ...spec,
+    description: 'PROMPT_ATTACK at HIGH variant (test fixture)',
+    contentFilters: spec.contentFilters.map((f) => (f.type === 'PROMPT_ATTACK' ? { ...f, inputStrength: 'HIGH' as const } : f)),
+  });
+  const release: Release = { name: PROMPT_ATTACK_HIGH_RELEASE, definitionPath: base.definitionPath, definition, contentHash: contentHash(definition) };
+  return { ...env, releases: [...env.releases, release], currentRelease: PROMPT_ATTACK_HIGH_RELEASE };
 }
 
 /** The embedding exclusion typed without its ":0" version suffix, so the model stays guarded. */

@@ -18,8 +18,10 @@ export default new GuardrailDefinition({
   .addContentFilter({ type: ContentFilterType.HATE, inputStrength: 'HIGH', outputStrength: 'HIGH' })
   .addContentFilter({ type: ContentFilterType.INSULTS, inputStrength: 'MEDIUM', outputStrength: 'MEDIUM' })
   .addContentFilter({ type: ContentFilterType.MISCONDUCT, inputStrength: 'HIGH', outputStrength: 'HIGH' })
-  // Input only: Bedrock requires outputStrength NONE for prompt attacks.
-  .addContentFilter({ type: ContentFilterType.PROMPT_ATTACK, inputStrength: 'HIGH', outputStrength: 'NONE' })
+  // Input only: Bedrock requires outputStrength NONE for prompt attacks. MEDIUM, not HIGH: at HIGH
+  // the 29K-character agent system prompt of smoke case pass-long-system-prompt is flagged as an
+  // injection (failure story 3); MEDIUM still blocks explicit jailbreaks (block-prompt-attack).
+  .addContentFilter({ type: ContentFilterType.PROMPT_ATTACK, inputStrength: 'MEDIUM', outputStrength: 'NONE' })
   .addDeniedTopicFilter(Topic.financialAdvice({ name: 'Investment Advice' }))
   .addDeniedTopicFilter(Topic.custom({
     name: 'Weapons Manufacturing',

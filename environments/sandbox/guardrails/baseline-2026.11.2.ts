@@ -1,6 +1,6 @@
 /**
  * Release baseline@2026.11.2 — refines 2026.11.1:
- *  - INSULTS raised to HIGH; PROMPT_ATTACK also screens images;
+ *  - INSULTS raised to HIGH; PROMPT_ATTACK also screens images (at MEDIUM, see below);
  *  - new denied topic "Credential Sharing"; AWS access keys, IBANs and passwords blocked;
  *  - a regex for internal ticket tokens; one more codename word;
  *  - grounding threshold raised to 0.8.
@@ -21,8 +21,13 @@ export default new GuardrailDefinition({
   .addContentFilter({ type: ContentFilterType.HATE, inputStrength: 'HIGH', outputStrength: 'HIGH' })
   .addContentFilter({ type: ContentFilterType.INSULTS, inputStrength: 'HIGH', outputStrength: 'HIGH' })
   .addContentFilter({ type: ContentFilterType.MISCONDUCT, inputStrength: 'HIGH', outputStrength: 'HIGH' })
+  // PROMPT_ATTACK at MEDIUM, not HIGH: at HIGH the filter flagged the 29K-character agent system
+  // prompt (instructions + JSON tool schemas, smoke case pass-long-system-prompt) as an injection
+  // and blocked every turn (failure story 3). MEDIUM still blocks explicit jailbreaks ("ignore all
+  // previous instructions…", smoke case block-prompt-attack), so system prompts can stay
+  // comprehensively guarded instead of being exempted.
   .addContentFilter({
-    type: ContentFilterType.PROMPT_ATTACK, inputStrength: 'HIGH', outputStrength: 'NONE',
+    type: ContentFilterType.PROMPT_ATTACK, inputStrength: 'MEDIUM', outputStrength: 'NONE',
     inputModalities: [Modality.TEXT, Modality.IMAGE],
   })
   .addDeniedTopicFilter(Topic.financialAdvice({ name: 'Investment Advice' }))
