@@ -73,39 +73,39 @@ describe('identifiers', () => {
 describe('model ids', () => {
   test('inference-profile ids are refused with the fix', async () => {
     const err = await rejects((d) => { d.setIn(['enforcement', 'models', 'excluded', 0], 'us.anthropic.claude-3-5-sonnet-20241022-v2:0'); });
-    expect([err.path, err.expected]).toEqual(['enforcement.models.excluded[0]', 'expected a foundation-model id, not the inference-profile id "us.anthropic.claude-3-5-sonnet-20241022-v2:0": drop the "us." prefix (line 131)']);
+    expect([err.path, err.expected]).toEqual(['enforcement.models.excluded[0]', 'expected a foundation-model id, not the inference-profile id "us.anthropic.claude-3-5-sonnet-20241022-v2:0": drop the "us." prefix (line 143)']);
   });
 
   test('ALL only in included', async () => {
     const err = await rejects((d) => { d.setIn(['enforcement', 'models', 'excluded', 0], 'ALL'); });
-    expect([err.path, err.expected]).toEqual(['enforcement.models.excluded[0]', '"ALL" is only allowed (upper-case) in enforcement.models.included (line 131)']);
+    expect([err.path, err.expected]).toEqual(['enforcement.models.excluded[0]', '"ALL" is only allowed (upper-case) in enforcement.models.included (line 143)']);
   });
 
   test('ALL is upper case', async () => {
     const err = await rejects((d) => { d.setIn(['enforcement', 'models', 'included', 0], 'all'); });
-    expect([err.path, err.expected]).toEqual(['enforcement.models.included[0]', 'expected "ALL" in upper case, got "all" (line 129)']);
+    expect([err.path, err.expected]).toEqual(['enforcement.models.included[0]', 'expected "ALL" in upper case, got "all" (line 141)']);
   });
 
   test('smoke models use the foundation-model format', async () => {
     const err = await rejects((d) => { d.setIn(['smokeSuites', 'must-block', 0, 'model'], 'claude'); });
-    expect([err.path, err.expected]).toEqual(['smokeSuites.must-block[0].model', 'expected a Bedrock foundation-model id provider.model[:version[:variant]] such as "amazon.titan-embed-text-v2:0", got "claude" (line 171)']);
+    expect([err.path, err.expected]).toEqual(['smokeSuites.must-block[0].model', 'expected a Bedrock foundation-model id provider.model[:version[:variant]] such as "amazon.titan-embed-text-v2:0", got "claude" (line 183)']);
   });
 
   test('exception models cannot be ARNs', async () => {
     const err = await rejects((d) => { d.setIn(['exceptions', 0, 'changes', 'excludedModels', 0], 'arn:aws:bedrock:us-east-1::foundation-model/cohere.embed-multilingual-v3'); });
-    expect([err.path, err.expected]).toEqual(['exceptions[0].changes.excludedModels[0]', 'expected a foundation-model id such as "anthropic.claude-3-5-sonnet-20240620-v1:0", not an ARN (line 137)']);
+    expect([err.path, err.expected]).toEqual(['exceptions[0].changes.excludedModels[0]', 'expected a foundation-model id such as "anthropic.claude-3-5-sonnet-20240620-v1:0", not an ARN (line 149)']);
   });
 });
 
 describe('dates', () => {
   test('no such day', async () => {
     const err = await rejects((d) => { d.setIn(['exceptions', 0, 'expires'], '2026-02-30'); });
-    expect([err.path, err.expected]).toEqual(['exceptions[0].expires', 'expected a real calendar date, got "2026-02-30" (no such day) (line 142)']);
+    expect([err.path, err.expected]).toEqual(['exceptions[0].expires', 'expected a real calendar date, got "2026-02-30" (no such day) (line 154)']);
   });
 
   test('ISO format only', async () => {
     const err = await rejects((d) => { d.setIn(['exceptions', 0, 'expires'], '30/06/2027'); });
-    expect([err.path, err.expected]).toEqual(['exceptions[0].expires', 'expected a date as YYYY-MM-DD, got "30/06/2027" (line 142)']);
+    expect([err.path, err.expected]).toEqual(['exceptions[0].expires', 'expected a date as YYYY-MM-DD, got "30/06/2027" (line 154)']);
   });
 });
 
@@ -139,46 +139,46 @@ describe('organization tree', () => {
 describe('pilot', () => {
   test('the pilot account must be inside the pilot OU', async () => {
     const err = await rejects((d) => { d.setIn(['pilot', 'account'], '444444444441'); });
-    expect([err.path, err.expected]).toEqual(['pilot.account', 'expected the pilot account 444444444441 to be inside the pilot OU ou-sb01-pilot001, but its parent is ou-sb01-prod0001 (line 103)']);
+    expect([err.path, err.expected]).toEqual(['pilot.account', 'expected the pilot account 444444444441 to be inside the pilot OU ou-sb01-pilot001, but its parent is ou-sb01-prod0001 (line 115)']);
   });
 
   test('the pilot account must exist', async () => {
     const err = await rejects((d) => { d.setIn(['pilot', 'account'], '999999999999'); });
-    expect([err.path, err.expected]).toEqual(['pilot.account', 'expected an account listed in organization.accounts, got "999999999999" (line 103)']);
+    expect([err.path, err.expected]).toEqual(['pilot.account', 'expected an account listed in organization.accounts, got "999999999999" (line 115)']);
   });
 
   test('the pilot account is never the management account', async () => {
     const err = await rejects((d) => { d.setIn(['pilot', 'account'], '111111111111'); });
-    expect([err.path, err.expected]).toEqual(['pilot.account', 'expected a non-critical member account, not the management account (line 103)']);
+    expect([err.path, err.expected]).toEqual(['pilot.account', 'expected a non-critical member account, not the management account (line 115)']);
   });
 });
 
 describe('releases', () => {
   test('release names are unique', async () => {
     const err = await rejects((d) => { d.setIn(['releases', 1, 'name'], 'baseline@2026.11.1'); d.setIn(['currentRelease'], 'baseline@2026.11.1'); });
-    expect([err.path, err.expected]).toEqual(['releases[1].name', 'expected unique release names; baseline@2026.11.1 is listed twice (line 113)']);
+    expect([err.path, err.expected]).toEqual(['releases[1].name', 'expected unique release names; baseline@2026.11.1 is listed twice (line 125)']);
   });
 
   test('release names are <name>@<version>', async () => {
     const err = await rejects((d) => { d.setIn(['releases', 1, 'name'], 'baseline-2026.11.2'); });
-    expect([err.path, err.expected]).toEqual(['releases[1].name', 'expected a release name <name>@<version> like "baseline@2026.11.2" (lower-case name, version starting with a digit), got "baseline-2026.11.2" (line 113)']);
+    expect([err.path, err.expected]).toEqual(['releases[1].name', 'expected a release name <name>@<version> like "baseline@2026.11.2" (lower-case name, version starting with a digit), got "baseline-2026.11.2" (line 125)']);
   });
 
   test('currentRelease must be listed', async () => {
     const err = await rejects((d) => { d.setIn(['currentRelease'], 'baseline@2026.12.1'); });
-    expect([err.path, err.expected]).toEqual(['currentRelease', 'expected one of the listed releases (baseline@2026.11.1, baseline@2026.11.2), got "baseline@2026.12.1" (line 118)']);
+    expect([err.path, err.expected]).toEqual(['currentRelease', 'expected one of the listed releases (baseline@2026.11.1, baseline@2026.11.2), got "baseline@2026.12.1" (line 130)']);
   });
 
   test('a pinned release whose definition changed is refused as immutable', async () => {
     const err = await rejects((d) => { d.setIn(['releases', 0, 'sha256'], '0'.repeat(64)); });
     expect(err.path).toBe('releases[0].sha256');
-    expect(err.expected).toMatch(/^release baseline@2026\.11\.1 is immutable: definition changed \(pinned sha256 0{64}, \S+baseline-2026\.11\.1\.ts now hashes to [0-9a-f]{64}\)\. Publish the change as a new release instead \(line 112\)$/);
+    expect(err.expected).toMatch(/^release baseline@2026\.11\.1 is immutable: definition changed \(pinned sha256 0{64}, \S+baseline-2026\.11\.1\.ts now hashes to [0-9a-f]{64}\)\. Publish the change as a new release instead \(line 124\)$/);
   });
 
   test('a missing definition file', async () => {
     const err = await rejects((d) => { d.setIn(['releases', 0, 'definition'], 'guardrails/nope.ts'); });
     expect(err.path).toBe('releases[0].definition');
-    expect(err.expected).toMatch(/^expected a guardrail definition file relative to the environment file, but \S+guardrails\/nope\.ts does not exist \(line 110\)$/);
+    expect(err.expected).toMatch(/^expected a guardrail definition file relative to the environment file, but \S+guardrails\/nope\.ts does not exist \(line 122\)$/);
   });
 
   test('an invalid definition names the definition file and the path inside it', async () => {
@@ -202,50 +202,50 @@ describe('releases', () => {
 describe('exceptions', () => {
   test('every field is mandatory', async () => {
     const err = await rejects((d) => { d.deleteIn(['exceptions', 0, 'approver']); });
-    expect([err.path, err.expected]).toEqual(['exceptions[0].approver', 'expected the approver (text), got nothing (the key is missing) (line 134)']);
+    expect([err.path, err.expected]).toEqual(['exceptions[0].approver', 'expected the approver (text), got nothing (the key is missing) (line 146)']);
   });
 
   test('the target must be an account or OU of the organization', async () => {
     const err = await rejects((d) => { d.setIn(['exceptions', 0, 'target'], '999999999999'); });
-    expect([err.path, err.expected]).toEqual(['exceptions[0].target', 'expected an account or OU listed in organization, got "999999999999" which is not listed (line 135)']);
+    expect([err.path, err.expected]).toEqual(['exceptions[0].target', 'expected an account or OU listed in organization, got "999999999999" which is not listed (line 147)']);
   });
 
   test('changes are not empty', async () => {
     const err = await rejects((d) => { d.setIn(['exceptions', 0, 'changes'], d.createNode({})); });
-    expect([err.path, err.expected]).toEqual(['exceptions[0].changes', 'expected at least one change: excludedModels, system or messages (line 136)']);
+    expect([err.path, err.expected]).toEqual(['exceptions[0].changes', 'expected at least one change: excludedModels, system or messages (line 148)']);
   });
 
   test('exception ids are unique', async () => {
     const err = await rejects((d) => { d.setIn(['exceptions', 1, 'id'], 'EXC-2026-001'); });
-    expect([err.path, err.expected]).toEqual(['exceptions[1].id', 'expected unique exception ids; EXC-2026-001 is listed twice (line 144)']);
+    expect([err.path, err.expected]).toEqual(['exceptions[1].id', 'expected unique exception ids; EXC-2026-001 is listed twice (line 156)']);
   });
 });
 
 describe('phases and smoke cases', () => {
   test('all four phases are required', async () => {
     const err = await rejects((d) => { d.deleteIn(['phases', 'ou']); });
-    expect([err.path, err.expected]).toEqual(['phases.ou', 'required but missing: expected a mapping (line 265)']);
+    expect([err.path, err.expected]).toEqual(['phases.ou', 'required but missing: expected a mapping (line 277)']);
   });
 
   test('smoke ids are unique within a phase', async () => {
     const err = await rejects((d) => { d.setIn(['smokeSuites', 'must-pass', 0, 'id'], 'block-violence'); });
-    expect([err.path, err.expected]).toEqual(['smokeSuites.must-pass[0].id', 'expected smoke case ids unique within phase pilot; "block-violence" is also used at smokeSuites.must-block[0] (line 221)']);
+    expect([err.path, err.expected]).toEqual(['smokeSuites.must-pass[0].id', 'expected smoke case ids unique within phase pilot; "block-violence" is also used at smokeSuites.must-block[0] (line 233)']);
   });
 
   test('an unknown suite', async () => {
     const err = await rejects((d) => { d.setIn(['phases', 'pilot', 'smoke', 0, 'include'], 'must-blok'); });
     expect(err.path).toBe('phases.pilot.smoke[0].include');
-    expect(err.expected).toBe('expected the name of a smokeSuites entry (must-block, must-anonymize, must-pass, excluded-models), got "must-blok" (line 270)');
+    expect(err.expected).toBe('expected the name of a smokeSuites entry (must-block, must-anonymize, must-pass, excluded-models), got "must-blok" (line 282)');
   });
 
   test('bake durations', async () => {
     const err = await rejects((d) => { d.setIn(['phases', 'pilot', 'bake'], '2 hours'); });
-    expect([err.path, err.expected]).toEqual(['phases.pilot.bake', 'expected a duration like "30m", "2h", "1h30m" or "0s", got "2 hours" (line 266)']);
+    expect([err.path, err.expected]).toEqual(['phases.pilot.bake', 'expected a duration like "30m", "2h", "1h30m" or "0s", got "2 hours" (line 278)']);
   });
 
   test('bake and bakeSeconds are exclusive', async () => {
     const err = await rejects((d) => { d.setIn(['phases', 'pilot', 'bakeSeconds'], 5); });
-    expect([err.path, err.expected]).toEqual(['phases.pilot.bakeSeconds', 'expected exactly one of bakeSeconds (number) or bake (duration like "30m") (line 274)']);
+    expect([err.path, err.expected]).toEqual(['phases.pilot.bakeSeconds', 'expected exactly one of bakeSeconds (number) or bake (duration like "30m") (line 286)']);
   });
 
   test('bake strings become seconds; bakeSeconds is taken as is', async () => {
@@ -262,7 +262,7 @@ describe('phases and smoke cases', () => {
 describe('deployment', () => {
   test('unknown backend types', async () => {
     const err = await rejects((d) => { d.setIn(['deployment', 'backend'], d.createNode({ type: 'gcs' })); });
-    expect([err.path, err.expected]).toEqual(['deployment.backend.type', 'expected a backend with type "local", "s3" or "cloud", got "gcs" (line 304)']);
+    expect([err.path, err.expected]).toEqual(['deployment.backend.type', 'expected a backend with type "local", "s3" or "cloud", got "gcs" (line 316)']);
   });
 
   test('defaults: role, local backend, terraform, provider constraint; s3 locking and encryption on', async () => {
@@ -308,7 +308,7 @@ describe('enforcement defaults and the legacy inputTags key', () => {
 
   test('inputTags cannot be mixed with system/messages', async () => {
     const err = await rejects((d) => { d.setIn(['enforcement', 'inputTags'], 'ignore'); });
-    expect([err.path, err.expected]).toEqual(['enforcement.inputTags', 'expected either the legacy inputTags or system/messages, not both (do not mix the preview and GA schemas) (line 132)']);
+    expect([err.path, err.expected]).toEqual(['enforcement.inputTags', 'expected either the legacy inputTags or system/messages, not both (do not mix the preview and GA schemas) (line 144)']);
   });
 });
 

@@ -35,9 +35,11 @@ test('report for moving the pilot OU from R1 to R2: versions, resources, scope, 
   expect(report.versions).toEqual(env.regions.map((region) => ({ region, before: `${R1} v1`, after: `${R2} v2` })));
   expect(report.stacks[0].counts).toMatchObject({ create: 1, 'no-op': 1 });
   expect(report.stacks[0].resources.map((r) => r.address)).toEqual(['aws_bedrock_guardrail_version.release_x']);
-  // the pilot OU holds exactly the pilot account in the sandbox
-  expect(report.scope).toMatchObject({ accounts: 1, accountIds: [env.pilot.account], ouIds: [env.pilot.ou] });
-  expect(report.effective.changedAccounts).toBe(1);
+  // the pilot OU holds the pilot account and two application accounts in the sandbox
+  const inOu = env.organization.accounts.filter((a) => a.parent === env.pilot.ou).map((a) => a.id).sort();
+  expect(inOu).toHaveLength(3);
+  expect(report.scope).toMatchObject({ accounts: 3, accountIds: inOu, ouIds: [env.pilot.ou] });
+  expect(report.effective.changedAccounts).toBe(3);
   expect(report.effective.changes[0]).toMatchObject({ account: env.pilot.account, before: expect.stringContaining(`${R1} (v1)`), after: expect.stringContaining(`${R2} (v2)`) });
   expect(report.exceptions.expired.map((e) => e.id)).toEqual(['EXC-2026-002']);
   expect(report.exceptions.expiringSoon.map((e) => e.id)).toEqual(['EXC-2026-003']);
@@ -47,7 +49,7 @@ test('report for moving the pilot OU from R1 to R2: versions, resources, scope, 
   expect(md).toContain(`## Guardrail rollout plan: \`${R2}\` → **ou** (sandbox)`);
   expect(md).toMatch(/\| us-east-1 \| baseline@2026\.11\.1 v1 \| baseline@2026\.11\.2 v2 \|/);
   expect(md).toMatch(/\*\*ou\*\* — 0 to create, 1 to update, 0 to replace, 0 to destroy/);
-  expect(md).toContain('1 account(s) change, 12 unchanged.');
+  expect(md).toContain('3 account(s) change, 12 unchanged.');
   expect(md).toMatch(/expired \(no longer applied; remove or renew\): EXC-2026-002 \(2026-10-31, target ou-sb01-dev00001\)/);
   expect(md).toMatch(/expiring within 30 days: EXC-2026-003 \(2026-12-15\)/);
 });
