@@ -47,6 +47,10 @@ export function profanity(): RegExpMatcher {
 // transformers (no skipNonAlphabetic), no blacklisted pattern of the English dataset can match
 // across whitespace, so the hits of a text are the hits of its whitespace-separated tokens.
 const PROFANITY_MEMO = new Map<string, [number, number][]>();
+let profanityMemoLimit = 100_000;
+
+/** Caps the per-token memo (the memo is cleared when it grows past the cap). */
+export function setProfanityMemoLimit(limit: number): void { profanityMemoLimit = limit; }
 const NON_SPACE = /\S+/g;
 
 /** Forgets memoised per-token results (benchmarks use it to measure the cold path). */
@@ -61,9 +65,10 @@ export function profanitySpans(text: string): [number, number][] {
   NON_SPACE.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = NON_SPACE.exec(text)) !== null) tokens.push([m[0], m.index]);
+  // Bound the memo; clear BEFORE collecting unknown tokens so every token of this text is looked up.
+  if (PROFANITY_MEMO.size > profanityMemoLimit) PROFANITY_MEMO.clear();
   const unknown = [...new Set(tokens.map(([t]) => t).filter((t) => !PROFANITY_MEMO.has(t)))];
   if (unknown.length > 0) {
-    if (PROFANITY_MEMO.size > 100_000) PROFANITY_MEMO.clear();
     const starts: number[] = [];
     let joined = '';
     for (const t of unknown) { starts.push(joined.length); joined += t + ' '; }

@@ -271,4 +271,18 @@ describe('profanity memo', () => {
         expect([...new Set(profanitySpans(text).map(([s, e]) => `${s},${e}`))].sort()).toEqual(spans(text));
       }), { numRuns: 150 });
   });
+
+  it('still finds known tokens when the memo overflows and is cleared mid-text', async () => {
+    const { profanitySpans, setProfanityMemoLimit } = await import('../../sandbox/evaluator/compile.js');
+    const { clearTokenMemos } = await import('../../sandbox/evaluator/index.js');
+    clearTokenMemos();
+    setProfanityMemoLimit(3);
+    try {
+      profanitySpans('fuck one two three four');             // memo now past the limit
+      expect(profanitySpans('fuck five six')).toEqual([[0, 4]]); // "fuck" was memoised before the clear
+    } finally {
+      setProfanityMemoLimit(100_000);
+      clearTokenMemos();
+    }
+  });
 });
