@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { DescribeEffectivePolicyCommand } from '@aws-sdk/client-organizations';
 import { generateEnvironment } from '../environments/generate.js';
 import type { Environment } from '../environments/types.js';
+import { releaseOutputKey, type ReleaseOutputAttr } from '../modules/naming.js';
 import { startSandbox } from '../sandbox/index.js';
 import { synthStacks } from '../stacks/synth.js';
 import { AwsAccess, sandboxTarget } from '../rollout/aws/clients.js';
@@ -19,7 +20,6 @@ import type { PublishedVersion } from '../rollout/types.js';
 
 const N = 500;
 const R = 50;
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
 
 export async function run(): Promise<Record<string, unknown>> {
   const generated = generateEnvironment({ accounts: N, ous: 25, regions: ['us-east-1'], exceptions: 0, seed: 7 });
@@ -39,7 +39,7 @@ export async function run(): Promise<Record<string, unknown>> {
     const e = stacks.get('enterprise')!;
     await engine.apply(e, await engine.plan(e));
     const published: Record<string, PublishedVersion> = Object.fromEntries(env.regions.map((region) => {
-      const k = (a: string) => gOut.outputs[`release_${slug(rel)}_${slug(region)}_${a}`] as string;
+      const k = (a: ReleaseOutputAttr) => gOut.outputs[releaseOutputKey(rel, region, a)] as string;
       return [region, { account: env.managementAccountId, region, guardrailArn: k('arn'), guardrailId: k('id'), version: k('version') }];
     }));
     const accounts = env.organization.accounts.map((a) => a.id);

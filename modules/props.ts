@@ -5,6 +5,7 @@
 import { Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import { EXIT } from '../rollout/errors.js';
+import { GUARDRAIL_ARN_PATTERN, GUARDRAIL_VERSION_PATTERN, MODEL_ID_PATTERN } from './guardrail/catalog.js';
 
 export class PropsError extends Error {
   readonly exitCode = EXIT.badInput;
@@ -67,9 +68,9 @@ export const PATTERNS = {
   accountId: /^\d{12}$/,
   organizationId: /^o-[a-z0-9]{10,32}$/,
   region: /^[a-z]{2}(-[a-z]+)+-\d$/,
-  guardrailArn: /^arn:aws(-[a-z]+)*:bedrock:[a-z0-9-]+:\d{12}:guardrail\/[a-z0-9]+$/,
+  guardrailArn: GUARDRAIL_ARN_PATTERN,
   guardrailId: /^[a-z0-9]+$/,
-  guardrailVersion: /^[1-9][0-9]{0,7}$/,
+  guardrailVersion: GUARDRAIL_VERSION_PATTERN,
   /** Bedrock model-id pattern of the enforcement APIs (reference §6.1). */
-  modelId: /^([a-z0-9-]{1,63}[.][a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}(\/[a-z0-9]{12})?$/,
+  modelId: MODEL_ID_PATTERN,
 } as const;

@@ -128,6 +128,16 @@ function describe(parts: Record<string, string | undefined>): string {
 }
 
 /**
+ * The node a phase applies to: the pilot account (pilot, model-rules), the pilot OU (ou) or the
+ * organization root (enterprise). The policies, the gates' scope and the reports all use this.
+ */
+export function phaseTarget(env: Pick<Environment, 'pilot' | 'organization'>, phase: Phase): string {
+  if (phase === 'pilot' || phase === 'model-rules') return env.pilot.account;
+  if (phase === 'ou') return env.pilot.ou;
+  return env.organization.root.id;
+}
+
+/**
  * Policies (documents + targets) a phase attaches.
  * pilot → [] (account-level enforcement only); model-rules → baseline on the pilot account;
  * ou → baseline on the pilot OU; enterprise → baseline on the root + one policy per exception
@@ -139,7 +149,7 @@ export function buildPhasePolicies(input: BuildPhaseInput): PolicySpec[] {
   const release = input.release ?? env.currentRelease;
   const active = activeSorted(env, asOf);
   const ctl = childControlPlan(active);
-  const target = phase === 'model-rules' ? env.pilot.account : phase === 'ou' ? env.pilot.ou : env.organization.root.id;
+  const target = phaseTarget(env, phase);
   const validation = { managementAccountId: env.managementAccountId, regions: env.regions, file: env.sourceFile, allowTokens: true };
 
   const baseline = baselineDocument(env, identifiers, ctl);

@@ -25,6 +25,22 @@ export interface OrgSnapshot {
   policies: { id: string; content: unknown /* object or JSON string */; targets: string[] }[];
 }
 
+type TreeNode = { readonly id: string; readonly parent: string };
+/** Anything with an organization tree: an Environment, or the sandbox's organization state. */
+export interface HasOrgTree {
+  organization: { readonly root: { readonly id: string }; readonly ous: readonly TreeNode[]; readonly accounts: readonly TreeNode[] };
+}
+
+/** The snapshot of an organization tree (environment or sandbox state), carrying `policies`. */
+export function orgSnapshotOf(env: HasOrgTree, policies: OrgSnapshot['policies'] = []): OrgSnapshot {
+  return {
+    root: env.organization.root.id,
+    ous: env.organization.ous.map((o) => ({ id: o.id, parent: o.parent })),
+    accounts: env.organization.accounts.map((a) => ({ id: a.id, parent: a.parent })),
+    policies,
+  };
+}
+
 /** A policy attached on an account's path, in evaluation order. */
 export interface PolicySource { policyId: string; node: string; nodeKind: NodeKind }
 

@@ -10,7 +10,7 @@
 import { PHASES, type EnforcementException, type Environment, type Phase } from '../environments/types.js';
 import { accountEnforcementConfig, activeSorted, buildPhasePolicies, childControlPlan, MANAGED_NAME_PREFIX, type ChildControlPlan } from './builder.js';
 import { enforcementByRegion, splitIdentifier } from './document.js';
-import { effectivePolicies, type OrgSnapshot } from './effective.js';
+import { effectivePolicies, orgSnapshotOf, type OrgSnapshot } from './effective.js';
 import { exceptionStatus } from '../environments/exceptions.js';
 import { validateEffectivePolicy } from './validate.js';
 
@@ -138,12 +138,7 @@ function parseInstant(s: string | undefined, fallback: Date): Date {
 
 /** Enforcement of every account for one set of phase releases. */
 function enforcementFor(env: Environment, releases: PhaseReleases, asOfFor: (p: Phase) => Date, ids: Identifiers, warnings: string[]): AccountPreview[] {
-  const snapshot: OrgSnapshot = {
-    root: env.organization.root.id,
-    ous: env.organization.ous.map((o) => ({ id: o.id, parent: o.parent })),
-    accounts: env.organization.accounts.map((a) => ({ id: a.id, parent: a.parent })),
-    policies: [],
-  };
+  const snapshot: OrgSnapshot = orgSnapshotOf(env);
   for (const phase of ['model-rules', 'ou', 'enterprise'] as const) {
     const release = releases[phase];
     if (!release) continue;

@@ -4,6 +4,8 @@
  * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_bedrock_syntax.html).
  * Pure: no I/O. Paths are dotted key paths inside the document.
  */
+// Model-id and version patterns: one definition each, in the catalog (shared with the constructs and schema).
+import { GUARDRAIL_VERSION_PATTERN, MODEL_ID_PATTERN } from '../modules/guardrail/catalog.js';
 import { InputError } from '../rollout/errors.js';
 import { APPEND, ASSIGN, CHILD_CONTROL, CONFIG_KEY, REMOVE } from './document.js';
 
@@ -15,8 +17,6 @@ import { APPEND, ASSIGN, CHILD_CONTROL, CONFIG_KEY, REMOVE } from './document.js
  */
 export const BEDROCK_POLICY_MAX_CHARS = 10_000;
 
-/** Bedrock model id pattern (SDK model, anchored): provider.model[:ver[:variant]][/12 chars]. */
-export const MODEL_ID_PATTERN = /^([a-z0-9-]{1,63}[.][a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}(\/[a-z0-9]{12})?$/;
 const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 const CONFIG_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 const GUARDRAIL_ARN = /^arn:(aws|aws-cn|aws-us-gov):bedrock:([^:]*):([^:]*):guardrail\/([^:/]+)(?::(.*))?$/;
@@ -273,5 +273,5 @@ function checkIdentifier(c: Collector, path: string, v: unknown, region: string)
   if (!/^[a-z0-9]+$/.test(id)) c.error(path, `guardrail id "${id}" is not valid ([a-z0-9]+)`);
   if (version === undefined || version === '') c.error(path, `missing version: append ":<numeric version>" to the guardrail ARN (${expected})`);
   else if (version.toUpperCase() === 'DRAFT') c.error(path, 'DRAFT cannot be enforced; publish a version and reference it as :<number>');
-  else if (!/^[1-9][0-9]{0,7}$/.test(version)) c.error(path, `version "${version}" is not a published numeric version`);
+  else if (!GUARDRAIL_VERSION_PATTERN.test(version)) c.error(path, `version "${version}" is not a published numeric version`);
 }

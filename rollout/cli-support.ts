@@ -3,6 +3,7 @@
  * Every verb's action is wrapped by `action()`, so a thrown InputError/UsageError exits 2,
  * GateFailure 1, anything else 3, and `--json` callers always get one JSON document on stdout.
  */
+import { relative } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { EXIT, InputError, exitCodeOf } from './errors.js';
 
@@ -55,12 +56,42 @@ export function action<A extends unknown[]>(io: Io, fn: (...args: A) => Promise<
   };
 }
 
-/** Commander usage errors (unknown flag, missing argument) exit 2, like any bad input. */
-export function configureExit(program: Command): void {
+/**
+ * Commander usage errors (unknown flag, missing argument) exit 2, like any bad input. With
+ * --json anywhere on the command line, stdout still gets the one error document a pipeline parses.
+ */
+export function configureExit(program: Command, io: Io = processIo): void {
   program.exitOverride((err: CommanderError) => {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
       process.exit(EXIT.ok);
     }
+    if (rawArgsOf(program).includes('--json')) {
+      io.out(JSON.stringify({ ok: false, exitCode: EXIT.badInput, error: { type: 'UsageError', message: err.message.replace(/^error: /, '') } }, null, 2));
+    }
     process.exit(EXIT.badInput);
   });
+}
+
+/** The arguments the root command was parsed with (commander keeps them on the root only), up to `--`. */
+function rawArgsOf(cmd: Command): string[] {
+  let root = cmd;
+  while (root.parent) root = root.parent;
+  const raw = (root as unknown as { rawArgs?: string[] }).rawArgs ?? [];
+  const end = raw.indexOf('--');
+  return end === -1 ? raw : raw.slice(0, end);
+}
+
+const warned = new WeakSet<object>();
+
+/**
+ * Prints an environment's load warnings (legacy `inputTags` mapped to GA guarding modes,
+ * Automated Reasoning in a release, …) to stderr, once per loaded environment, so they reach a
+ * person without touching the one JSON document on stdout.
+ */
+export function warnEnvironment(io: Io, env: { warnings?: string[]; sourceFile?: string }): void {
+  if (warned.has(env) || !env.warnings?.length) return;
+  warned.add(env);
+  const rel = env.sourceFile ? relative(process.cwd(), env.sourceFile) : '';
+  const file = rel && !rel.startsWith('..') ? rel : env.sourceFile;
+  for (const w of env.warnings) io.err(`warning: ${file && !w.includes(file) ? `${file}: ` : ''}${w}`);
 }

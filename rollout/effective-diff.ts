@@ -5,7 +5,7 @@
  * thing against DescribeEffectivePolicy after apply.
  */
 import { PHASES, type Environment, type Phase } from '../environments/types.js';
-import { buildPhasePolicies, effectivePolicies, enforcementByRegion, type OrgSnapshot } from '../policy/index.js';
+import { buildPhasePolicies, effectivePolicies, enforcementByRegion, orgSnapshotOf, type OrgSnapshot } from '../policy/index.js';
 import type { RolloutState } from './state.js';
 
 /** region → identifier for a release; a release not yet published gets an opaque placeholder. */
@@ -27,12 +27,7 @@ export function orgSnapshotFor(env: Environment, state: RolloutState, releases: 
       policies.push({ id: `${phase}/${spec.key}`, content: spec.content, targets: spec.targets });
     }
   }
-  return {
-    root: env.organization.root.id,
-    ous: env.organization.ous.map((o) => ({ id: o.id, parent: o.parent })),
-    accounts: env.organization.accounts.map((a) => ({ id: a.id, parent: a.parent })),
-    policies,
-  };
+  return orgSnapshotOf(env, policies);
 }
 
 /** One line per region: which release/version, guarding modes, model rules. */

@@ -13,9 +13,3 @@ async function ask(question: string): Promise<string> {
 export async function confirm(question: string): Promise<boolean> {
   return /^y(es)?$/i.test(await ask(`${question} [y/N] `));
 }
-
-/** Returns the approval reason, or undefined when the operator declines. */
-export async function askApproval(phase: string): Promise<string | undefined> {
-  const reason = await ask(`${phase} requires approval. Reason (empty to cancel): `);
-  return reason.length >= 3 ? reason : undefined;
-}

@@ -4,7 +4,8 @@
  * Pure: every input is passed in; no I/O.
  */
 import type { EnforcementException, Environment, Phase } from '../environments/types.js';
-import { accountsInScope, ousUnder } from '../environments/org.js';
+import { ousUnder } from '../environments/org.js';
+import { accountsForPhase } from './gates/scope.js';
 import { exceptionStatus, expiringWithin, daysLeft } from '../environments/exceptions.js';
 import type { ChangeAction, EnginePlan, StackName } from './types.js';
 import type { RolloutState } from './state.js';
@@ -62,15 +63,17 @@ export interface PlanReport {
   accountLevel?: { account: string; system: string; messages: string; included: string[]; excluded: string[] };
 }
 
+/** Accounts (the gates' scope, gates/scope.ts) and OUs a phase reaches. */
 export function phaseScope(env: Environment, phase: Phase): { accountIds: string[]; ouIds: string[] } {
+  const accountIds = accountsForPhase(env, phase);
   switch (phase) {
     case 'pilot':
     case 'model-rules':
-      return { accountIds: [env.pilot.account], ouIds: [] };
+      return { accountIds, ouIds: [] };
     case 'ou':
-      return { accountIds: accountsInScope(env, env.pilot.ou), ouIds: [env.pilot.ou, ...ousUnder(env, env.pilot.ou).map((o) => o.id)] };
+      return { accountIds, ouIds: [env.pilot.ou, ...ousUnder(env, env.pilot.ou).map((o) => o.id)] };
     case 'enterprise':
-      return { accountIds: env.organization.accounts.map((a) => a.id), ouIds: env.organization.ous.map((o) => o.id) };
+      return { accountIds, ouIds: env.organization.ous.map((o) => o.id) };
   }
 }
 

@@ -15,8 +15,8 @@ export async function rollBack(s: Session, phase: Phase, deps: FlowDeps): Promis
   if (!rec) throw new UsageError(`nothing recorded for ${phase} in ${s.env.name}: nothing to roll back`);
   const base = { schemaVersion: RESULT_SCHEMA_VERSION, kind: 'rollback' as const, env: s.env.name, phase, gates: [], failedChecks: [] };
   if (rec.status === 'rolled-back') {
+    // The result's message is printed once by the verb (text or JSON); no progress line too.
     const message = `${phase} was already rolled back to ${rec.release ?? 'nothing'} (from ${rec.attemptRelease}); nothing to do`;
-    deps.progress.info(message);
     return { ...base, release: rec.release, ok: true, exitCode: 0, outcome: 'no-op', message, phaseState: rec };
   }
   const to = rec.previousRelease;

@@ -104,10 +104,15 @@ export async function loadState(file: string, env: string): Promise<RolloutState
   return parsed as RolloutState;
 }
 
+/** Pretty JSON written atomically (temp file, fsync, rename), creating the directory: the state files' one write path. */
+export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  await writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n', { fsync: true });
+}
+
 export async function saveState(file: string, state: RolloutState): Promise<void> {
   state.updatedAt = new Date().toISOString();
-  await mkdir(dirname(file), { recursive: true });
-  await writeFileAtomic(file, JSON.stringify(state, null, 2) + '\n', { fsync: true });
+  await writeJsonAtomic(file, state);
 }
 
 /** Reads, changes and writes the state in one step (callers hold the environment lock). */

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { Environment } from '../environments/types.js';
 import { startSandbox, type SandboxHandle } from '../sandbox/index.js';
 import { accessKeyFor, secretFor } from '../sandbox/seed.js';
-import { AwsAccess, awsTarget, sandboxTarget } from './aws/clients.js';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { AwsAccess, awsTarget, describeError, sandboxTarget } from './aws/clients.js';
 import { SandboxEngine, type SandboxEngineHooks } from './engines/sandbox.js';
 import { TerraformEngine, terraformBinary } from './engines/terraform.js';
 import { ToolingError } from './errors.js';
@@ -47,6 +48,21 @@ export interface OpenTargetOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * A `--sandbox-endpoint` must answer before anything is planned or recorded: otherwise an
+ * unreachable endpoint surfaces mid-apply (state left `applying`) or as inconclusive gates (exit 1)
+ * instead of exit 3. GetCallerIdentity also proves the keys match (the default seed).
+ */
+async function probeSandbox(access: AwsAccess, endpoint: string): Promise<void> {
+  try {
+    await access.forAccount(access.managementAccountId).sts.send(new GetCallerIdentityCommand({}));
+  } catch (err) {
+    access.close();
+    throw new ToolingError(`the sandbox at ${endpoint} did not answer (${describeError(err)}). Start one with \`rollout sandbox\` `
+      + '(default seed) and pass the "endpoint" it prints, or leave out --sandbox-endpoint to run the sandbox in-process', err);
+  }
+}
+
 export async function openTarget(env: Environment, flags: CommonFlags, paths: EnvPaths, opts: OpenTargetOptions = {}): Promise<Target> {
   const engineName = engineFor(env, flags);
   const useSandbox = engineName === 'sandbox' || Boolean(flags.sandboxEndpoint);
@@ -72,6 +88,7 @@ export async function openTarget(env: Environment, flags: CommonFlags, paths: En
       handle = sandbox;
     }
     access = AwsAccess.forEnvironment(env, sandboxTarget(handle), { ratePerSecond: rate('sandbox') });
+    if (flags.sandboxEndpoint) await probeSandbox(access, handle.endpoint);
   } else {
     access = AwsAccess.forEnvironment(env, awsTarget(env.homeRegion), { ratePerSecond: rate('aws') });
   }

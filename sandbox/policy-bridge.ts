@@ -4,7 +4,7 @@
  * for the preview, the gates and the emulator. This module only adapts the sandbox state to
  * the engine's organization snapshot.
  */
-import { effectivePolicyFor, validateEffectivePolicy, type OrgSnapshot } from '../policy/index.js';
+import { effectivePolicyFor, orgSnapshotOf, validateEffectivePolicy, type OrgSnapshot } from '../policy/index.js';
 import type { SandboxState } from './state.js';
 
 export interface ValidationIssue { path: string; message: string; code?: string }
@@ -16,15 +16,9 @@ export interface PolicyEngine {
 }
 
 export function snapshotOf(state: SandboxState, policyType = 'BEDROCK_POLICY'): OrgSnapshot {
-  const org = state.organization;
-  return {
-    root: org.root.id,
-    ous: org.ous.map((o) => ({ id: o.id, parent: o.parent })),
-    accounts: org.accounts.map((a) => ({ id: a.id, parent: a.parent })),
-    policies: state.policies
-      .filter((p) => p.type === policyType)
-      .map((p) => ({ id: p.id, content: p.content, targets: state.attachments.filter((a) => a.policyId === p.id).map((a) => a.targetId) })),
-  };
+  return orgSnapshotOf(state, state.policies
+    .filter((p) => p.type === policyType)
+    .map((p) => ({ id: p.id, content: p.content, targets: state.attachments.filter((a) => a.policyId === p.id).map((a) => a.targetId) })));
 }
 
 export const policyEngine: PolicyEngine = {

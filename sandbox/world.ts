@@ -10,6 +10,7 @@ import { accountById, clone, orgPathOf, resolveGuardrail, snapshotOf, type Sandb
 export function createWorld(getState: () => SandboxState, engine: PolicyEngine | undefined): RuntimeWorld {
   return {
     organizationId: () => getState().organization.id,
+    managementAccountId: () => getState().organization.masterAccountId,
     orgPathOf(account) {
       const state = getState();
       return accountById(state, account) ? orgPathOf(state, account) : undefined;

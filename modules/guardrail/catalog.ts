@@ -85,6 +85,13 @@ export const GUARDRAIL_NAME_PATTERN = /^[0-9a-zA-Z-_]{1,50}$/;
 export const TOPIC_NAME_PATTERN = /^[0-9a-zA-Z-_ !?.]{1,100}$/;
 export const KMS_KEY_ARN_PATTERN = /^arn:aws(-[a-z-]+)?:kms:[a-z0-9-]+:[0-9]{12}:key\/[a-zA-Z0-9-]{1,128}$/;
 export const GUARDRAIL_PROFILE_ARN_PATTERN = /^arn:aws(-[a-z-]+)?:bedrock:[a-z0-9-]+:[0-9]{12}:guardrail-profile\/[a-z0-9.:-]{1,128}$/;
+/**
+ * Unversioned guardrail ARN; groups: 1 region, 2 owning account, 3 guardrail id.
+ * https://docs.aws.amazon.com/bedrock/latest/APIReference/API_GetGuardrail.html
+ */
+export const GUARDRAIL_ARN_PATTERN = /^arn:aws(?:-[a-z]+)*:bedrock:([a-z0-9-]+):(\d{12}):guardrail\/([a-z0-9]+)$/;
+/** A published guardrail version (`guardrailVersion` of the enforcement APIs); DRAFT does not match. */
+export const GUARDRAIL_VERSION_PATTERN = /^[1-9][0-9]{0,7}$/;
 export const AUTOMATED_REASONING_POLICY_ARN_PATTERN = /^arn:aws(-[a-z-]+)?:bedrock:[a-z0-9-]+:[0-9]{12}:automated-reasoning-policy\/[a-z0-9]{12}(:([1-9][0-9]{0,11}))?$/;
 
 /**

@@ -20,7 +20,7 @@ import {
   isGuardrailDefinition, type GuardrailDefinition, type GuardrailSpec,
 } from './definition.js';
 import { PropChecker } from '../props.js';
-import { slug } from '../naming.js';
+import { slug, versionDescription } from '../naming.js';
 
 export interface GuardrailProps {
   /** The guardrail as code. */
@@ -49,10 +49,7 @@ export interface PublishOptions {
 
 const VERSION_DESCRIPTION_MAX = 200;
 
-/** `release <name> sha256:<first 16 hex>`: tells releases apart in the console and in plans. */
-export function versionDescription(release: ReleaseRef): string {
-  return `release ${release.name} sha256:${release.contentHash.slice(0, 16)}`;
-}
+export { versionDescription };
 
 export class Guardrail extends Construct {
   readonly resource: BedrockGuardrail;

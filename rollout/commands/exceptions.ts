@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadEnvironment } from '../../environments/index.js';
-import { action, emit, type Io } from '../cli-support.js';
+import { action, emit, warnEnvironment, type Io } from '../cli-support.js';
 import { exceptionView, EXPIRY_WARNING_DAYS, type ExceptionView } from '../report.js';
 import { addOptions, flagsOf } from './options.js';
 
@@ -21,6 +21,7 @@ export function register(program: Command, io: Io): void {
   list.action(action(io, async (_o: unknown, c: Command) => {
     const flags = flagsOf(c);
     const env = await loadEnvironment(flags.env);
+    warnEnvironment(io, env);
     const views = env.exceptions.map((e) => exceptionView(e, flags.asOf));
     emit(io, flags, { schemaVersion: EXCEPTIONS_SCHEMA_VERSION, kind: 'exceptions', env: env.name, asOf: flags.asOf.toISOString().slice(0, 10), exceptions: views }, () => table(views));
     return 0;
@@ -30,6 +31,7 @@ export function register(program: Command, io: Io): void {
   check.action(action(io, async (_o: unknown, c: Command) => {
     const flags = flagsOf(c);
     const env = await loadEnvironment(flags.env);
+    warnEnvironment(io, env);
     const views = env.exceptions.map((e) => exceptionView(e, flags.asOf));
     const expired = views.filter((v) => v.status === 'expired');
     const soon = views.filter((v) => v.status === 'expiring-soon');

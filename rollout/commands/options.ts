@@ -29,7 +29,9 @@ export type OptionSet = 'env' | 'release' | 'engine' | 'yes' | 'approve' | 'asOf
 
 export function addOptions(cmd: Command, sets: OptionSet[]): Command {
   const has = (s: OptionSet) => sets.includes(s);
-  if (has('env')) cmd.option('--env <name-or-path>', 'environment name (environments/<name>) or path to its file', 'sandbox');
+  // GUARDRAIL_ENV is the variable `npm run synth` / `cdktf synth` and `rollout preview` read: one
+  // setting selects the environment for every command of a pipeline.
+  if (has('env')) cmd.addOption(new Option('--env <name-or-path>', 'environment name (environments/<name>) or path to its file').default(process.env.GUARDRAIL_ENV || 'sandbox', '$GUARDRAIL_ENV, else sandbox'));
   if (has('release')) cmd.option('--release <name>', 'release to promote (default: the environment\'s currentRelease)');
   if (has('engine')) cmd.addOption(new Option('--engine <engine>', 'how stacks reach AWS (default: sandbox for the sandbox environment, terraform otherwise)').choices(['sandbox', 'terraform']));
   if (has('yes')) cmd.option('--yes', 'no prompts (implied when stdin is not a TTY or CI=true)');

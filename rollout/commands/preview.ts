@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { PHASES, type Phase } from '../../environments/types.js';
 import { loadEnvironment } from '../../environments/index.js';
 import { computePreview, nextPhaseFor } from '../../policy/index.js';
-import { action, emit, type Io } from '../cli-support.js';
+import { action, emit, warnEnvironment, type Io } from '../cli-support.js';
 import { InputError } from '../errors.js';
 import { loadRecordedRollout } from '../recorded-phases.js';
 import { renderPreviewMarkdown, renderPreviewText } from '../preview-render.js';
@@ -44,6 +44,7 @@ export function register(program: Command, io: Io): void {
       }
       const asOf = parseAsOf(opts.asOf);
       const env = await loadEnvironment(opts.env ?? globals.env ?? process.env.GUARDRAIL_ENV ?? 'sandbox');
+      warnEnvironment(io, env);
       const release = opts.release ?? env.currentRelease;
       if (!env.releases.some((r) => r.name === release)) {
         throw new InputError(env.sourceFile, '--release', `release "${release}" is not defined (defined: ${env.releases.map((r) => r.name).join(', ') || 'none'})`);

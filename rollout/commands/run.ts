@@ -1,7 +1,7 @@
 /** Shared runner of the state-touching verbs: flags → session → progress → result → exit code. */
 import type { Command } from 'commander';
 import type { Io } from '../cli-support.js';
-import { emit } from '../cli-support.js';
+import { emit, warnEnvironment } from '../cli-support.js';
 import { progressFor, type Progress } from '../progress.js';
 import { Session, type SessionOptions } from '../session.js';
 import type { RolloutResult } from '../promote.js';
@@ -17,6 +17,7 @@ export async function withSession<T>(
 ): Promise<T> {
   const flags = flagsOf(cmd);
   const session = await Session.open(flags, opts);
+  warnEnvironment(io, session.env);
   try {
     return await fn({ session, flags, progress: progressFor(io, flags.json), io });
   } finally {
@@ -28,7 +29,8 @@ export function renderResultText(r: RolloutResult): string {
   const lines = [r.message];
   if (r.rollback) {
     lines.push(`rollback of ${r.phase} to ${r.rollback.to ?? 'nothing'}: ${r.rollback.status}`);
-    for (const g of r.rollback.gates) lines.push(`  re-verify ${g.gate}: ${g.status} — ${g.summary}`);
+    // Gate summaries usually start with "<gate>: <status> —" already; do not say it twice.
+    for (const g of r.rollback.gates) lines.push(`  re-verify ${g.summary.startsWith(g.gate) ? g.summary : `${g.gate}: ${g.status} — ${g.summary}`}`);
   }
   return lines.join('\n');
 }

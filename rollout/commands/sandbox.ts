@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
-import { action, type Io } from '../cli-support.js';
+import { Option, type Command } from 'commander';
+import { action, warnEnvironment, type Io } from '../cli-support.js';
 import { InputError, ToolingError } from '../errors.js';
 import { loadEnvironment, type Environment } from '../../environments/index.js';
 import { faultConfigSchema, type FaultConfig } from '../../sandbox/faults.js';
@@ -19,7 +19,7 @@ export function register(program: Command, io: Io): void {
   program
     .command('sandbox')
     .description('run the local AWS emulator (STS, Organizations, Bedrock, Bedrock Runtime) seeded with an environment')
-    .option('--env <nameOrPath>', 'environment name or file', 'sandbox')
+    .addOption(new Option('--env <nameOrPath>', 'environment name or file').default(process.env.GUARDRAIL_ENV || 'sandbox', '$GUARDRAIL_ENV, else sandbox'))
     .option('--port <n>', 'TCP port on 127.0.0.1 (0 = any free port)', '0')
     .option('--state <file>', 'persist the emulator state in this JSON file')
     .option('--faults <file>', 'JSON fault-injection config: {"<Operation>|*": {throttleRate, errorRate, latencyMs}}')
@@ -29,6 +29,7 @@ export function register(program: Command, io: Io): void {
       const seed = parseIntFlag(opts.seed ?? '1', '--seed', 0, 2 ** 31 - 1);
       const faults = opts.faults ? readFaults(opts.faults) : undefined;
       const env = await loadEnv(opts.env ?? 'sandbox');
+      warnEnvironment(io, env);
       let sb: SandboxHandle;
       try {
         sb = await startSandbox({ env, port, seed, faults, statePath: opts.state ? resolve(opts.state) : undefined });

@@ -13,12 +13,11 @@
  *   attachment or account configuration) and adopt it, so re-running converges without doubles.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { readFile } from 'node:fs/promises';
 import type { Environment } from '../../environments/types.js';
 import type { AwsAccess } from '../aws/clients.js';
 import { ToolingError, UsageError } from '../errors.js';
+import { writeJsonAtomic } from '../state.js';
 import type { ApplyResult, ChangeAction, Engine, EnginePlan, ResourceChange, StackArtifact, StackName } from '../types.js';
 import { comparableArgs, handlerFor, SUPPORTED_TYPES, type Attrs } from './sandbox-resources.js';
 import {
@@ -135,8 +134,7 @@ export class SandboxEngine implements Engine {
   }
 
   private async writeState(state: EngineState): Promise<void> {
-    await mkdir(dirname(this.statePath), { recursive: true });
-    await writeFileAtomic(this.statePath, JSON.stringify(state, null, 2) + '\n');
+    await writeJsonAtomic(this.statePath, state);
   }
 
   async outputs(stack: StackName): Promise<Record<string, unknown>> {

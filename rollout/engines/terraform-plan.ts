@@ -5,6 +5,7 @@
  * ["delete"], ["delete","create"] / ["create","delete"] (replace, in either order).
  */
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../modules/guardrail/definition.js';
 import type { ChangeAction, ResourceChange } from '../types.js';
 
 export interface TfPlanJson {
@@ -49,16 +50,7 @@ export function parsePlanJson(plan: TfPlanJson): { changes: ResourceChange[]; ou
   return { changes, outputChanges };
 }
 
-/** Key-sorted JSON: the same plan content always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => {
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      return Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]]));
-    }
-    return v;
-  });
-}
-
+/** sha256 of the key-sorted JSON of the plan content: the same plan always hashes the same. */
 export function planHashOf(stack: string, changes: ResourceChange[], outputChanges: Record<string, ChangeAction> = {}): string {
   return createHash('sha256').update(canonicalJson({ stack, changes, outputChanges })).digest('hex');
 }

@@ -14,7 +14,7 @@
  * so a plan file replaced between review and apply is refused.
  */
 import { execa, type ExecaError } from 'execa';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ApplyResult, Engine, EnginePlan, StackArtifact, StackName } from '../types.js';
 import { ToolingError } from '../errors.js';
 import { parsePlanJson, planHashOf, type TfPlanJson } from './terraform-plan.js';
@@ -33,7 +33,9 @@ export interface TerraformEngineOptions {
 
 /** Binary resolution: --terraform-bin flag, then ROLLOUT_TERRAFORM_BIN, then the environment file. */
 export function terraformBinary(flag: string | undefined, fromEnvFile: string): string {
-  return flag || process.env.ROLLOUT_TERRAFORM_BIN || fromEnvFile;
+  const bin = flag || process.env.ROLLOUT_TERRAFORM_BIN || fromEnvFile;
+  // terraform runs in each stack directory: a relative path means relative to where rollout was started.
+  return bin.includes('/') || bin.includes('\\') ? resolve(bin) : bin;
 }
 
 function tail(text: string | undefined, lines = 15): string {
@@ -62,7 +64,10 @@ export class TerraformEngine implements Engine {
     } catch (err) {
       const e = err as ExecaError;
       if ((e as { code?: string }).code === 'ENOENT') {
-        throw new ToolingError(`${this.opts.binary} not found on PATH: install Terraform (or OpenTofu) or pass --terraform-bin <path>`, err);
+        const b = this.opts.binary;
+        throw new ToolingError(b.includes('/') || b.includes('\\')
+          ? `${b} does not exist: pass --terraform-bin (or set ROLLOUT_TERRAFORM_BIN) to the path of a terraform or tofu binary`
+          : `${b} not found on PATH: install Terraform (or OpenTofu) or pass --terraform-bin <path>`, err);
       }
       const detail = tail(String(e.stderr ?? '')) || tail(String(e.stdout ?? '')) || e.shortMessage;
       throw new ToolingError(`${this.opts.binary} ${args[0]} failed in ${dir} (exit ${e.exitCode ?? '?'}):\n${detail}`, err);

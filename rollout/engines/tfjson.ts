@@ -9,6 +9,7 @@
  * inside any string, whole or embedded; `$${` is a literal `${`. Anything else (functions,
  * for-expressions, count/for_each) is refused with a ToolingError naming it.
  */
+import { canonicalJson } from '../../modules/guardrail/definition.js';
 import { ToolingError } from '../errors.js';
 
 export const UNKNOWN = '(known after apply)';
@@ -280,18 +281,8 @@ export function accountOfRoleArn(arn: string | undefined): string | undefined {
   return m?.[1];
 }
 
-/** Canonical JSON: sorted keys, no undefined. */
-export function canonical(value: unknown): string {
-  const norm = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(norm);
-    if (v && typeof v === 'object') {
-      return Object.fromEntries(Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-        .map((k) => [k, norm((v as Record<string, unknown>)[k])]));
-    }
-    return v;
-  };
-  return JSON.stringify(norm(value));
-}
+/** Canonical JSON (sorted keys, no undefined): the one implementation, shared with the content hash. */
+export const canonical: (value: unknown) => string = canonicalJson;
 
 const SNAKE = /_([a-z0-9])/g;
 export function camel(s: string): string { return s.replace(SNAKE, (_, c: string) => c.toUpperCase()); }

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import diff from 'microdiff';
 import type { Phase } from '../../environments/types.js';
-import { accountEnforcementConfig, buildPhasePolicies, effectivePolicies, type OrgSnapshot } from '../../policy/index.js';
+import { accountEnforcementConfig, buildPhasePolicies, effectivePolicies, orgSnapshotOf, type OrgSnapshot } from '../../policy/index.js';
 import { errorName } from '../aws/errors.js';
 import type { CheckResult, GateResult } from '../types.js';
 import { canonicalSorted, errorCheck, gateResult, runAll, type GateRunContext } from './common.js';
@@ -38,14 +38,8 @@ export function expectedEffective(
       policies.push({ id: `${phase}/${spec.key}`, content: spec.content, targets: spec.targets });
     }
   }
-  const snapshot: OrgSnapshot = {
-    root: env.organization.root.id,
-    ous: env.organization.ous.map((o) => ({ id: o.id, parent: o.parent })),
-    accounts: env.organization.accounts.map((a) => ({ id: a.id, parent: a.parent })),
-    policies,
-  };
   const out = new Map<string, Record<string, unknown> | null>();
-  for (const [id, r] of effectivePolicies(snapshot)) out.set(id, r.policy);
+  for (const [id, r] of effectivePolicies(orgSnapshotOf(env, policies))) out.set(id, r.policy);
   return out;
 }
 

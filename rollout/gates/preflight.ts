@@ -9,6 +9,7 @@ import { ApplyGuardrailCommand } from '@aws-sdk/client-bedrock-runtime';
 import { ListPoliciesCommand, ListRootsCommand, ListTargetsForPolicyCommand, type PolicySummary } from '@aws-sdk/client-organizations';
 import { exceptionStatus } from '../../environments/exceptions.js';
 import { kindOf } from '../../environments/org.js';
+import { GUARDRAIL_ARN_PATTERN, GUARDRAIL_VERSION_PATTERN } from '../../modules/guardrail/catalog.js';
 import { hasAutomatedReasoning, toBedrockApiInput } from '../../modules/guardrail/definition.js';
 import { buildPhasePolicies, isManagedPolicy, MANAGED_NAME_PREFIX, validatePolicyDocument } from '../../policy/index.js';
 import { classifyError, describeError, errorName } from '../aws/errors.js';
@@ -18,10 +19,6 @@ import type { CheckResult, GateResult, PublishedVersion } from '../types.js';
 import { errorCheck, gateResult, runAll, type GateRunContext } from './common.js';
 import { identifierOf } from './published.js';
 import { accountsForPhase, sampleAccounts } from './scope.js';
-
-const NUMERIC_VERSION = /^[1-9][0-9]{0,7}$/;
-// GetGuardrail at a version returns the VERSION's description, so name/description are not compared.
-const GUARDRAIL_ARN = /^arn:aws[\w-]*:bedrock:([a-z0-9-]+):(\d{12}):guardrail\/([a-z0-9]+)$/;
 
 function releaseOf(ctx: GateRunContext) {
   const r = ctx.env.releases.find((x) => x.name === ctx.release);
@@ -36,11 +33,11 @@ function publishedChecks(ctx: GateRunContext): CheckResult[] {
     const id = `preflight:published@${region}`;
     const p = ctx.published[region];
     if (!p) { out.push({ id, status: 'failed', region, detail: `release ${ctx.release} has no published guardrail version in ${region}` }); continue; }
-    if (!NUMERIC_VERSION.test(p.version)) {
+    if (!GUARDRAIL_VERSION_PATTERN.test(p.version)) {
       out.push({ id, status: 'failed', account: p.account, region, detail: `version "${p.version}" is not a published numeric version (DRAFT cannot be enforced)` });
       continue;
     }
-    const m = GUARDRAIL_ARN.exec(p.guardrailArn);
+    const m = GUARDRAIL_ARN_PATTERN.exec(p.guardrailArn);
     const problems: string[] = [];
     if (!m) problems.push(`"${p.guardrailArn}" is not an unversioned guardrail ARN`);
     else {
@@ -59,12 +56,13 @@ function publishedChecks(ctx: GateRunContext): CheckResult[] {
 /** The published version snapshotted the release's definition (not some other DRAFT); no AR policy. */
 async function contentChecks(ctx: GateRunContext): Promise<CheckResult[]> {
   const release = releaseOf(ctx);
+  // GetGuardrail at a version returns the VERSION's description, so name/description are not compared.
   const want = normaliseGuardrailConfig({ ...toBedrockApiInput(release.definition.toSpec()), name: undefined, description: undefined } as Record<string, unknown>);
   const out: CheckResult[] = [];
   if (hasAutomatedReasoning(release.definition)) {
     out.push({ id: 'preflight:automated-reasoning:definition', status: 'failed', detail: `release ${release.name} carries an Automated Reasoning policy, which enforced guardrails do not support` });
   }
-  const entries = Object.values(ctx.published).filter((p) => NUMERIC_VERSION.test(p.version));
+  const entries = Object.values(ctx.published).filter((p) => GUARDRAIL_VERSION_PATTERN.test(p.version));
   out.push(...await runAll(entries, ctx.concurrency ?? 16, async (p) => {
     const id = `preflight:content@${p.region}`;
     try {
@@ -126,6 +124,33 @@ async function resourcePolicyChecks(ctx: GateRunContext): Promise<CheckResult[]>
       return [errorCheck(id, 'GetResourcePolicy', err, { account: p.account, region: p.region })];
     }
   });
+}
+
+/**
+ * A release with cross-Region inference is evaluated through a guardrail profile, whose ARN also
+ * needs a resource-based policy granting the organization, in every destination Region of the
+ * profile (https://docs.aws.amazon.com/bedrock/latest/userguide/guardrail-profiles-permissions.html,
+ * reference §7.5). The stacks do not generate profile policies, so this checks the one in the
+ * profile ARN's Region (the destination Regions of a profile are not modelled).
+ */
+export async function profilePolicyChecks(ctx: GateRunContext): Promise<CheckResult[]> {
+  if (ctx.phase === 'pilot') return [];
+  const profile = releaseOf(ctx).definition.toSpec().crossRegion?.guardrailProfileArn;
+  if (!profile) return [];
+  const id = 'preflight:resource-policy:guardrail-profile';
+  const [, , , region, account] = profile.split(':');
+  const rest = `the same policy must be on ${profile.split('/').pop()} in every destination Region of the profile (guardrail-rollout does not generate guardrail-profile resource policies)`;
+  const missing = (why: string): CheckResult[] => [{ id, status: 'failed', account, region,
+    detail: `${why}: release ${ctx.release} uses cross-Region inference, so members would get AccessDenied on inference calls served through the profile; ${rest}` }];
+  try {
+    const out = await ctx.access.forAccount(account, region).bedrock.send(new GetResourcePolicyCommand({ resourceArn: profile }));
+    if (!out.resourcePolicy) return missing(`guardrail profile ${profile} has no resource-based policy`);
+    const g = grantsOrganization(out.resourcePolicy, profile, ctx.env.organizationId);
+    return g.ok ? [{ id, status: 'passed', account, region, detail: `${g.why} on ${profile}; ${rest}` }] : missing(g.why);
+  } catch (err) {
+    if (errorName(err) === 'ResourceNotFoundException') return missing(`guardrail profile ${profile} has no resource-based policy`);
+    return [errorCheck(id, `GetResourcePolicy ${profile}`, err, { account, region })];
+  }
 }
 
 async function listBedrockPolicies(ctx: GateRunContext): Promise<PolicySummary[]> {
@@ -270,7 +295,11 @@ function documentChecks(ctx: GateRunContext): CheckResult[] {
 async function applyGuardrailChecks(ctx: GateRunContext): Promise<CheckResult[]> {
   const settings = ctx.env.phases[ctx.phase];
   const accounts = sampleAccounts(ctx.env, accountsForPhase(ctx.env, ctx.phase), settings.sample);
-  const tasks = accounts.flatMap((account) => Object.values(ctx.published).filter((p) => NUMERIC_VERSION.test(p.version)).map((p) => ({ account, p })));
+  if (!accounts.length) {
+    // No identity could be tried: the check did not run, which is a failure, not a pass.
+    return [{ id: 'preflight:apply-guardrail', status: 'failed', detail: `no account in scope of ${ctx.phase} to call ApplyGuardrail from: nothing shows that enforcement cannot cause AccessDenied` }];
+  }
+  const tasks = accounts.flatMap((account) => Object.values(ctx.published).filter((p) => GUARDRAIL_VERSION_PATTERN.test(p.version)).map((p) => ({ account, p })));
   return runAll(tasks, ctx.concurrency ?? 16, async ({ account, p }: { account: string; p: PublishedVersion }) => {
     const id = `preflight:apply-guardrail@${account}/${p.region}`;
     try {
@@ -295,10 +324,10 @@ export async function runPreflight(ctx: GateRunContext): Promise<GateResult> {
   try {
     releaseOf(ctx);
     const published = publishedChecks(ctx);
-    const [content, rbp, org, access] = await Promise.all([
-      contentChecks(ctx), resourcePolicyChecks(ctx), organizationChecks(ctx), applyGuardrailChecks(ctx),
+    const [content, rbp, profile, org, access] = await Promise.all([
+      contentChecks(ctx), resourcePolicyChecks(ctx), profilePolicyChecks(ctx), organizationChecks(ctx), applyGuardrailChecks(ctx),
     ]);
-    checks = [...published, ...content, ...rbp, ...org, ...documentChecks(ctx), ...access];
+    checks = [...published, ...content, ...rbp, ...profile, ...org, ...documentChecks(ctx), ...access];
   } catch (err) {
     checks = [{ id: 'preflight', status: 'failed', detail: (err as Error).message }];
   }

@@ -1,17 +1,17 @@
 /**
  * Published guardrail versions of releases, as evidence: given by the caller (stack outputs)
  * or found in the owning account by the version description the guardrail construct writes
- * ("release <name> sha256:<first 16 hex of the content hash>", modules/guardrail/construct.ts —
- * duplicated here because rollout/ must not import cdktf code).
+ * ("release <name> sha256:<first 16 hex of the content hash>", modules/naming.ts — pure, so
+ * rollout/ shares the one format without importing cdktf code).
  */
 import { ListGuardrailsCommand } from '@aws-sdk/client-bedrock';
 import type { Environment, Release } from '../../environments/types.js';
+import { versionDescription } from '../../modules/naming.js';
 import type { AwsAccess } from '../aws/clients.js';
 import type { PublishedVersion } from '../types.js';
 
-export function versionDescriptionOf(release: Pick<Release, 'name' | 'contentHash'>): string {
-  return `release ${release.name} sha256:${release.contentHash.slice(0, 16)}`;
-}
+/** The description the guardrail construct gives a release's version (one format, modules/naming.ts). */
+export const versionDescriptionOf: (release: Pick<Release, 'name' | 'contentHash'>) => string = versionDescription;
 
 export function identifierOf(p: PublishedVersion): string {
   return `${p.guardrailArn}:${p.version}`;

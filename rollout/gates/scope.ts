@@ -8,12 +8,9 @@
  */
 import { accountsInScope } from '../../environments/org.js';
 import type { Environment, Phase, SampleSettings } from '../../environments/types.js';
+import { phaseTarget } from '../../policy/builder.js';
 
-export function phaseTarget(env: Environment, phase: Phase): string {
-  if (phase === 'pilot' || phase === 'model-rules') return env.pilot.account;
-  if (phase === 'ou') return env.pilot.ou;
-  return env.organization.root.id;
-}
+export { phaseTarget };
 
 export function accountsForPhase(env: Environment, phase: Phase): string[] {
   const ids = accountsInScope(env, phaseTarget(env, phase));

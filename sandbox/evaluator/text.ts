@@ -57,10 +57,6 @@ export function contentTokens(text: string): string[] {
   return out;
 }
 
-export function tokenSet(text: string): Set<string> {
-  return new Set(contentTokens(text));
-}
-
 /** Lower-case, whitespace-collapsed form used for phrase containment checks. */
 export function normalise(text: string): string {
   return ' ' + text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim() + ' ';

@@ -30,6 +30,12 @@ export interface EnforcedConfig {
 /** What the runtime needs to know about the world, answered by the sandbox state. */
 export interface RuntimeWorld {
   organizationId(): string | undefined;
+  /**
+   * The organization's management account (optional, added by the enforcement audit): an
+   * organization policy may only reference a guardrail it owns (bedrock-enforcement.md §3.3).
+   * When absent, ownership of organization-enforced guardrails is not checked.
+   */
+  managementAccountId?(): string | undefined;
   /** aws:PrincipalOrgPaths value of an account, e.g. "o-abc/r-ab12/ou-ab12-11111111/". */
   orgPathOf(account: string): string | undefined;
   isOrgMember(account: string): boolean;

@@ -169,7 +169,15 @@ export function checkAccess(world: RuntimeWorld, g: GuardrailSnapshot, caller: s
  */
 export function resolveEnforced(world: RuntimeWorld, caller: string, region: string, modelId: string): { ref: GuardrailRef; snapshot: GuardrailSnapshot }[] {
   const out: { ref: GuardrailRef; snapshot: GuardrailSnapshot }[] = [];
+  const management = world.managementAccountId?.();
   for (const ref of enforcedRefs(world, caller, region)) {
+    // An organization policy can only reference a guardrail of the management account
+    // (orgs_manage_policies_bedrock_syntax.html); any other owner is an incorrect identifier,
+    // which fails closed like the others (AWS: "all Amazon Bedrock API calls … fail").
+    if (!ref.invalid && ref.origin === 'ORGANIZATION_ENFORCED' && management) {
+      const owner = ref.identifier.split(':')[4];
+      if (owner !== management) ref.invalid = `guardrail owner ${owner} is not the management account ${management}`;
+    }
     const snapshot = ref.invalid ? undefined : world.findGuardrail(ref.identifier, ref.version, caller, region);
     if (!snapshot || snapshot.version === 'DRAFT' || snapshot.region !== region || (ref.identifier.startsWith('arn:') && arnRegion(ref.identifier) !== region)) {
       throw new AwsError('ValidationException', 400,

@@ -3,6 +3,7 @@
  * policies. Shapes and errors: https://docs.aws.amazon.com/organizations/latest/APIReference/
  * Timestamps are epoch seconds (JSON numbers), member names PascalCase.
  */
+import { BEDROCK_POLICY_MAX_CHARS } from '../../policy/validate.js';
 import { AwsError } from '../errors.js';
 import { contributingPolicies, effectiveFor, validateEffective } from '../effective.js';
 import { json, paginate, type SvcRequest } from '../protocol.js';
@@ -309,6 +310,15 @@ export function checkContent(type: string, content: string): void {
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw malformed('The policy content must be a JSON object.');
   if (type !== 'BEDROCK_POLICY') return;
+  // Content submitted through the API counts as given (whitespace included). The BEDROCK_POLICY
+  // limit is not published; the policy engine's assumed limit (that of the other declarative
+  // types) is applied so an oversized document fails here as it would on AWS.
+  // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
+  if (content.length > BEDROCK_POLICY_MAX_CHARS) {
+    throw new AwsError('ConstraintViolationException', 400,
+      `The policy content is ${content.length} characters; the maximum for this policy type is ${BEDROCK_POLICY_MAX_CHARS}.`,
+      { Reason: 'POLICY_CONTENT_LIMIT_EXCEEDED' });
+  }
   const problem = bedrockShapeProblem(doc as Record<string, unknown>);
   if (problem) throw malformed(problem);
 }

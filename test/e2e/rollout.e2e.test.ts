@@ -177,6 +177,11 @@ test('a missing resource policy is halted at model-rules by preflight, before an
   expect(st.phases['model-rules']).toMatchObject({ release: null, status: 'rolled-back' });
   expect(st.phases.pilot).toEqual(pilotBefore);
   expect(Object.keys((engineStack('model-rules') ?? {}) as object)).toEqual([]);
+  // Nothing past the failed phase: ou and enterprise were never recorded nor deployed.
+  for (const p of ['ou', 'enterprise'] as Phase[]) {
+    expect(st.phases[p]).toBeUndefined();
+    expect(engineStack(p)).toBeUndefined();
+  }
 }, 120_000);
 
 test('an expired exception still in force halts the next promotion at its first phase; nothing past it changes', async () => {

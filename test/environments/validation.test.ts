@@ -2,6 +2,7 @@
  * One test per validation rule of environment.yaml, asserting what a user sees: the file, the
  * path inside it and the expectation (with the YAML line where there is one).
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEnvironment } from '../../environments/load.js';
 import { InputError } from '../../rollout/errors.js';
@@ -333,5 +334,84 @@ describe('files', () => {
   test('a directory path and a file path both work', async () => {
     expect((await loadEnvironment('environments/sandbox')).name).toBe('sandbox');
     expect((await loadEnvironment('./environments/example-prod/environment.yaml')).name).toBe('example-prod');
+  });
+});
+
+// Rules of schema.ts / validate.ts that had no test of their own (acceptance audit).
+describe('more rules, each with the text a user sees', () => {
+  const line = String.raw` \(line \d+\)$`;
+  /** The message ends with "(line N)" and line N of the file the user wrote holds `text`. */
+  const pointsAt = (err: InputError, text: string) => {
+    const n = Number(/\(line (\d+)\)$/.exec(err.expected)?.[1]);
+    expect(readFileSync(err.file!, 'utf8').split('\n')[n - 1]).toContain(text);
+  };
+
+  test('OUs nest at most five levels below the root (AWS Organizations limit)', async () => {
+    const err = await rejects((d) => {
+      // Workloads (1) → Prod (2) → deep3 → deep4 → deep5 → deep6 (6 levels)
+      let parent = 'ou-sb01-prod0001';
+      for (const n of [3, 4, 5, 6]) {
+        const id = `ou-sb01-deep000${n}`;
+        (d.get('organization') as { get(k: string): { add(v: unknown): void } }).get('ous').add(d.createNode({ id, name: `Deep ${n}`, parent }));
+        parent = id;
+      }
+    });
+    expect(err.path).toBe('organization.ous[10].parent');
+    expect(err.expected).toMatch(new RegExp(`^expected OUs at most 5 levels below the root \\(AWS Organizations limit\\), ou-sb01-deep0006 is 6 levels deep${line}`));
+  });
+
+  test('an OU cannot be its own parent', async () => {
+    const err = await rejects((d) => { d.setIn(['organization', 'ous', 2, 'parent'], 'ou-sb01-wkld0001'); });
+    expect(err.path).toBe('organization.ous[2].parent');
+    expect(err.expected).toMatch(new RegExp(`^expected a parent other than the OU itself \\(ou-sb01-wkld0001\\)${line}`));
+  });
+
+  test('the pilot OU must be an OU of the organization', async () => {
+    const err = await rejects((d) => { d.setIn(['pilot', 'ou'], 'ou-sb01-missing1'); });
+    expect(err.path).toBe('pilot.ou');
+    expect(err.expected).toMatch(new RegExp(`^expected an OU listed in organization\\.ous, got "ou-sb01-missing1"${line}`));
+    pointsAt(err, 'ou-sb01-missing1');
+  });
+
+  test('a model listed twice in the enforcement defaults', async () => {
+    const err = await rejects((d) => { d.setIn(['enforcement', 'models', 'excluded', 1], 'amazon.titan-embed-text-v2:0'); });
+    expect(err.path).toBe('enforcement.models.excluded[1]');
+    expect(err.expected).toMatch(new RegExp(`^expected each model once; amazon\\.titan-embed-text-v2:0 is listed twice${line}`));
+    pointsAt(err, 'amazon.titan-embed-text-v2:0');
+  });
+
+  test('guarding modes are lower case in the environment file (as in organization policies)', async () => {
+    const err = await rejects((d) => { d.setIn(['enforcement', 'system'], 'COMPREHENSIVE'); });
+    expect(err.path).toBe('enforcement.system');
+    expect(err.expected).toMatch(new RegExp(`^expected "comprehensive" or "selective" \\(lower case\\), got "COMPREHENSIVE"${line}`));
+    pointsAt(err, 'system: COMPREHENSIVE');
+  });
+
+  test('an exception target must look like an account id or an OU id', async () => {
+    const err = await rejects((d) => { d.setIn(['exceptions', 0, 'target'], 'data-platform-prod'); });
+    expect(err.path).toBe('exceptions[0].target');
+    expect(err.expected).toMatch(new RegExp(`^expected an account id \\(12 digits\\) or an OU id \\(ou-…\\), got "data-platform-prod"${line}`));
+    pointsAt(err, 'target: "data-platform-prod"');
+  });
+
+  test('a smoke case has exactly one of content and contentFile; a contentFile must exist', async () => {
+    const both = await rejects((d) => { d.setIn(['smokeSuites', 'must-pass', 0, 'contentFile'], 'smoke/long-system-prompt.txt'); });
+    expect(both.path).toBe('smokeSuites.must-pass[0].content');
+    expect(both.expected).toMatch(new RegExp(`^expected exactly one of content or contentFile${line}`));
+    const missing = await rejects((d) => { d.setIn(['smokeSuites', 'must-pass', 1, 'contentFile'], join(process.cwd(), 'environments/sandbox/smoke/nope.txt')); });
+    expect(missing.path).toBe('smokeSuites.must-pass[1].contentFile');
+    expect(missing.expected).toMatch(/^expected a text file relative to the environment file, but \S*environments\/sandbox\/smoke\/nope\.txt does not exist/);
+  });
+
+  test('a phase without smoke cases is refused: a gate never passes without evidence', async () => {
+    const err = await rejects((d) => { d.setIn(['phases', 'ou', 'smoke'], d.createNode([])); });
+    expect(err.path).toBe('phases.ou.smoke');
+    expect(err.expected).toMatch(new RegExp(`^expected at least one smoke case: a gate never passes without evidence${line}`));
+  });
+
+  test('an S3 backend needs a valid bucket name', async () => {
+    const err = await rejects((d) => { d.setIn(['deployment', 'backend'], d.createNode({ type: 's3', bucket: 'TF_State', keyPrefix: 'rollout', region: 'eu-west-1' })); });
+    expect(err.path).toBe('deployment.backend.bucket');
+    expect(err.expected).toMatch(new RegExp(`^expected an S3 bucket name, got "TF_State"${line}`));
   });
 });

@@ -40,6 +40,8 @@ describe('gates on the sandbox: a good release passes every phase', () => {
       for (const id of cases) for (const region of fx.env.regions) {
         expect(smoke.checks.some((c) => c.id.startsWith(`smoke:${id}@`) && c.region === region && c.status === 'passed')).toBe(true);
       }
+      // Organization phases: Organizations reports no account with an invalid effective BEDROCK_POLICY.
+      if (phase !== 'pilot') expect(post[1]!.checks.find((c) => c.id === 'effective:invalid-accounts')?.status).toBe('passed');
       if (phase === 'enterprise') {
         // Every account of the organization was verified, not a sample.
         const eff = post[1]!;
@@ -67,6 +69,10 @@ describe('gates on the sandbox: a good release passes every phase', () => {
     const eff = await runEffectivePolicyCheck(fx.context('enterprise', rel, releases, published));
     expect(eff.status).toBe('failed');
     expect(failed(eff).map((c) => c.account)).toContain('333333333331');
+    // Version 9 does not exist: Organizations lists the account as invalid (ListAccountsWithInvalidEffectivePolicy)
+    // and the gate names the validation error, independently of the expected-vs-actual comparison.
+    const invalid = failed(eff).find((c) => c.id === 'effective:invalid:333333333331');
+    expect(invalid?.detail).toMatch(/^listed by ListAccountsWithInvalidEffectivePolicy\(BEDROCK_POLICY\) — GUARDRAIL_VERSION_NOT_FOUND at bedrock\.guardrail_inference\.us-east-1\.config_1\.identifier/);
   });
 });
 

@@ -12,6 +12,7 @@ import { DeleteResourcePolicyCommand } from '@aws-sdk/client-bedrock';
 import { loadEnvironment, projectRoot } from '../../environments/index.js';
 import type { EnforcementException, Environment, Phase, Release } from '../../environments/types.js';
 import { contentHash, GuardrailDefinition } from '../../modules/guardrail/definition.js';
+import { releaseOutputKey, type ReleaseOutputAttr } from '../../modules/naming.js';
 import { startSandbox, type FaultConfig, type SandboxHandle } from '../../sandbox/index.js';
 import { synthStacks } from '../../stacks/synth.js';
 import { AwsAccess, sandboxTarget, type AwsAccessOptions } from '../../rollout/aws/clients.js';
@@ -52,8 +53,6 @@ export interface FixtureOptions {
   asOf?: Date;
 }
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
-
 export async function startFixture(opts: FixtureOptions = {}): Promise<Fixture> {
   const env = opts.env ?? await sandboxEnvironment();
   const dir = mkdtempSync(join(tmpdir(), 'rollout-gates-'));
@@ -84,7 +83,7 @@ export async function startFixture(opts: FixtureOptions = {}): Promise<Fixture> 
     },
     published(outputs, release, account) {
       return Object.fromEntries(env.regions.map((region) => {
-        const k = (attr: string) => outputs[`release_${slug(release)}_${slug(region)}_${attr}`] as string;
+        const k = (attr: ReleaseOutputAttr) => outputs[releaseOutputKey(release, region, attr)] as string;
         return [region, { account, region, guardrailArn: k('arn'), guardrailId: k('id'), version: k('version') }];
       }));
     },

@@ -5,6 +5,7 @@ import { computePreview, nextPhaseFor, releasesAfter } from '../../policy/index.
 import { loadRecordedPhases, loadRecordedRollout } from '../../rollout/recorded-phases.js';
 import { MGMT, OTHER_OU, PILOT_ACCOUNT, arn, exception, testEnv } from './fixtures.js';
 import { runCli } from './cli-helpers.js';
+import { loadEnvironment } from '../../environments/load.js';
 
 const asOf = new Date('2026-05-01T00:00:00Z');
 const published = {
@@ -82,6 +83,61 @@ describe('recorded rollout state', () => {
 });
 
 describe('rollout preview (CLI, sandbox environment)', () => {
+  // Expected values come from environments/sandbox/environment.yaml: baseline system comprehensive,
+  // messages selective, excluded [titan-embed-text-v2, cohere.embed-english-v3]; EXC-2026-001
+  // (444444444443, +cohere.embed-multilingual-v3) runs to 2027-06-30; EXC-2026-002 (Dev OU,
+  // system selective) ended 2026-10-31; EXC-2026-003 (555555555552, +titan-image-generator-v2)
+  // runs to 2026-12-15.
+  test('--phase enterprise shows every sandbox account in every region with the expected enforcement, exceptions only while unexpired', async () => {
+    const env = await loadEnvironment('sandbox');
+    const home = mkdtempSync(join(tmpdir(), 'rollout-home-'));
+    const prev = process.env.ROLLOUT_HOME;
+    process.env.ROLLOUT_HOME = home;
+    const BASE_EXCLUDED = ['amazon.titan-embed-text-v2:0', 'cohere.embed-english-v3'];
+    type Row = { region: string; level: string; system: string; messages: string; includedModels: string[]; excludedModels: string[]; exceptions: string[]; release: string };
+    const preview = async (asOf: string) => {
+      const r = await runCli(['preview', '--env', 'sandbox', '--phase', 'enterprise', '--as-of', asOf, '--json']);
+      expect(r.code).toBe(0);
+      return JSON.parse(r.out) as { accounts: { account: string; enforcement: Row[] }[] };
+    };
+    const orgRows = (out: Awaited<ReturnType<typeof preview>>, account: string) =>
+      out.accounts.find((a) => a.account === account)!.enforcement.filter((e) => e.level === 'organization');
+    try {
+      const nov = await preview('2026-11-25');
+      expect(nov.accounts.map((a) => a.account).sort()).toEqual(env.organization.accounts.map((a) => a.id).sort());
+      const extra: Record<string, [string, string]> = {
+        '444444444443': ['EXC-2026-001', 'cohere.embed-multilingual-v3'],
+        '555555555552': ['EXC-2026-003', 'amazon.titan-image-generator-v2:0'],
+      };
+      for (const a of env.organization.accounts) {
+        const rows = orgRows(nov, a.id);
+        expect(rows.map((x) => x.region).sort()).toEqual([...env.regions].sort());
+        for (const row of rows) {
+          const x = extra[a.id];
+          expect({ account: a.id, ...row }).toMatchObject({
+            account: a.id, release: env.currentRelease,
+            // EXC-2026-002 has expired: the Dev OU accounts are back to a comprehensive system prompt.
+            system: 'comprehensive', messages: 'selective', includedModels: ['ALL'],
+            excludedModels: x ? [...BASE_EXCLUDED, x[1]] : BASE_EXCLUDED,
+            exceptions: x ? [x[0]] : [],
+          });
+        }
+      }
+      // While EXC-2026-002 was valid, the Dev OU's system prompts were selective.
+      const oct = await preview('2026-10-15');
+      for (const id of ['555555555551', '555555555552', '555555555553']) {
+        for (const row of orgRows(oct, id)) expect(row).toMatchObject({ system: 'selective', exceptions: expect.arrayContaining(['EXC-2026-002']) });
+      }
+      expect(orgRows(oct, '444444444441').every((row) => row.system === 'comprehensive')).toBe(true);
+      // The day after EXC-2026-003 ends, 555555555552 is back to the baseline.
+      const dec = await preview('2026-12-16');
+      for (const row of orgRows(dec, '555555555552')) expect(row).toMatchObject({ excludedModels: BASE_EXCLUDED, exceptions: [] });
+      for (const row of orgRows(dec, '444444444443')) expect(row.exceptions).toEqual(['EXC-2026-001']);
+    } finally {
+      if (prev === undefined) delete process.env.ROLLOUT_HOME; else process.env.ROLLOUT_HOME = prev;
+    }
+  });
+
   test('--phase enterprise --json lists every sandbox account; bad flags exit 2', async () => {
     const home = mkdtempSync(join(tmpdir(), 'rollout-home-'));
     const prev = process.env.ROLLOUT_HOME;

@@ -1,14 +1,17 @@
-import { mkdtemp, mkdir, writeFile, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, mkdir, writeFile, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve, delimiter } from 'node:path';
-import { TerraformEngine, PLAN_FILE } from '../../rollout/engines/terraform.js';
+import { join, resolve, delimiter, dirname } from 'node:path';
+import { TerraformEngine, PLAN_FILE, terraformBinary } from '../../rollout/engines/terraform.js';
 import { parsePlanJson, actionOf } from '../../rollout/engines/terraform-plan.js';
 import { ToolingError } from '../../rollout/errors.js';
 import type { StackArtifact } from '../../rollout/types.js';
+import type { BackendSettings } from '../../environments/types.js';
+import { synthStacks } from '../../stacks/synth.js';
+import { testEnv } from '../stacks/fixture.js';
 
 const FAKE_DIR = resolve('test/fixtures/fake-terraform');
 
-interface Call { argv: string[]; cwd: string; TF_IN_AUTOMATION?: string; TF_INPUT?: string; TF_TOKEN_app_terraform_io?: string }
+interface Call { bin: string; argv: string[]; cwd: string; backend: string | null; TF_IN_AUTOMATION?: string; TF_INPUT?: string; TF_TOKEN_app_terraform_io?: string }
 
 let root: string;
 let logFile: string;
@@ -111,6 +114,79 @@ describe('terraform engine (against the test-double binary on PATH)', () => {
     const engine = new TerraformEngine({ binary: 'tofu-does-not-exist', stacksDir: join(root, 'stacks') });
     const s = await stack('pilot', pilotJson);
     await expect(engine.plan(s)).rejects.toThrow(/not found on PATH.*--terraform-bin/);
+  });
+});
+
+describe('terraform engine on synthesized stacks, per backend', () => {
+  const SEQUENCE = [
+    ['init', '-input=false', '-no-color'],
+    ['plan', '-input=false', '-no-color', '-lock-timeout=300s', `-out=${PLAN_FILE}`],
+    ['show', '-json', '-no-color', PLAN_FILE],
+    ['show', '-json', '-no-color', PLAN_FILE],
+    ['apply', '-input=false', '-no-color', '-lock-timeout=300s', PLAN_FILE],
+    ['output', '-json', '-no-color'],
+  ];
+  test.each<[string, BackendSettings]>([
+    ['s3 (lockfile)', { type: 's3', bucket: 'tf-state', keyPrefix: 'guardrails/prod', region: 'eu-central-1', useLockfile: true, encrypt: true }],
+    ['cloud (HCP Terraform)', { type: 'cloud', organization: 'acme', hostname: 'app.terraform.io', workspacePrefix: 'guardrails-prod' }],
+  ])('%s: guardrails then pilot run the full command sequence in their own directories, unchanged', async (_name, backend) => {
+    const arts = synthStacks({ env: testEnv({}, backend), releases: { pilot: 'baseline@2026.11.2' }, asOf: new Date('2026-11-20T00:00:00Z'), outdir: root }, ['guardrails', 'pilot']);
+    const engine = new TerraformEngine({ binary: 'terraform', stacksDir: join(root, 'stacks') });
+    const planned: Record<string, string[]> = {};
+    for (const a of arts) {
+      const plan = await engine.plan(a);
+      planned[a.name] = plan.changes.map((c) => `${c.action} ${c.type}`).sort();
+      await engine.apply(a, plan);
+    }
+    // Exactly what the stacks declare is created: per region a guardrail, its version and (guardrails) the RBP,
+    // (pilot) the account-level enforced configuration.
+    expect(planned.guardrails).toEqual([
+      ...Array(2).fill('create aws_bedrock_guardrail'), ...Array(2).fill('create aws_bedrock_guardrail_resource_policy'),
+      ...Array(2).fill('create aws_bedrock_guardrail_version'),
+    ]);
+    expect(planned.pilot).toEqual([
+      ...Array(2).fill('create aws_bedrock_enforced_guardrail_configuration'), ...Array(2).fill('create aws_bedrock_guardrail'),
+      ...Array(2).fill('create aws_bedrock_guardrail_version'),
+    ]);
+    const log = await calls();
+    for (const a of arts) {
+      const mine = log.filter((c) => c.cwd === a.dir);
+      expect(mine.map((c) => c.argv)).toEqual(SEQUENCE);
+      // init runs where the synthesized configuration selects the environment's backend
+      expect(new Set(mine.map((c) => c.backend))).toEqual(new Set([backend.type]));
+    }
+    expect(log).toHaveLength(SEQUENCE.length * arts.length);
+    // Re-planning after the apply finds nothing to change.
+    expect((await engine.plan(arts[1]!)).changes.every((c) => c.action === 'no-op')).toBe(true);
+  });
+
+  test('OpenTofu: the configured binary name is the one executed', async () => {
+    const bin = join(root, 'bin');
+    await mkdir(bin);
+    await symlink(join(FAKE_DIR, 'terraform'), join(bin, 'tofu'));
+    // Only `tofu` (and node, for the double's shebang) is reachable: not this double's `terraform`,
+    // nor a real terraform the machine may have installed.
+    process.env.PATH = bin + delimiter + dirname(process.execPath);
+    const engine = new TerraformEngine({ binary: 'tofu', stacksDir: join(root, 'stacks') });
+    const s = await stack('pilot', pilotJson);
+    await engine.apply(s, await engine.plan(s));
+    const log = await calls();
+    expect(log.length).toBe(SEQUENCE.length);
+    expect(new Set(log.map((c) => c.bin))).toEqual(new Set(['tofu']));
+    await expect(new TerraformEngine({ binary: 'terraform', stacksDir: join(root, 'stacks') }).plan(s)).rejects.toThrow(/terraform not found on PATH/);
+  });
+
+  test('binary resolution: --terraform-bin, then ROLLOUT_TERRAFORM_BIN, then deployment.terraformBinary', () => {
+    const prev = process.env.ROLLOUT_TERRAFORM_BIN;
+    try {
+      delete process.env.ROLLOUT_TERRAFORM_BIN;
+      expect(terraformBinary(undefined, 'tofu')).toBe('tofu');
+      process.env.ROLLOUT_TERRAFORM_BIN = '/opt/tf/terraform';
+      expect(terraformBinary(undefined, 'tofu')).toBe('/opt/tf/terraform');
+      expect(terraformBinary('/usr/local/bin/tofu', 'terraform')).toBe('/usr/local/bin/tofu');
+    } finally {
+      if (prev === undefined) delete process.env.ROLLOUT_TERRAFORM_BIN; else process.env.ROLLOUT_TERRAFORM_BIN = prev;
+    }
   });
 });
 

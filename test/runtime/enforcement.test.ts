@@ -245,6 +245,23 @@ describe('bad enforced identifier fails every call in scope (stories 2 and 6)', 
     await expect(invoke(w, { inputText: 'hello' }, { model: 'amazon.titan-text-express-v1' })).rejects.toMatchObject({ code: 'ValidationException' });
   });
 
+  it('an organization policy naming a guardrail the management account does not own fails closed, even with an RBP', async () => {
+    // AWS: the guardrail "must be owned by the management account"; any other is an incorrect identifier.
+    const { w } = orgWorld();
+    const memberArn = w.addGuardrail('membergr1', guardrailConfig('member'), { owner: OTHER_OU_MEMBER });
+    w.shareWithOrg(memberArn);
+    w.orgPolicy(MEMBER, { config_1: { identifier: `${memberArn}:1` } });
+    for (const model of [CLAUDE, NOVA]) {
+      await expect(converse(w, { messages: [user(text('hello'))] }, { model }))
+        .rejects.toMatchObject({ code: 'ValidationException', message: expect.stringContaining(`not the management account ${MGMT}`) });
+    }
+    // The same guardrail as the member's own account-level configuration is not an organization reference: allowed.
+    const w2 = new MemoryWorld();
+    w2.addGuardrail('acctbase1', guardrailConfig('acct'), { owner: MEMBER });
+    w2.enforced.push({ configId: 'c', account: MEMBER, region: REGION, guardrailIdentifier: 'acctbase1', guardrailVersion: '1' });
+    expect(blocked(await converse(w2, { messages: [user(text('acct-secret'))] }))).toBe(true);
+  });
+
   it('an account-level configuration pointing at a deleted version fails too', async () => {
     const w = new MemoryWorld();
     w.addGuardrail('acctbase1', guardrailConfig('acct'), { owner: MEMBER });

@@ -9,7 +9,9 @@ import {
   TargetNotFoundException, PolicyNotAttachedException, PolicyInUseException, PolicyNotFoundException,
   MalformedPolicyDocumentException, EffectivePolicyNotFoundException, AccessDeniedException, InvalidInputException,
   DuplicatePolicyException, ParentNotFoundException, ChildNotFoundException, RootNotFoundException, OrganizationsServiceException,
+  ConstraintViolationException,
 } from '@aws-sdk/client-organizations';
+import { BEDROCK_POLICY_MAX_CHARS } from '../../policy/validate.js';
 import { BedrockClient, CreateGuardrailCommand, CreateGuardrailVersionCommand } from '@aws-sdk/client-bedrock';
 import type { SandboxHandle } from '../../sandbox/index.js';
 import { cfg, MGMT, NESTED, ORG, OU_DEEP, OU_PROD, OU_WORK, PILOT, PROD, REGION, ROOT, start, testEnv } from './fixture.js';
@@ -151,6 +153,21 @@ describe('policies and attachments', () => {
     await expect(org.send(new UpdatePolicyCommand({ PolicyId: p.PolicySummary!.Id, Content: '{"nope":1}' }))).rejects.toBeInstanceOf(MalformedPolicyDocumentException);
     await org.send(new DeletePolicyCommand({ PolicyId: p.PolicySummary!.Id }));
   });
+
+  test('BEDROCK_POLICY content over the size limit is ConstraintViolationException POLICY_CONTENT_LIMIT_EXCEEDED, counted as submitted', async () => {
+    const base = policy(`${guardrailArn}:1`);
+    const padded = (n: number) => base + ' '.repeat(n - base.length); // whitespace counts when sent through the API
+    const atLimit = (await org.send(new CreatePolicyCommand({ Name: 'at-limit', Description: '', Type: 'BEDROCK_POLICY', Content: padded(BEDROCK_POLICY_MAX_CHARS) }))).Policy!;
+    const over = await org.send(new CreatePolicyCommand({ Name: 'over-limit', Description: '', Type: 'BEDROCK_POLICY', Content: padded(BEDROCK_POLICY_MAX_CHARS + 1) })).catch((e) => e);
+    expect(over).toBeInstanceOf(ConstraintViolationException);
+    expect(over).toMatchObject({ Reason: 'POLICY_CONTENT_LIMIT_EXCEEDED' });
+    await expect(org.send(new UpdatePolicyCommand({ PolicyId: atLimit.PolicySummary!.Id, Content: padded(BEDROCK_POLICY_MAX_CHARS + 1) })))
+      .rejects.toBeInstanceOf(ConstraintViolationException);
+    // Other policy types keep their own (unmodelled) limits.
+    const tag = (await org.send(new CreatePolicyCommand({ Name: 'big-tag', Description: '', Type: 'TAG_POLICY', Content: '{}' + ' '.repeat(BEDROCK_POLICY_MAX_CHARS) }))).Policy!;
+    await org.send(new DeletePolicyCommand({ PolicyId: tag.PolicySummary!.Id }));
+    await org.send(new DeletePolicyCommand({ PolicyId: atLimit.PolicySummary!.Id }));
+  });
 });
 
 describe('effective policies', () => {
@@ -201,6 +218,12 @@ describe('effective policies', () => {
     try {
       const r = await org.send(new ListAccountsWithInvalidEffectivePolicyCommand({ PolicyType: 'BEDROCK_POLICY' }));
       expect(r.Accounts!.map((a) => a.Id).sort()).toEqual([PILOT, NESTED].sort());
+      // Paginated like every Organizations list: one account per page, the token leads to the other.
+      const p1 = await org.send(new ListAccountsWithInvalidEffectivePolicyCommand({ PolicyType: 'BEDROCK_POLICY', MaxResults: 1 }));
+      expect(p1.Accounts).toHaveLength(1);
+      const p2 = await org.send(new ListAccountsWithInvalidEffectivePolicyCommand({ PolicyType: 'BEDROCK_POLICY', MaxResults: 1, NextToken: p1.NextToken }));
+      expect(p2.NextToken).toBeUndefined();
+      expect([...p1.Accounts!, ...p2.Accounts!].map((a) => a.Id).sort()).toEqual([PILOT, NESTED].sort());
       const errs = await org.send(new ListEffectivePolicyValidationErrorsCommand({ AccountId: NESTED, PolicyType: 'BEDROCK_POLICY' }));
       expect(errs.EffectivePolicyValidationErrors?.[0]).toMatchObject({
         ErrorCode: 'GUARDRAIL_VERSION_NOT_FOUND',

@@ -25,6 +25,7 @@ export class MemoryWorld implements RuntimeWorld {
   };
 
   organizationId() { return ORG; }
+  managementAccountId() { return MGMT; }
   orgPathOf(account: string) { return this.paths[account]; }
   isOrgMember(account: string) { return account in this.paths; }
   findGuardrail(identifier: string, version: string, caller: string, region: string): GuardrailSnapshot | undefined {
