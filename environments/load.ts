@@ -305,6 +305,19 @@ function smokeCase(c: RawSmokeCase, path: string, dir: string, err: ErrFn): Smok
 
 // ───────────────────────────── releases ─────────────────────────────
 
+/**
+ * Outside this project (no package.json with "type": "module" above it) a .ts definition is
+ * compiled as CommonJS and its relative imports of modules/ do not resolve; Node's message for
+ * that ("Cannot require() ES Module … in a cycle") does not say so.
+ */
+function moduleHint(e: unknown): string {
+  const msg = String((e as Error)?.message ?? e);
+  if (!/require\(\) ES Module|ERR_REQUIRE|Cannot find module|ERR_MODULE_NOT_FOUND/.test(msg)) return '';
+  return ' — hint: .ts/.js definitions are ES modules that import this project\'s modules/ by relative path '
+    + '(e.g. ../../../modules/guardrail/definition.js): keep the environment in environments/<name>/ of this project, '
+    + 'or write the definition as .json/.yaml';
+}
+
 /** Imports a definition module (.ts/.js) or reads a .json/.yaml one and validates it. */
 export async function loadDefinitionFile(absPath: string, displayFile = absPath): Promise<GuardrailDefinition> {
   const ext = extname(absPath);
@@ -319,7 +332,7 @@ export async function loadDefinitionFile(absPath: string, displayFile = absPath)
   } catch (e) {
     if (e instanceof GuardrailDefinitionError) throw new InputError(displayFile, e.path, e.expected);
     if (e instanceof InputError) throw e;
-    throw new InputError(displayFile, undefined, `could not load the guardrail definition: ${(e as Error)?.message ?? String(e)}`);
+    throw new InputError(displayFile, undefined, `could not load the guardrail definition: ${(e as Error)?.message ?? String(e)}${moduleHint(e)}`);
   }
   if (isGuardrailDefinition(value)) return value;
   if (value && typeof value === 'object') {

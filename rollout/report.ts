@@ -6,7 +6,7 @@
 import type { EnforcementException, Environment, Phase } from '../environments/types.js';
 import { ousUnder } from '../environments/org.js';
 import { accountsForPhase } from './gates/scope.js';
-import { exceptionStatus, expiringWithin, daysLeft } from '../environments/exceptions.js';
+import { activeExceptions, exceptionStatus, expiringWithin, daysLeft } from '../environments/exceptions.js';
 import type { ChangeAction, EnginePlan, StackName } from './types.js';
 import type { RolloutState } from './state.js';
 import type { EffectiveDiff } from './effective-diff.js';
@@ -116,7 +116,7 @@ export function buildPlanReport(input: ReportInput): PlanReport {
   });
   const views = env.exceptions.map((e) => exceptionView(e, asOf));
   const excluded = new Set(env.enforcement.models.excluded);
-  if (phase === 'enterprise') for (const e of env.exceptions) if (exceptionStatus(e, asOf) === 'active') for (const m of e.changes.excludedModels ?? []) excluded.add(m);
+  if (phase === 'enterprise') for (const e of activeExceptions(env, asOf)) for (const m of e.changes.excludedModels ?? []) excluded.add(m);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     kind: 'plan-report',

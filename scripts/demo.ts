@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { PHASES } from '../environments/types.js';
 
 process.env.ROLLOUT_HOME ||= mkdtempSync(join(tmpdir(), 'rollout-demo-'));
-process.env.NODE_NO_WARNINGS = '1';
+// NODE_NO_WARNINGS is read at process start only; this is the SDK's own switch for its notice
+// that releases after early 2027 need Node 22 (the SDK here is pinned; Node 20.19+ is supported).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { buildProgram } = await import('../rollout/cli.js');
 
 const run = async (...args: string[]) => {
@@ -23,12 +25,13 @@ console.log(`rollout demo — state and ledger in ${process.env.ROLLOUT_HOME}\n`
 const t0 = Date.now();
 for (const phase of PHASES) {
   console.log(`\n════════ rollout promote ${phase} ════════`);
-  const code = await run('promote', phase, '--yes');
+  // --env explicitly: a GUARDRAIL_ENV set for synth must not point the demo at a real organization.
+  const code = await run('promote', phase, '--yes', '--env', 'sandbox');
   if (code !== 0) {
     console.log(`\npromote ${phase} exited ${code}; stopping the demo.`);
     process.exit(code);
   }
 }
 console.log(`\n════════ rollout status ════════`);
-await run('status');
+await run('status', '--env', 'sandbox');
 console.log(`\nwhole rollout: ${((Date.now() - t0) / 1000).toFixed(1)}s · ledger: ${join(process.env.ROLLOUT_HOME, 'sandbox', 'ledger.jsonl')}`);
