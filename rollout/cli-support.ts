@@ -62,11 +62,16 @@ export function action<A extends unknown[]>(io: Io, fn: (...args: A) => Promise<
  */
 export function configureExit(program: Command, io: Io = processIo): void {
   program.exitOverride((err: CommanderError) => {
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
+    // `--help` / `help <verb>` exit 0; help shown because the verb is missing (`rollout`,
+    // `rollout exceptions`) is a usage error: a CI step must not pass without doing anything.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || (err.code === 'commander.help' && err.exitCode === 0)) {
       process.exit(EXIT.ok);
     }
     if (rawArgsOf(program).includes('--json')) {
-      io.out(JSON.stringify({ ok: false, exitCode: EXIT.badInput, error: { type: 'UsageError', message: err.message.replace(/^error: /, '') } }, null, 2));
+      const message = err.code === 'commander.help'
+        ? `missing command: ${program.commands.map((c) => c.name()).filter((n) => n !== 'help').join(' | ')}`
+        : err.message.replace(/^error: /, '');
+      io.out(JSON.stringify({ ok: false, exitCode: EXIT.badInput, error: { type: 'UsageError', message } }, null, 2));
     }
     process.exit(EXIT.badInput);
   });

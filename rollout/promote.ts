@@ -23,7 +23,7 @@ import { effectiveDiff } from './effective-diff.js';
 import type { Session } from './session.js';
 import { releasesInPlace, newAttemptId, updateState, type PhaseRecord, type RolloutState } from './state.js';
 import { synthPhase, versionsFromOutputs } from './stacks.js';
-import type { Target } from './target.js';
+import { engineFor, type Target } from './target.js';
 import type { CheckResult, EnginePlan, GateName, GateResult, StackArtifact } from './types.js';
 import { confirm } from './prompt.js';
 import { currentActor } from './ledger.js';
@@ -117,7 +117,7 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   const noOp = () => ({ ...base, ok: true, exitCode: 0 as const, outcome: 'no-op' as const, message: (decision as { reason: string }).reason, gates: [], failedChecks: [], phaseState: state.phases[phase] });
   if (decision.kind === 'no-op' && state.phases[phase]?.status !== 'passed') return noOp();
 
-  const t = await progress.step(`connect to ${env.name} (${s.flags.sandboxEndpoint ?? (s.flags.engine ?? 'default engine')})`, () => s.target());
+  const t = await progress.step(`connect to ${env.name} (${engineFor(env, s.flags)} engine${s.flags.sandboxEndpoint ? ` at ${s.flags.sandboxEndpoint}` : ''})`, () => s.target());
   if (decision.kind === 'no-op') {
     // In place and passed — unless its stack changed since (e.g. an exception expired, drift):
     // then the same release is re-applied and re-gated.

@@ -51,7 +51,7 @@ export interface OpenTargetOptions {
 /**
  * A `--sandbox-endpoint` must answer before anything is planned or recorded: otherwise an
  * unreachable endpoint surfaces mid-apply (state left `applying`) or as inconclusive gates (exit 1)
- * instead of exit 3. GetCallerIdentity also proves the keys match (the default seed).
+ * instead of exit 3.
  */
 async function probeSandbox(access: AwsAccess, endpoint: string): Promise<void> {
   try {

@@ -238,7 +238,9 @@ export async function runSmoke(ctx: GateRunContext): Promise<GateResult> {
   const checks = [...caseChecks, ...idChecks, ...probeChecks];
   const failedCases = [...new Set(caseChecks.filter((c) => c.status === 'failed').map((c) => c.id.split('@')[0]!.replace(/^smoke:/, '')))];
   const r = gateResult('smoke', startedAt, checks);
-  r.summary += ` (${suite.length} cases × ${accounts.length} accounts × ${ctx.env.regions.length} regions)`;
+  // Say where checks beyond cases × accounts × regions come from, so the total adds up for a reader.
+  const extra = checks.length - tasks.length;
+  r.summary += ` (${suite.length} cases × ${accounts.length} accounts × ${ctx.env.regions.length} regions${extra > 0 ? ` + ${extra} model-catalogue and excluded-model checks` : ''})`;
   if (failedCases.length) r.summary += `; failed: ${failedCases.slice(0, 8).join(', ')}${failedCases.length > 8 ? ', …' : ''}`;
   return r;
 }
