@@ -25,17 +25,30 @@ export function expiredExceptions(env: Pick<Environment, 'exceptions'>, asOf: Da
   return env.exceptions.filter((x) => exceptionStatus(x, asOf) === 'expired');
 }
 
-/** Active exceptions that stop applying within `days` days of `asOf` (soonest first). */
-export function expiringWithin(env: Pick<Environment, 'exceptions'>, asOf: Date, days: number): EnforcementException[] {
-  const limit = asOf.getTime() + days * 86_400_000;
-  return activeExceptions(env, asOf)
-    .filter((x) => exceptionEndsAt(x).getTime() <= limit)
-    .sort((a, b) => exceptionEndsAt(a).getTime() - exceptionEndsAt(b).getTime() || a.id.localeCompare(b.id));
-}
+/**
+ * Days before its end an exception counts as expiring soon (docs/rollout.md: `expiring-soon`
+ * is ≤ 30 days left). `rollout exceptions`, the plan report and `exceptions check` all use it.
+ */
+export const EXPIRY_WARNING_DAYS = 30;
 
 /** Whole days from `asOf` until the exception stops applying (0 on its last day, negative once expired). */
 export function daysLeft(exc: Pick<EnforcementException, 'expires'>, asOf: Date): number {
   return Math.ceil((exceptionEndsAt(exc).getTime() - asOf.getTime()) / 86_400_000) - 1;
+}
+
+/**
+ * The one "expiring soon" rule: still active and at most `days` whole days left (daysLeft ≤ days,
+ * so 30 days left is expiring soon, 31 is not; the last day, 0 days left, is too).
+ */
+export function isExpiringSoon(exc: Pick<EnforcementException, 'expires'>, asOf: Date, days = EXPIRY_WARNING_DAYS): boolean {
+  return exceptionStatus(exc, asOf) === 'active' && daysLeft(exc, asOf) <= days;
+}
+
+/** Active exceptions with at most `days` days left (isExpiringSoon), soonest first. */
+export function expiringWithin(env: Pick<Environment, 'exceptions'>, asOf: Date, days: number = EXPIRY_WARNING_DAYS): EnforcementException[] {
+  return env.exceptions
+    .filter((x) => isExpiringSoon(x, asOf, days))
+    .sort((a, b) => exceptionEndsAt(a).getTime() - exceptionEndsAt(b).getTime() || a.id.localeCompare(b.id));
 }
 
 /** Active exceptions whose target covers the account (the account itself or an OU above it). */

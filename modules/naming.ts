@@ -52,5 +52,10 @@ export function releaseOutputKey(release: string, region: string, attr: ReleaseO
  * published version again (rollout/gates/published.ts), so both sides use this one function.
  */
 export function versionDescription(release: { readonly name: string; readonly contentHash: string }): string {
-  return `release ${release.name} sha256:${release.contentHash.slice(0, 16)}`;
+  return `release ${release.name} sha256:${releaseShortHash(release)}`;
+}
+
+/** First 16 hex of a release's content hash: what the version description and the plan report show. */
+export function releaseShortHash(release: { readonly contentHash: string }): string {
+  return release.contentHash.slice(0, 16);
 }

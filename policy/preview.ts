@@ -18,13 +18,25 @@ export type PhaseReleases = Partial<Record<Phase, string>>;
 
 export interface PublishedIds { guardrailArn: string; version: string }
 
+/** `schemaVersion` of the `rollout preview --json` document (docs/policy-engine.md). */
+export const PREVIEW_SCHEMA_VERSION = 1;
+
+/**
+ * A phase as recorded in state.json. `versions` (pilot only) is the pilot stack's own guardrail
+ * version per region, published in the pilot account (`phases.pilot.versions`, what `status` shows).
+ */
+export interface RecordedPhase { release: string; appliedAt?: string; versions?: Record<string, PublishedIds> }
+
 export interface PreviewInput {
   env: Environment;
   phase: Phase;
   release: string;
   asOf: Date;
-  /** Recorded release per phase (and when it was applied: exceptions of the recorded enterprise phase are taken as of then). */
-  recorded: Partial<Record<Phase, { release: string; appliedAt?: string }>>;
+  /**
+   * Recorded release per phase (and when it was applied: exceptions of the recorded enterprise
+   * phase are taken as of then; pilot: the pilot account's guardrail versions).
+   */
+  recorded: Partial<Record<Phase, RecordedPhase>>;
   /** published[release][region] from the recorded state. */
   published: Record<string, Record<string, PublishedIds>>;
   diff?: boolean;
@@ -59,6 +71,8 @@ export interface AccountPreview {
 export interface AccountChange { account: string; name: string; changes: { key: string; before: string; after: string }[] }
 
 export interface PreviewResult {
+  schemaVersion: typeof PREVIEW_SCHEMA_VERSION;
+  kind: 'preview';
   env: string;
   phase: Phase;
   release: string;
@@ -125,6 +139,18 @@ class Identifiers {
   }
 }
 
+/**
+ * The guardrail the pilot's account-level enforced configuration names: the pilot stack publishes
+ * its own guardrail IN THE PILOT ACCOUNT (rollout/promote.ts records it as phases.pilot.versions,
+ * which `status` shows). So it is the recorded pilot version when the pilot runs that release,
+ * else a placeholder in the pilot account — never the management account's guardrail.
+ */
+function pilotIdentifier(env: Environment, region: string, release: string, recorded: RecordedPhase | undefined): IdentifierInfo {
+  const v = recorded?.release === release ? recorded.versions?.[region] : undefined;
+  if (v) return { release, published: true, display: `${v.guardrailArn}:${v.version}`, arn: v.guardrailArn, version: v.version };
+  return { release, published: false, display: `arn:aws:bedrock:${region}:${env.pilot.account}:guardrail/<unpublished:${release}>` };
+}
+
 function splitArn(identifier: string): { arn?: string; version?: string } {
   const { guardrailArn, version } = splitIdentifier(identifier);
   return { arn: guardrailArn, version };
@@ -137,7 +163,7 @@ function parseInstant(s: string | undefined, fallback: Date): Date {
 }
 
 /** Enforcement of every account for one set of phase releases. */
-function enforcementFor(env: Environment, releases: PhaseReleases, asOfFor: (p: Phase) => Date, ids: Identifiers, warnings: string[]): AccountPreview[] {
+function enforcementFor(env: Environment, releases: PhaseReleases, asOfFor: (p: Phase) => Date, ids: Identifiers, recordedPilot: RecordedPhase | undefined, warnings: string[]): AccountPreview[] {
   const snapshot: OrgSnapshot = orgSnapshotOf(env);
   for (const phase of ['model-rules', 'ou', 'enterprise'] as const) {
     const release = releases[phase];
@@ -149,7 +175,6 @@ function enforcementFor(env: Environment, releases: PhaseReleases, asOfFor: (p: 
   }
   const results = effectivePolicies(snapshot);
   const pilotRelease = releases.pilot;
-  const pilotIds = pilotRelease ? ids.forRelease(pilotRelease) : undefined;
   const account = accountEnforcementConfig(env);
   const exceptionPrefix = `${MANAGED_NAME_PREFIX}exception-`;
   const validation = { managementAccountId: env.managementAccountId, regions: env.regions, allowTokens: true };
@@ -175,9 +200,9 @@ function enforcementFor(env: Environment, releases: PhaseReleases, asOfFor: (p: 
         if (issue.severity === 'error') warnings.push(`account ${a.id}: effective policy ${issue.path}: ${issue.message}`);
       }
     }
-    if (pilotIds && a.id === env.pilot.account) {
+    if (pilotRelease && a.id === env.pilot.account) {
       for (const region of env.regions) {
-        const info = ids.describe(region, pilotIds[region]);
+        const info = pilotIdentifier(env, region, pilotRelease, recordedPilot);
         rows.push({
           region, level: 'account', identifier: info.display, guardrailArn: info.arn, version: info.version,
           release: pilotRelease, published: info.published,
@@ -257,14 +282,20 @@ export function computePreview(input: PreviewInput): PreviewResult {
   // Phases re-applied now use asOf; phases kept as recorded use their recorded apply time.
   const asOfAfter = (p: Phase) => (PHASES.indexOf(p) <= upTo ? asOf : parseInstant(input.recorded[p]?.appliedAt, asOf));
   const asOfBefore = (p: Phase) => parseInstant(input.recorded[p]?.appliedAt, asOf);
-  const accounts = enforcementFor(env, after, asOfAfter, ids, warnings);
+  const accounts = enforcementFor(env, after, asOfAfter, ids, input.recorded.pilot, warnings);
   const active = activeSorted(env, asOfAfter('enterprise'));
   warnings.push(...sameNodeWarnings(env, after, active));
   for (const a of accounts) for (const b of a.blocked) warnings.push(`account ${a.account}: ${b}`);
   const unpublished = [...new Set(Object.values(after).filter((r) => env.regions.some((g) => !input.published[r!]?.[g])))];
   if (unpublished.length) warnings.push(`not yet published in every region: ${unpublished.join(', ')} (identifiers shown as <unpublished:…> placeholders)`);
+  const pilotRows = accounts.find((a) => a.account === env.pilot.account)?.enforcement.filter((e) => e.level === 'account' && !e.published) ?? [];
+  if (pilotRows.length) {
+    warnings.push(`pilot account ${env.pilot.account}: ${after.pilot} is not yet published there by the pilot stack in ${pilotRows.map((e) => e.region).join(', ')} (account-level identifier shown as an <unpublished:…> placeholder in the pilot account)`);
+  }
 
   const result: PreviewResult = {
+    schemaVersion: PREVIEW_SCHEMA_VERSION,
+    kind: 'preview',
     env: env.name,
     phase,
     release,
@@ -278,7 +309,7 @@ export function computePreview(input: PreviewInput): PreviewResult {
     warnings,
   };
   if (input.diff) {
-    const beforeAccounts = enforcementFor(env, before, asOfBefore, ids, []);
+    const beforeAccounts = enforcementFor(env, before, asOfBefore, ids, input.recorded.pilot, []);
     const changes = diffAccounts(beforeAccounts, accounts);
     result.diff = { totalAccounts: accounts.length, changedAccounts: changes.length, before: beforeAccounts, changes };
   }

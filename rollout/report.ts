@@ -6,13 +6,14 @@
 import type { EnforcementException, Environment, Phase } from '../environments/types.js';
 import { ousUnder } from '../environments/org.js';
 import { accountsForPhase } from './gates/scope.js';
-import { activeExceptions, exceptionStatus, expiringWithin, daysLeft } from '../environments/exceptions.js';
+import { activeExceptions, exceptionStatus, isExpiringSoon, daysLeft, EXPIRY_WARNING_DAYS } from '../environments/exceptions.js';
+import { releaseShortHash } from '../modules/naming.js';
 import type { ChangeAction, EnginePlan, StackName } from './types.js';
 import type { RolloutState } from './state.js';
 import type { EffectiveDiff } from './effective-diff.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
-export const EXPIRY_WARNING_DAYS = 30;
+export { EXPIRY_WARNING_DAYS };
 const MAX_LISTED = 25;
 
 export interface ReportInput {
@@ -48,7 +49,10 @@ export interface PlanReport {
   env: string;
   phase: Phase;
   release: string;
+  /** First 16 hex of the release's content hash (as in its guardrail version description); null if the environment no longer defines it. */
+  releaseHash: string | null;
   currentRelease: string | null;
+  currentReleaseHash: string | null;
   asOf: string;
   engine: string;
   noChanges: boolean;
@@ -78,13 +82,17 @@ export function phaseScope(env: Environment, phase: Phase): { accountIds: string
 }
 
 export function exceptionView(e: EnforcementException, asOf: Date): ExceptionView {
-  const status = exceptionStatus(e, asOf);
-  const soon = status === 'active' && expiringWithin({ exceptions: [e] }, asOf, EXPIRY_WARNING_DAYS).length > 0;
+  const status = exceptionStatus(e, asOf) === 'expired' ? 'expired' : isExpiringSoon(e, asOf) ? 'expiring-soon' : 'active';
   return {
     id: e.id, target: e.target, owner: e.owner, approver: e.approver, expires: e.expires, reason: e.reason,
-    status: status === 'expired' ? 'expired' : soon ? 'expiring-soon' : 'active', daysLeft: daysLeft(e, asOf),
+    status, daysLeft: daysLeft(e, asOf),
     ...(e.ticket ? { ticket: e.ticket } : {}),
   };
+}
+
+function releaseHash(env: Environment, release: string | null): string | null {
+  const r = release === null ? undefined : env.releases.find((x) => x.name === release);
+  return r ? releaseShortHash(r) : null;
 }
 
 function versionLabel(state: RolloutState, release: string | null, region: string): string | null {
@@ -123,7 +131,9 @@ export function buildPlanReport(input: ReportInput): PlanReport {
     env: env.name,
     phase,
     release,
+    releaseHash: releaseHash(env, release),
     currentRelease: input.currentRelease,
+    currentReleaseHash: releaseHash(env, input.currentRelease),
     asOf: asOf.toISOString().slice(0, 10),
     engine: input.engine,
     noChanges: stacks.every((s) => s.resources.length === 0),
@@ -155,11 +165,17 @@ function table(headers: string[], rows: string[][]): string {
   return [`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
 }
 
+/** `name` (sha256:<16 hex>): the hash tells two definitions of a release apart, as the version description does. */
+function releaseText(name: string | null, hash: string | null): string {
+  if (name === null) return 'none';
+  return `\`${name}\`${hash ? ` (sha256:${hash})` : ''}`;
+}
+
 export function renderPlanMarkdown(r: PlanReport): string {
   const out: string[] = [];
   out.push(`## Guardrail rollout plan: \`${r.release}\` → **${r.phase}** (${r.env})`);
   out.push('');
-  out.push(`Release in place on ${r.phase}: ${r.currentRelease ? `\`${r.currentRelease}\`` : 'none'} · engine: ${r.engine} · exceptions as of ${r.asOf}${r.approvalRequired ? ' · **approval required**' : ''}`);
+  out.push(`Release on ${r.phase}: ${releaseText(r.currentRelease, r.currentReleaseHash)} → ${releaseText(r.release, r.releaseHash)} · engine: ${r.engine} · exceptions as of ${r.asOf}${r.approvalRequired ? ' · **approval required**' : ''}`);
   if (r.noChanges) out.push('', '> No resource changes: this release is already applied to this phase.');
   out.push('', '### Guardrail versions', '', table(['region', 'before', 'after'], r.versions.map((v) => [v.region, v.before ?? '—', v.after])));
   out.push('', '### Resources changed', '');

@@ -116,6 +116,18 @@ describe('plan, promote, verify, status, rollback --json', () => {
       .toEqual(env.regions.map((r) => `${env.pilot.account}/${r}`).sort());
     expect(status.doc.phases.slice(1).map((p: { status: string }) => p.status)).toEqual(['not-started', 'not-started', 'not-started']);
 
+    // preview: its own envelope, and the pilot's account-level guardrail is the one status shows
+    // (published by the pilot stack in the pilot account), not the management account's.
+    const preview = await json(['preview', '--phase', 'pilot', '--as-of', AS_OF]);
+    expect(preview.code).toBe(0);
+    expect(preview.doc).toMatchObject({ schemaVersion: 1, kind: 'preview', env: 'sandbox', phase: 'pilot', release });
+    type Row = { region: string; level: string; guardrailArn: string; version: string; published: boolean };
+    const accountRows = (preview.doc.accounts as { account: string; enforcement: Row[] }[])
+      .find((a) => a.account === env.pilot.account)!.enforcement.filter((e) => e.level === 'account');
+    expect(accountRows.map((e) => `${e.region} ${e.guardrailArn} v${e.version} ${e.published}`).sort())
+      .toEqual(pilot.versions.map((v: { region: string; guardrailArn: string; version: string }) => `${v.region} ${v.guardrailArn} v${v.version} true`).sort());
+    for (const e of accountRows) expect(e.guardrailArn).toMatch(new RegExp(`^arn:aws:bedrock:${e.region}:${env.pilot.account}:guardrail/`));
+
     // rollback: the pilot held nothing before, so the phase is removed and re-verified.
     const rollback = await json(['rollback', 'pilot', '--as-of', AS_OF]);
     expect(rollback.code).toBe(0);

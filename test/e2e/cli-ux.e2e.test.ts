@@ -186,3 +186,24 @@ test('rollback text: the re-verification line and a repeated rollback each say t
   expect(again.code).toBe(0);
   expect(again.out.match(/already rolled back/g)).toHaveLength(1);
 }, 120_000);
+
+test('plain text: stdout carries only the result (`plan pilot > plan.md`, `status > s.txt`); progress goes to stderr', async () => {
+  const md = join(home, 'report.md');
+  const plan = await spawnCli(['plan', 'pilot', '--as-of', AS_OF, '--out', md]);
+  expect(plan.exitCode).toBe(0);
+  // Redirected stdout is exactly the report --out wrote, progress lines and all else on stderr.
+  expect(plan.stdout).toBe(readFileSync(md, 'utf8').trimEnd());
+  expect(plan.stdout).toMatch(/^## Guardrail rollout plan: /);
+  expect(plan.stderr).toMatch(/^▶ connect to sandbox$/m);
+  expect(plan.stderr).toMatch(/^✔ connect to sandbox \(\d+\.\ds\)$/m);
+
+  const promote = await spawnCli(['promote', 'pilot', '--as-of', AS_OF, '--yes']);
+  expect(promote.exitCode).toBe(0);
+  expect(promote.stdout).not.toMatch(/[▶✔✖]/);
+  expect(promote.stderr).toMatch(/^ {2}✔ gate /m);
+
+  const status = await spawnCli(['status']);
+  expect(status.exitCode).toBe(0);
+  expect(status.stdout).toMatch(/^environment sandbox · current release /);
+  expect(status.stdout).not.toMatch(/▶/);
+}, 120_000);

@@ -1,6 +1,7 @@
 import {
-  activeExceptions, daysLeft, exceptionStatus, exceptionsForAccount, expiredExceptions, expiringWithin,
+  activeExceptions, daysLeft, exceptionStatus, exceptionsForAccount, expiredExceptions, expiringWithin, isExpiringSoon, EXPIRY_WARNING_DAYS,
 } from '../../environments/exceptions.js';
+import { exceptionView } from '../../rollout/report.js';
 import { loadEnvironment } from '../../environments/load.js';
 import type { EnforcementException } from '../../environments/types.js';
 
@@ -45,6 +46,33 @@ describe('lists', () => {
     expect(expiringWithin(env, asOf, 7).map((x) => x.id)).toEqual(['A']);
     expect(expiringWithin(env, asOf, 30).map((x) => x.id)).toEqual(['A', 'D']);
     expect(expiringWithin(env, asOf, 0).map((x) => x.id)).toEqual([]);
+  });
+});
+
+describe('expiring soon: ≤ 30 days left (docs/rollout.md), one rule for the list, the report and `exceptions check`', () => {
+  // `expires` N calendar days after the as-of date leaves N whole days (daysLeft), at any time of that day.
+  test.each([
+    ['2026-11-25T00:00:00Z', '2026-12-24', 29, true],
+    ['2026-11-25T00:00:00Z', '2026-12-25', 30, true],
+    ['2026-11-25T00:00:00Z', '2026-12-26', 31, false],
+    ['2026-11-25T12:00:00Z', '2026-12-24', 29, true],
+    ['2026-11-25T12:00:00Z', '2026-12-25', 30, true],
+    ['2026-11-25T23:59:59Z', '2026-12-26', 31, false],
+  ])('as of %s, expires %s: %i days left, expiring soon = %s', (at, expires, days, soon) => {
+    const asOf = new Date(at);
+    const x = exc('E', expires);
+    expect(daysLeft(x, asOf)).toBe(days);
+    expect(EXPIRY_WARNING_DAYS).toBe(30);
+    expect(isExpiringSoon(x, asOf)).toBe(soon);
+    expect(expiringWithin({ exceptions: [x] }, asOf).map((e) => e.id)).toEqual(soon ? ['E'] : []);
+    expect(exceptionView(x, asOf)).toMatchObject({ daysLeft: days, status: soon ? 'expiring-soon' : 'active' });
+  });
+
+  test('the last day (0 left) is expiring soon; the day after it is expired, not expiring', () => {
+    const x = exc('E', '2026-11-25');
+    expect(isExpiringSoon(x, new Date('2026-11-25T23:59:59Z'))).toBe(true);
+    expect(isExpiringSoon(x, new Date('2026-11-26T00:00:00Z'))).toBe(false);
+    expect(exceptionView(x, new Date('2026-11-26T00:00:00Z')).status).toBe('expired');
   });
 });
 

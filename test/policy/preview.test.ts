@@ -29,10 +29,14 @@ describe('computePreview', () => {
     const recorded = { pilot: { release: 'baseline@1.0.0' }, 'model-rules': { release: 'baseline@1.0.0' }, ou: { release: 'baseline@1.0.0' }, enterprise: { release: 'baseline@1.0.0' } };
     const r = computePreview({ env: testEnv(), phase: 'model-rules', release: 'baseline@1.1.0', asOf, recorded, published, diff: true });
     const pilotUs = rowsOf(r, PILOT_ACCOUNT).filter((x) => x.region === 'us-east-1');
-    expect(pilotUs.map((x) => [x.level, x.version, x.release])).toEqual([
-      ['organization', '4', 'baseline@1.1.0'],
-      ['account', '4', 'baseline@1.1.0'],
+    expect(pilotUs.map((x) => [x.level, x.version, x.release, x.published])).toEqual([
+      ['organization', '4', 'baseline@1.1.0', true],
+      // The pilot stack publishes 1.1.0 in the pilot account only when it is applied.
+      ['account', undefined, 'baseline@1.1.0', false],
     ]);
+    expect(pilotUs[0].identifier).toBe(`${arn('us-east-1')}:4`);
+    expect(pilotUs[1].identifier).toBe(`arn:aws:bedrock:us-east-1:${PILOT_ACCOUNT}:guardrail/<unpublished:baseline@1.1.0>`);
+    expect(r.warnings.join('\n')).toMatch(new RegExp(`pilot account ${PILOT_ACCOUNT}: baseline@1.1.0 is not yet published there`));
     // 1.1.0 is not published in eu-west-1 yet: shown as a placeholder and warned about.
     const pilotEu = rowsOf(r, PILOT_ACCOUNT).find((x) => x.region === 'eu-west-1' && x.level === 'organization')!;
     expect(pilotEu).toMatchObject({ published: false, identifier: `arn:aws:bedrock:eu-west-1:${MGMT}:guardrail/<unpublished:baseline@1.1.0>` });
@@ -40,6 +44,31 @@ describe('computePreview', () => {
     expect(rowsOf(r, '444444444444').map((x) => x.version)).toEqual(['2', '3']);
     expect(r.diff).toMatchObject({ totalAccounts: 4, changedAccounts: 1 });
     expect(r.diff!.changes[0].account).toBe(PILOT_ACCOUNT);
+  });
+
+  test('the pilot\'s account-level enforcement names the pilot account\'s own guardrail (as status shows it), never the management account\'s', () => {
+    const pilotVersions = {
+      'us-east-1': { guardrailArn: arn('us-east-1', 'pilotg1', PILOT_ACCOUNT), version: '7' },
+      'eu-west-1': { guardrailArn: arn('eu-west-1', 'pilotg2', PILOT_ACCOUNT), version: '5' },
+    };
+    const recorded = { pilot: { release: 'baseline@1.0.0', versions: pilotVersions } };
+    const r = computePreview({ env: testEnv(), phase: 'pilot', release: 'baseline@1.0.0', asOf, recorded, published, diff: true });
+    const account = rowsOf(r, PILOT_ACCOUNT).filter((x) => x.level === 'account');
+    expect(account.map((x) => [x.region, x.guardrailArn, x.version, x.identifier, x.published])).toEqual([
+      ['eu-west-1', pilotVersions['eu-west-1'].guardrailArn, '5', `${pilotVersions['eu-west-1'].guardrailArn}:5`, true],
+      ['us-east-1', pilotVersions['us-east-1'].guardrailArn, '7', `${pilotVersions['us-east-1'].guardrailArn}:7`, true],
+    ]);
+    for (const x of account) expect(x.guardrailArn).toContain(`:${PILOT_ACCOUNT}:guardrail/`);
+    // Re-applying what is recorded changes nothing, and nothing is reported unpublished.
+    expect(r.diff).toMatchObject({ changedAccounts: 0 });
+    expect(r.warnings.join('\n')).not.toMatch(/pilot account/);
+
+    // A pilot that now runs another release: that release is not yet in the pilot account.
+    const next = computePreview({ env: testEnv(), phase: 'pilot', release: 'baseline@1.1.0', asOf, recorded, published, diff: true });
+    const nextRows = rowsOf(next, PILOT_ACCOUNT).filter((x) => x.level === 'account');
+    expect(nextRows.map((x) => x.identifier)).toEqual(['eu-west-1', 'us-east-1'].map((g) => `arn:aws:bedrock:${g}:${PILOT_ACCOUNT}:guardrail/<unpublished:baseline@1.1.0>`));
+    const before = next.diff!.before.find((a) => a.account === PILOT_ACCOUNT)!.enforcement.find((x) => x.region === 'us-east-1')!;
+    expect(before).toMatchObject({ level: 'account', guardrailArn: pilotVersions['us-east-1'].guardrailArn, version: '7' });
   });
 
   test('from an empty organization, enterprise shows every account, with exceptions only while unexpired', () => {
@@ -71,13 +100,17 @@ describe('recorded rollout state', () => {
     const home = mkdtempSync(join(tmpdir(), 'rollout-home-'));
     expect(await loadRecordedPhases({ name: 'test' }, home)).toEqual({});
     mkdirSync(join(home, 'test'));
+    const pilotArn = arn('us-east-1', 'pilotg1', PILOT_ACCOUNT);
     writeFileSync(join(home, 'test', 'state.json'), JSON.stringify({
       schemaVersion: 1, env: 'test',
-      phases: { pilot: { release: 'baseline@1.0.0', status: 'passed', appliedAt: '2026-04-01T00:00:00Z' }, ou: { release: null } },
+      phases: {
+        pilot: { release: 'baseline@1.0.0', status: 'passed', appliedAt: '2026-04-01T00:00:00Z', versions: { 'us-east-1': { account: PILOT_ACCOUNT, guardrailArn: pilotArn, guardrailId: 'pilotg1', version: '2' } } },
+        ou: { release: null },
+      },
       published: { 'baseline@1.0.0': { 'us-east-1': { guardrailArn: arn('us-east-1'), version: '3', account: MGMT } } },
     }));
     const rec = await loadRecordedRollout({ name: 'test' }, home);
-    expect(rec.phases).toEqual({ pilot: { release: 'baseline@1.0.0', appliedAt: '2026-04-01T00:00:00Z' } });
+    expect(rec.phases).toEqual({ pilot: { release: 'baseline@1.0.0', appliedAt: '2026-04-01T00:00:00Z', versions: { 'us-east-1': { guardrailArn: pilotArn, version: '2' } } } });
     expect(rec.published['baseline@1.0.0']['us-east-1']).toEqual({ guardrailArn: arn('us-east-1'), version: '3' });
   });
 });
@@ -146,6 +179,9 @@ describe('rollout preview (CLI, sandbox environment)', () => {
       const r = await runCli(['preview', '--env', 'sandbox', '--phase', 'enterprise', '--as-of', '2026-05-01', '--json', '--diff']);
       expect(r.code).toBe(0);
       const out = JSON.parse(r.out);
+      // Same envelope as the other verbs' documents (docs/policy-engine.md), existing fields kept.
+      expect(out).toMatchObject({ schemaVersion: 1, kind: 'preview', env: 'sandbox', phase: 'enterprise', release: expect.any(String), asOf: expect.any(String) });
+      expect(Object.keys(out).slice(0, 2)).toEqual(['schemaVersion', 'kind']);
       expect(out.phase).toBe('enterprise');
       expect(out.accounts.length).toBeGreaterThan(1);
       expect(out.accounts.every((a: { enforcement: unknown[] }) => a.enforcement.length > 0)).toBe(true);

@@ -1,6 +1,7 @@
 /**
- * Progress rendering: listr2 on an interactive terminal, a plain line renderer in CI / pipes,
- * and progress on stderr under --json (stdout carries exactly one JSON document).
+ * Progress rendering: listr2 when stderr is an interactive terminal, a plain line renderer in
+ * CI / pipes / --json, and ALWAYS on stderr: stdout carries only the verb's result, so
+ * `rollout plan pilot > plan.md` gets the report and nothing else.
  * Also the only place listr2 (ESM-only) is loaded under jest with a real task run.
  */
 import { jest } from '@jest/globals';
@@ -13,42 +14,56 @@ function capture() {
   return { io: { out: (t: string) => { out.push(t); }, err: (t: string) => { err.push(t); } }, out, err };
 }
 
-/** Runs fn with process.stdout.isTTY and CI set as given, restoring both afterwards. */
-function withTerminal<T>(tty: boolean, ci: string | undefined, fn: () => T): T {
-  const hadTty = Object.prototype.hasOwnProperty.call(process.stdout, 'isTTY');
-  const prevTty = process.stdout.isTTY;
+type Stream = 'stdout' | 'stderr';
+
+/** Runs fn with process.<stream>.isTTY and CI set as given, restoring both afterwards. */
+function withTerminal<T>(tty: Partial<Record<Stream, boolean>>, ci: string | undefined, fn: () => T): T {
+  const saved = (['stdout', 'stderr'] as const).map((name) => {
+    const s = process[name];
+    return { s, had: Object.prototype.hasOwnProperty.call(s, 'isTTY'), prev: s.isTTY, next: tty[name] ?? false };
+  });
   const prevCi = process.env.CI;
-  Object.defineProperty(process.stdout, 'isTTY', { value: tty, configurable: true, writable: true });
+  for (const x of saved) Object.defineProperty(x.s, 'isTTY', { value: x.next, configurable: true, writable: true });
   if (ci === undefined) delete process.env.CI; else process.env.CI = ci;
   try {
     return fn();
   } finally {
-    if (hadTty) Object.defineProperty(process.stdout, 'isTTY', { value: prevTty, configurable: true, writable: true });
-    else delete (process.stdout as { isTTY?: boolean }).isTTY;
+    for (const x of saved) {
+      if (x.had) Object.defineProperty(x.s, 'isTTY', { value: x.prev, configurable: true, writable: true });
+      else delete (x.s as { isTTY?: boolean }).isTTY;
+    }
     if (prevCi === undefined) delete process.env.CI; else process.env.CI = prevCi;
   }
 }
 
 describe('renderer choice', () => {
-  test('an interactive terminal gets listr2; a pipe or CI gets plain lines on stdout; --json sends lines to stderr', () => {
+  test('an interactive stderr gets listr2 (even with stdout redirected to a file); a pipe, CI or --json gets plain lines', () => {
     const { io } = capture();
-    expect(withTerminal(true, undefined, () => progressFor(io, false))).toBeInstanceOf(ListrProgress);
-    expect(withTerminal(false, undefined, () => progressFor(io, false))).toBeInstanceOf(LineProgress);
+    expect(withTerminal({ stdout: true, stderr: true }, undefined, () => progressFor(io, false))).toBeInstanceOf(ListrProgress);
+    // `rollout plan pilot > plan.md` on a terminal: spinners on stderr, the report alone in the file.
+    expect(withTerminal({ stdout: false, stderr: true }, undefined, () => progressFor(io, false))).toBeInstanceOf(ListrProgress);
+    // stderr captured (2> log): no spinner escape codes in the log.
+    expect(withTerminal({ stdout: true, stderr: false }, undefined, () => progressFor(io, false))).toBeInstanceOf(LineProgress);
+    expect(withTerminal({}, undefined, () => progressFor(io, false))).toBeInstanceOf(LineProgress);
     // CI runners often allocate a pseudo-TTY: spinners would garble the log, so lines there too.
-    expect(withTerminal(true, 'true', () => progressFor(io, false))).toBeInstanceOf(LineProgress);
-    // --json wins even on a terminal: nothing but the JSON document may reach stdout.
-    expect(withTerminal(true, undefined, () => progressFor(io, true))).toBeInstanceOf(LineProgress);
+    expect(withTerminal({ stdout: true, stderr: true }, 'true', () => progressFor(io, false))).toBeInstanceOf(LineProgress);
+    expect(withTerminal({ stdout: true, stderr: true }, undefined, () => progressFor(io, true))).toBeInstanceOf(LineProgress);
   });
 
-  test('--json progress lines go to stderr, leaving stdout empty', async () => {
+  test.each([
+    ['plain text (plan > plan.md, status > s.txt)', false],
+    ['--json', true],
+  ])('%s: progress lines go to stderr, leaving stdout for the result', async (_name, json) => {
     const c = capture();
-    const p = withTerminal(false, undefined, () => progressFor(c.io, true));
+    const p = withTerminal({}, undefined, () => progressFor(c.io, json));
     await p.step('synthesize stacks', async (note) => { note('5 stacks'); });
     p.info('hello');
+    p.gate({ gate: 'smoke', status: 'passed', summary: 'smoke: passed — 3 cases', checks: [], startedAt: '', finishedAt: '' } as GateResult);
     expect(c.out).toEqual([]);
     expect(c.err[0]).toBe('▶ synthesize stacks');
     expect(c.err).toContain('    5 stacks');
     expect(c.err).toContain('hello');
+    expect(c.err).toContain('  ✔ gate smoke: passed — 3 cases');
   });
 });
 
@@ -89,22 +104,29 @@ describe('plain line renderer', () => {
 });
 
 describe('listr2 renderer', () => {
-  test('runs the step as a listr2 task: the value comes back, the title is rendered, errors propagate', async () => {
-    const written: string[] = [];
-    const record = (chunk: string | Uint8Array) => { written.push(String(chunk)); return true; };
-    const spy = jest.spyOn(process.stdout, 'write').mockImplementation(record);
-    const spyErr = jest.spyOn(process.stderr, 'write').mockImplementation(record);
+  test('runs the step as a listr2 task on stderr: the value comes back, the title is rendered, errors propagate, stdout stays empty', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => { out.push(String(chunk)); return true; });
+    const spyErr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => { err.push(String(chunk)); return true; });
+    const info: string[] = [];
     try {
-      const p = new ListrProgress();
-      await expect(p.step('synthesize stacks', async (note) => { note('5 stacks'); return 'done'; })).resolves.toBe('done');
-      const boom = new Error('sandbox unreachable');
-      await expect(p.step('connect to sandbox', async () => { throw boom; })).rejects.toBe(boom);
+      // stdout redirected (`> plan.md`), stderr a terminal: listr2's own stdout check must not matter.
+      await withTerminal({ stderr: true }, undefined, async () => {
+        const p = new ListrProgress((t) => info.push(t));
+        await expect(p.step('synthesize stacks', async (note) => { note('5 stacks'); return 'done'; })).resolves.toBe('done');
+        const boom = new Error('sandbox unreachable');
+        await expect(p.step('connect to sandbox', async () => { throw boom; })).rejects.toBe(boom);
+        p.info('hello');
+      });
     } finally {
       spy.mockRestore();
       spyErr.mockRestore();
     }
-    const text = written.join('');
+    expect(out.join('')).toBe('');
+    const text = err.join('');
     expect(text).toContain('synthesize stacks');
-    expect(text).toMatch(/connect to sandbox.*sandbox unreachable/);
+    expect(text).toMatch(/connect to sandbox[\s\S]*sandbox unreachable/);
+    expect(info).toEqual(['hello']);
   });
 });

@@ -4,6 +4,7 @@ import { buildPlanReport, renderPlanMarkdown, exceptionView } from '../../rollou
 import { effectiveDiff } from '../../rollout/effective-diff.js';
 import { emptyState, type RolloutState } from '../../rollout/state.js';
 import type { EnginePlan } from '../../rollout/types.js';
+import { versionDescription } from '../../modules/naming.js';
 
 const AS_OF = new Date('2026-11-25T12:00:00Z');
 const R1 = 'baseline@2026.11.1';
@@ -32,6 +33,12 @@ test('report for moving the pilot OU from R1 to R2: versions, resources, scope, 
   const report = buildPlanReport({ env, phase: 'ou', release: R2, currentRelease: R1, asOf: AS_OF, engine: 'sandbox', state, plans, effective: effectiveDiff(env, state, before, after, AS_OF) });
 
   expect(report).toMatchObject({ schemaVersion: 1, kind: 'plan-report', phase: 'ou', release: R2, currentRelease: R1, noChanges: false });
+  // Content hashes tell the releases apart: the same 16 hex their guardrail version descriptions carry.
+  const hashOf = (name: string) => env.releases.find((r) => r.name === name)!.contentHash;
+  expect(report.releaseHash).toBe(hashOf(R2).slice(0, 16));
+  expect(report.currentReleaseHash).toBe(hashOf(R1).slice(0, 16));
+  expect(report.releaseHash).toMatch(/^[0-9a-f]{16}$/);
+  expect(versionDescription(env.releases.find((r) => r.name === R2)!)).toContain(`sha256:${report.releaseHash}`);
   expect(report.versions).toEqual(env.regions.map((region) => ({ region, before: `${R1} v1`, after: `${R2} v2` })));
   expect(report.stacks[0].counts).toMatchObject({ create: 1, 'no-op': 1 });
   expect(report.stacks[0].resources.map((r) => r.address)).toEqual(['aws_bedrock_guardrail_version.release_x']);
@@ -47,6 +54,7 @@ test('report for moving the pilot OU from R1 to R2: versions, resources, scope, 
 
   const md = renderPlanMarkdown(report);
   expect(md).toContain(`## Guardrail rollout plan: \`${R2}\` → **ou** (sandbox)`);
+  expect(md).toContain(`Release on ou: \`${R1}\` (sha256:${report.currentReleaseHash}) → \`${R2}\` (sha256:${report.releaseHash})`);
   expect(md).toMatch(/\| us-east-1 \| baseline@2026\.11\.1 v1 \| baseline@2026\.11\.2 v2 \|/);
   expect(md).toMatch(/\*\*ou\*\* — 0 to create, 1 to update, 0 to replace, 0 to destroy/);
   expect(md).toContain('3 account(s) change, 12 unchanged.');
@@ -59,6 +67,8 @@ test('enterprise with a fresh organization: every account changes, unpublished r
   const withApproval: Environment = { ...env, phases: { ...env.phases, enterprise: { ...env.phases.enterprise, approval: true, bakeSeconds: 3600 } } };
   const report = buildPlanReport({ env: withApproval, phase: 'enterprise', release: R2, currentRelease: null, asOf: AS_OF, engine: 'terraform', state, plans: [], effective: effectiveDiff(env, state, {}, { enterprise: R2 }, AS_OF) });
   expect(report.noChanges).toBe(true);
+  expect(report).toMatchObject({ currentRelease: null, currentReleaseHash: null, releaseHash: expect.stringMatching(/^[0-9a-f]{16}$/) });
+  expect(renderPlanMarkdown(report)).toContain(`Release on enterprise: none → \`${R2}\` (sha256:${report.releaseHash})`);
   expect(report.versions[0]).toEqual({ region: env.regions[0], before: null, after: `${R2} (to be published)` });
   expect(report.effective.changedAccounts).toBe(env.organization.accounts.length);
   expect(report.effective.changes[0].before).toBe('none');
