@@ -12,5 +12,5 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true, diagnostics: false }],
   },
   testTimeout: 60000,
-  reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
+  reporters: ['default', '<rootDir>/test/helpers/summary-reporter.cjs'],
 };

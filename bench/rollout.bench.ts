@@ -5,12 +5,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateEnvironment } from '../environments/generate.js';
-import { PHASES, type Environment } from '../environments/types.js';
-import { parseFlags } from '../rollout/commands/options.js';
-import { silentProgress } from '../rollout/progress.js';
-import { promote } from '../rollout/promote.js';
-import { Session } from '../rollout/session.js';
+import { generateEnvironment } from '../model/generate.js';
+import { PHASES, type Environment } from '../model/types.js';
+import { parseFlags } from '../rollout/cli/commands/options.js';
+import { silentProgress } from '../rollout/ui/progress.js';
+import { promote } from '../rollout/flows/promote.js';
+import { Session } from '../rollout/flows/session.js';
 
 export async function run(): Promise<Record<string, unknown>> {
   const accounts = 500;

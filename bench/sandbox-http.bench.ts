@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { BedrockClient, CreateGuardrailCommand, CreateGuardrailVersionCommand, ListGuardrailsCommand } from '@aws-sdk/client-bedrock';
 import { BedrockRuntimeClient, ApplyGuardrailCommand } from '@aws-sdk/client-bedrock-runtime';
 import { AttachPolicyCommand, CreatePolicyCommand, DescribeEffectivePolicyCommand, OrganizationsClient, UpdatePolicyCommand } from '@aws-sdk/client-organizations';
-import { loadEnvironment } from '../environments/index.js';
+import { loadEnvironment } from '../model/index.js';
 import { clientConfig, startSandbox, type SandboxHandle } from '../sandbox/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -28,15 +28,15 @@ interface ChildResult {
 }
 
 async function child(scenario: string): Promise<ChildResult> {
-  const { PHASES } = await import('../environments/types.js');
+  const { PHASES } = await import('../model/types.js');
   const { synthStacks } = await import('../stacks/synth.js');
   const t0 = performance.now();
   let env;
   if (scenario === 'sandbox') {
-    const { loadEnvironment } = await import('../environments/index.js');
+    const { loadEnvironment } = await import('../model/index.js');
     env = await loadEnvironment(path.join(root, 'environments', 'sandbox'));
   } else {
-    const { generateEnvironment } = await import('../environments/generate.js');
+    const { generateEnvironment } = await import('../model/generate.js');
     env = await generateEnvironment({ accounts: 2000, ous: 120, exceptions: 200 });
   }
   const loadMs = performance.now() - t0;

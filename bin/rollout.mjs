@@ -2,5 +2,5 @@
 // Runs the TypeScript CLI directly (tsx), so there is no build step between edit and run.
 import { register } from 'tsx/esm/api';
 register();
-const { main } = await import('../rollout/cli.ts');
+const { main } = await import('../rollout/cli/main.ts');
 await main(process.argv);

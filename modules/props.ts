@@ -4,8 +4,8 @@
  */
 import { Token } from 'cdktf';
 import type { Construct } from 'constructs';
-import { EXIT } from '../rollout/errors.js';
-import { GUARDRAIL_ARN_PATTERN, GUARDRAIL_VERSION_PATTERN, MODEL_ID_PATTERN } from './guardrail/catalog.js';
+import { EXIT } from '../core/errors.js';
+import { GUARDRAIL_ARN_PATTERN, GUARDRAIL_VERSION_PATTERN, MODEL_ID_PATTERN } from '../guardrail/catalog.js';
 
 export class PropsError extends Error {
   readonly exitCode = EXIT.badInput;

@@ -14,12 +14,12 @@
  * The same document (with that phase's identifiers) is attached in model-rules, ou and enterprise,
  * so a pilot/OU policy sitting between the root and an exception target never blocks it.
  */
-import type { EnforcementException, Environment, GuardingMode, Phase } from '../environments/types.js';
+import type { EnforcementException, Environment, GuardingMode, Phase } from '../model/types.js';
 import {
   APPEND, ASSIGN, CHILD_CONTROL, CONFIG_KEY,
   type BedrockConfigDocument, type BedrockPolicyDocument, type ChildControlEntry,
 } from './document.js';
-import { activeExceptions } from '../environments/exceptions.js';
+import { activeExceptions } from '../model/exceptions.js';
 import { assertValidPolicy } from './validate.js';
 
 export const MANAGED_NAME_PREFIX = 'guardrail-rollout-';

@@ -10,7 +10,7 @@
  * the preview key `input_tags` is accepted when reading, never generated.
  * Pure types and constants: no I/O.
  */
-import type { GuardingMode } from '../environments/types.js';
+import type { GuardingMode } from '../model/types.js';
 
 /** Every AWS example names the single configuration under a region `config_1`. */
 export const CONFIG_KEY = 'config_1';

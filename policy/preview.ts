@@ -7,11 +7,11 @@
  * Phase stacking "after phase X with release R": every phase up to and including X runs R; later
  * phases keep what is recorded. "Before" is what is recorded (nothing ⇒ empty organization).
  */
-import { PHASES, type EnforcementException, type Environment, type Phase } from '../environments/types.js';
+import { PHASES, type EnforcementException, type Environment, type Phase } from '../model/types.js';
 import { accountEnforcementConfig, activeSorted, buildPhasePolicies, childControlPlan, MANAGED_NAME_PREFIX, type ChildControlPlan } from './builder.js';
 import { enforcementByRegion, splitIdentifier } from './document.js';
 import { effectivePolicies, orgSnapshotOf, type OrgSnapshot } from './effective.js';
-import { exceptionStatus } from '../environments/exceptions.js';
+import { exceptionStatus } from '../model/exceptions.js';
 import { validateEffectivePolicy } from './validate.js';
 
 export type PhaseReleases = Partial<Record<Phase, string>>;

@@ -3,7 +3,7 @@
  * unknown keys are errors). Parsing errors become InputError(file, path, expected) → exit 2.
  */
 import { z } from 'zod';
-import { InputError } from '../rollout/errors.js';
+import { InputError } from '../core/errors.js';
 import { snapshotProblems, type OrgSnapshot } from './effective.js';
 
 const id = z.string().min(1, 'expected a non-empty id');

@@ -2,7 +2,7 @@
  * Builds the initial sandbox state from an Environment: the organization tree, the
  * management account, assumable roles and one deterministic access key per account.
  */
-import type { Environment } from '../environments/types.js';
+import type { Environment } from '../model/types.js';
 import { STATE_FORMAT, hashChars, type SandboxState } from './state.js';
 
 /** The parts of an Environment the sandbox needs (a full Environment satisfies it). */

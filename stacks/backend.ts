@@ -11,7 +11,7 @@ import {
   LocalBackend, NamedCloudWorkspace, S3Backend, type S3BackendConfig, type TerraformStack,
 } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { BackendSettings, Environment } from '../environments/types.js';
+import type { BackendSettings, Environment } from '../model/types.js';
 
 /** Default local state directory, relative to the working directory of the synth. */
 export function defaultLocalStateDir(env: Environment): string {

@@ -2,9 +2,9 @@
  * Inputs shared by every stack: which release each phase runs, resolved against the
  * environment, and the set of releases the publishing stack must keep published.
  */
-import type { Environment, Phase, Release } from '../environments/types.js';
-import { PHASES } from '../environments/types.js';
-import { InputError } from '../rollout/errors.js';
+import type { Environment, Phase, Release } from '../model/types.js';
+import { PHASES } from '../model/types.js';
+import { InputError } from '../core/errors.js';
 import { releaseSlugs } from '../modules/naming.js';
 
 export interface StackInput {

@@ -6,9 +6,9 @@
  * directory from CDKTF_OUTDIR. Exit codes: 0 ok, 2 bad input, 3 tooling failure.
  */
 import { parseArgs } from 'node:util';
-import { loadEnvironment } from '../environments/index.js';
-import { PHASES, type Phase } from '../environments/types.js';
-import { exitCodeOf, InputError, UsageError } from '../rollout/errors.js';
+import { loadEnvironment } from '../model/index.js';
+import { PHASES, type Phase } from '../model/types.js';
+import { exitCodeOf, InputError, UsageError } from '../core/errors.js';
 import { synthStacks } from './synth.js';
 
 const USAGE = 'usage: npm run synth -- --env <name or path> [--as-of YYYY-MM-DD] [--release <release>] [--out <dir>]';

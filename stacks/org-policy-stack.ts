@@ -6,7 +6,7 @@
  */
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { Phase } from '../environments/types.js';
+import type { Phase } from '../model/types.js';
 import { OrganizationEnforcement, policyResourceName } from '../modules/enforcement/organization.js';
 import { releaseOutputKey } from '../modules/naming.js';
 import { buildPhasePolicies } from '../policy/index.js';

@@ -5,7 +5,7 @@
  */
 import type { TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
-import type { Environment } from '../environments/types.js';
+import type { Environment } from '../model/types.js';
 import { regionSlug } from '../modules/naming.js';
 
 export function roleArn(account: string, roleName: string): string {

@@ -10,7 +10,7 @@ import type { TerraformProvider } from 'cdktf';
 import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy/index.js';
 import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment/index.js';
 import { validatePolicyDocument, type PolicySpec } from '../../policy/index.js';
-import type { GuardrailDefinition, GuardrailSpec } from '../guardrail/definition.js';
+import type { GuardrailDefinition, GuardrailSpec } from '../../guardrail/definition.js';
 import { PATTERNS, PropChecker } from '../props.js';
 import { slug } from '../naming.js';
 import { refuseAutomatedReasoning } from './refusal.js';

@@ -4,8 +4,8 @@
  * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_bedrock_best_practices.html
  * https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-enforcements.html
  */
-import { EXIT } from '../../rollout/errors.js';
-import { hasAutomatedReasoning, type GuardrailDefinition, type GuardrailSpec } from '../guardrail/definition.js';
+import { EXIT } from '../../core/errors.js';
+import { hasAutomatedReasoning, type GuardrailDefinition, type GuardrailSpec } from '../../guardrail/definition.js';
 
 export class AutomatedReasoningRefused extends Error {
   readonly exitCode = EXIT.badInput;

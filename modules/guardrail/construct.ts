@@ -18,7 +18,7 @@ import {
 import { BedrockGuardrailVersion } from '@cdktf/provider-aws/lib/bedrock-guardrail-version/index.js';
 import {
   isGuardrailDefinition, type GuardrailDefinition, type GuardrailSpec,
-} from './definition.js';
+} from '../../guardrail/definition.js';
 import { PropChecker } from '../props.js';
 import { slug, versionDescription } from '../naming.js';
 

@@ -18,8 +18,8 @@ import { STSClient, AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import type { Environment } from '../../environments/types.js';
-import { ToolingError } from '../errors.js';
+import type { Environment } from '../../model/types.js';
+import { ToolingError } from '../../core/errors.js';
 import { RateLimiter } from './limiter.js';
 import { classifyError, describeError, isThrottling } from './errors.js';
 

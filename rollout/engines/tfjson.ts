@@ -9,8 +9,8 @@
  * inside any string, whole or embedded; `$${` is a literal `${`. Anything else (functions,
  * for-expressions, count/for_each) is refused with a ToolingError naming it.
  */
-import { canonicalJson } from '../../modules/guardrail/definition.js';
-import { ToolingError } from '../errors.js';
+import { canonicalJson } from '../../guardrail/definition.js';
+import { ToolingError } from '../../core/errors.js';
 
 export const UNKNOWN = '(known after apply)';
 

@@ -2,7 +2,7 @@
  * Time and people: bake time (the phase must have been in place for bakeSeconds) and approval
  * (a recorded reason with --approve, or an interactive yes). Pure apart from the optional prompt.
  */
-import type { GateResult } from '../types.js';
+import type { GateResult } from '../state/contracts.js';
 import { gateResult, type GateRunContext } from './common.js';
 
 export type BakeContext = Pick<GateRunContext, 'env' | 'phase'> & { appliedAt: Date; now: Date };

@@ -3,10 +3,10 @@
  * (failed beats inconclusive beats passed; no evidence at all is inconclusive).
  */
 import pLimit from 'p-limit';
-import type { Environment, Phase } from '../../environments/types.js';
+import type { Environment, Phase } from '../../model/types.js';
 import type { AwsAccess } from '../aws/clients.js';
 import { classifyError, describeError } from '../aws/errors.js';
-import type { CheckResult, GateName, GateResult, GateStatus, PublishedVersion } from '../types.js';
+import type { CheckResult, GateName, GateResult, GateStatus, PublishedVersion } from '../state/contracts.js';
 
 export interface GateRunContext {
   env: Environment;

@@ -14,10 +14,10 @@ import {
   DescribeEffectivePolicyCommand, ListAccountsWithInvalidEffectivePolicyCommand, ListEffectivePolicyValidationErrorsCommand,
 } from '@aws-sdk/client-organizations';
 import diff from 'microdiff';
-import type { Phase } from '../../environments/types.js';
+import type { Phase } from '../../model/types.js';
 import { accountEnforcementConfig, buildPhasePolicies, effectivePolicies, orgSnapshotOf, type OrgSnapshot } from '../../policy/index.js';
 import { errorName } from '../aws/errors.js';
-import type { CheckResult, GateResult } from '../types.js';
+import type { CheckResult, GateResult } from '../state/contracts.js';
 import { canonicalSorted, errorCheck, gateResult, runAll, type GateRunContext } from './common.js';
 import { identifiersByRelease } from './published.js';
 import { accountsForPhase } from './scope.js';
@@ -58,7 +58,7 @@ function shortDiff(actual: unknown, expected: unknown): string {
 async function orgChecks(ctx: GateRunContext): Promise<CheckResult[]> {
   const { env, access } = ctx;
   const releases = ORG_PHASES.map((p) => ctx.phaseStacks[p]?.release).filter((r): r is string => !!r);
-  const given: Record<string, Record<string, import('../types.js').PublishedVersion>> = { ...(ctx.publishedByRelease ?? {}) };
+  const given: Record<string, Record<string, import('../state/contracts.js').PublishedVersion>> = { ...(ctx.publishedByRelease ?? {}) };
   if (ctx.phase !== 'pilot') given[ctx.release] = { ...(given[ctx.release] ?? {}), ...ctx.published };
   let identifiers: Record<string, Record<string, string>>;
   const checks: CheckResult[] = [];

@@ -3,7 +3,7 @@
  * failed or inconclusive (missing evidence, e.g. calls kept failing); only passed lets a
  * release advance — promotion (rollout/promote*) decides, gates only report.
  */
-import type { GateResult } from '../types.js';
+import type { GateResult } from '../state/contracts.js';
 import type { GateRunContext } from './common.js';
 import { runEffectivePolicyCheck } from './effective.js';
 import { runSmoke } from './smoke.js';

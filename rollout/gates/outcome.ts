@@ -4,7 +4,7 @@
  * assessments (keyed by guardrail id) with per-policy actions and appliedGuardrailDetails
  * (guardrailOrigin ACCOUNT_ENFORCED / ORGANIZATION_ENFORCED). Pure.
  */
-import type { SmokeExpectation } from '../../environments/types.js';
+import type { SmokeExpectation } from '../../model/types.js';
 
 export interface ConverseEvidence {
   stopReason?: string;

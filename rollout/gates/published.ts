@@ -5,10 +5,10 @@
  * rollout/ shares the one format without importing cdktf code).
  */
 import { ListGuardrailsCommand } from '@aws-sdk/client-bedrock';
-import type { Environment, Release } from '../../environments/types.js';
+import type { Environment, Release } from '../../model/types.js';
 import { versionDescription } from '../../modules/naming.js';
 import type { AwsAccess } from '../aws/clients.js';
-import type { PublishedVersion } from '../types.js';
+import type { PublishedVersion } from '../state/contracts.js';
 
 /** The description the guardrail construct gives a release's version (one format, modules/naming.ts). */
 export const versionDescriptionOf: (release: Pick<Release, 'name' | 'contentHash'>) => string = versionDescription;

@@ -6,8 +6,8 @@
  * Sampling is stratified by parent OU (perOu per OU, spread evenly across the OU), topped up
  * round-robin across OUs to `floor`; the pilot account is always included when in scope.
  */
-import { accountsInScope } from '../../environments/org.js';
-import type { Environment, Phase, SampleSettings } from '../../environments/types.js';
+import { accountsInScope } from '../../model/org.js';
+import type { Environment, Phase, SampleSettings } from '../../model/types.js';
 import { phaseTarget } from '../../policy/builder.js';
 
 export { phaseTarget };

@@ -9,10 +9,10 @@ import { ListFoundationModelsCommand } from '@aws-sdk/client-bedrock';
 import {
   ConverseCommand, InvokeModelCommand, type ContentBlock, type ConverseCommandInput, type Message, type SystemContentBlock,
 } from '@aws-sdk/client-bedrock-runtime';
-import { exceptionsForAccount } from '../../environments/exceptions.js';
-import type { Environment, SmokeCase } from '../../environments/types.js';
+import { exceptionsForAccount } from '../../model/exceptions.js';
+import type { Environment, SmokeCase } from '../../model/types.js';
 import { classifyError, describeError } from '../aws/errors.js';
-import type { CheckResult, GateResult } from '../types.js';
+import type { CheckResult, GateResult } from '../state/contracts.js';
 import { errorCheck, gateResult, runAll, type GateRunContext } from './common.js';
 import { classifyConverse, type ConverseEvidence } from './outcome.js';
 import { accountsForPhase, sampleAccounts } from './scope.js';

@@ -4,14 +4,14 @@
  * the approval (who, when, reason, plan hash) before the apply.
  */
 import { rmSync } from 'node:fs';
-import type { Environment } from '../../environments/types.js';
-import { exitCodeOf } from '../../rollout/errors.js';
-import { parseFlags } from '../../rollout/commands/options.js';
-import { silentProgress } from '../../rollout/progress.js';
-import { promote } from '../../rollout/promote.js';
-import { Session } from '../../rollout/session.js';
+import type { Environment } from '../../model/types.js';
+import { exitCodeOf } from '../../core/errors.js';
+import { parseFlags } from '../../rollout/cli/commands/options.js';
+import { silentProgress } from '../../rollout/ui/progress.js';
+import { promote } from '../../rollout/flows/promote.js';
+import { Session } from '../../rollout/flows/session.js';
 import { sandboxEnvironment } from '../helpers/sandbox-fixture.js';
-import { engineStack, freshHome, ledger, state } from './helpers.js';
+import { engineStack, freshHome, ledger, state } from '../helpers/cli.js';
 
 const AS_OF = '2026-11-25';
 let home: string;

@@ -7,10 +7,10 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadEnvironment } from '../../environments/index.js';
-import type { Environment } from '../../environments/types.js';
-import { envPaths } from '../../rollout/paths.js';
-import { runCli } from '../policy/cli-helpers.js';
+import { loadEnvironment } from '../../model/index.js';
+import type { Environment } from '../../model/types.js';
+import { envPaths } from '../../rollout/state/paths.js';
+import { runCli } from '../helpers/run-cli.js';
 
 const AS_OF = '2026-11-25';
 let home: string;

@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
-import { envPaths } from '../../rollout/paths.js';
-import { runCli } from '../policy/cli-helpers.js';
+import { envPaths } from '../../rollout/state/paths.js';
+import { runCli } from '../helpers/run-cli.js';
 
 const BIN = resolve('bin/rollout.mjs');
 const SANDBOX_DIR = resolve('environments/sandbox');

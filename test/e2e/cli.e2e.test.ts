@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync, existsSync, readdirSync, writeFileSync, readFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
-import { acquireLock } from '../../rollout/lock.js';
-import { envPaths } from '../../rollout/paths.js';
-import { Ledger } from '../../rollout/ledger.js';
-import { loadState } from '../../rollout/state.js';
+import { acquireLock } from '../../rollout/state/lock.js';
+import { envPaths } from '../../rollout/state/paths.js';
+import { Ledger } from '../../rollout/state/ledger.js';
+import { loadState } from '../../rollout/state/store.js';
 
 const BIN = resolve('bin/rollout.mjs');
 let home: string;

@@ -4,18 +4,18 @@
  * the right phase and rolled back, with nothing past the failed phase changed.
  */
 import { rmSync } from 'node:fs';
-import { PHASES, type Environment, type Phase } from '../../environments/types.js';
-import { statusView } from '../../rollout/status-view.js';
+import { PHASES, type Environment, type Phase } from '../../model/types.js';
+import { statusView } from '../../rollout/cli/views/status.js';
 import {
   EXCEPTION_ACTIVE_AT, EXPIRING_EXCEPTION, MISTYPED_EXCLUSION, OVERBLOCKING_RELEASE, PROMPT_ATTACK_HIGH_RELEASE, sandboxEnvironment,
   withExpiringException, withMistypedExclusion, withOverblockingRelease, withPromptAttackHigh,
 } from '../helpers/sandbox-fixture.js';
-import { engineStack, freshHome, ledger, runVerb, state } from './helpers.js';
+import { engineStack, freshHome, ledger, runVerb, state } from '../helpers/cli.js';
 import { DeleteResourcePolicyCommand } from '@aws-sdk/client-bedrock';
 import { ListPoliciesForTargetCommand } from '@aws-sdk/client-organizations';
-import { envPaths } from '../../rollout/paths.js';
-import { parseFlags } from '../../rollout/commands/options.js';
-import { Session } from '../../rollout/session.js';
+import { envPaths } from '../../rollout/state/paths.js';
+import { parseFlags } from '../../rollout/cli/commands/options.js';
+import { Session } from '../../rollout/flows/session.js';
 
 const AS_OF = '2026-11-25';
 const R1 = 'baseline@2026.11.1';

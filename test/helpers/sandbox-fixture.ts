@@ -9,16 +9,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteResourcePolicyCommand } from '@aws-sdk/client-bedrock';
-import { loadEnvironment, projectRoot } from '../../environments/index.js';
-import type { EnforcementException, Environment, Phase, Release } from '../../environments/types.js';
-import { contentHash, GuardrailDefinition } from '../../modules/guardrail/definition.js';
+import { loadEnvironment, projectRoot } from '../../model/index.js';
+import type { EnforcementException, Environment, Phase, Release } from '../../model/types.js';
+import { contentHash, GuardrailDefinition } from '../../guardrail/definition.js';
 import { releaseOutputKey, type ReleaseOutputAttr } from '../../modules/naming.js';
 import { startSandbox, type FaultConfig, type SandboxHandle } from '../../sandbox/index.js';
 import { synthStacks } from '../../stacks/synth.js';
 import { AwsAccess, sandboxTarget, type AwsAccessOptions } from '../../rollout/aws/clients.js';
-import { SandboxEngine, type SandboxEngineHooks } from '../../rollout/engines/sandbox.js';
+import { SandboxEngine, type SandboxEngineHooks } from '../../rollout/engines/sandbox/engine.js';
 import type { GateRunContext } from '../../rollout/gates/index.js';
-import type { ApplyResult, PublishedVersion, StackArtifact, StackName } from '../../rollout/types.js';
+import type { ApplyResult, PublishedVersion, StackArtifact, StackName } from '../../rollout/state/contracts.js';
 
 export const FIXTURE_AS_OF = new Date('2026-11-25T12:00:00Z');
 

@@ -1,8 +1,8 @@
 import { AccountEnforcement } from '../../modules/enforcement/account.js';
 import { Guardrail } from '../../modules/guardrail/construct.js';
 import { accountEnforcementConfig } from '../../policy/index.js';
-import { fullDefinition, testEnv } from '../stacks/fixture.js';
-import { synthWith } from './helpers.js';
+import { fullDefinition, testEnv } from '../helpers/stacks.js';
+import { synthWith } from '../helpers/synth.js';
 
 describe('AccountEnforcement', () => {
   test('binds the guardrail ARN, its numeric version, model enforcement and guarding modes', () => {

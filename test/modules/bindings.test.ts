@@ -1,7 +1,7 @@
 import { TerraformOutput } from 'cdktf';
 import { BedrockEnforcedGuardrailConfiguration } from '../../modules/bindings/enforced-guardrail-configuration.js';
 import { BedrockGuardrailResourcePolicy } from '../../modules/bindings/guardrail-resource-policy.js';
-import { synthWith } from './helpers.js';
+import { synthWith } from '../helpers/synth.js';
 
 describe('typed bindings for resources the prebuilt provider lacks', () => {
   test('aws_bedrock_enforced_guardrail_configuration emits nested blocks as single-element lists', () => {

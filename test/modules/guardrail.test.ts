@@ -1,8 +1,8 @@
 import { TerraformOutput } from 'cdktf';
 import { Guardrail, versionDescription } from '../../modules/guardrail/construct.js';
-import { contentHash, GuardrailDefinition } from '../../modules/guardrail/definition.js';
-import { fullDefinition } from '../stacks/fixture.js';
-import { onlyResource, synthWith } from './helpers.js';
+import { contentHash, GuardrailDefinition } from '../../guardrail/definition.js';
+import { fullDefinition } from '../helpers/stacks.js';
+import { onlyResource, synthWith } from '../helpers/synth.js';
 
 const HASH = 'a'.repeat(16) + 'b'.repeat(48);
 

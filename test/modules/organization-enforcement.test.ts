@@ -1,10 +1,10 @@
 import { OrganizationEnforcement } from '../../modules/enforcement/organization.js';
 import { AutomatedReasoningRefused } from '../../modules/enforcement/refusal.js';
-import { GuardrailDefinition } from '../../modules/guardrail/definition.js';
+import { GuardrailDefinition } from '../../guardrail/definition.js';
 import { buildPhasePolicies, type PolicySpec } from '../../policy/index.js';
-import { exitCodeOf } from '../../rollout/errors.js';
-import { fullDefinition, MGMT, OTHER, PILOT, ROOT, testEnv } from '../stacks/fixture.js';
-import { synthWith } from './helpers.js';
+import { exitCodeOf } from '../../core/errors.js';
+import { fullDefinition, MGMT, OTHER, PILOT, ROOT, testEnv } from '../helpers/stacks.js';
+import { synthWith } from '../helpers/synth.js';
 
 const env = testEnv();
 const identifiers = {

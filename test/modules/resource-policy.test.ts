@@ -1,7 +1,7 @@
 import { GuardrailResourcePolicy, GUARDRAIL_RBP_ACTIONS } from '../../modules/guardrail/resource-policy.js';
 import { Guardrail } from '../../modules/guardrail/construct.js';
-import { fullDefinition } from '../stacks/fixture.js';
-import { onlyResource, synthWith } from './helpers.js';
+import { fullDefinition } from '../helpers/stacks.js';
+import { onlyResource, synthWith } from '../helpers/synth.js';
 
 const ARN = 'arn:aws:bedrock:us-east-1:111111111111:guardrail/abc123def456';
 

@@ -3,7 +3,7 @@
  * Source: https://docs.aws.amazon.com/organizations/latest/userguide/inheritance-examples.html
  * Org (diagram of that page): root → OU1 (111111111111, 222222222222), OU2 (999999999999).
  */
-import { effectiveViaCli } from './cli-helpers.js';
+import { effectiveViaCli } from '../helpers/run-cli.js';
 
 const URL = 'https://docs.aws.amazon.com/organizations/latest/userguide/inheritance-examples.html';
 const org = (policies: { id: string; content: unknown; targets: string[] }[]) => ({

@@ -2,8 +2,8 @@ import {
   buildPhasePolicies, isManagedPolicy, toApiGuarding, accountEnforcementConfig, effectivePolicies, enforcementByRegion,
   validatePolicyDocument, type OrgSnapshot, type PolicySpec,
 } from '../../policy/index.js';
-import { InputError } from '../../rollout/errors.js';
-import { MGMT, OTHER_OU, PILOT_ACCOUNT, PILOT_OU, ROOT, arn, exception, ids, testEnv } from './fixtures.js';
+import { InputError } from '../../core/errors.js';
+import { MGMT, OTHER_OU, PILOT_ACCOUNT, PILOT_OU, ROOT, arn, exception, ids, testEnv } from '../helpers/policy.js';
 
 const asOf = new Date('2026-05-01T12:00:00Z');
 const cfgOf = (spec: PolicySpec, region = 'us-east-1') => (spec.content.bedrock.guardrail_inference[region] as any).config_1;

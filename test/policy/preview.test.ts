@@ -2,10 +2,10 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computePreview, nextPhaseFor, releasesAfter } from '../../policy/index.js';
-import { loadRecordedPhases, loadRecordedRollout } from '../../rollout/recorded-phases.js';
-import { MGMT, OTHER_OU, PILOT_ACCOUNT, arn, exception, testEnv } from './fixtures.js';
-import { runCli } from './cli-helpers.js';
-import { loadEnvironment } from '../../environments/load.js';
+import { loadRecordedPhases, loadRecordedRollout } from '../../rollout/state/recorded-phases.js';
+import { MGMT, OTHER_OU, PILOT_ACCOUNT, arn, exception, testEnv } from '../helpers/policy.js';
+import { runCli } from '../helpers/run-cli.js';
+import { loadEnvironment } from '../../model/load.js';
 
 const asOf = new Date('2026-05-01T00:00:00Z');
 const published = {

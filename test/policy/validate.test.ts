@@ -1,5 +1,5 @@
 import { validatePolicyDocument, validateEffectivePolicy, assertValidPolicy, BEDROCK_POLICY_MAX_CHARS, PolicyValidationError, type ValidationContext } from '../../policy/index.js';
-import { MGMT, arn, bedrock } from './fixtures.js';
+import { MGMT, arn, bedrock } from '../helpers/policy.js';
 
 const ctx = { managementAccountId: MGMT, regions: ['us-east-1', 'eu-west-1'], file: 'env.yaml' };
 const ID = 'bedrock.guardrail_inference.us-east-1.config_1.identifier.@@assign';

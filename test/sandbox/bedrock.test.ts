@@ -9,7 +9,7 @@ import {
 import { OrganizationsClient, CreatePolicyCommand, AttachPolicyCommand, DetachPolicyCommand } from '@aws-sdk/client-organizations';
 import type { SandboxHandle } from '../../sandbox/index.js';
 import { FOUNDATION_MODELS } from '../../sandbox/index.js';
-import { cfg, MGMT, ORG, OU_PROD, PILOT, PROD, REGION, ROOT, start } from './fixture.js';
+import { cfg, MGMT, ORG, OU_PROD, PILOT, PROD, REGION, ROOT, start } from '../helpers/sandbox.js';
 
 let sb: SandboxHandle;
 let br: BedrockClient;

@@ -14,7 +14,7 @@ import {
 import { BEDROCK_POLICY_MAX_CHARS } from '../../policy/validate.js';
 import { BedrockClient, CreateGuardrailCommand, CreateGuardrailVersionCommand } from '@aws-sdk/client-bedrock';
 import type { SandboxHandle } from '../../sandbox/index.js';
-import { cfg, MGMT, NESTED, ORG, OU_DEEP, OU_PROD, OU_WORK, PILOT, PROD, REGION, ROOT, start, testEnv } from './fixture.js';
+import { cfg, MGMT, NESTED, ORG, OU_DEEP, OU_PROD, OU_WORK, PILOT, PROD, REGION, ROOT, start, testEnv } from '../helpers/sandbox.js';
 
 let sb: SandboxHandle;
 let org: OrganizationsClient;

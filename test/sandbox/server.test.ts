@@ -10,7 +10,7 @@ import {
 import { OrganizationsClient, ListAccountsCommand, CreatePolicyCommand, AttachPolicyCommand, ListTargetsForPolicyCommand, TooManyRequestsException, ServiceException } from '@aws-sdk/client-organizations';
 import { STSClient, GetCallerIdentityCommand, AssumeRoleCommand } from '@aws-sdk/client-sts';
 import type { SandboxHandle } from '../../sandbox/index.js';
-import { cfg, MGMT, PILOT, REGION, ROOT, start } from './fixture.js';
+import { cfg, MGMT, PILOT, REGION, ROOT, start } from '../helpers/sandbox.js';
 
 describe('one port, HTTP/1.1 and h2c', () => {
   let sb: SandboxHandle;

@@ -1,7 +1,7 @@
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import { OrganizationsClient, DescribeOrganizationCommand, ListRootsCommand, AccessDeniedException } from '@aws-sdk/client-organizations';
 import type { SandboxHandle } from '../../sandbox/index.js';
-import { cfg, MGMT, PILOT, start } from './fixture.js';
+import { cfg, MGMT, PILOT, start } from '../helpers/sandbox.js';
 
 let sb: SandboxHandle;
 beforeAll(async () => { sb = await start(); });

@@ -1,7 +1,7 @@
 import { BedrockClient, CreateGuardrailCommand, CreateGuardrailVersionCommand, UpdateGuardrailCommand } from '@aws-sdk/client-bedrock';
 import { OrganizationsClient, CreatePolicyCommand, AttachPolicyCommand } from '@aws-sdk/client-organizations';
 import type { SandboxHandle } from '../../sandbox/index.js';
-import { cfg, MGMT, NESTED, ORG, OU_DEEP, OU_PROD, OU_WORK, PILOT, REGION, ROOT, start } from './fixture.js';
+import { cfg, MGMT, NESTED, ORG, OU_DEEP, OU_PROD, OU_WORK, PILOT, REGION, ROOT, start } from '../helpers/sandbox.js';
 
 let sb: SandboxHandle;
 beforeAll(async () => { sb = await start(); });

@@ -1,6 +1,6 @@
-import type { BackendSettings } from '../../environments/types.js';
+import type { BackendSettings } from '../../model/types.js';
 import { synthStacks } from '../../stacks/synth.js';
-import { testEnv, tf, tmpOut } from './fixture.js';
+import { testEnv, tf, tmpOut } from '../helpers/stacks.js';
 
 const V = 'baseline@2026.11.2';
 function synthWith(backend: BackendSettings) {

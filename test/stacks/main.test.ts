@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { jest } from '@jest/globals';
-import { InputError, UsageError, exitCodeOf } from '../../rollout/errors.js';
+import { InputError, UsageError, exitCodeOf } from '../../core/errors.js';
 import { main, parseAsOf } from '../../stacks/main.js';
-import { tmpOut } from './fixture.js';
+import { tmpOut } from '../helpers/stacks.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { activeExceptions, loadEnvironment } from '../../environments/index.js';
-import { PHASES, type Phase } from '../../environments/types.js';
+import { activeExceptions, loadEnvironment } from '../../model/index.js';
+import { PHASES, type Phase } from '../../model/types.js';
 import { synthStacks } from '../../stacks/synth.js';
-import { tf, tmpOut } from './fixture.js';
+import { tf, tmpOut } from '../helpers/stacks.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 

@@ -1,11 +1,11 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Phase } from '../../environments/types.js';
+import type { Phase } from '../../model/types.js';
 import { AutomatedReasoningRefused } from '../../modules/enforcement/refusal.js';
-import { GuardrailDefinition } from '../../modules/guardrail/definition.js';
-import { InputError } from '../../rollout/errors.js';
+import { GuardrailDefinition } from '../../guardrail/definition.js';
+import { InputError } from '../../core/errors.js';
 import { STACK_NAMES, synthStack, synthStacks } from '../../stacks/synth.js';
-import { fullDefinition, KMS_US_EAST_1, MGMT, OTHER, OTHER_OU, PILOT, PILOT_OU, ROOT, release, testEnv, tf, tmpOut } from './fixture.js';
+import { fullDefinition, KMS_US_EAST_1, MGMT, OTHER, OTHER_OU, PILOT, PILOT_OU, ROOT, release, testEnv, tf, tmpOut } from '../helpers/stacks.js';
 
 const V1 = 'baseline@2026.11.1';
 const V2 = 'baseline@2026.11.2';

@@ -4,7 +4,7 @@
  */
 import {
   ContentFilterType, FilterStrength, GuardrailDefinition, PiiAction, PiiEntityType, Topic,
-} from '../../../modules/guardrail/definition.js';
+} from '../../../guardrail/definition.js';
 
 export default new GuardrailDefinition({
   name: 'org-baseline',

@@ -5,7 +5,7 @@
  */
 import {
   ContentFilterType, GuardrailDefinition, PiiAction, PiiEntityType, Topic,
-} from '../../../modules/guardrail/definition.js';
+} from '../../../guardrail/definition.js';
 
 export default new GuardrailDefinition({
   name: 'org-baseline',

@@ -8,7 +8,7 @@
  */
 import {
   ContentFilterType, GuardrailDefinition, Modality, PiiAction, PiiEntityType, Topic,
-} from '../../../modules/guardrail/definition.js';
+} from '../../../guardrail/definition.js';
 
 export default new GuardrailDefinition({
   name: 'org-baseline',

@@ -1,0 +1,377 @@
+/**
+ * Loads `environments/<name>/environment.yaml`: YAML → zod schema → whole-file rules →
+ * release definitions (dynamic import of the TypeScript module, relative to the file) →
+ * the Environment model. Every problem becomes InputError(file, path, expected) naming the
+ * line where the YAML has one. Nothing is changed on disk.
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LineCounter, parseDocument, parse as parseYaml, type Document } from 'yaml';
+import type { z } from 'zod';
+import { InputError } from '../core/errors.js';
+import {
+  GuardrailDefinition, GuardrailDefinitionError, contentHash, isGuardrailDefinition,
+} from '../guardrail/definition.js';
+import { environmentFileSchema, parseDuration, type EnvironmentFile, type RawSmokeCase } from './schema.js';
+import { checkEnvironment } from './validate.js';
+import type {
+  EnforcementException, Environment, ExceptionChange, GuardingMode, Phase, PhaseSettings, Release, SmokeCase,
+} from './types.js';
+import { PHASES } from './types.js';
+
+export const ENVIRONMENT_FILE = 'environment.yaml';
+
+/** The project root: the directory holding `environments/` (this file's parent's parent). */
+export function projectRoot(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..');
+}
+
+/** Shown paths are relative to the working directory when inside it. */
+function displayPath(abs: string, cwd: string): string {
+  const rel = relative(cwd, abs);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
+}
+
+/**
+ * `sandbox` → `<root>/environments/sandbox/environment.yaml` (looked up under `cwd` first,
+ * then the project root); a path may name a directory (its environment.yaml) or a YAML file.
+ */
+export function resolveEnvironmentPath(nameOrPath: string, opts: { cwd?: string } = {}): string {
+  const cwd = resolve(opts.cwd ?? process.cwd());
+  // A bare word is an environment name (note: the project has a `sandbox/` source folder, so a
+  // name must win over a same-named directory); anything path-like is a path.
+  const isName = /^[a-z0-9][a-z0-9-]*$/.test(nameOrPath);
+  const byName = isName
+    ? [cwd, projectRoot()].map((root) => join(root, 'environments', nameOrPath, ENVIRONMENT_FILE)).find((f) => existsSync(f))
+    : undefined;
+  if (byName) return byName;
+  if (!isName || existsSync(join(resolve(cwd, nameOrPath), ENVIRONMENT_FILE))) {
+    const p = resolve(cwd, nameOrPath);
+    if (!existsSync(p)) throw new InputError(displayPath(p, cwd), undefined, 'expected an environment directory or YAML file, but nothing exists at this path');
+    if (statSync(p).isDirectory()) {
+      const f = join(p, ENVIRONMENT_FILE);
+      if (!existsSync(f)) throw new InputError(displayPath(p, cwd), undefined, `expected a directory containing ${ENVIRONMENT_FILE}`);
+      return f;
+    }
+    return p;
+  }
+  const known = listEnvironments();
+  throw new InputError(undefined, undefined,
+    `no environment named "${nameOrPath}": expected environments/${nameOrPath}/${ENVIRONMENT_FILE}${known.length ? ` (known: ${known.join(', ')})` : ''}`);
+}
+
+/** Names of the environments shipped under the project root. */
+export function listEnvironments(root = projectRoot()): string[] {
+  const dir = join(root, 'environments');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((d) => existsSync(join(dir, d, ENVIRONMENT_FILE))).sort();
+}
+
+// ───────────────────────────── YAML positions ─────────────────────────────
+
+interface YamlSource { doc: Document; lines: LineCounter }
+
+function pathKeys(path: string): (string | number)[] {
+  const keys: (string | number)[] = [];
+  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) keys.push(m[2] !== undefined ? Number(m[2]) : m[1]);
+  return keys;
+}
+
+/** " (line N)" for a path inside the YAML, walking up to the nearest existing node. */
+function lineOf(src: YamlSource | undefined, path: string | undefined): string {
+  if (!src || !path) return '';
+  const keys = pathKeys(path);
+  while (keys.length) {
+    const node = src.doc.getIn(keys, true) as { range?: [number, number, number] } | undefined;
+    if (node && typeof node === 'object' && node.range) return ` (line ${src.lines.linePos(node.range[0]).line})`;
+    keys.pop();
+  }
+  return '';
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
+}
+
+/** A user-facing line for one zod issue. */
+function issueText(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling; unknown keys are not allowed)`;
+    case 'invalid_type':
+      if (issue.message.startsWith('expected') || issue.message.startsWith('"')) return issue.message;
+      return (issue as { input?: unknown }).input === undefined
+        ? `required but missing: expected ${issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}`
+        : `expected ${issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}`;
+    case 'too_small':
+      if (issue.message.startsWith('expected')) return issue.message;
+      return issue.origin === 'array' ? `expected at least ${issue.minimum} entries` : issue.origin === 'string'
+        ? `expected at least ${issue.minimum} characters` : `expected a value ≥ ${issue.minimum}`;
+    case 'too_big':
+      if (issue.message.startsWith('expected')) return issue.message;
+      return issue.origin === 'array' ? `expected at most ${issue.maximum} entries` : issue.origin === 'string'
+        ? `expected at most ${issue.maximum} characters` : `expected a value ≤ ${issue.maximum}`;
+    case 'invalid_union':
+      // Report the most specific branch error when the union is a smoke entry or backend.
+      if (issue.errors?.length) {
+        const best = issue.errors.map((errs) => errs[0]).filter(Boolean).sort((a, b) => b.path.length - a.path.length)[0];
+        if (best && best.path.length) return `${formatPath(best.path)}: ${issueText(best)}`;
+      }
+      return issue.message;
+    default:
+      return issue.message;
+  }
+}
+
+/** Throws one InputError describing the first few schema problems. */
+function schemaError(error: z.ZodError, file: string, src: YamlSource | undefined): never {
+  const issues = error.issues;
+  const first = issues[0];
+  const firstPath = formatPath(first.path);
+  const rest = issues.slice(1, 4).map((i) => `${formatPath(i.path) || '(top level)'}: ${issueText(i)}${lineOf(src, formatPath(i.path))}`);
+  const more = issues.length > 4 ? ` (and ${issues.length - 4} more)` : '';
+  const tail = rest.length ? `; also ${rest.join('; ')}${more}` : '';
+  throw new InputError(file, firstPath || undefined, `${issueText(first)}${lineOf(src, firstPath)}${tail}`);
+}
+
+// ───────────────────────────── loading ─────────────────────────────
+
+export interface LoadOptions { cwd?: string }
+
+/** Loads and validates an environment by name (`sandbox`), directory or YAML path. */
+export async function loadEnvironment(nameOrPath: string, opts: LoadOptions = {}): Promise<Environment> {
+  const cwd = resolve(opts.cwd ?? process.cwd());
+  const abs = resolveEnvironmentPath(nameOrPath, { cwd });
+  const file = displayPath(abs, cwd);
+  let text: string;
+  try { text = readFileSync(abs, 'utf8'); } catch (e) {
+    throw new InputError(file, undefined, `could not read the file: ${(e as Error).message}`);
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, merge: true, uniqueKeys: true, prettyErrors: true });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    const pos = e.linePos?.[0];
+    const msg = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    throw new InputError(file, undefined, `expected valid YAML: ${msg}${pos ? ` (line ${pos.line}, column ${pos.col})` : ''}`);
+  }
+  const raw = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  return buildEnvironment(raw, abs, { file, src: { doc, lines } });
+}
+
+/** Loads an environment from an already-parsed object (tests, generated files). */
+export async function environmentFromObject(raw: unknown, sourceFile: string): Promise<Environment> {
+  return buildEnvironment(raw, resolve(sourceFile), { file: sourceFile });
+}
+
+interface Ctx { file: string; src?: YamlSource }
+
+async function buildEnvironment(raw: unknown, abs: string, ctx: Ctx): Promise<Environment> {
+  const { file, src } = ctx;
+  if (raw === null || raw === undefined || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new InputError(file, undefined, 'expected a YAML mapping with managementAccountId, organizationId, regions, organization, pilot, releases, currentRelease, phases');
+  }
+  const parsed = environmentFileSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) schemaError(parsed.error, file, src);
+  const f: EnvironmentFile = parsed.data;
+  const err = (path: string, expected: string): never => { throw new InputError(file, path, expected + lineOf(src, path)); };
+  const warnings: string[] = [];
+  const dir = dirname(abs);
+
+  // Enforcement defaults (legacy inputTags mapped, never mixed with the GA keys).
+  const e = f.enforcement;
+  const defaults = guarding(e, 'enforcement', err, warnings);
+  const enforcement = {
+    system: defaults.system ?? 'comprehensive',
+    messages: defaults.messages ?? 'comprehensive',
+    models: { included: [...e.models.included], excluded: [...e.models.excluded] },
+  } satisfies Environment['enforcement'];
+  if (enforcement.models.included.includes('ALL') && enforcement.models.included.length > 1) {
+    warnings.push(`${file}: enforcement.models.included lists "ALL" and specific models; the specific ids are redundant`);
+  }
+
+  const exceptions: EnforcementException[] = f.exceptions.map((x, i) => {
+    const g = guarding(x.changes, `exceptions[${i}].changes`, err, warnings);
+    const changes: ExceptionChange = {};
+    if (x.changes.excludedModels) changes.excludedModels = [...x.changes.excludedModels];
+    if (g.system) changes.system = g.system;
+    if (g.messages) changes.messages = g.messages;
+    const out: EnforcementException = {
+      id: x.id, target: x.target, changes, owner: x.owner, reason: x.reason, approver: x.approver, expires: x.expires,
+    };
+    if (x.ticket !== undefined) out.ticket = x.ticket;
+    return out;
+  });
+
+  // Phases: expand suites, read content files, turn durations into seconds.
+  const suites = f.smokeSuites ?? {};
+  const phases = {} as Record<Phase, PhaseSettings>;
+  for (const phase of PHASES) {
+    const p = f.phases[phase];
+    const smoke: SmokeCase[] = [];
+    const ids = new Map<string, string>();
+    const add = (c: RawSmokeCase, path: string) => {
+      if (ids.has(c.id)) err(`${path}.id`, `expected smoke case ids unique within phase ${phase}; "${c.id}" is also used at ${ids.get(c.id)}`);
+      ids.set(c.id, path);
+      smoke.push(smokeCase(c, path, dir, err));
+    };
+    p.smoke.forEach((entry, i) => {
+      const path = `phases.${phase}.smoke[${i}]`;
+      if ('include' in entry) {
+        const suite = suites[entry.include];
+        if (!suite) err(`${path}.include`, `expected the name of a smokeSuites entry (${Object.keys(suites).join(', ') || 'none defined'}), got "${entry.include}"`);
+        suite.forEach((c, j) => add(c, `smokeSuites.${entry.include}[${j}]`));
+      } else add(entry, path);
+    });
+    phases[phase] = {
+      bakeSeconds: p.bakeSeconds ?? parseDuration(p.bake!)!,
+      approval: p.approval,
+      sample: { ...p.sample },
+      smoke,
+    };
+  }
+
+  const shape = {
+    name: f.name ?? dirname(abs).split(sep).pop()!,
+    sourceFile: abs,
+    managementAccountId: f.managementAccountId,
+    organizationId: f.organizationId,
+    regions: [...f.regions],
+    homeRegion: f.homeRegion ?? f.regions[0],
+    organization: {
+      root: { ...f.organization.root },
+      ous: f.organization.ous.map((o) => ({ ...o })),
+      accounts: f.organization.accounts.map((a) => ({ ...a })),
+    },
+    pilot: { ...f.pilot },
+    releases: f.releases.map((r) => ({ name: r.name })),
+    currentRelease: f.currentRelease,
+    enforcement,
+    exceptions,
+    phases,
+    deployment: { ...f.deployment, backend: { ...f.deployment.backend } } as Environment['deployment'],
+    ...(f.sandbox ? { sandbox: { policyTypeEnabled: f.sandbox.policyTypeEnabled } } : {}),
+  };
+  try {
+    checkEnvironment(shape, file);
+  } catch (e2) {
+    if (e2 instanceof InputError) throw new InputError(e2.file, e2.path, e2.expected + lineOf(src, e2.path));
+    throw e2;
+  }
+
+  const releases: Release[] = [];
+  for (const [i, r] of f.releases.entries()) {
+    releases.push(await loadRelease(r, i, dir, ctx, warnings));
+  }
+  const env: Environment = { ...shape, releases };
+  if (warnings.length) env.warnings = warnings;
+  return env;
+}
+
+type ErrFn = (path: string, expected: string) => never;
+
+/** GA guarding modes from `system`/`messages`, or from the legacy preview `inputTags`. */
+function guarding(
+  v: { system?: GuardingMode; messages?: GuardingMode; inputTags?: 'honor' | 'ignore' },
+  path: string, err: ErrFn, warnings: string[],
+): { system?: GuardingMode; messages?: GuardingMode } {
+  if (v.inputTags === undefined) return { system: v.system, messages: v.messages };
+  if (v.system !== undefined || v.messages !== undefined) {
+    err(`${path}.inputTags`, 'expected either the legacy inputTags or system/messages, not both (do not mix the preview and GA schemas)');
+  }
+  // bedrock-enforcement reference §3.4: ignore → comprehensive; honor → selective (system: selective
+  // with no tags checks NOTHING in the system prompt, which honor did not distinguish).
+  const mode: GuardingMode = v.inputTags === 'ignore' ? 'comprehensive' : 'selective';
+  warnings.push(`${path}.inputTags: "${v.inputTags}" is the deprecated preview key; read as system: ${mode}, messages: ${mode}. `
+    + `Replace it with system/messages${v.inputTags === 'honor' ? ' (note: system: selective checks nothing in an untagged system prompt)' : ''}.`);
+  return { system: mode, messages: mode };
+}
+
+function smokeCase(c: RawSmokeCase, path: string, dir: string, err: ErrFn): SmokeCase {
+  let content = c.content;
+  if (c.contentFile !== undefined) {
+    const p = resolve(dir, c.contentFile);
+    if (!existsSync(p)) err(`${path}.contentFile`, `expected a text file relative to the environment file, but ${p} does not exist`);
+    content = readFileSync(p, 'utf8');
+    if (!content.trim()) err(`${path}.contentFile`, `expected non-empty content in ${p}`);
+  }
+  const out: SmokeCase = { id: c.id, surface: c.surface, model: c.model, content: content!, expect: c.expect };
+  if (c.description !== undefined) out.description = c.description;
+  if (c.tagged !== undefined) out.tagged = c.tagged;
+  if (c.history !== undefined) out.history = c.history.map((t) => ({ ...t }));
+  return out;
+}
+
+// ───────────────────────────── releases ─────────────────────────────
+
+/**
+ * Outside this project (no package.json with "type": "module" above it) a .ts definition is
+ * compiled as CommonJS and its relative imports of modules/ do not resolve; Node's message for
+ * that ("Cannot require() ES Module … in a cycle") does not say so.
+ */
+function moduleHint(e: unknown): string {
+  const msg = String((e as Error)?.message ?? e);
+  if (!/require\(\) ES Module|ERR_REQUIRE|Cannot find module|ERR_MODULE_NOT_FOUND/.test(msg)) return '';
+  return ' — hint: .ts/.js definitions are ES modules that import this project\'s modules/ by relative path '
+    + '(e.g. ../../../modules/guardrail/definition.js): keep the environment in environments/<name>/ of this project, '
+    + 'or write the definition as .json/.yaml';
+}
+
+/** Imports a definition module (.ts/.js) or reads a .json/.yaml one and validates it. */
+export async function loadDefinitionFile(absPath: string, displayFile = absPath): Promise<GuardrailDefinition> {
+  const ext = extname(absPath);
+  let value: unknown;
+  try {
+    if (ext === '.json' || ext === '.yaml' || ext === '.yml') {
+      value = parseYaml(readFileSync(absPath, 'utf8'));
+      return GuardrailDefinition.fromPlain(value, displayFile);
+    }
+    const mod = (await import(pathToFileURL(absPath).href)) as { default?: unknown };
+    value = mod.default;
+  } catch (e) {
+    if (e instanceof GuardrailDefinitionError) throw new InputError(displayFile, e.path, e.expected);
+    if (e instanceof InputError) throw e;
+    throw new InputError(displayFile, undefined, `could not load the guardrail definition: ${(e as Error)?.message ?? String(e)}${moduleHint(e)}`);
+  }
+  if (isGuardrailDefinition(value)) return value;
+  if (value && typeof value === 'object') {
+    try { return GuardrailDefinition.fromPlain(value, displayFile); } catch (e) {
+      if (e instanceof GuardrailDefinitionError) throw new InputError(displayFile, e.path, e.expected);
+      throw e;
+    }
+  }
+  throw new InputError(displayFile, undefined, 'expected the module to `export default` a GuardrailDefinition (new GuardrailDefinition({...}))');
+}
+
+async function loadRelease(
+  r: EnvironmentFile['releases'][number], i: number, dir: string, ctx: Ctx, warnings: string[],
+): Promise<Release> {
+  const path = `releases[${i}].definition`;
+  const abs = resolve(dir, r.definition);
+  const cwd = process.cwd();
+  if (!existsSync(abs)) {
+    throw new InputError(ctx.file, path, `expected a guardrail definition file relative to the environment file, but ${displayPath(abs, cwd)} does not exist${lineOf(ctx.src, path)}`);
+  }
+  const shown = displayPath(abs, cwd);
+  const definition = await loadDefinitionFile(abs, shown);
+  let hash: string;
+  try {
+    hash = contentHash(definition.toSpec());
+  } catch (e) {
+    if (e instanceof GuardrailDefinitionError) throw new InputError(shown, e.path, e.expected);
+    throw e;
+  }
+  if (r.sha256 !== undefined && r.sha256 !== hash) {
+    throw new InputError(ctx.file, `releases[${i}].sha256`,
+      `release ${r.name} is immutable: definition changed (pinned sha256 ${r.sha256}, ${shown} now hashes to ${hash}). `
+      + `Publish the change as a new release instead${lineOf(ctx.src, `releases[${i}].sha256`)}`);
+  }
+  if (definition.hasAutomatedReasoning) {
+    warnings.push(`release ${r.name}: the guardrail has an Automated Reasoning policy, which organization enforcement does not support; it cannot be promoted`);
+  }
+  if (!definition.isFrozen) definition.freeze();
+  const out: Release = { name: r.name, definitionPath: abs, definition, contentHash: hash };
+  if (r.description !== undefined) out.description = r.description;
+  return out;
+}

@@ -1,0 +1,131 @@
+/**
+ * The environment model: one AWS Organization (or the sandbox) as validated data.
+ * This file is the contract every other module codes against; `environments/schema.ts`
+ * (zod) must produce exactly these types (checked at compile time there).
+ * Pure types: no I/O, no cdktf, no AWS imports.
+ */
+import type { GuardrailDefinition } from '../guardrail/definition.js';
+
+export const PHASES = ['pilot', 'model-rules', 'ou', 'enterprise'] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** GA guarding mode, lower-case as in organization policies (the Bedrock API uses upper case). */
+export type GuardingMode = 'comprehensive' | 'selective';
+
+export interface OrgUnit { id: string; name: string; parent: string }
+export interface Account { id: string; name: string; parent: string; email?: string }
+
+export interface Organization {
+  root: { id: string; name: string };
+  ous: OrgUnit[];
+  accounts: Account[];
+}
+
+/** A named, immutable release: a guardrail definition frozen under a name. */
+export interface Release {
+  name: string;                 // e.g. "baseline@2026.11.2"
+  definitionPath: string;       // absolute path of the TypeScript module it was loaded from
+  definition: GuardrailDefinition;
+  contentHash: string;          // sha256 hex of the canonical definition JSON
+  description?: string;
+}
+
+export interface ModelRules {
+  included: string[];           // ["ALL"] or model ids
+  excluded: string[];           // model ids; exclusion wins
+}
+
+export interface EnforcementDefaults {
+  system: GuardingMode;
+  messages: GuardingMode;
+  models: ModelRules;
+}
+
+export interface ExceptionChange {
+  excludedModels?: string[];    // models added to the exclusion list at the target
+  system?: GuardingMode;
+  messages?: GuardingMode;
+}
+
+export interface EnforcementException {
+  id: string;                   // e.g. "EXC-2026-001"
+  target: string;               // 12-digit account id or ou-… id
+  changes: ExceptionChange;
+  owner: string;
+  reason: string;
+  approver: string;
+  expires: string;              // ISO date YYYY-MM-DD; applies through the end of that day (UTC)
+  ticket?: string;
+}
+
+export type SmokeSurface = 'system' | 'message';
+export type SmokeExpectation = 'blocked' | 'anonymized' | 'allowed';
+
+export interface SmokeTurn { role: 'user' | 'assistant'; text: string }
+
+export interface SmokeCase {
+  id: string;
+  description?: string;
+  surface: SmokeSurface;
+  model: string;
+  content: string;
+  /** Wrap the content in a guard-content block (tagged) instead of plain text. */
+  tagged?: boolean;
+  /** Earlier conversation turns sent before `content` (poisoned-conversation stories). */
+  history?: SmokeTurn[];
+  expect: SmokeExpectation;
+}
+
+export interface SampleSettings {
+  /** Accounts per OU to invoke from; 'all' means every account in scope. */
+  perOu: number | 'all';
+  /** Never fewer than this many accounts in total (when the scope has them). */
+  floor: number;
+}
+
+export interface PhaseSettings {
+  bakeSeconds: number;
+  approval: boolean;
+  sample: SampleSettings;
+  smoke: SmokeCase[];
+}
+
+export type BackendSettings =
+  | { type: 'local'; directory?: string }
+  | { type: 's3'; bucket: string; keyPrefix: string; region: string; useLockfile: boolean; encrypt: boolean; dynamodbTable?: string }
+  | { type: 'cloud'; organization: string; hostname: string; workspacePrefix: string; project?: string };
+
+export interface DeploymentSettings {
+  /** Role assumed in every member account (and the management account unless overridden). */
+  roleName: string;
+  managementRoleName?: string;
+  backend: BackendSettings;
+  /** Terraform-compatible binary for the terraform engine. */
+  terraformBinary: 'terraform' | 'tofu';
+  /** Version constraint of hashicorp/aws written into every synthesized stack. */
+  awsProviderVersion: string;
+}
+
+export interface Environment {
+  name: string;
+  /** Absolute path of the file it was loaded from (for error messages and relative paths). */
+  sourceFile: string;
+  managementAccountId: string;
+  organizationId: string;
+  regions: string[];
+  /** Region for global services (Organizations, STS) calls; defaults to regions[0]. */
+  homeRegion: string;
+  organization: Organization;
+  pilot: { account: string; ou: string };
+  releases: Release[];
+  /** Release promoted when `--release` is not given. */
+  currentRelease: string;
+  enforcement: EnforcementDefaults;
+  exceptions: EnforcementException[];
+  phases: Record<Phase, PhaseSettings>;
+  deployment: DeploymentSettings;
+  /** Sandbox-only knobs (seeded state); ignored for real organizations. */
+  sandbox?: { policyTypeEnabled: boolean };
+  /** Non-fatal findings of the loader (e.g. the deprecated `inputTags` key was read). */
+  warnings?: string[];
+}

@@ -1,0 +1,105 @@
+/**
+ * Flags shared by plan / promote / status / verify / rollback / exceptions, validated with zod
+ * so a bad value exits 2 naming the flag and what was expected.
+ */
+import { Command, Option } from 'commander';
+import { z } from 'zod';
+import { PHASES, type Phase } from '../../../model/types.js';
+import { UsageError } from '../../../core/errors.js';
+
+export type EngineName = 'sandbox' | 'terraform';
+
+export interface CommonFlags {
+  env: string;
+  release?: string;
+  engine?: EngineName;
+  yes: boolean;
+  approve?: string;
+  asOf: Date;
+  json: boolean;
+  sandboxEndpoint?: string;
+  terraformBin?: string;
+  /** plan only */
+  out?: string;
+  /** promote only: wait out the phase's bake time in this process. */
+  waitBake?: boolean;
+}
+
+export type OptionSet = 'env' | 'release' | 'engine' | 'yes' | 'approve' | 'asOf' | 'sandbox' | 'terraform' | 'out' | 'waitBake';
+
+export function addOptions(cmd: Command, sets: OptionSet[]): Command {
+  const has = (s: OptionSet) => sets.includes(s);
+  // GUARDRAIL_ENV is the variable `npm run synth` / `cdktf synth` and `rollout preview` read: one
+  // setting selects the environment for every command of a pipeline.
+  if (has('env')) cmd.addOption(new Option('--env <name-or-path>', 'environment name (environments/<name>) or path to its file').default(process.env.GUARDRAIL_ENV || 'sandbox', '$GUARDRAIL_ENV, else sandbox'));
+  if (has('release')) cmd.option('--release <name>', 'release to promote (default: the environment\'s currentRelease)');
+  if (has('engine')) cmd.addOption(new Option('--engine <engine>', 'how stacks reach AWS (default: sandbox for the sandbox environment, terraform otherwise)').choices(['sandbox', 'terraform']));
+  if (has('yes')) cmd.option('--yes', 'no prompts (implied when stdin is not a TTY or CI=true)');
+  if (has('approve')) cmd.option('--approve <reason>', 'approve a phase that requires approval, with the reason recorded in the ledger');
+  if (has('asOf')) cmd.option('--as-of <YYYY-MM-DD>', 'date for exception expiry (default: today, UTC)');
+  if (has('sandbox')) cmd.option('--sandbox-endpoint <url>', 'use a running `rollout sandbox` instead of starting one in-process');
+  if (has('terraform')) cmd.option('--terraform-bin <path>', 'terraform or tofu binary (default: ROLLOUT_TERRAFORM_BIN, then deployment.terraformBinary)');
+  if (has('out')) cmd.option('--out <file>', 'also write the markdown report to this file');
+  if (has('waitBake')) cmd.option('--wait-bake', 'wait out the phase\'s bake time in this process and record it passed');
+  return cmd;
+}
+
+const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').refine((s) => {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}, 'expected a real calendar date');
+
+const flagsSchema = z.object({
+  env: z.string().min(1, 'expected an environment name or path').default('sandbox'),
+  release: z.string().min(1, 'expected a release name').optional(),
+  engine: z.enum(['sandbox', 'terraform']).optional(),
+  yes: z.boolean().optional(),
+  approve: z.string().trim().min(3, 'expected a reason of at least 3 characters').optional(),
+  asOf: dateSchema.optional(),
+  json: z.boolean().optional(),
+  sandboxEndpoint: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL, e.g. http://127.0.0.1:4566' }).optional(),
+  terraformBin: z.string().min(1).optional(),
+  out: z.string().min(1).optional(),
+  waitBake: z.boolean().optional(),
+});
+
+const FLAG_NAMES: Record<string, string> = { asOf: '--as-of', sandboxEndpoint: '--sandbox-endpoint', terraformBin: '--terraform-bin', waitBake: '--wait-bake' };
+
+/** True when no person can answer a prompt. */
+export function nonInteractive(): boolean {
+  return !process.stdin.isTTY || process.env.CI === 'true' || process.env.CI === '1';
+}
+
+export function parseFlags(raw: Record<string, unknown>): CommonFlags {
+  const r = flagsSchema.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const key = String(issue.path[0] ?? '');
+    throw new UsageError(`${FLAG_NAMES[key] ?? `--${key}`}: ${issue.message}`);
+  }
+  const f = r.data;
+  const today = new Date().toISOString().slice(0, 10);
+  return {
+    env: f.env,
+    release: f.release,
+    engine: f.engine,
+    yes: Boolean(f.yes) || nonInteractive(),
+    approve: f.approve,
+    asOf: new Date(`${f.asOf ?? today}T12:00:00Z`),
+    json: Boolean(f.json),
+    sandboxEndpoint: f.sandboxEndpoint,
+    terraformBin: f.terraformBin,
+    out: f.out,
+    waitBake: f.waitBake,
+  };
+}
+
+/** Options of the command plus the global ones (--json). */
+export function flagsOf(cmd: Command): CommonFlags {
+  return parseFlags(cmd.optsWithGlobals());
+}
+
+export function parsePhase(value: string): Phase {
+  if ((PHASES as readonly string[]).includes(value)) return value as Phase;
+  throw new UsageError(`unknown phase "${value}"; valid phases: ${PHASES.join(', ')}`);
+}

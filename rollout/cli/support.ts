@@ -1,0 +1,102 @@
+/**
+ * Shared plumbing for CLI verbs: output in text or JSON, errors → exit codes.
+ * Every verb's action is wrapped by `action()`, so a thrown InputError/UsageError exits 2,
+ * GateFailure 1, anything else 3, and `--json` callers always get one JSON document on stdout.
+ */
+import { relative } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { EXIT, InputError, exitCodeOf } from '../../core/errors.js';
+
+export interface GlobalOptions { json?: boolean; env?: string }
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const processIo: Io = {
+  out: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
+  err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
+};
+
+/** Prints a result: `json` verbatim as JSON when --json, else the text rendering. */
+export function emit(io: Io, opts: { json?: boolean }, json: unknown, text: () => string): void {
+  if (opts.json) io.out(JSON.stringify(json, null, 2));
+  else io.out(text());
+}
+
+export function errorJson(err: unknown): Record<string, unknown> {
+  const e = err as Error & Partial<InputError>;
+  return {
+    ok: false,
+    exitCode: exitCodeOf(err),
+    error: { type: e?.name ?? 'Error', message: e?.message ?? String(err), file: e?.file, path: e?.path },
+  };
+}
+
+/**
+ * Wraps a verb's implementation. The implementation returns its exit code (0 or 1); errors
+ * are mapped to codes here. `process.exitCode` is set rather than calling exit(), so pending
+ * output is flushed and servers/clients can close cleanly.
+ */
+export function action<A extends unknown[]>(io: Io, fn: (...args: A) => Promise<number | void>) {
+  return async (...args: A): Promise<void> => {
+    const cmd = args[args.length - 1] as Command;
+    const json = Boolean(cmd?.optsWithGlobals?.().json);
+    try {
+      const code = await fn(...args);
+      process.exitCode = code ?? EXIT.ok;
+    } catch (err) {
+      const code = exitCodeOf(err);
+      if (json) io.out(JSON.stringify(errorJson(err), null, 2));
+      io.err(`error: ${(err as Error)?.message ?? String(err)}`);
+      if (code === EXIT.tooling && process.env.ROLLOUT_DEBUG) io.err(String((err as Error)?.stack));
+      process.exitCode = code;
+    }
+  };
+}
+
+/**
+ * Commander usage errors (unknown flag, missing argument) exit 2, like any bad input. With
+ * --json anywhere on the command line, stdout still gets the one error document a pipeline parses.
+ */
+export function configureExit(program: Command, io: Io = processIo): void {
+  program.exitOverride((err: CommanderError) => {
+    // `--help` / `help <verb>` exit 0; help shown because the verb is missing (`rollout`,
+    // `rollout exceptions`) is a usage error: a CI step must not pass without doing anything.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || (err.code === 'commander.help' && err.exitCode === 0)) {
+      process.exit(EXIT.ok);
+    }
+    if (rawArgsOf(program).includes('--json')) {
+      const message = err.code === 'commander.help'
+        ? `missing command: ${program.commands.map((c) => c.name()).filter((n) => n !== 'help').join(' | ')}`
+        : err.message.replace(/^error: /, '');
+      io.out(JSON.stringify({ ok: false, exitCode: EXIT.badInput, error: { type: 'UsageError', message } }, null, 2));
+    }
+    process.exit(EXIT.badInput);
+  });
+}
+
+/** The arguments the root command was parsed with (commander keeps them on the root only), up to `--`. */
+function rawArgsOf(cmd: Command): string[] {
+  let root = cmd;
+  while (root.parent) root = root.parent;
+  const raw = (root as unknown as { rawArgs?: string[] }).rawArgs ?? [];
+  const end = raw.indexOf('--');
+  return end === -1 ? raw : raw.slice(0, end);
+}
+
+const warned = new WeakSet<object>();
+
+/**
+ * Prints an environment's load warnings (legacy `inputTags` mapped to GA guarding modes,
+ * Automated Reasoning in a release, …) to stderr, once per loaded environment, so they reach a
+ * person without touching the one JSON document on stdout.
+ */
+export function warnEnvironment(io: Io, env: { warnings?: string[]; sourceFile?: string }): void {
+  if (warned.has(env) || !env.warnings?.length) return;
+  warned.add(env);
+  const rel = env.sourceFile ? relative(process.cwd(), env.sourceFile) : '';
+  const file = rel && !rel.startsWith('..') ? rel : env.sourceFile;
+  for (const w of env.warnings) io.err(`warning: ${file && !w.includes(file) ? `${file}: ` : ''}${w}`);
+}

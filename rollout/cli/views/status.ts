@@ -1,0 +1,74 @@
+/** `rollout status`: per phase what is in place, as JSON (stable schema) and a text table. Pure. */
+import { PHASES, type Environment, type Phase } from '../../../model/types.js';
+import { bakeLeftMs, formatDuration } from '../../state/promotion.js';
+import { phaseScope } from '../../report/report.js';
+import type { PhaseStatus, RolloutState } from '../../state/store.js';
+import type { GateStatus } from '../../state/contracts.js';
+
+export const STATUS_SCHEMA_VERSION = 1;
+
+export interface PhaseStatusView {
+  phase: Phase;
+  release: string | null;
+  status: PhaseStatus | 'not-started';
+  attemptRelease: string | null;
+  attemptId: string | null;
+  appliedAt: string | null;
+  passedAt: string | null;
+  bakeUntil: string | null;
+  bakeLeftSeconds: number;
+  accountsInScope: number;
+  versions: { account: string; region: string; guardrailArn: string; version: string }[];
+  gates: { gate: string; status: GateStatus; summary: string }[];
+}
+
+export interface StatusView {
+  schemaVersion: typeof STATUS_SCHEMA_VERSION;
+  kind: 'status';
+  env: string;
+  currentRelease: string;
+  at: string;
+  phases: PhaseStatusView[];
+  published: RolloutState['published'];
+}
+
+export function statusView(env: Environment, state: RolloutState, now: Date): StatusView {
+  return {
+    schemaVersion: STATUS_SCHEMA_VERSION,
+    kind: 'status',
+    env: env.name,
+    currentRelease: env.currentRelease,
+    at: now.toISOString(),
+    published: state.published,
+    phases: PHASES.map((phase) => {
+      const rec = state.phases[phase];
+      return {
+        phase,
+        release: rec?.release ?? null,
+        status: rec?.status ?? 'not-started',
+        attemptRelease: rec?.attemptRelease ?? null,
+        attemptId: rec?.attemptId ?? null,
+        appliedAt: rec?.appliedAt ?? null,
+        passedAt: rec?.passedAt ?? null,
+        bakeUntil: rec?.bakeUntil ?? null,
+        bakeLeftSeconds: Math.ceil(bakeLeftMs(rec, now) / 1000),
+        accountsInScope: phaseScope(env, phase).accountIds.length,
+        versions: Object.entries(rec?.versions ?? {}).map(([region, v]) => ({ account: v.account, region, guardrailArn: v.guardrailArn, version: v.version })),
+        gates: (rec?.gates ?? []).map((g) => ({ gate: g.gate, status: g.status, summary: g.summary })),
+      };
+    }),
+  };
+}
+
+export function renderStatusText(v: StatusView): string {
+  const lines = [`environment ${v.env} · current release ${v.currentRelease} · ${v.at}`, ''];
+  for (const p of v.phases) {
+    const head = `${p.phase.padEnd(12)} ${(p.release ?? '—').padEnd(24)} ${p.status}${p.attemptRelease && p.attemptRelease !== p.release ? ` (last attempt ${p.attemptRelease})` : ''}`;
+    lines.push(head);
+    if (p.status === 'not-started') continue;
+    lines.push(`             applied ${p.appliedAt ?? '—'} · scope ${p.accountsInScope} account(s)${p.bakeLeftSeconds > 0 ? ` · bake left ${formatDuration(p.bakeLeftSeconds * 1000)} (until ${p.bakeUntil})` : ''}`);
+    for (const ver of p.versions) lines.push(`             ${ver.region} ${ver.account}: version ${ver.version} (${ver.guardrailArn})`);
+    if (p.gates.length) lines.push(`             gates: ${p.gates.map((g) => `${g.gate} ${g.status === 'passed' ? '✔' : g.status === 'failed' ? '✖' : '?'}`).join('  ')}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,373 @@
+/**
+ * The sandbox engine: applies a synthesized cdk.tf.json to the emulator (or any AWS endpoint)
+ * through the SDK clients, with its own state file — the Terraform workflow (plan → apply of
+ * exactly that plan → outputs) without Terraform.
+ *
+ * - plan(): desired (the stack JSON, references resolved) vs recorded state → create / update /
+ *   delete / replace / no-op per resource; planHash = sha256 of the canonical changes.
+ * - apply(): re-plans and refuses a plan that no longer matches; runs operations in dependency
+ *   order (creates/updates after what they reference, deletes before what they referenced —
+ *   detach before deleting a policy); writes the state atomically after every resource.
+ * - Crash safety: creates first look for the object an interrupted apply may have made (a
+ *   guardrail by name, a version by description + content, a policy by name, an existing
+ *   attachment or account configuration) and adopt it, so re-running converges without doubles.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Environment } from '../../../model/types.js';
+import type { AwsAccess } from '../../aws/clients.js';
+import { ToolingError, UsageError } from '../../../core/errors.js';
+import { writeJsonAtomic } from '../../state/store.js';
+import type { ApplyResult, ChangeAction, Engine, EnginePlan, ResourceChange, StackArtifact, StackName } from '../../state/contracts.js';
+import { comparableArgs, handlerFor, SUPPORTED_TYPES, type Attrs } from './resources.js';
+import {
+  accountOfRoleArn, canonical, containsUnknown, dependenciesOf, parseStack, resolveValue, topoSort, UNKNOWN,
+  type Reference, type TfResource, type TfStack,
+} from '../tfjson.js';
+
+export interface ResourceState {
+  type: string;
+  account: string;
+  region: string;
+  /** Arguments as applied (references resolved). */
+  args: Attrs;
+  /** Arguments + attributes the API returned. */
+  attrs: Attrs;
+  dependsOn: string[];
+  createBeforeDestroy?: boolean;
+}
+
+export interface StackState {
+  resources: Record<string, ResourceState>;
+  outputs: Record<string, unknown>;
+  appliedAt?: string;
+}
+
+export interface EngineState {
+  version: 1;
+  environment: string;
+  stacks: Partial<Record<string, StackState>>;
+}
+
+export interface SandboxResourceChange extends ResourceChange {
+  account: string;
+  region: string;
+  /** Why a replace/update was chosen, e.g. "guardrail_arn changed (forces replacement)". */
+  reason?: string;
+}
+
+export interface SandboxEnginePlan extends EnginePlan {
+  changes: SandboxResourceChange[];
+}
+
+export interface SandboxEngineHooks {
+  /**
+   * Called after each resource's API calls succeeded and BEFORE its state is written.
+   * Tests throw here to simulate a process killed mid-apply (the worst moment).
+   */
+  afterCall?(address: string, op: 'create' | 'update' | 'delete', index: number): void | Promise<void>;
+  /** Called after the state of a resource was written. */
+  afterWrite?(address: string, op: 'create' | 'update' | 'delete', index: number): void | Promise<void>;
+}
+
+export interface SandboxEngineOptions {
+  env: Environment;
+  access: AwsAccess;
+  /** e.g. envPaths(env.name).sandboxEngine = .rollout/<env>/sandbox-engine.json */
+  statePath: string;
+  hooks?: SandboxEngineHooks;
+  log?: (line: string) => void;
+}
+
+/** The plan given to apply() is not what the stack + state produce now. Nothing was changed. */
+export class StalePlanError extends UsageError {
+  constructor(stack: string, expected: string, actual: string) {
+    super(`the plan for stack "${stack}" is stale (plan ${expected.slice(0, 12)}…, now ${actual.slice(0, 12)}…): the stack or the recorded state changed since it was made; run plan again`);
+    this.name = 'StalePlanError';
+  }
+}
+
+const STACK_NAMES = ['guardrails', 'pilot', 'model-rules', 'ou', 'enterprise'];
+
+interface Desired {
+  resource: TfResource;
+  account: string;
+  region: string;
+  deps: string[];
+}
+
+interface Op { kind: 'C' | 'D'; address: string }
+
+export class SandboxEngine implements Engine {
+  readonly name = 'sandbox' as const;
+  private readonly env: Environment;
+  private readonly access: AwsAccess;
+  private readonly statePath: string;
+  private readonly hooks: SandboxEngineHooks;
+  private readonly log: (line: string) => void;
+
+  constructor(opts: SandboxEngineOptions) {
+    this.env = opts.env;
+    this.access = opts.access;
+    this.statePath = opts.statePath;
+    this.hooks = opts.hooks ?? {};
+    this.log = opts.log ?? (() => {});
+  }
+
+  // ─────────── state ───────────
+
+  async readState(): Promise<EngineState> {
+    let text: string;
+    try {
+      text = await readFile(this.statePath, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, environment: this.env.name, stacks: {} };
+      throw new ToolingError(`cannot read the sandbox engine state ${this.statePath}`, err);
+    }
+    try {
+      const s = JSON.parse(text) as EngineState;
+      if (s.version !== 1 || typeof s.stacks !== 'object') throw new Error('unexpected format');
+      return s;
+    } catch (err) {
+      throw new ToolingError(`the sandbox engine state ${this.statePath} is not valid (${(err as Error).message}); restore it or remove it and reset the sandbox`, err);
+    }
+  }
+
+  private async writeState(state: EngineState): Promise<void> {
+    await writeJsonAtomic(this.statePath, state);
+  }
+
+  async outputs(stack: StackName): Promise<Record<string, unknown>> {
+    return (await this.readState()).stacks[stack]?.outputs ?? {};
+  }
+
+  // ─────────── plan ───────────
+
+  async plan(stack: StackArtifact): Promise<SandboxEnginePlan> {
+    const state = await this.readState();
+    return this.planWith(stack, state).plan;
+  }
+
+  private locate(r: TfResource, tf: TfStack): { account: string; region: string } {
+    const ref = r.provider ?? 'aws';
+    const p = tf.providers.get(ref);
+    if (r.provider && !p) throw new ToolingError(`${r.address} uses provider "${r.provider}", which the stack does not configure`);
+    const region = typeof r.args.region === 'string' ? r.args.region : p?.region ?? this.env.homeRegion;
+    const account = accountOfRoleArn(p?.roleArn) ?? this.env.managementAccountId;
+    return { account, region };
+  }
+
+  /** Which of our stacks a terraform_remote_state data source reads (path/key/workspace name). */
+  private remoteStack(tf: TfStack, id: string): string {
+    const rs = tf.remoteStates.get(id);
+    if (!rs) throw new ToolingError(`data.terraform_remote_state.${id} is referenced but not declared`);
+    const cfg = rs.config;
+    const ws = (cfg.workspaces && typeof cfg.workspaces === 'object' ? (cfg.workspaces as { name?: string }).name : undefined);
+    const candidates = [cfg.path, cfg.key, ws].filter((x): x is string => typeof x === 'string');
+    for (const c of candidates) {
+      const base = c.replace(/\\/g, '/').split('/').pop()!.replace(/\.tfstate$/, '');
+      const hit = [...STACK_NAMES].sort((a, b) => b.length - a.length).find((n) => base === n || base.endsWith(`-${n}`));
+      if (hit) return hit;
+    }
+    if (STACK_NAMES.includes(id)) return id;
+    throw new ToolingError(`cannot tell which stack data.terraform_remote_state.${id} reads (config ${JSON.stringify(cfg)})`);
+  }
+
+  private planWith(stack: StackArtifact, state: EngineState): { plan: SandboxEnginePlan; tf: TfStack; desired: Map<string, Desired>; order: Op[] } {
+    const tf = parseStack(stack.json, SUPPORTED_TYPES);
+    const st: StackState = state.stacks[stack.name] ?? { resources: {}, outputs: {} };
+    const known = new Set(tf.resources.keys());
+    const desired = new Map<string, Desired>();
+    for (const r of tf.resources.values()) {
+      handlerFor(r.type);
+      desired.set(r.address, { resource: r, ...this.locate(r, tf), deps: dependenciesOf(r, known) });
+    }
+    const order = topoSort([...desired.keys()], (a) => desired.get(a)!.deps);
+
+    const changes = new Map<string, SandboxResourceChange>();
+    const lookupFor = (self: string) => (ref: Reference): unknown => {
+      if (ref.kind === 'remote') {
+        const src = this.remoteStack(tf, ref.id);
+        const outs = state.stacks[src]?.outputs ?? {};
+        return ref.key in outs ? outs[ref.key] : UNKNOWN;
+      }
+      const dep = changes.get(ref.address);
+      const prior = st.resources[ref.address];
+      const h = handlerFor(desired.get(ref.address)!.resource.type);
+      let v: unknown;
+      if (!dep) throw new ToolingError(`${self} refers to ${ref.address} before it is planned (dependency order)`);
+      if (dep.action === 'create' || dep.action === 'replace') {
+        v = h.computed.includes(ref.attr) ? UNKNOWN : (dep.after as Attrs)[ref.attr];
+      } else {
+        v = h.computed.includes(ref.attr) ? prior?.attrs[ref.attr] : (dep.after as Attrs)[ref.attr];
+      }
+      for (const p of ref.path) {
+        if (v === UNKNOWN) break;
+        v = v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
+      }
+      if (v === undefined) throw new ToolingError(`${self}: ${ref.expr} has no value (${ref.address} has no attribute "${ref.attr}")`);
+      return v;
+    };
+
+    for (const address of order) {
+      const d = desired.get(address)!;
+      const r = d.resource;
+      const h = handlerFor(r.type);
+      const after = resolveValue(r.args, lookupFor(address)) as Attrs;
+      const prior = st.resources[address];
+      let action: ChangeAction;
+      let reason: string | undefined;
+      if (!prior) {
+        action = 'create';
+      } else if (prior.account !== d.account || prior.region !== d.region) {
+        action = 'replace';
+        reason = `moves from ${prior.account}/${prior.region} to ${d.account}/${d.region}`;
+      } else {
+        const a = comparableArgs(r.type, after);
+        const b = comparableArgs(r.type, prior.args);
+        const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+        const diff = keys.filter((k) => containsUnknown(a[k]) || canonical(a[k]) !== canonical(b[k]));
+        const forcing = diff.filter((k) => h.forceNew.includes(k));
+        const triggers = (r.lifecycle.replaceTriggeredBy ?? [])
+          .map((t) => t.split('.').slice(0, 2).join('.'))
+          .filter((t) => { const c = changes.get(t); return c && c.action !== 'no-op'; });
+        if (forcing.length) { action = 'replace'; reason = `${forcing.join(', ')} changed (forces replacement)`; }
+        else if (triggers.length) { action = 'replace'; reason = `replace_triggered_by ${triggers.join(', ')}`; }
+        else if (diff.length) { action = 'update'; reason = `${diff.join(', ')} changed`; }
+        else action = 'no-op';
+      }
+      changes.set(address, {
+        address, type: r.type, action, account: d.account, region: d.region,
+        ...(prior ? { before: comparableArgs(r.type, prior.args) } : {}),
+        after: comparableArgs(r.type, after),
+        ...(reason ? { reason } : {}),
+      });
+    }
+    for (const [address, prior] of Object.entries(st.resources).sort(([a], [b]) => a.localeCompare(b))) {
+      if (desired.has(address)) continue;
+      changes.set(address, {
+        address, type: prior.type, action: 'delete', account: prior.account, region: prior.region,
+        before: comparableArgs(prior.type, prior.args),
+      });
+    }
+
+    const ops = this.operationOrder(changes, desired, st);
+    const opIndex = new Map(ops.map((o, i) => [`${o.kind}:${o.address}`, i]));
+    const firstOp = (c: SandboxResourceChange) => Math.min(opIndex.get(`C:${c.address}`) ?? Infinity, opIndex.get(`D:${c.address}`) ?? Infinity);
+    const ordered = [...changes.values()].sort((a, b) => firstOp(a) - firstOp(b) || a.address.localeCompare(b.address));
+    const planHash = createHash('sha256').update(canonical({ stack: stack.name, changes: ordered })).digest('hex');
+    return { plan: { stack: stack.name, changes: ordered, planHash }, tf, desired, order: ops };
+  }
+
+  /**
+   * Operation order: C:x = create/update (new config), D:x = delete (old object).
+   *  - C:dep before C:x for dependencies in the new config;
+   *  - D:s before D:x when s depended on x and is deleted too (detach before delete policy);
+   *  - C:s before D:x when x is removed and s depended on it but stays (repoint, then delete);
+   *  - replace: D:x before C:x, or C:x before D:x with create_before_destroy.
+   */
+  private operationOrder(changes: Map<string, SandboxResourceChange>, desired: Map<string, Desired>, st: StackState): Op[] {
+    const ops: Op[] = [];
+    const has = new Set<string>();
+    for (const c of changes.values()) {
+      if (c.action === 'create' || c.action === 'update' || c.action === 'replace') { ops.push({ kind: 'C', address: c.address }); has.add(`C:${c.address}`); }
+      if (c.action === 'delete' || c.action === 'replace') { ops.push({ kind: 'D', address: c.address }); has.add(`D:${c.address}`); }
+    }
+    const before = new Map<string, Set<string>>(); // key → keys that must run first
+    const edge = (first: string, then: string) => {
+      if (!has.has(first) || !has.has(then)) return;
+      (before.get(then) ?? before.set(then, new Set()).get(then)!).add(first);
+    };
+    for (const [address, d] of desired) for (const dep of d.deps) edge(`C:${dep}`, `C:${address}`);
+    for (const [s, prior] of Object.entries(st.resources)) {
+      for (const x of prior.dependsOn) {
+        const cx = changes.get(x);
+        if (!cx || (cx.action !== 'delete' && cx.action !== 'replace')) continue;
+        edge(`D:${s}`, `D:${x}`);
+        const cbd = desired.get(x)?.resource.lifecycle.createBeforeDestroy;
+        if (cx.action === 'delete' || cbd) edge(`C:${s}`, `D:${x}`);
+      }
+    }
+    for (const c of changes.values()) {
+      if (c.action !== 'replace') continue;
+      if (desired.get(c.address)?.resource.lifecycle.createBeforeDestroy) edge(`C:${c.address}`, `D:${c.address}`);
+      else edge(`D:${c.address}`, `C:${c.address}`);
+    }
+    const keys = ops.map((o) => `${o.kind}:${o.address}`);
+    const sorted = topoSort(keys, (k) => [...(before.get(k) ?? [])], (a, b) => (a[0] === b[0] ? a.localeCompare(b) : a[0] === 'D' ? -1 : 1));
+    return sorted.map((k) => ({ kind: k[0] as 'C' | 'D', address: k.slice(2) }));
+  }
+
+  // ─────────── apply ───────────
+
+  async apply(stack: StackArtifact, plan: EnginePlan): Promise<ApplyResult> {
+    const state = await this.readState();
+    const { plan: fresh, tf, desired, order } = this.planWith(stack, state);
+    if (fresh.planHash !== plan.planHash) throw new StalePlanError(stack.name, plan.planHash, fresh.planHash);
+    const st: StackState = (state.stacks[stack.name] ??= { resources: {}, outputs: {} });
+    const changes = new Map(fresh.changes.map((c) => [c.address, c]));
+
+    const lookup = (self: string) => (ref: Reference): unknown => {
+      if (ref.kind === 'remote') {
+        const src = this.remoteStack(tf, ref.id);
+        const outs = state.stacks[src]?.outputs ?? {};
+        if (!(ref.key in outs)) throw new ToolingError(`${self}: stack "${src}" has no output "${ref.key}" — apply it first`);
+        return outs[ref.key];
+      }
+      let v: unknown = st.resources[ref.address]?.attrs[ref.attr];
+      for (const p of ref.path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
+      if (v === undefined) throw new ToolingError(`${self}: ${ref.expr} has no value after applying ${ref.address}`);
+      return v;
+    };
+
+    let index = 0;
+    for (const op of order) {
+      const c = changes.get(op.address)!;
+      if (op.kind === 'D') {
+        const prior = st.resources[op.address]!;
+        const ctx = { clients: this.access.forAccount(prior.account, prior.region), account: prior.account, region: prior.region, address: op.address };
+        this.log(`${op.address}: delete (${prior.account}/${prior.region})`);
+        await this.wrap(op.address, 'delete', () => handlerFor(prior.type).delete(ctx, prior.args, prior.attrs));
+        await this.hooks.afterCall?.(op.address, 'delete', index);
+        delete st.resources[op.address];
+        await this.writeState(state);
+        await this.hooks.afterWrite?.(op.address, 'delete', index);
+      } else {
+        const d = desired.get(op.address)!;
+        const h = handlerFor(d.resource.type);
+        const args = resolveValue(d.resource.args, lookup(op.address)) as Attrs;
+        const prior = st.resources[op.address];
+        const ctx = { clients: this.access.forAccount(d.account, d.region), account: d.account, region: d.region, address: op.address };
+        const kind = prior && c.action === 'update' ? 'update' : 'create';
+        this.log(`${op.address}: ${kind} (${d.account}/${d.region})`);
+        const attrs = await this.wrap(op.address, kind, () => (kind === 'update' ? h.update(ctx, args, prior!.attrs) : h.create(ctx, args)));
+        await this.hooks.afterCall?.(op.address, kind, index);
+        st.resources[op.address] = {
+          type: d.resource.type, account: d.account, region: d.region, args, attrs,
+          dependsOn: d.deps, ...(d.resource.lifecycle.createBeforeDestroy ? { createBeforeDestroy: true } : {}),
+        };
+        await this.writeState(state);
+        await this.hooks.afterWrite?.(op.address, kind, index);
+      }
+      index++;
+    }
+
+    const outputs: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(tf.outputs)) outputs[k] = resolveValue(v, lookup(`output.${k}`));
+    st.outputs = outputs;
+    st.appliedAt = new Date().toISOString();
+    if (!Object.keys(st.resources).length && !Object.keys(outputs).length) delete state.stacks[stack.name];
+    await this.writeState(state);
+    return { stack: stack.name, outputs };
+  }
+
+  private async wrap<T>(address: string, op: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof ToolingError || err instanceof UsageError) throw err;
+      const e = err as Error;
+      throw new ToolingError(`${op} ${address} failed: ${e.name}: ${e.message}`, err);
+    }
+  }
+}

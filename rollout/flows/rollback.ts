@@ -1,0 +1,55 @@
+/**
+ * `rollout rollback <phase>` (on demand) and `rollout verify <phase>` (re-run the post-apply
+ * gates against what is recorded). Both touch only the named phase.
+ */
+import type { Phase } from '../../model/types.js';
+import { UsageError } from '../../core/errors.js';
+import { gateContext, gates } from './gate-calls.js';
+import { rollBackPhase, RESULT_SCHEMA_VERSION, type FlowDeps, type RolloutResult, type FailedCheck } from './promote.js';
+import { releasesInPlace, newAttemptId } from '../state/store.js';
+import type { Session } from './session.js';
+
+export async function rollBack(s: Session, phase: Phase, deps: FlowDeps): Promise<RolloutResult> {
+  const state = await s.state();
+  const rec = state.phases[phase];
+  if (!rec) throw new UsageError(`nothing recorded for ${phase} in ${s.env.name}: nothing to roll back`);
+  const base = { schemaVersion: RESULT_SCHEMA_VERSION, kind: 'rollback' as const, env: s.env.name, phase, gates: [], failedChecks: [] };
+  if (rec.status === 'rolled-back') {
+    // The result's message is printed once by the verb (text or JSON); no progress line too.
+    const message = `${phase} was already rolled back to ${rec.release ?? 'nothing'} (from ${rec.attemptRelease}); nothing to do`;
+    return { ...base, release: rec.release, ok: true, exitCode: 0, outcome: 'no-op', message, phaseState: rec };
+  }
+  const to = rec.previousRelease;
+  const attemptId = newAttemptId();
+  const t = await deps.progress.step(`connect to ${s.env.name}`, () => s.target());
+  const rb = await rollBackPhase(s, t, phase, to, attemptId, `on demand by operator (was ${rec.release ?? 'nothing'}, ${rec.status})`, deps);
+  const ok = rb.status === 'rolled-back';
+  return {
+    ...base, release: to, attemptId, ok, exitCode: ok ? 0 : 1, outcome: 'rolled-back', rollback: rb, gates: rb.gates,
+    failedChecks: rb.gates.flatMap((g) => g.checks.filter((c) => c.status !== 'passed').map((c) => ({ ...c, gate: g.gate }))),
+    message: ok ? `${phase} rolled back from ${rec.release ?? 'nothing'} to ${to ?? 'nothing'}; effective policy re-verified` : `${phase} rolled back to ${to ?? 'nothing'}, but re-verification failed`,
+    phaseState: (await s.state()).phases[phase],
+  };
+}
+
+export async function verify(s: Session, phase: Phase, deps: FlowDeps): Promise<RolloutResult> {
+  const state = await s.state();
+  const rec = state.phases[phase];
+  if (!rec?.release) throw new UsageError(`no release is recorded on ${phase} in ${s.env.name}: promote it first`);
+  const release = rec.release;
+  const t = await deps.progress.step(`connect to ${s.env.name}`, () => s.target());
+  const ctx = gateContext(s, t, state, phase, release, releasesInPlace(state));
+  const results = await deps.progress.step(`gates: smoke, effective-policy (${release} on ${phase})`, () => gates.postApply(ctx));
+  const attemptId = `verify-${newAttemptId()}`;
+  for (const g of results) {
+    deps.progress.gate(g);
+    await s.ledger.append({ env: s.env.name, kind: 'gate', attemptId, phase, release, gate: g.gate, status: g.status, summary: g.summary, detail: g.checks.filter((c) => c.status !== 'passed').map((c) => c.id) });
+  }
+  const failed: FailedCheck[] = results.flatMap((g) => g.checks.filter((c) => c.status !== 'passed').map((c) => ({ ...c, gate: g.gate })));
+  const ok = results.length > 0 && results.every((g) => g.status === 'passed');
+  return {
+    schemaVersion: RESULT_SCHEMA_VERSION, kind: 'verify', env: s.env.name, phase, release, attemptId, ok, exitCode: ok ? 0 : 1,
+    outcome: ok ? 'verified' : 'verify-failed', gates: results, failedChecks: failed, phaseState: rec,
+    message: ok ? `${release} on ${phase}: gates passed` : [`${release} on ${phase}: ${failed.length} check(s) did not pass (nothing was changed; consider \`rollout rollback ${phase}\`)`, ...failed.map((f) => `  ✖ ${f.gate} ${f.id}: ${f.detail}`)].join('\n'),
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * What every state-touching verb opens first, in this order so bad input changes nothing:
+ * environment (validated) → release (must exist) → lock (promote/rollback/verify) → state,
+ * ledger → target (sandbox or AWS), opened lazily.
+ */
+import { loadEnvironment } from '../../model/index.js';
+import type { Environment } from '../../model/types.js';
+import { UsageError } from '../../core/errors.js';
+import { Ledger } from '../state/ledger.js';
+import { acquireLock, type HeldLock } from '../state/lock.js';
+import { envPaths, type EnvPaths } from '../state/paths.js';
+import { loadState, type RolloutState } from '../state/store.js';
+import { openTarget, type OpenTargetOptions, type Target } from './target.js';
+import type { CommonFlags } from '../cli/commands/options.js';
+
+export interface SessionOptions {
+  /** Take the environment lock for this command (e.g. "promote pilot"). */
+  lock?: string;
+  target?: OpenTargetOptions;
+  /** Use this environment instead of loading `flags.env` (programmatic use, tests). */
+  env?: Environment;
+}
+
+export class Session {
+  private targetP?: Promise<Target>;
+  private constructor(
+    readonly env: Environment,
+    readonly flags: CommonFlags,
+    readonly paths: EnvPaths,
+    readonly ledger: Ledger,
+    readonly release: string,
+    private readonly held: HeldLock | undefined,
+    private readonly targetOpts: OpenTargetOptions,
+  ) {}
+
+  static async open(flags: CommonFlags, opts: SessionOptions = {}): Promise<Session> {
+    const env = opts.env ?? await loadEnvironment(flags.env);
+    const release = flags.release ?? env.currentRelease;
+    if (!env.releases.some((r) => r.name === release)) {
+      throw new UsageError(`--release: "${release}" is not a release of environment ${env.name} (releases: ${env.releases.map((r) => r.name).join(', ')})`);
+    }
+    const paths = envPaths(env.name);
+    const held = opts.lock ? await acquireLock(paths.dir, opts.lock) : undefined;
+    return new Session(env, flags, paths, new Ledger(paths.ledger, env.name), release, held, opts.target ?? {});
+  }
+
+  state(): Promise<RolloutState> {
+    return loadState(this.paths.state, this.env.name);
+  }
+
+  target(): Promise<Target> {
+    this.targetP ??= openTarget(this.env, this.flags, this.paths, this.targetOpts);
+    return this.targetP;
+  }
+
+  async close(): Promise<void> {
+    try {
+      if (this.targetP) await (await this.targetP.catch(() => undefined))?.close();
+    } finally {
+      await this.held?.release();
+    }
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Where a verb's stacks and gates go: the sandbox (started in-process with its state under
+ * `.rollout/<env>/sandbox-state.json`, or a running `rollout sandbox` via --sandbox-endpoint)
+ * or real AWS (default credential chain + assumed roles). One AwsAccess serves both the
+ * sandbox engine and the gates, so there is one code path and two targets.
+ */
+import { join } from 'node:path';
+import type { Environment } from '../../model/types.js';
+import { startSandbox, type SandboxHandle } from '../../sandbox/index.js';
+import { accessKeyFor, secretFor } from '../../sandbox/seed.js';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { AwsAccess, awsTarget, describeError, sandboxTarget } from '../aws/clients.js';
+import { SandboxEngine, type SandboxEngineHooks } from '../engines/sandbox/engine.js';
+import { TerraformEngine, terraformBinary } from '../engines/terraform/engine.js';
+import { ToolingError } from '../../core/errors.js';
+import type { Engine } from '../state/contracts.js';
+import type { CommonFlags, EngineName } from '../cli/commands/options.js';
+import type { EnvPaths } from '../state/paths.js';
+
+export interface Target {
+  kind: 'sandbox' | 'aws';
+  engineName: EngineName;
+  access: AwsAccess;
+  engine: Engine;
+  /** The in-process sandbox, when this process started one. */
+  sandbox?: SandboxHandle;
+  close(): Promise<void>;
+}
+
+/** The sandbox environment (and any environment with sandbox knobs) defaults to the sandbox engine. */
+export function isSandboxEnvironment(env: Environment): boolean {
+  return env.name === 'sandbox' || env.sandbox !== undefined;
+}
+
+export function engineFor(env: Environment, flags: Pick<CommonFlags, 'engine'>): EngineName {
+  return flags.engine ?? (isSandboxEnvironment(env) ? 'sandbox' : 'terraform');
+}
+
+/** API calls per second per operation: unlimited against a local sandbox, 20 on AWS (override: ROLLOUT_RATE_LIMIT). */
+function rate(kind: 'sandbox' | 'aws'): number {
+  const v = Number(process.env.ROLLOUT_RATE_LIMIT);
+  if (process.env.ROLLOUT_RATE_LIMIT && Number.isFinite(v) && v >= 0) return v;
+  return kind === 'sandbox' ? 0 : 20;
+}
+
+export interface OpenTargetOptions {
+  hooks?: SandboxEngineHooks;
+  log?: (line: string) => void;
+}
+
+/**
+ * A `--sandbox-endpoint` must answer before anything is planned or recorded: otherwise an
+ * unreachable endpoint surfaces mid-apply (state left `applying`) or as inconclusive gates (exit 1)
+ * instead of exit 3.
+ */
+async function probeSandbox(access: AwsAccess, endpoint: string): Promise<void> {
+  try {
+    await access.forAccount(access.managementAccountId).sts.send(new GetCallerIdentityCommand({}));
+  } catch (err) {
+    access.close();
+    throw new ToolingError(`the sandbox at ${endpoint} did not answer (${describeError(err)}). Start one with \`rollout sandbox\` `
+      + '(default seed) and pass the "endpoint" it prints, or leave out --sandbox-endpoint to run the sandbox in-process', err);
+  }
+}
+
+export async function openTarget(env: Environment, flags: CommonFlags, paths: EnvPaths, opts: OpenTargetOptions = {}): Promise<Target> {
+  const engineName = engineFor(env, flags);
+  const useSandbox = engineName === 'sandbox' || Boolean(flags.sandboxEndpoint);
+  let sandbox: SandboxHandle | undefined;
+  let access: AwsAccess;
+  if (useSandbox) {
+    let handle: Parameters<typeof sandboxTarget>[0];
+    if (flags.sandboxEndpoint) {
+      // A running `rollout sandbox` seeded with the default seed: its keys are derivable.
+      const ids = [env.managementAccountId, ...env.organization.accounts.map((a) => a.id)];
+      handle = {
+        endpoint: flags.sandboxEndpoint.replace(/\/$/, ''),
+        region: env.homeRegion,
+        managementAccountId: env.managementAccountId,
+        accounts: Object.fromEntries(ids.map((id) => [id, { accessKeyId: accessKeyFor(id), secretAccessKey: secretFor(1, id) }])),
+      };
+    } else {
+      try {
+        sandbox = await startSandbox({ env, statePath: paths.sandboxState });
+      } catch (err) {
+        throw new ToolingError(`could not start the in-process sandbox (state ${paths.sandboxState}): ${(err as Error).message}`, err);
+      }
+      handle = sandbox;
+    }
+    access = AwsAccess.forEnvironment(env, sandboxTarget(handle), { ratePerSecond: rate('sandbox') });
+    if (flags.sandboxEndpoint) await probeSandbox(access, handle.endpoint);
+  } else {
+    access = AwsAccess.forEnvironment(env, awsTarget(env.homeRegion), { ratePerSecond: rate('aws') });
+  }
+  const engine: Engine = engineName === 'sandbox'
+    ? new SandboxEngine({ env, access, statePath: paths.sandboxEngine, hooks: opts.hooks, log: opts.log })
+    : new TerraformEngine({ binary: terraformBinary(flags.terraformBin, env.deployment.terraformBinary), stacksDir: join(paths.synthOut, 'stacks') });
+  return {
+    kind: useSandbox ? 'sandbox' : 'aws',
+    engineName,
+    access,
+    engine,
+    sandbox,
+    async close() {
+      access.close();
+      await sandbox?.close();
+    },
+  };
+}

@@ -1,0 +1,210 @@
+/**
+ * The reviewer report of `rollout plan <phase>` (and the first step of `promote`): what the
+ * change does, as JSON (stable schema, `schemaVersion`) and as markdown fit for a PR comment.
+ * Pure: every input is passed in; no I/O.
+ */
+import type { EnforcementException, Environment, Phase } from '../../model/types.js';
+import { ousUnder } from '../../model/org.js';
+import { accountsForPhase } from '../gates/scope.js';
+import { activeExceptions, exceptionStatus, isExpiringSoon, daysLeft, EXPIRY_WARNING_DAYS } from '../../model/exceptions.js';
+import { releaseShortHash } from '../../modules/naming.js';
+import type { ChangeAction, EnginePlan, StackName } from '../state/contracts.js';
+import type { RolloutState } from '../state/store.js';
+import type { EffectiveDiff } from './effective-diff.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+export { EXPIRY_WARNING_DAYS };
+const MAX_LISTED = 25;
+
+export interface ReportInput {
+  env: Environment;
+  phase: Phase;
+  release: string;
+  /** Release in place on the phase now (null: none). */
+  currentRelease: string | null;
+  asOf: Date;
+  engine: string;
+  state: RolloutState;
+  plans: EnginePlan[];
+  effective: EffectiveDiff;
+}
+
+export interface StackSummary {
+  stack: StackName;
+  planHash: string;
+  counts: Record<ChangeAction, number>;
+  resources: { address: string; type: string; action: ChangeAction }[];
+}
+
+export interface ExceptionView {
+  id: string; target: string; owner: string; approver: string; expires: string; reason: string;
+  status: 'active' | 'expired' | 'expiring-soon'; daysLeft: number; ticket?: string;
+}
+
+export interface PlannedGate { gate: string; detail: string }
+
+export interface PlanReport {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  kind: 'plan-report';
+  env: string;
+  phase: Phase;
+  release: string;
+  /** First 16 hex of the release's content hash (as in its guardrail version description); null if the environment no longer defines it. */
+  releaseHash: string | null;
+  currentRelease: string | null;
+  currentReleaseHash: string | null;
+  asOf: string;
+  engine: string;
+  noChanges: boolean;
+  versions: { region: string; before: string | null; after: string }[];
+  stacks: StackSummary[];
+  scope: { accounts: number; ous: number; accountIds: string[]; ouIds: string[]; models: { included: string[]; excluded: string[] } };
+  effective: { changedAccounts: number; unchangedAccounts: number; changes: EffectiveDiff['changed']; truncated: boolean };
+  exceptions: { inForce: ExceptionView[]; expiringSoon: ExceptionView[]; expired: ExceptionView[] };
+  gates: PlannedGate[];
+  approvalRequired: boolean;
+  /** pilot only: the account-level enforced configuration the phase puts in the pilot account. */
+  accountLevel?: { account: string; system: string; messages: string; included: string[]; excluded: string[] };
+}
+
+/** Accounts (the gates' scope, gates/scope.ts) and OUs a phase reaches. */
+export function phaseScope(env: Environment, phase: Phase): { accountIds: string[]; ouIds: string[] } {
+  const accountIds = accountsForPhase(env, phase);
+  switch (phase) {
+    case 'pilot':
+    case 'model-rules':
+      return { accountIds, ouIds: [] };
+    case 'ou':
+      return { accountIds, ouIds: [env.pilot.ou, ...ousUnder(env, env.pilot.ou).map((o) => o.id)] };
+    case 'enterprise':
+      return { accountIds, ouIds: env.organization.ous.map((o) => o.id) };
+  }
+}
+
+export function exceptionView(e: EnforcementException, asOf: Date): ExceptionView {
+  const status = exceptionStatus(e, asOf) === 'expired' ? 'expired' : isExpiringSoon(e, asOf) ? 'expiring-soon' : 'active';
+  return {
+    id: e.id, target: e.target, owner: e.owner, approver: e.approver, expires: e.expires, reason: e.reason,
+    status, daysLeft: daysLeft(e, asOf),
+    ...(e.ticket ? { ticket: e.ticket } : {}),
+  };
+}
+
+function releaseHash(env: Environment, release: string | null): string | null {
+  const r = release === null ? undefined : env.releases.find((x) => x.name === release);
+  return r ? releaseShortHash(r) : null;
+}
+
+function versionLabel(state: RolloutState, release: string | null, region: string): string | null {
+  if (!release) return null;
+  const p = state.published[release]?.[region];
+  return p ? `${release} v${p.version}` : `${release} (to be published)`;
+}
+
+export function plannedGates(env: Environment, phase: Phase): PlannedGate[] {
+  const s = env.phases[phase];
+  const sample = s.sample.perOu === 'all' ? 'every account in scope' : `${s.sample.perOu} per OU, at least ${s.sample.floor}`;
+  const gates: PlannedGate[] = [
+    { gate: 'preflight', detail: 'release published with numeric versions, resource policy grants the organization, policy type enabled, exceptions valid, no unmanaged BEDROCK_POLICY, members can ApplyGuardrail' },
+    { gate: 'smoke', detail: `${s.smoke.length} case(s) through Converse (no guardrail named) in ${sample}` },
+    { gate: 'effective-policy', detail: 'DescribeEffectivePolicy of every account in scope equals the policy engine; no invalid effective policies; account-level configuration matches' },
+    { gate: 'bake', detail: s.bakeSeconds > 0 ? `${s.bakeSeconds}s before the next phase may take this release` : 'none (0s)' },
+  ];
+  if (s.approval) gates.unshift({ gate: 'approval', detail: 'required before apply (--approve "<reason>")' });
+  return gates;
+}
+
+export function buildPlanReport(input: ReportInput): PlanReport {
+  const { env, phase, release, asOf, state } = input;
+  const scope = phaseScope(env, phase);
+  const stacks: StackSummary[] = input.plans.map((p) => {
+    const counts: Record<ChangeAction, number> = { create: 0, update: 0, delete: 0, replace: 0, 'no-op': 0 };
+    for (const c of p.changes) counts[c.action]++;
+    return { stack: p.stack, planHash: p.planHash, counts, resources: p.changes.filter((c) => c.action !== 'no-op').map((c) => ({ address: c.address, type: c.type, action: c.action })) };
+  });
+  const views = env.exceptions.map((e) => exceptionView(e, asOf));
+  const excluded = new Set(env.enforcement.models.excluded);
+  if (phase === 'enterprise') for (const e of activeExceptions(env, asOf)) for (const m of e.changes.excludedModels ?? []) excluded.add(m);
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    kind: 'plan-report',
+    env: env.name,
+    phase,
+    release,
+    releaseHash: releaseHash(env, release),
+    currentRelease: input.currentRelease,
+    currentReleaseHash: releaseHash(env, input.currentRelease),
+    asOf: asOf.toISOString().slice(0, 10),
+    engine: input.engine,
+    noChanges: stacks.every((s) => s.resources.length === 0),
+    versions: env.regions.map((region) => ({ region, before: versionLabel(state, input.currentRelease, region), after: versionLabel(state, release, region)! })),
+    stacks,
+    scope: {
+      accounts: scope.accountIds.length, ous: scope.ouIds.length, accountIds: scope.accountIds, ouIds: scope.ouIds,
+      models: { included: [...env.enforcement.models.included], excluded: [...excluded].sort() },
+    },
+    effective: {
+      changedAccounts: input.effective.changed.length,
+      unchangedAccounts: input.effective.unchanged,
+      changes: input.effective.changed.slice(0, MAX_LISTED),
+      truncated: input.effective.changed.length > MAX_LISTED,
+    },
+    exceptions: {
+      inForce: views.filter((v) => v.status !== 'expired'),
+      expiringSoon: views.filter((v) => v.status === 'expiring-soon'),
+      expired: views.filter((v) => v.status === 'expired'),
+    },
+    gates: plannedGates(env, phase),
+    approvalRequired: env.phases[phase].approval,
+    ...(phase === 'pilot' ? { accountLevel: { account: env.pilot.account, system: env.enforcement.system, messages: env.enforcement.messages, included: [...env.enforcement.models.included], excluded: [...env.enforcement.models.excluded] } } : {}),
+  };
+}
+
+const esc = (s: string) => s.replace(/\|/g, '\\|');
+function table(headers: string[], rows: string[][]): string {
+  return [`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+}
+
+/** `name` (sha256:<16 hex>): the hash tells two definitions of a release apart, as the version description does. */
+function releaseText(name: string | null, hash: string | null): string {
+  if (name === null) return 'none';
+  return `\`${name}\`${hash ? ` (sha256:${hash})` : ''}`;
+}
+
+export function renderPlanMarkdown(r: PlanReport): string {
+  const out: string[] = [];
+  out.push(`## Guardrail rollout plan: \`${r.release}\` → **${r.phase}** (${r.env})`);
+  out.push('');
+  out.push(`Release on ${r.phase}: ${releaseText(r.currentRelease, r.currentReleaseHash)} → ${releaseText(r.release, r.releaseHash)} · engine: ${r.engine} · exceptions as of ${r.asOf}${r.approvalRequired ? ' · **approval required**' : ''}`);
+  if (r.noChanges) out.push('', '> No resource changes: this release is already applied to this phase.');
+  out.push('', '### Guardrail versions', '', table(['region', 'before', 'after'], r.versions.map((v) => [v.region, v.before ?? '—', v.after])));
+  out.push('', '### Resources changed', '');
+  for (const s of r.stacks) {
+    const c = s.counts;
+    out.push(`**${s.stack}** — ${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to destroy (plan \`${s.planHash.slice(0, 12)}\`)`);
+    if (s.resources.length) out.push('', table(['action', 'resource'], s.resources.slice(0, MAX_LISTED).map((x) => [x.action, `\`${x.address}\``])) + (s.resources.length > MAX_LISTED ? `\n\n…and ${s.resources.length - MAX_LISTED} more` : ''));
+    out.push('');
+  }
+  out.push('### Blast radius', '');
+  out.push(`- accounts in scope: **${r.scope.accounts}**${r.scope.accounts <= 10 ? ` (${r.scope.accountIds.join(', ')})` : ''}`);
+  out.push(`- OUs in scope: **${r.scope.ous}**${r.scope.ous && r.scope.ous <= 10 ? ` (${r.scope.ouIds.join(', ')})` : ''}`);
+  out.push(`- models guarded: ${r.scope.models.included.join(', ')}; excluded: ${r.scope.models.excluded.length ? r.scope.models.excluded.join(', ') : 'none'} (${r.scope.models.excluded.length})`);
+  out.push('', `### Effective policy before → after`, '');
+  if (r.phase === 'pilot') {
+    const e = r.accountLevel!;
+    out.push(`Account-level enforced configuration in ${e.account} (one per region): ${r.currentRelease ?? 'none'} → ${r.release}; system=${e.system}, messages=${e.messages}, models ${e.included.join('+')}${e.excluded.length ? ` except ${e.excluded.join(', ')}` : ''}.`, '');
+  }
+  if (!r.effective.changedAccounts) out.push(`No account's effective BEDROCK_POLICY changes (${r.effective.unchangedAccounts} unchanged).`);
+  else {
+    out.push(`${r.effective.changedAccounts} account(s) change, ${r.effective.unchangedAccounts} unchanged.`, '');
+    out.push(table(['account', 'before', 'after'], r.effective.changes.map((c) => [`${c.name} (${c.account})`, c.before, c.after])));
+    if (r.effective.truncated) out.push('', `…and ${r.effective.changedAccounts - r.effective.changes.length} more (see the JSON report)`);
+  }
+  out.push('', '### Exceptions', '');
+  const exRows = (list: ExceptionView[]) => table(['id', 'target', 'status', 'expires', 'owner', 'approver'], list.map((e) => [e.id, e.target, e.status === 'expired' ? '**expired**' : e.status, `${e.expires} (${e.daysLeft}d)`, e.owner, e.approver]));
+  out.push(r.exceptions.inForce.length ? exRows(r.exceptions.inForce) : 'No exceptions in force.');
+  if (r.exceptions.expiringSoon.length) out.push('', `:warning: expiring within ${EXPIRY_WARNING_DAYS} days: ${r.exceptions.expiringSoon.map((e) => `${e.id} (${e.expires})`).join(', ')}`);
+  if (r.exceptions.expired.length) out.push('', `:x: expired (no longer applied; remove or renew): ${r.exceptions.expired.map((e) => `${e.id} (${e.expires}, target ${e.target})`).join(', ')}`);
+  out.push('', '### Gates that will run', '', table(['gate', 'what'], r.gates.map((g) => [g.gate, g.detail])), '');
+  return out.join('\n');
+}

@@ -1,0 +1,85 @@
+/**
+ * Contracts inside the orchestrator: engines (how a synthesized stack reaches AWS or the
+ * sandbox) and gates (evidence that a phase works). Promotion (rollout/promote*) decides
+ * *whether* to advance; gates (rollout/gates/*) only produce evidence — the Argo Rollouts split.
+ */
+import type { Environment, Phase } from '../../model/types.js';
+
+export type StackName = 'guardrails' | Phase;
+
+/** A synthesized stack on disk: cdktf.out/stacks/<name>/cdk.tf.json */
+export interface StackArtifact {
+  name: StackName;
+  dir: string;
+  file: string;
+  json: Record<string, unknown>;
+}
+
+export type ChangeAction = 'create' | 'update' | 'delete' | 'replace' | 'no-op';
+
+export interface ResourceChange {
+  address: string;              // e.g. aws_organizations_policy.baseline
+  type: string;
+  action: ChangeAction;
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface EnginePlan {
+  stack: StackName;
+  changes: ResourceChange[];
+  /** sha256 of the canonical plan content; recorded in the ledger and checked at apply. */
+  planHash: string;
+  /** Engine-specific handle (terraform: the saved plan file). */
+  handle?: string;
+}
+
+export interface ApplyResult {
+  stack: StackName;
+  outputs: Record<string, unknown>;
+}
+
+export interface Engine {
+  readonly name: 'sandbox' | 'terraform';
+  plan(stack: StackArtifact): Promise<EnginePlan>;
+  /** Applies exactly the given plan (never re-plans silently). */
+  apply(stack: StackArtifact, plan: EnginePlan): Promise<ApplyResult>;
+  outputs(stack: StackName): Promise<Record<string, unknown>>;
+}
+
+export type GateName = 'preflight' | 'smoke' | 'effective-policy' | 'bake' | 'approval';
+export type GateStatus = 'passed' | 'failed' | 'inconclusive';
+
+export interface CheckResult {
+  id: string;                   // e.g. "smoke:must-block-violence@222222222222/us-east-1"
+  status: GateStatus;
+  detail: string;
+  account?: string;
+  region?: string;
+  evidence?: unknown;
+}
+
+export interface GateResult {
+  gate: GateName;
+  status: GateStatus;
+  summary: string;
+  checks: CheckResult[];
+  startedAt: string;
+  finishedAt: string;
+}
+
+/** Published guardrail version of a release in one region (management or pilot account). */
+export interface PublishedVersion {
+  account: string;
+  region: string;
+  guardrailArn: string;         // unversioned
+  guardrailId: string;
+  version: string;              // numeric
+}
+
+export interface GateContext {
+  env: Environment;
+  phase: Phase;
+  release: string;
+  asOf: Date;
+}

@@ -1,0 +1,143 @@
+/**
+ * Durable rollout state of one environment (`.rollout/<env>/state.json`), written atomically
+ * (write-file-atomic: temp file + rename), so a crash leaves either the old or the new file.
+ *
+ * Compatibility: `phases.<phase>.release` (release in place) and
+ * `published[<release>][<region>] = { guardrailArn, version, … }` are read by
+ * rollout/recorded-phases.ts (preview/effective); keep those two shapes stable.
+ */
+import { readFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import writeFileAtomic from 'write-file-atomic';
+import { z } from 'zod';
+import { PHASES, type Phase } from '../../model/types.js';
+import type { GateResult, PublishedVersion } from './contracts.js';
+import { ToolingError } from '../../core/errors.js';
+
+export const STATE_SCHEMA_VERSION = 1;
+
+/**
+ * applying   apply started, not known to have finished (crash here ⇒ re-plan, re-apply, re-gate)
+ * applied    phase stack applied, gates not (yet) passed — never promotable
+ * gated      post-apply gates passed, bake time running (bakeUntil)
+ * passed     gates passed and bake elapsed: the next phase may take this release
+ * failed     a gate failed and the rollback itself did not complete
+ * rolled-back a gate failed; the phase was returned to `release` (the previous one, or none)
+ */
+export type PhaseStatus = 'applying' | 'applied' | 'gated' | 'passed' | 'failed' | 'rolled-back';
+
+export interface PhaseRecord {
+  /** Release in place on this phase (null: nothing applied / removed by rollback). */
+  release: string | null;
+  status: PhaseStatus;
+  /** Release of the latest attempt (differs from `release` after a rollback). */
+  attemptRelease: string;
+  attemptId: string;
+  /** Release in place before the latest attempt: the rollback target. */
+  previousRelease: string | null;
+  planHash?: string;
+  guardrailsPlanHash?: string;
+  appliedAt?: string;
+  gatedAt?: string;
+  bakeUntil?: string;
+  passedAt?: string;
+  rolledBackAt?: string;
+  /** Guardrail version enforced by this phase per region (pilot: the pilot account's own). */
+  versions?: Record<string, PublishedRecord>;
+  /** Latest result per gate for the latest attempt. */
+  gates: GateResult[];
+  /** Gate results of the rollback's re-verification, when there was one. */
+  rollbackGates?: GateResult[];
+}
+
+export type PublishedRecord = Omit<PublishedVersion, 'region'>;
+
+export interface RolloutState {
+  schemaVersion: typeof STATE_SCHEMA_VERSION;
+  env: string;
+  phases: Partial<Record<Phase, PhaseRecord>>;
+  /** published[release][region] */
+  published: Record<string, Record<string, PublishedRecord>>;
+  updatedAt: string;
+}
+
+const gateSchema = z.looseObject({ gate: z.string(), status: z.string(), summary: z.string(), checks: z.array(z.any()) });
+const phaseSchema = z.looseObject({
+  release: z.string().nullable(),
+  status: z.enum(['applying', 'applied', 'gated', 'passed', 'failed', 'rolled-back']),
+  attemptRelease: z.string(),
+  attemptId: z.string(),
+  previousRelease: z.string().nullable(),
+  gates: z.array(gateSchema),
+});
+const stateSchema = z.looseObject({
+  schemaVersion: z.literal(STATE_SCHEMA_VERSION),
+  env: z.string(),
+  phases: z.partialRecord(z.enum(PHASES), phaseSchema),
+  published: z.record(z.string(), z.record(z.string(), z.looseObject({ guardrailArn: z.string(), version: z.string() }))),
+});
+
+export function emptyState(env: string): RolloutState {
+  return { schemaVersion: STATE_SCHEMA_VERSION, env, phases: {}, published: {}, updatedAt: new Date(0).toISOString() };
+}
+
+export async function loadState(file: string, env: string): Promise<RolloutState> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyState(env);
+    throw new ToolingError(`cannot read rollout state ${file}: ${(err as Error).message}`, err);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new ToolingError(`rollout state ${file} is not valid JSON (${(err as Error).message}); restore it from the ledger or remove it`, err);
+  }
+  const result = stateSchema.safeParse(parsed);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ToolingError(`rollout state ${file} at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return parsed as RolloutState;
+}
+
+/** Pretty JSON written atomically (temp file, fsync, rename), creating the directory: the state files' one write path. */
+export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  await writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n', { fsync: true });
+}
+
+export async function saveState(file: string, state: RolloutState): Promise<void> {
+  state.updatedAt = new Date().toISOString();
+  await writeJsonAtomic(file, state);
+}
+
+/** Reads, changes and writes the state in one step (callers hold the environment lock). */
+export async function updateState(file: string, env: string, change: (s: RolloutState) => void): Promise<RolloutState> {
+  const state = await loadState(file, env);
+  change(state);
+  await saveState(file, state);
+  return state;
+}
+
+export function newAttemptId(): string {
+  return `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Published versions of a release as a list (for gates and status). */
+export function publishedVersions(state: RolloutState, release: string): PublishedVersion[] {
+  return Object.entries(state.published[release] ?? {}).map(([region, p]) => ({ ...p, region }));
+}
+
+/** Releases currently in place on any phase (the guardrails stack keeps publishing them). */
+export function releasesInPlace(state: RolloutState): Partial<Record<Phase, string>> {
+  const out: Partial<Record<Phase, string>> = {};
+  for (const p of PHASES) {
+    const r = state.phases[p]?.release;
+    if (r) out[p] = r;
+  }
+  return out;
+}

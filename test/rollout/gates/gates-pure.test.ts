@@ -1,0 +1,95 @@
+/** Pure parts of the gates: scope and sampling, outcome classification, RBP reading, bake/approval, status rule. */
+import { bakeRemainingSeconds, classifyConverse, converseInput, grantsOrganization, runApproval, runBake, sampleAccounts, accountsForPhase, worst } from '../../../rollout/gates/index.js';
+import { invokeEvidence } from '../../../rollout/gates/smoke.js';
+import type { Environment } from '../../../model/types.js';
+import { sandboxEnvironment } from '../../helpers/sandbox-fixture.js';
+
+let env: Environment;
+beforeAll(async () => { env = await sandboxEnvironment(); });
+
+describe('scope and sampling', () => {
+  it('pilot and model-rules reach the pilot account, ou the pilot OU subtree, enterprise everything', () => {
+    expect(accountsForPhase(env, 'pilot')).toEqual([env.pilot.account]);
+    expect(accountsForPhase(env, 'model-rules')).toEqual([env.pilot.account]);
+    expect(accountsForPhase(env, 'ou').sort()).toEqual(['666666666661', '666666666663', '666666666664']);
+    expect(accountsForPhase(env, 'enterprise').sort()).toEqual(env.organization.accounts.map((a) => a.id).sort());
+  });
+
+  it('takes perOu accounts from every OU, always the pilot, and tops up to the floor across OUs', () => {
+    const all = accountsForPhase(env, 'enterprise');
+    const parent = new Map(env.organization.accounts.map((a) => [a.id, a.parent]));
+    const one = sampleAccounts(env, all, { perOu: 1, floor: 1 });
+    const ous = new Set(all.map((a) => parent.get(a)));
+    expect(new Set(one.map((a) => parent.get(a)))).toEqual(ous); // every OU represented
+    expect(one).toContain(env.pilot.account);
+    const floor = sampleAccounts(env, all, { perOu: 1, floor: 11 });
+    expect(floor.length).toBe(11);
+    expect(sampleAccounts(env, all, { perOu: 'all', floor: 1 })).toEqual(all);
+    expect(sampleAccounts(env, all, { perOu: 1, floor: 999 }).length).toBe(all.length);
+  });
+});
+
+describe('outcome classification from Converse evidence', () => {
+  const assess = (extra: Record<string, unknown>, origin = ['ORGANIZATION_ENFORCED']) => ({
+    trace: { guardrail: { inputAssessment: { g1: { ...extra, appliedGuardrailDetails: { guardrailArn: 'arn:g', guardrailVersion: '2', guardrailOrigin: origin } } } } },
+  });
+  it('blocked from findings or stopReason, anonymized without a block, allowed otherwise', () => {
+    expect(classifyConverse({ stopReason: 'guardrail_intervened', ...assess({ contentPolicy: { filters: [{ type: 'VIOLENCE', action: 'BLOCKED' }] } }) })).toMatchObject({ outcome: 'blocked', guarded: true, findings: ['contentPolicy:VIOLENCE=BLOCKED'] });
+    expect(classifyConverse({ stopReason: 'end_turn', ...assess({ sensitiveInformationPolicy: { piiEntities: [{ type: 'EMAIL', action: 'ANONYMIZED' }], regexes: [] } }) }).outcome).toBe('anonymized');
+    expect(classifyConverse({ stopReason: 'guardrail_intervened' }).outcome).toBe('blocked');
+    expect(classifyConverse({ stopReason: 'end_turn', ...assess({ contentPolicy: { filters: [{ type: 'HATE', action: 'NONE', detected: true }] } }) })).toMatchObject({ outcome: 'allowed', guarded: true });
+    expect(classifyConverse({ stopReason: 'end_turn' })).toMatchObject({ outcome: 'allowed', guarded: false });
+  });
+  it('reads InvokeModel guardrail body fields', () => {
+    expect(invokeEvidence(JSON.stringify({ embedding: [1], 'amazon-bedrock-guardrailAction': 'INTERVENED' }))).toEqual({ outcome: 'blocked', guarded: true });
+    expect(invokeEvidence(JSON.stringify({ embedding: [1] }))).toEqual({ outcome: 'allowed', guarded: false });
+  });
+  it('builds Converse requests that name no guardrail but ask for the trace', () => {
+    const input = converseInput({ id: 'x', surface: 'message', model: 'm.x', content: 'hi', tagged: true, expect: 'allowed',
+      history: [{ role: 'user', text: 'a' }, { role: 'assistant', text: 'b' }] });
+    expect(input.guardrailConfig).toEqual({ guardrailIdentifier: '', guardrailVersion: '', trace: 'enabled' });
+    expect(input.messages!.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    expect(input.messages![2]!.content![0]).toHaveProperty('guardContent');
+    const sys = converseInput({ id: 's', surface: 'system', model: 'm.x', content: 'You are…', expect: 'allowed' });
+    expect(sys.system).toEqual([{ text: 'You are…' }]);
+  });
+});
+
+describe('resource policy reading', () => {
+  const arn = 'arn:aws:bedrock:us-east-1:111111111111:guardrail/abc';
+  const stmt = (extra: Record<string, unknown>) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: ['bedrock:ApplyGuardrail', 'bedrock:GetGuardrail'], Resource: arn, ...extra }] });
+  it('accepts the organization pattern and rejects the wrong org, a missing action or an OU-only grant', () => {
+    expect(grantsOrganization(stmt({ Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1' } } }), arn, 'o-1').ok).toBe(true);
+    expect(grantsOrganization(stmt({ Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-2' } } }), arn, 'o-1').ok).toBe(false);
+    expect(grantsOrganization(stmt({ Action: 'bedrock:GetGuardrail', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1' } } }), arn, 'o-1').ok).toBe(false);
+    expect(grantsOrganization(stmt({ Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1' }, 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ['o-1/r/ou-x/*'] } } }), arn, 'o-1').ok).toBe(false);
+  });
+});
+
+describe('bake, approval and the status rule', () => {
+  it('bake passes once bakeSeconds elapsed, else inconclusive with the time left', async () => {
+    const e = { ...env, phases: { ...env.phases, ou: { ...env.phases.ou, bakeSeconds: 3600 } } };
+    const appliedAt = new Date('2026-11-25T10:00:00Z');
+    expect(bakeRemainingSeconds({ env: e, phase: 'ou', appliedAt, now: new Date('2026-11-25T10:30:00Z') })).toBe(1800);
+    const waiting = await runBake({ env: e, phase: 'ou', appliedAt, now: new Date('2026-11-25T10:30:00Z') });
+    expect(waiting.status).toBe('inconclusive');
+    expect(waiting.summary).toMatch(/1800s left/);
+    expect((await runBake({ env: e, phase: 'ou', appliedAt, now: new Date('2026-11-25T11:00:00Z') })).status).toBe('passed');
+  });
+  it('approval: not required → passed; --approve with a reason → passed and recorded; none → inconclusive; declined → failed', async () => {
+    const e = { ...env, phases: { ...env.phases, enterprise: { ...env.phases.enterprise, approval: true } } };
+    expect((await runApproval({ env, phase: 'enterprise', release: 'r', interactive: false })).status).toBe('passed');
+    const ok = await runApproval({ env: e, phase: 'enterprise', release: 'r', interactive: false, approve: 'CHG-1 reviewed' });
+    expect(ok.status).toBe('passed');
+    expect(ok.checks[0]!.evidence).toMatchObject({ reason: 'CHG-1 reviewed' });
+    expect((await runApproval({ env: e, phase: 'enterprise', release: 'r', interactive: false, approve: '  ' })).status).toBe('failed');
+    expect((await runApproval({ env: e, phase: 'enterprise', release: 'r', interactive: false })).status).toBe('inconclusive');
+    expect((await runApproval({ env: e, phase: 'enterprise', release: 'r', interactive: true, prompt: async () => false })).status).toBe('failed');
+  });
+  it('failed beats inconclusive beats passed; no evidence is inconclusive', () => {
+    expect(worst(['passed', 'inconclusive', 'failed'])).toBe('failed');
+    expect(worst(['passed', 'inconclusive'])).toBe('inconclusive');
+    expect(worst(['passed'])).toBe('passed');
+    expect(worst([])).toBe('inconclusive');
+  });
+});
