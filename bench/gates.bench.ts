@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeEffectivePolicyCommand } from '@aws-sdk/client-organizations';
-import { generateEnvironment } from '../model/generate.js';
+import { generateEnvironment } from '../test/helpers/generated-environment.js';
 import type { Environment } from '../model/types.js';
 import { releaseOutputKey, type ReleaseOutputAttr } from '../modules/naming.js';
 import { startSandbox } from '../sandbox/index.js';

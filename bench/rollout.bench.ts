@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateEnvironment } from '../model/generate.js';
+import { generateEnvironment } from '../test/helpers/generated-environment.js';
 import { PHASES, type Environment } from '../model/types.js';
 import { parseFlags } from '../rollout/cli/commands/options.js';
 import { silentProgress } from '../rollout/ui/progress.js';

@@ -36,7 +36,7 @@ async function child(scenario: string): Promise<ChildResult> {
     const { loadEnvironment } = await import('../model/index.js');
     env = await loadEnvironment(path.join(root, 'environments', 'sandbox'));
   } else {
-    const { generateEnvironment } = await import('../model/generate.js');
+    const { generateEnvironment } = await import('../test/helpers/generated-environment.js');
     env = await generateEnvironment({ accounts: 2000, ous: 120, exceptions: 200 });
   }
   const loadMs = performance.now() - t0;

@@ -85,39 +85,4 @@ export const GUARDRAIL_NAME_PATTERN = /^[0-9a-zA-Z-_]{1,50}$/;
 export const TOPIC_NAME_PATTERN = /^[0-9a-zA-Z-_ !?.]{1,100}$/;
 export const KMS_KEY_ARN_PATTERN = /^arn:aws(-[a-z-]+)?:kms:[a-z0-9-]+:[0-9]{12}:key\/[a-zA-Z0-9-]{1,128}$/;
 export const GUARDRAIL_PROFILE_ARN_PATTERN = /^arn:aws(-[a-z-]+)?:bedrock:[a-z0-9-]+:[0-9]{12}:guardrail-profile\/[a-z0-9.:-]{1,128}$/;
-/**
- * Unversioned guardrail ARN; groups: 1 region, 2 owning account, 3 guardrail id.
- * https://docs.aws.amazon.com/bedrock/latest/APIReference/API_GetGuardrail.html
- */
-export const GUARDRAIL_ARN_PATTERN = /^arn:aws(?:-[a-z]+)*:bedrock:([a-z0-9-]+):(\d{12}):guardrail\/([a-z0-9]+)$/;
-/** A published guardrail version (`guardrailVersion` of the enforcement APIs); DRAFT does not match. */
-export const GUARDRAIL_VERSION_PATTERN = /^[1-9][0-9]{0,7}$/;
 export const AUTOMATED_REASONING_POLICY_ARN_PATTERN = /^arn:aws(-[a-z-]+)?:bedrock:[a-z0-9-]+:[0-9]{12}:automated-reasoning-policy\/[a-z0-9]{12}(:([1-9][0-9]{0,11}))?$/;
-
-/**
- * AWS commercial Regions (partition `aws`), as listed on
- * https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html.
- * Bedrock Guardrails are not offered in all of them; Bedrock itself rejects unsupported ones.
- */
-export const AWS_COMMERCIAL_REGIONS = [
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
-  'af-south-1',
-  'ap-east-1', 'ap-east-2', 'ap-south-1', 'ap-south-2',
-  'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3',
-  'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5',
-  'ap-southeast-6', 'ap-southeast-7',
-  'ca-central-1', 'ca-west-1',
-  'eu-central-1', 'eu-central-2', 'eu-west-1', 'eu-west-2', 'eu-west-3',
-  'eu-south-1', 'eu-south-2', 'eu-north-1',
-  'il-central-1', 'me-central-1', 'me-south-1', 'mx-central-1', 'sa-east-1',
-] as const;
-export type AwsRegion = (typeof AWS_COMMERCIAL_REGIONS)[number];
-
-/**
- * Bedrock foundation-model id: `provider.model[:version[:variant]]` (optionally `/<12 chars>`),
- * the anchored form of the modelEnforcement pattern
- * (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_PutEnforcedGuardrailConfiguration.html).
- * Geo-prefixed inference-profile ids (`us.anthropic…`) and ARNs do not match.
- */
-export const MODEL_ID_PATTERN = /^[a-z0-9-]{1,63}\.[a-z0-9-]{1,63}(:[a-z0-9-]{1,63}){0,2}(\/[a-z0-9]{12})?$/;
-export const INFERENCE_PROFILE_PREFIX = /^(us|eu|apac|us-gov|global|jp|au|ca)\.[a-z0-9-]+\./;

@@ -14,6 +14,7 @@
  * Limits and enums: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_CreateGuardrail.html
  */
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../core/canonical-json.js';
 import { InputError } from '../core/errors.js';
 import {
   AUTOMATED_REASONING_POLICY_ARN_PATTERN, ContentFilterType, FilterStrength, GroundingFilterType,
@@ -648,121 +649,10 @@ function checkSpec(spec: GuardrailSpec): void {
 
 // ───────────────────────────── hash ─────────────────────────────
 
-/** JSON with object keys sorted at every level (arrays keep their order). */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => [k, sortKeys(o[k])]));
-  }
-  return v;
-}
-
 /** sha256 hex of the canonical JSON of a spec (or definition): what a release pin records. */
 export function contentHash(spec: GuardrailSpec | GuardrailDefinition): string {
   const s = spec instanceof GuardrailDefinition ? spec.toSpec() : spec;
   return createHash('sha256').update(canonicalJson(s)).digest('hex');
-}
-
-// ───────────────────────────── Bedrock API shape ─────────────────────────────
-
-type Dir<A> = { inputAction?: A; outputAction?: A; inputEnabled?: boolean; outputEnabled?: boolean };
-
-/**
- * CreateGuardrail / UpdateGuardrail request body (API input names), structurally compatible
- * with `CreateGuardrailCommandInput` of @aws-sdk/client-bedrock minus tags/clientRequestToken.
- */
-export interface BedrockGuardrailInput {
-  name: string;
-  description?: string;
-  blockedInputMessaging: string;
-  blockedOutputsMessaging: string;
-  contentPolicyConfig?: {
-    filtersConfig: ({ type: ContentFilterType; inputStrength: FilterStrength; outputStrength: FilterStrength; inputModalities?: Modality[]; outputModalities?: Modality[] } & Dir<GuardrailAction>)[];
-    tierConfig?: { tierName: TierName };
-  };
-  topicPolicyConfig?: {
-    topicsConfig: ({ name: string; definition: string; examples?: string[]; type: 'DENY' } & Dir<GuardrailAction>)[];
-    tierConfig?: { tierName: TierName };
-  };
-  wordPolicyConfig?: {
-    wordsConfig?: ({ text: string } & Dir<GuardrailAction>)[];
-    managedWordListsConfig?: ({ type: ManagedWordListType } & Dir<GuardrailAction>)[];
-  };
-  sensitiveInformationPolicyConfig?: {
-    piiEntitiesConfig?: ({ type: PiiEntityType; action: PiiAction } & Dir<PiiAction>)[];
-    regexesConfig?: ({ name: string; description?: string; pattern: string; action: PiiAction } & Dir<PiiAction>)[];
-  };
-  contextualGroundingPolicyConfig?: {
-    filtersConfig: { type: GroundingFilterType; threshold: number; action?: GuardrailAction; enabled?: boolean }[];
-  };
-  automatedReasoningPolicyConfig?: { policies: string[]; confidenceThreshold?: number };
-  crossRegionConfig?: { guardrailProfileIdentifier: string };
-  kmsKeyId?: string;
-}
-
-/**
- * The request body for CreateGuardrail/UpdateGuardrail. A policy with no entries is omitted
- * (UpdateGuardrail treats an omitted policy as removed). Every default is written explicitly.
- */
-export function toBedrockApiInput(spec: GuardrailSpec): BedrockGuardrailInput {
-  const dir = <A>(d: Directional<A & string>): Dir<A> => ({
-    inputAction: d.inputAction, outputAction: d.outputAction, inputEnabled: d.inputEnabled, outputEnabled: d.outputEnabled,
-  });
-  const out: BedrockGuardrailInput = {
-    name: spec.name,
-    blockedInputMessaging: spec.blockedInputMessaging,
-    blockedOutputsMessaging: spec.blockedOutputsMessaging,
-  };
-  if (spec.description !== null) out.description = spec.description;
-  if (spec.contentFilters.length) {
-    out.contentPolicyConfig = {
-      filtersConfig: spec.contentFilters.map((f) => ({
-        type: f.type, inputStrength: f.inputStrength, outputStrength: f.outputStrength,
-        inputModalities: [...f.inputModalities], outputModalities: [...f.outputModalities], ...dir(f),
-      })),
-      tierConfig: { tierName: spec.contentTier },
-    };
-  }
-  if (spec.topics.length) {
-    out.topicPolicyConfig = {
-      topicsConfig: spec.topics.map((t) => ({ name: t.name, definition: t.definition, examples: [...t.examples], type: 'DENY' as const, ...dir(t) })),
-      tierConfig: { tierName: spec.topicTier },
-    };
-  }
-  if (spec.words.length || spec.managedWordLists.length) {
-    out.wordPolicyConfig = {};
-    if (spec.words.length) out.wordPolicyConfig.wordsConfig = spec.words.map((w) => ({ text: w.text, ...dir(w) }));
-    if (spec.managedWordLists.length) out.wordPolicyConfig.managedWordListsConfig = spec.managedWordLists.map((m) => ({ type: m.type, ...dir(m) }));
-  }
-  if (spec.piiEntities.length || spec.regexes.length) {
-    out.sensitiveInformationPolicyConfig = {};
-    if (spec.piiEntities.length) {
-      out.sensitiveInformationPolicyConfig.piiEntitiesConfig = spec.piiEntities.map((e) => ({ type: e.type, action: e.action, ...dir(e) }));
-    }
-    if (spec.regexes.length) {
-      out.sensitiveInformationPolicyConfig.regexesConfig = spec.regexes.map((r) => ({
-        name: r.name, ...(r.description !== null ? { description: r.description } : {}), pattern: r.pattern, action: r.action, ...dir(r),
-      }));
-    }
-  }
-  if (spec.contextualGrounding.length) {
-    out.contextualGroundingPolicyConfig = {
-      filtersConfig: spec.contextualGrounding.map((g) => ({ type: g.type, threshold: g.threshold, action: g.action, enabled: g.enabled })),
-    };
-  }
-  if (spec.automatedReasoning) {
-    out.automatedReasoningPolicyConfig = {
-      policies: [...spec.automatedReasoning.policies],
-      ...(spec.automatedReasoning.confidenceThreshold !== null ? { confidenceThreshold: spec.automatedReasoning.confidenceThreshold } : {}),
-    };
-  }
-  if (spec.crossRegion) out.crossRegionConfig = { guardrailProfileIdentifier: spec.crossRegion.guardrailProfileArn };
-  if (spec.kmsKeyArn !== null) out.kmsKeyId = spec.kmsKeyArn;
-  return out;
 }
 
 /** True if the spec/definition carries Automated Reasoning (refused for enforcement). */

@@ -7,8 +7,8 @@
  */
 import { z } from 'zod';
 import {
-  AWS_COMMERCIAL_REGIONS, INFERENCE_PROFILE_PREFIX, MODEL_ID_PATTERN,
-} from '../guardrail/catalog.js';
+  ACCOUNT_ID, AWS_COMMERCIAL_REGIONS, INFERENCE_PROFILE_PREFIX, MODEL_ID_PATTERN, ORG_ID, OU_ID, ROOT_ID,
+} from '../core/patterns.js';
 import type {
   BackendSettings, DeploymentSettings, EnforcementException, GuardingMode, Organization, SampleSettings,
   SmokeCase,
@@ -37,10 +37,6 @@ const show = (v: unknown): string => {
 
 // ───────────────────────────── identifiers ─────────────────────────────
 
-export const ACCOUNT_ID = /^[0-9]{12}$/;
-export const ROOT_ID = /^r-[0-9a-z]{4,32}$/;
-export const OU_ID = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
-export const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 export const RELEASE_NAME = /^[a-z][a-z0-9-]{0,39}@[0-9][0-9A-Za-z.+-]{0,39}$/;
 export const ISO_DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
 export const EXCEPTION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

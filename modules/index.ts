@@ -1,5 +1,5 @@
 /** Constructs and bindings of guardrail-rollout (cdktf). */
-export { Guardrail, guardrailConfig, versionDescription } from './guardrail/construct.js';
+export { Guardrail, guardrailConfig } from './guardrail/construct.js';
 export type { GuardrailProps, ReleaseRef, PublishOptions } from './guardrail/construct.js';
 export { GuardrailResourcePolicy, guardrailResourcePolicyDocument, GUARDRAIL_RBP_ACTIONS } from './guardrail/resource-policy.js';
 export type { GuardrailResourcePolicyProps, GuardrailPolicyDocument } from './guardrail/resource-policy.js';

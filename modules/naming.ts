@@ -45,17 +45,3 @@ export type ReleaseOutputAttr = 'arn' | 'id' | 'version' | 'identifier';
 export function releaseOutputKey(release: string, region: string, attr: ReleaseOutputAttr): string {
   return `release_${slug(release)}_${regionSlug(region)}_${attr}`;
 }
-
-/**
- * Description of the guardrail version a release publishes: `release <name> sha256:<first 16 hex>`.
- * It tells releases apart in the console and in plans, and it is how the gates find a release's
- * published version again (rollout/gates/published.ts), so both sides use this one function.
- */
-export function versionDescription(release: { readonly name: string; readonly contentHash: string }): string {
-  return `release ${release.name} sha256:${releaseShortHash(release)}`;
-}
-
-/** First 16 hex of a release's content hash: what the version description and the plan report show. */
-export function releaseShortHash(release: { readonly contentHash: string }): string {
-  return release.contentHash.slice(0, 16);
-}

@@ -5,7 +5,7 @@
 import { Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import { EXIT } from '../core/errors.js';
-import { GUARDRAIL_ARN_PATTERN, GUARDRAIL_VERSION_PATTERN, MODEL_ID_PATTERN } from '../guardrail/catalog.js';
+import { ACCOUNT_ID, GUARDRAIL_ARN_PATTERN, GUARDRAIL_VERSION_PATTERN, MODEL_ID_PATTERN, ORG_ID, REGION_CODE } from '../core/patterns.js';
 
 export class PropsError extends Error {
   readonly exitCode = EXIT.badInput;
@@ -65,12 +65,11 @@ function describe(v: unknown): string {
 }
 
 export const PATTERNS = {
-  accountId: /^\d{12}$/,
-  organizationId: /^o-[a-z0-9]{10,32}$/,
-  region: /^[a-z]{2}(-[a-z]+)+-\d$/,
+  accountId: ACCOUNT_ID,
+  organizationId: ORG_ID,
+  region: REGION_CODE,
   guardrailArn: GUARDRAIL_ARN_PATTERN,
   guardrailId: /^[a-z0-9]+$/,
   guardrailVersion: GUARDRAIL_VERSION_PATTERN,
-  /** Bedrock model-id pattern of the enforcement APIs (reference §6.1). */
   modelId: MODEL_ID_PATTERN,
 } as const;

@@ -21,11 +21,8 @@ import {
 } from './document.js';
 import { activeExceptions } from '../model/exceptions.js';
 import { assertValidPolicy } from './validate.js';
+import { exceptionPolicyName, managedPolicyDescription, phasePolicyName } from '../core/naming.js';
 
-export const MANAGED_NAME_PREFIX = 'guardrail-rollout-';
-export const MANAGED_DESCRIPTION_PREFIX = 'Managed by guardrail-rollout';
-/** Organizations policy description limit (CreatePolicy `Description`, max 512). */
-const MAX_DESCRIPTION = 512;
 
 export interface PolicySpec {
   key: string /* stable: 'baseline' | 'exception-<id>' */;
@@ -122,10 +119,6 @@ export function exceptionDocument(env: Environment, exception: EnforcementExcept
   return { bedrock: { guardrail_inference: gi } };
 }
 
-function describe(parts: Record<string, string | undefined>): string {
-  const text = [MANAGED_DESCRIPTION_PREFIX, ...Object.entries(parts).filter(([, v]) => v).map(([k, v]) => `${k}=${v}`)].join('; ');
-  return text.length <= MAX_DESCRIPTION ? text : text.slice(0, MAX_DESCRIPTION - 1) + '…';
-}
 
 /**
  * The node a phase applies to: the pilot account (pilot, model-rules), the pilot OU (ou) or the
@@ -156,8 +149,8 @@ export function buildPhasePolicies(input: BuildPhaseInput): PolicySpec[] {
   assertValidPolicy(baseline, validation);
   const specs: PolicySpec[] = [{
     key: 'baseline',
-    name: `${MANAGED_NAME_PREFIX}${phase}`,
-    description: describe({ phase, release }),
+    name: phasePolicyName(phase),
+    description: managedPolicyDescription({ phase, release }),
     content: baseline,
     targets: [target],
   }];
@@ -169,8 +162,8 @@ export function buildPhasePolicies(input: BuildPhaseInput): PolicySpec[] {
     assertValidPolicy(doc, validation);
     specs.push({
       key: `exception-${e.id}`,
-      name: `${MANAGED_NAME_PREFIX}exception-${e.id}`,
-      description: describe({ phase, release, exception: e.id, expires: e.expires, owner: e.owner, ticket: e.ticket }),
+      name: exceptionPolicyName(e.id),
+      description: managedPolicyDescription({ phase, release, exception: e.id, expires: e.expires, owner: e.owner, ticket: e.ticket }),
       content: doc,
       targets: [e.target],
     });
@@ -183,11 +176,6 @@ export function activeSorted(env: Pick<Environment, 'exceptions'>, asOf: Date): 
   return activeExceptions(env, asOf).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** Recognizes policies this tool manages (the preflight gate flags any other BEDROCK_POLICY as drift). */
-export function isManagedPolicy(name: string | undefined, description: string | undefined): boolean {
-  return typeof name === 'string' && name.startsWith(MANAGED_NAME_PREFIX)
-    && typeof description === 'string' && description.startsWith(MANAGED_DESCRIPTION_PREFIX);
-}
 
 /** Org-policy guarding mode (lower case) → Bedrock API enum (upper case). */
 export function toApiGuarding(mode: GuardingMode): 'COMPREHENSIVE' | 'SELECTIVE' {

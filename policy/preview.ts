@@ -8,7 +8,8 @@
  * phases keep what is recorded. "Before" is what is recorded (nothing ⇒ empty organization).
  */
 import { PHASES, type EnforcementException, type Environment, type Phase } from '../model/types.js';
-import { accountEnforcementConfig, activeSorted, buildPhasePolicies, childControlPlan, MANAGED_NAME_PREFIX, type ChildControlPlan } from './builder.js';
+import { accountEnforcementConfig, activeSorted, buildPhasePolicies, childControlPlan, type ChildControlPlan } from './builder.js';
+import { exceptionPolicyName } from '../core/naming.js';
 import { enforcementByRegion, splitIdentifier } from './document.js';
 import { effectivePolicies, orgSnapshotOf, type OrgSnapshot } from './effective.js';
 import { exceptionStatus } from '../model/exceptions.js';
@@ -176,7 +177,7 @@ function enforcementFor(env: Environment, releases: PhaseReleases, asOfFor: (p: 
   const results = effectivePolicies(snapshot);
   const pilotRelease = releases.pilot;
   const account = accountEnforcementConfig(env);
-  const exceptionPrefix = `${MANAGED_NAME_PREFIX}exception-`;
+  const exceptionPrefix = exceptionPolicyName('');
   const validation = { managementAccountId: env.managementAccountId, regions: env.regions, allowTokens: true };
 
   return env.organization.accounts.map((a) => {

@@ -5,7 +5,7 @@
  * Pure: no I/O. Paths are dotted key paths inside the document.
  */
 // Model-id and version patterns: one definition each, in the catalog (shared with the constructs and schema).
-import { GUARDRAIL_VERSION_PATTERN, MODEL_ID_PATTERN } from '../guardrail/catalog.js';
+import { GUARDRAIL_VERSION_PATTERN, MODEL_ID_PATTERN } from '../core/patterns.js';
 import { InputError } from '../core/errors.js';
 import { APPEND, ASSIGN, CHILD_CONTROL, CONFIG_KEY, REMOVE } from './document.js';
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { App, type TerraformStack } from 'cdktf';
 import type { Environment, Phase } from '../model/types.js';
 import { PHASES } from '../model/types.js';
-import type { StackArtifact, StackName } from '../rollout/state/contracts.js';
+import type { StackArtifact, StackName } from './artifact.js';
 import { guardrailsStack } from './guardrails-stack.js';
 import { type StackInput, validateInput } from './inputs.js';
 import { orgPolicyStack } from './org-policy-stack.js';

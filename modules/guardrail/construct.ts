@@ -20,7 +20,8 @@ import {
   isGuardrailDefinition, type GuardrailDefinition, type GuardrailSpec,
 } from '../../guardrail/definition.js';
 import { PropChecker } from '../props.js';
-import { slug, versionDescription } from '../naming.js';
+import { slug } from '../naming.js';
+import { versionDescription } from '../../core/naming.js';
 
 export interface GuardrailProps {
   /** The guardrail as code. */
@@ -49,7 +50,6 @@ export interface PublishOptions {
 
 const VERSION_DESCRIPTION_MAX = 200;
 
-export { versionDescription };
 
 export class Guardrail extends Construct {
   readonly resource: BedrockGuardrail;

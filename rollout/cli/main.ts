@@ -3,7 +3,8 @@
  * `register(program, io)`; this file only assembles them.
  */
 import { Command } from 'commander';
-import { configureExit, processIo, type Io } from './support.js';
+import { configureExit } from './support.js';
+import { processIo, type Io } from '../ui/io.js';
 import * as effective from './commands/effective.js';
 import * as preview from './commands/preview.js';
 import * as sandbox from './commands/sandbox.js';

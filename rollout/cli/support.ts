@@ -6,18 +6,9 @@
 import { relative } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { EXIT, InputError, exitCodeOf } from '../../core/errors.js';
+import { processIo, type Io } from '../ui/io.js';
 
 export interface GlobalOptions { json?: boolean; env?: string }
-
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-export const processIo: Io = {
-  out: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
-  err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
-};
 
 /** Prints a result: `json` verbatim as JSON when --json, else the text rendering. */
 export function emit(io: Io, opts: { json?: boolean }, json: unknown, text: () => string): void {

@@ -9,7 +9,7 @@
  * inside any string, whole or embedded; `$${` is a literal `${`. Anything else (functions,
  * for-expressions, count/for_each) is refused with a ToolingError naming it.
  */
-import { canonicalJson } from '../../guardrail/definition.js';
+import { canonicalJson } from '../../core/canonical-json.js';
 import { ToolingError } from '../../core/errors.js';
 
 export const UNKNOWN = '(known after apply)';

@@ -7,7 +7,8 @@ import { runApproval, runBake, runEffectivePolicyCheck, runPostApplyGates, runPr
 import type { Session } from './session.js';
 import type { Target } from './target.js';
 import type { RolloutState } from '../state/store.js';
-import type { GateResult, PublishedVersion, StackArtifact } from '../state/contracts.js';
+import type { GateResult, PublishedVersion } from '../state/contracts.js';
+import type { StackArtifact } from '../../stacks/artifact.js';
 
 export function withRegion(versions: Record<string, { account: string; guardrailArn: string; guardrailId: string; version: string }> | undefined): Record<string, PublishedVersion> {
   return Object.fromEntries(Object.entries(versions ?? {}).map(([region, v]) => [region, { ...v, region }]));

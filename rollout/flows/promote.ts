@@ -24,7 +24,8 @@ import type { Session } from './session.js';
 import { releasesInPlace, newAttemptId, updateState, type PhaseRecord, type RolloutState } from '../state/store.js';
 import { synthPhase, versionsFromOutputs } from './stacks.js';
 import { engineFor, type Target } from './target.js';
-import type { CheckResult, EnginePlan, GateName, GateResult, StackArtifact } from '../state/contracts.js';
+import type { CheckResult, EnginePlan, GateName, GateResult } from '../state/contracts.js';
+import type { StackArtifact } from '../../stacks/artifact.js';
 import { confirm } from '../ui/prompt.js';
 import { currentActor } from '../state/ledger.js';
 

@@ -11,7 +11,7 @@ import { acquireLock, type HeldLock } from '../state/lock.js';
 import { envPaths, type EnvPaths } from '../state/paths.js';
 import { loadState, type RolloutState } from '../state/store.js';
 import { openTarget, type OpenTargetOptions, type Target } from './target.js';
-import type { CommonFlags } from '../cli/commands/options.js';
+import type { CommonFlags } from './flags.js';
 
 export interface SessionOptions {
   /** Take the environment lock for this command (e.g. "promote pilot"). */

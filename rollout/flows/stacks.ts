@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import type { Environment, Phase } from '../../model/types.js';
 import { synthStack } from '../../stacks/synth.js';
 import { releaseOutputKey } from '../../modules/naming.js';
-import type { StackArtifact } from '../state/contracts.js';
+import type { StackArtifact } from '../../stacks/artifact.js';
 import type { PublishedRecord } from '../state/store.js';
 
 export interface PhaseStacks { guardrails: StackArtifact; phase: StackArtifact }

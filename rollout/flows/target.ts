@@ -6,16 +6,17 @@
  */
 import { join } from 'node:path';
 import type { Environment } from '../../model/types.js';
-import { startSandbox, type SandboxHandle } from '../../sandbox/index.js';
-import { accessKeyFor, secretFor } from '../../sandbox/seed.js';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { AwsAccess, awsTarget, describeError, sandboxTarget } from '../aws/clients.js';
 import { SandboxEngine, type SandboxEngineHooks } from '../engines/sandbox/engine.js';
 import { TerraformEngine, terraformBinary } from '../engines/terraform/engine.js';
 import { ToolingError } from '../../core/errors.js';
 import type { Engine } from '../state/contracts.js';
-import type { CommonFlags, EngineName } from '../cli/commands/options.js';
+import type { CommonFlags, EngineName } from './flags.js';
 import type { EnvPaths } from '../state/paths.js';
+
+/** The in-process emulator; its code is loaded (import()) only when a verb targets the sandbox. */
+type SandboxHandle = Awaited<ReturnType<(typeof import('../../sandbox/index.js'))['startSandbox']>>;
 
 export interface Target {
   kind: 'sandbox' | 'aws';
@@ -72,6 +73,7 @@ export async function openTarget(env: Environment, flags: CommonFlags, paths: En
     let handle: Parameters<typeof sandboxTarget>[0];
     if (flags.sandboxEndpoint) {
       // A running `rollout sandbox` seeded with the default seed: its keys are derivable.
+      const { accessKeyFor, secretFor } = await import('../../sandbox/seed.js');
       const ids = [env.managementAccountId, ...env.organization.accounts.map((a) => a.id)];
       handle = {
         endpoint: flags.sandboxEndpoint.replace(/\/$/, ''),
@@ -80,6 +82,7 @@ export async function openTarget(env: Environment, flags: CommonFlags, paths: En
         accounts: Object.fromEntries(ids.map((id) => [id, { accessKeyId: accessKeyFor(id), secretAccessKey: secretFor(1, id) }])),
       };
     } else {
+      const { startSandbox } = await import('../../sandbox/index.js');
       try {
         sandbox = await startSandbox({ env, statePath: paths.sandboxState });
       } catch (err) {

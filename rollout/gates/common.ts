@@ -3,6 +3,7 @@
  * (failed beats inconclusive beats passed; no evidence at all is inconclusive).
  */
 import pLimit from 'p-limit';
+import { canonicalJson } from '../../core/canonical-json.js';
 import type { Environment, Phase } from '../../model/types.js';
 import type { AwsAccess } from '../aws/clients.js';
 import { classifyError, describeError } from '../aws/errors.js';
@@ -78,18 +79,7 @@ export async function runAll<T>(items: readonly T[], concurrency: number, task: 
   return results.flat();
 }
 
+/** Canonical JSON where lists of strings (model ids) are sets, as they are for enforcement. */
 export function canonicalSorted(value: unknown): string {
-  const norm = (v: unknown): unknown => {
-    if (Array.isArray(v)) {
-      const items = v.map(norm);
-      // Lists of strings (model ids) are sets for enforcement purposes.
-      return items.every((x) => typeof x === 'string') ? [...(items as string[])].sort() : items;
-    }
-    if (v && typeof v === 'object') {
-      return Object.fromEntries(Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-        .map((k) => [k, norm((v as Record<string, unknown>)[k])]));
-    }
-    return v;
-  };
-  return JSON.stringify(norm(value));
+  return canonicalJson(value, { stringListsAsSets: true });
 }

@@ -2,19 +2,20 @@
  * Preflight: evidence, gathered before the phase's apply (after the guardrails stack), that
  * switching enforcement on cannot break callers — the checks AWS's best practices ask for
  * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_bedrock_best_practices.html)
- * and the failure stories in reference/failure-stories.md.
+ * and the failure stories of docs/gates.md.
  */
 import { GetGuardrailCommand, GetResourcePolicyCommand } from '@aws-sdk/client-bedrock';
 import { ApplyGuardrailCommand } from '@aws-sdk/client-bedrock-runtime';
 import { ListPoliciesCommand, ListRootsCommand, ListTargetsForPolicyCommand, type PolicySummary } from '@aws-sdk/client-organizations';
 import { exceptionStatus } from '../../model/exceptions.js';
 import { kindOf } from '../../model/org.js';
-import { GUARDRAIL_ARN_PATTERN, GUARDRAIL_VERSION_PATTERN } from '../../guardrail/catalog.js';
-import { hasAutomatedReasoning, toBedrockApiInput } from '../../guardrail/definition.js';
-import { buildPhasePolicies, isManagedPolicy, MANAGED_NAME_PREFIX, validatePolicyDocument } from '../../policy/index.js';
+import { GUARDRAIL_ARN_PATTERN, GUARDRAIL_VERSION_PATTERN } from '../../core/patterns.js';
+import { hasAutomatedReasoning } from '../../guardrail/definition.js';
+import { guardrailOutputAsInput, normaliseGuardrailConfig, toBedrockApiInput } from '../../guardrail/wire.js';
+import { canonicalJson } from '../../core/canonical-json.js';
+import { buildPhasePolicies, validatePolicyDocument } from '../../policy/index.js';
+import { isExceptionPolicy, isManagedPolicy } from '../../core/naming.js';
 import { classifyError, describeError, errorName } from '../aws/errors.js';
-import { guardrailOutputAsInput, normaliseGuardrailConfig } from '../engines/sandbox/resources.js';
-import { canonical } from '../engines/tfjson.js';
 import type { CheckResult, GateResult, PublishedVersion } from '../state/contracts.js';
 import { errorCheck, gateResult, runAll, type GateRunContext } from './common.js';
 import { identifierOf } from './published.js';
@@ -69,7 +70,7 @@ async function contentChecks(ctx: GateRunContext): Promise<CheckResult[]> {
       const g = await ctx.access.forAccount(p.account, p.region).bedrock.send(new GetGuardrailCommand({ guardrailIdentifier: p.guardrailArn, guardrailVersion: p.version }));
       const checks: CheckResult[] = [];
       const got = normaliseGuardrailConfig({ ...guardrailOutputAsInput(g), name: undefined, description: undefined });
-      checks.push(canonical(got) === canonical(want)
+      checks.push(canonicalJson(got) === canonicalJson(want)
         ? { id, status: 'passed', account: p.account, region: p.region, detail: `version ${p.version} has the content of ${release.name}` }
         : { id, status: 'failed', account: p.account, region: p.region,
             detail: `version ${p.version} does not have the content of ${release.name}: it snapshotted a different DRAFT (content hash mismatch)`,
@@ -175,12 +176,6 @@ async function targetsOf(ctx: GateRunContext, policyId: string): Promise<string[
     NextToken = page.NextToken || undefined;
   } while (NextToken);
   return out;
-}
-
-/** Is this (managed) policy the one carrying exception `id`? By the builder's name, or its description's `exception=<id>`. */
-function isExceptionPolicy(id: string, name: string | undefined, description: string | undefined): boolean {
-  const d = description ?? '';
-  return name === `${MANAGED_NAME_PREFIX}exception-${id}` || d.includes(`exception=${id};`) || d.endsWith(`exception=${id}`);
 }
 
 /** Policy type enabled; no foreign BEDROCK_POLICY attached; expired exceptions not in force. */

@@ -6,7 +6,7 @@
  */
 import { ListGuardrailsCommand } from '@aws-sdk/client-bedrock';
 import type { Environment, Release } from '../../model/types.js';
-import { versionDescription } from '../../modules/naming.js';
+import { versionDescription } from '../../core/naming.js';
 import type { AwsAccess } from '../aws/clients.js';
 import type { PublishedVersion } from '../state/contracts.js';
 

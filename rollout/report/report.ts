@@ -7,8 +7,9 @@ import type { EnforcementException, Environment, Phase } from '../../model/types
 import { ousUnder } from '../../model/org.js';
 import { accountsForPhase } from '../gates/scope.js';
 import { activeExceptions, exceptionStatus, isExpiringSoon, daysLeft, EXPIRY_WARNING_DAYS } from '../../model/exceptions.js';
-import { releaseShortHash } from '../../modules/naming.js';
-import type { ChangeAction, EnginePlan, StackName } from '../state/contracts.js';
+import { releaseShortHash } from '../../core/naming.js';
+import type { ChangeAction, EnginePlan } from '../state/contracts.js';
+import type { StackName } from '../../stacks/artifact.js';
 import type { RolloutState } from '../state/store.js';
 import type { EffectiveDiff } from './effective-diff.js';
 

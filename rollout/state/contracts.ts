@@ -4,16 +4,7 @@
  * *whether* to advance; gates (rollout/gates/*) only produce evidence — the Argo Rollouts split.
  */
 import type { Environment, Phase } from '../../model/types.js';
-
-export type StackName = 'guardrails' | Phase;
-
-/** A synthesized stack on disk: cdktf.out/stacks/<name>/cdk.tf.json */
-export interface StackArtifact {
-  name: StackName;
-  dir: string;
-  file: string;
-  json: Record<string, unknown>;
-}
+import type { StackArtifact, StackName } from '../../stacks/artifact.js';
 
 export type ChangeAction = 'create' | 'update' | 'delete' | 'replace' | 'no-op';
 

@@ -9,7 +9,8 @@ import { open, readFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { hostname, userInfo } from 'node:os';
 import type { Phase } from '../../model/types.js';
-import type { GateName, GateStatus, StackName } from './contracts.js';
+import type { GateName, GateStatus } from './contracts.js';
+import type { StackName } from '../../stacks/artifact.js';
 
 export const LEDGER_SCHEMA_VERSION = 1;
 

@@ -7,7 +7,7 @@
  * `✖ step: reason`, which reads well in CI logs.
  */
 import { DefaultRenderer, Listr, ListrLogger, ProcessOutput } from 'listr2';
-import type { Io } from '../cli/support.js';
+import type { Io } from './io.js';
 import type { GateResult } from '../state/contracts.js';
 
 export interface Progress {

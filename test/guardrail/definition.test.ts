@@ -1,8 +1,10 @@
 import type { CreateGuardrailCommandInput } from '@aws-sdk/client-bedrock';
 import {
   ContentFilterType, GuardrailDefinition, GuardrailDefinitionError, PII_ENTITY_TYPES, PiiAction, PiiEntityType, Topic,
-  canonicalJson, contentHash, hasAutomatedReasoning, toBedrockApiInput, type BedrockGuardrailInput, type GuardrailProps,
+  contentHash, hasAutomatedReasoning, type GuardrailProps,
 } from '../../guardrail/definition.js';
+import { toBedrockApiInput, type BedrockGuardrailInput } from '../../guardrail/wire.js';
+import { canonicalJson } from '../../core/canonical-json.js';
 
 // Compile-time: the request body fits the SDK's CreateGuardrail input.
 const _fits = (b: BedrockGuardrailInput): CreateGuardrailCommandInput => b;

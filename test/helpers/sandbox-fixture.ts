@@ -18,7 +18,8 @@ import { synthStacks } from '../../stacks/synth.js';
 import { AwsAccess, sandboxTarget, type AwsAccessOptions } from '../../rollout/aws/clients.js';
 import { SandboxEngine, type SandboxEngineHooks } from '../../rollout/engines/sandbox/engine.js';
 import type { GateRunContext } from '../../rollout/gates/index.js';
-import type { ApplyResult, PublishedVersion, StackArtifact, StackName } from '../../rollout/state/contracts.js';
+import type { ApplyResult, PublishedVersion } from '../../rollout/state/contracts.js';
+import type { StackArtifact, StackName } from '../../stacks/artifact.js';
 
 export const FIXTURE_AS_OF = new Date('2026-11-25T12:00:00Z');
 

@@ -1,5 +1,6 @@
 import { loadEnvironment, PHASES, accountsInScope, activeExceptions, expiredExceptions } from '../../model/index.js';
-import { contentHash, toBedrockApiInput } from '../../guardrail/definition.js';
+import { contentHash } from '../../guardrail/definition.js';
+import { toBedrockApiInput } from '../../guardrail/wire.js';
 import { evaluateGuardrail, heuristics } from '../../sandbox/evaluator/index.js';
 import { BENIGN_USER_TURN } from '../../rollout/gates/smoke.js';
 

@@ -1,5 +1,6 @@
 import { TerraformOutput } from 'cdktf';
-import { Guardrail, versionDescription } from '../../modules/guardrail/construct.js';
+import { Guardrail } from '../../modules/guardrail/construct.js';
+import { versionDescription } from '../../core/naming.js';
 import { contentHash, GuardrailDefinition } from '../../guardrail/definition.js';
 import { fullDefinition } from '../helpers/stacks.js';
 import { onlyResource, synthWith } from '../helpers/synth.js';

@@ -1,5 +1,6 @@
+import { isManagedPolicy } from '../../core/naming.js';
 import {
-  buildPhasePolicies, isManagedPolicy, toApiGuarding, accountEnforcementConfig, effectivePolicies, enforcementByRegion,
+  buildPhasePolicies, toApiGuarding, accountEnforcementConfig, effectivePolicies, enforcementByRegion,
   validatePolicyDocument, type OrgSnapshot, type PolicySpec,
 } from '../../policy/index.js';
 import { InputError } from '../../core/errors.js';

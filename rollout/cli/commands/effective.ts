@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { action, emit, type Io } from '../support.js';
+import { action, emit } from '../support.js';
+import { type Io } from '../../ui/io.js';
 import { InputError } from '../../../core/errors.js';
 import { effectivePolicies, enforcementByRegion, parseOrgSnapshot, type EffectiveResult } from '../../../policy/index.js';
 import { renderTable } from '../views/preview.js';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadEnvironment } from '../../../model/index.js';
-import { action, emit, warnEnvironment, type Io } from '../support.js';
+import { action, emit, warnEnvironment } from '../support.js';
+import { type Io } from '../../ui/io.js';
 import { exceptionView, EXPIRY_WARNING_DAYS, type ExceptionView } from '../../report/report.js';
 import { addOptions, flagsOf } from './options.js';
 

@@ -6,24 +6,7 @@ import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { PHASES, type Phase } from '../../../model/types.js';
 import { UsageError } from '../../../core/errors.js';
-
-export type EngineName = 'sandbox' | 'terraform';
-
-export interface CommonFlags {
-  env: string;
-  release?: string;
-  engine?: EngineName;
-  yes: boolean;
-  approve?: string;
-  asOf: Date;
-  json: boolean;
-  sandboxEndpoint?: string;
-  terraformBin?: string;
-  /** plan only */
-  out?: string;
-  /** promote only: wait out the phase's bake time in this process. */
-  waitBake?: boolean;
-}
+import type { CommonFlags } from '../../flows/flags.js';
 
 export type OptionSet = 'env' | 'release' | 'engine' | 'yes' | 'approve' | 'asOf' | 'sandbox' | 'terraform' | 'out' | 'waitBake';
 

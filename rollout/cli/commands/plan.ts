@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { action, emit, type Io } from '../support.js';
+import { action, emit } from '../support.js';
+import { type Io } from '../../ui/io.js';
 import { decidePromotion } from '../../state/promotion.js';
 import { planPhaseChange } from '../../flows/promote.js';
 import { renderPlanMarkdown } from '../../report/report.js';

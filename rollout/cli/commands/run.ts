@@ -1,11 +1,12 @@
 /** Shared runner of the state-touching verbs: flags → session → progress → result → exit code. */
 import type { Command } from 'commander';
-import type { Io } from '../support.js';
+import type { Io } from '../../ui/io.js';
 import { emit, warnEnvironment } from '../support.js';
 import { progressFor, type Progress } from '../../ui/progress.js';
 import { Session, type SessionOptions } from '../../flows/session.js';
 import type { RolloutResult } from '../../flows/promote.js';
-import { flagsOf, type CommonFlags } from './options.js';
+import type { CommonFlags } from '../../flows/flags.js';
+import { flagsOf } from './options.js';
 
 export interface VerbContext { session: Session; flags: CommonFlags; progress: Progress; io: Io }
 

@@ -7,11 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { action, warnEnvironment, type Io } from '../support.js';
+import { action, warnEnvironment } from '../support.js';
+import { type Io } from '../../ui/io.js';
 import { InputError, ToolingError } from '../../../core/errors.js';
 import { loadEnvironment, type Environment } from '../../../model/index.js';
-import { faultConfigSchema, type FaultConfig } from '../../../sandbox/faults.js';
-import { startSandbox, type SandboxHandle } from '../../../sandbox/index.js';
+
+type FaultConfig = import('../../../sandbox/faults.js').FaultConfig;
 
 interface SandboxOptions { env?: string; port?: string; state?: string; faults?: string; seed?: string }
 
@@ -27,10 +28,12 @@ export function register(program: Command, io: Io): void {
     .action(action(io, async (opts: SandboxOptions) => {
       const port = parseIntFlag(opts.port ?? '0', '--port', 0, 65535);
       const seed = parseIntFlag(opts.seed ?? '1', '--seed', 0, 2 ** 31 - 1);
-      const faults = opts.faults ? readFaults(opts.faults) : undefined;
+      // The emulator is loaded only by the verbs that run it.
+      const { startSandbox } = await import('../../../sandbox/index.js');
+      const faults = opts.faults ? await readFaults(opts.faults) : undefined;
       const env = await loadEnv(opts.env ?? 'sandbox');
       warnEnvironment(io, env);
-      let sb: SandboxHandle;
+      let sb: Awaited<ReturnType<typeof startSandbox>>;
       try {
         sb = await startSandbox({ env, port, seed, faults, statePath: opts.state ? resolve(opts.state) : undefined });
       } catch (err) {
@@ -56,7 +59,8 @@ function parseIntFlag(value: string, flag: string, min: number, max: number): nu
   return n;
 }
 
-function readFaults(file: string): FaultConfig {
+async function readFaults(file: string): Promise<FaultConfig> {
+  const { faultConfigSchema } = await import('../../../sandbox/faults.js');
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));

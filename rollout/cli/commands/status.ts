@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { action, emit, type Io } from '../support.js';
+import { action, emit } from '../support.js';
+import { type Io } from '../../ui/io.js';
 import { renderStatusText, statusView } from '../views/status.js';
 import { addOptions } from './options.js';
 import { withSession } from './run.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { action, type Io } from '../support.js';
+import { action } from '../support.js';
+import { type Io } from '../../ui/io.js';
 import { verify } from '../../flows/rollback.js';
 import { addOptions, parsePhase } from './options.js';
 import { emitResult, withSession } from './run.js';

@@ -18,7 +18,8 @@ import type { Environment } from '../../../model/types.js';
 import type { AwsAccess } from '../../aws/clients.js';
 import { ToolingError, UsageError } from '../../../core/errors.js';
 import { writeJsonAtomic } from '../../state/store.js';
-import type { ApplyResult, ChangeAction, Engine, EnginePlan, ResourceChange, StackArtifact, StackName } from '../../state/contracts.js';
+import type { ApplyResult, ChangeAction, Engine, EnginePlan, ResourceChange } from '../../state/contracts.js';
+import type { StackArtifact, StackName } from '../../../stacks/artifact.js';
 import { comparableArgs, handlerFor, SUPPORTED_TYPES, type Attrs } from './resources.js';
 import {
   accountOfRoleArn, canonical, containsUnknown, dependenciesOf, parseStack, resolveValue, topoSort, UNKNOWN,

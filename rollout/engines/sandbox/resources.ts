@@ -8,7 +8,7 @@ import {
   CreateGuardrailCommand, CreateGuardrailVersionCommand, DeleteEnforcedGuardrailConfigurationCommand,
   DeleteGuardrailCommand, DeleteResourcePolicyCommand, GetGuardrailCommand, ListEnforcedGuardrailsConfigurationCommand,
   ListGuardrailsCommand, PutEnforcedGuardrailConfigurationCommand, PutResourcePolicyCommand, UpdateGuardrailCommand,
-  type CreateGuardrailCommandInput, type GetGuardrailCommandOutput, type PutEnforcedGuardrailConfigurationCommandInput,
+  type PutEnforcedGuardrailConfigurationCommandInput,
 } from '@aws-sdk/client-bedrock';
 import {
   AttachPolicyCommand, CreatePolicyCommand, DeletePolicyCommand, DetachPolicyCommand, ListPoliciesCommand,
@@ -17,7 +17,8 @@ import {
 import type { AccountClients } from '../../aws/clients.js';
 import { errorName } from '../../aws/errors.js';
 import { ToolingError } from '../../../core/errors.js';
-import { blocks, camel, canonical, single } from '../tfjson.js';
+import { canonical, single } from '../tfjson.js';
+import { guardrailApiInput, guardrailOutputAsInput, sameGuardrailConfig } from '../../../guardrail/wire.js';
 
 export interface ResourceContext {
   clients: AccountClients;
@@ -59,126 +60,6 @@ export function comparableArgs(type: string, args: Attrs): Attrs {
 }
 
 // ─────────────── aws_bedrock_guardrail ───────────────
-
-/** Nested blocks that the Bedrock API takes as one object (Terraform: list of one). */
-const SINGLE_BLOCKS = new Set([
-  'content_policy_config', 'contextual_grounding_policy_config', 'cross_region_config',
-  'sensitive_information_policy_config', 'topic_policy_config', 'word_policy_config', 'tier_config',
-  'automated_reasoning_policy_config',
-]);
-
-function convertBlock(obj: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) {
-    if (v === null || v === undefined) continue;
-    if (SINGLE_BLOCKS.has(k)) {
-      const b = single(v);
-      if (b) out[camel(k)] = convertBlock(b);
-      continue;
-    }
-    if (Array.isArray(v) && v.some((x) => x && typeof x === 'object')) {
-      out[camel(k)] = blocks(v).map(convertBlock);
-      continue;
-    }
-    out[camel(k)] = v;
-  }
-  return out;
-}
-
-/** Terraform `aws_bedrock_guardrail` arguments → CreateGuardrail input. */
-export function guardrailApiInput(args: Attrs): Omit<CreateGuardrailCommandInput, 'clientRequestToken'> {
-  const { tags, kms_key_arn, region: _r, timeouts: _t, tags_all: _ta, ...rest } = args;
-  const out = convertBlock(rest) as Omit<CreateGuardrailCommandInput, 'clientRequestToken'>;
-  if (typeof kms_key_arn === 'string') out.kmsKeyId = kms_key_arn;
-  if (tags && typeof tags === 'object' && !Array.isArray(tags)) {
-    const entries = Object.entries(tags as Record<string, string>);
-    if (entries.length) out.tags = entries.map(([key, value]) => ({ key, value }));
-  }
-  return out;
-}
-
-/** GetGuardrail output → the same shape as a Create input (for content comparison). */
-export function guardrailOutputAsInput(g: GetGuardrailCommandOutput): Record<string, unknown> {
-  const list = <T>(v: T[] | undefined) => (v && v.length ? v : undefined);
-  const out: Record<string, unknown> = {
-    name: g.name,
-    description: g.description,
-    blockedInputMessaging: g.blockedInputMessaging,
-    blockedOutputsMessaging: g.blockedOutputsMessaging,
-  };
-  if (g.contentPolicy?.filters?.length) {
-    out.contentPolicyConfig = { filtersConfig: g.contentPolicy.filters, ...(g.contentPolicy.tier ? { tierConfig: g.contentPolicy.tier } : {}) };
-  }
-  if (g.topicPolicy?.topics?.length) {
-    out.topicPolicyConfig = { topicsConfig: g.topicPolicy.topics, ...(g.topicPolicy.tier ? { tierConfig: g.topicPolicy.tier } : {}) };
-  }
-  if (list(g.wordPolicy?.words) || list(g.wordPolicy?.managedWordLists)) {
-    out.wordPolicyConfig = { wordsConfig: list(g.wordPolicy?.words), managedWordListsConfig: list(g.wordPolicy?.managedWordLists) };
-  }
-  if (list(g.sensitiveInformationPolicy?.piiEntities) || list(g.sensitiveInformationPolicy?.regexes)) {
-    out.sensitiveInformationPolicyConfig = {
-      piiEntitiesConfig: list(g.sensitiveInformationPolicy?.piiEntities),
-      regexesConfig: list(g.sensitiveInformationPolicy?.regexes),
-    };
-  }
-  if (g.contextualGroundingPolicy?.filters?.length) out.contextualGroundingPolicyConfig = { filtersConfig: g.contextualGroundingPolicy.filters };
-  if (g.automatedReasoningPolicy?.policies?.length) {
-    out.automatedReasoningPolicyConfig = { policies: g.automatedReasoningPolicy.policies, confidenceThreshold: g.automatedReasoningPolicy.confidenceThreshold };
-  }
-  if (g.crossRegionDetails?.guardrailProfileArn || g.crossRegionDetails?.guardrailProfileId) {
-    out.crossRegionConfig = { guardrailProfileIdentifier: g.crossRegionDetails.guardrailProfileArn ?? g.crossRegionDetails.guardrailProfileId };
-  }
-  return out;
-}
-
-/**
- * Content comparison of two guardrail configurations in API input shape: defaults the
- * service fills in (enabled flags, actions, modalities, empty lists) are normalised so that a
- * definition and the version read back compare equal exactly when they guard the same way.
- */
-export function normaliseGuardrailConfig(cfg: Record<string, unknown>): unknown {
-  const drop = new Set(['tags', 'kmsKeyId', 'kmsKeyArn', 'clientRequestToken', 'guardrailIdentifier']);
-  const norm = (v: unknown, key?: string): unknown => {
-    if (Array.isArray(v)) {
-      const items = v.map((x) => norm(x)).filter((x) => x !== undefined);
-      if (!items.length) return undefined;
-      // Lists of filters/entities are sets in the API: order does not change behaviour.
-      if (key && /Config$|^filters$|^topics$|^words$|^piiEntities$|^regexes$|^managedWordLists$/.test(key) && items.every((x) => x && typeof x === 'object')) {
-        return items.sort((a, b) => canonical(a).localeCompare(canonical(b)));
-      }
-      return items;
-    }
-    if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      const out: Record<string, unknown> = {};
-      for (const k of Object.keys(o).sort()) {
-        if (drop.has(k)) continue;
-        const x = norm(o[k], k);
-        if (x === undefined || x === null) continue;
-        if ((k === 'inputEnabled' || k === 'outputEnabled' || k === 'enabled') && x === true) continue;
-        if ((k === 'inputAction' || k === 'outputAction') && (x === o.action || (o.action === undefined && x === 'BLOCK'))) continue;
-        if ((k === 'inputModalities' || k === 'outputModalities') && Array.isArray(x) && x.length === 1 && x[0] === 'TEXT') continue;
-        if (k === 'action' && x === 'BLOCK' && 'threshold' in o) continue; // grounding default
-        if (k === 'tierConfig' || k === 'tier') {
-          const tn = (x as { tierName?: string }).tierName;
-          if (tn === 'CLASSIC' || tn === undefined) continue;
-          out.tierConfig = x;
-          continue;
-        }
-        if (x && typeof x === 'object' && !Array.isArray(x) && Object.keys(x).length === 0) continue;
-        out[k] = x;
-      }
-      return Object.keys(out).length ? out : undefined;
-    }
-    if (typeof v === 'string' && v === '') return undefined;
-    return v;
-  };
-  return norm(cfg) ?? {};
-}
-
-export function sameGuardrailConfig(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-  return canonical(normaliseGuardrailConfig(a)) === canonical(normaliseGuardrailConfig(b));
-}
 
 async function findGuardrailByName(ctx: ResourceContext, name: string): Promise<{ id: string; arn: string } | undefined> {
   let nextToken: string | undefined;

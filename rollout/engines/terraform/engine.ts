@@ -15,7 +15,8 @@
  */
 import { execa, type ExecaError } from 'execa';
 import { join, resolve } from 'node:path';
-import type { ApplyResult, Engine, EnginePlan, StackArtifact, StackName } from '../../state/contracts.js';
+import type { ApplyResult, Engine, EnginePlan } from '../../state/contracts.js';
+import type { StackArtifact, StackName } from '../../../stacks/artifact.js';
 import { ToolingError } from '../../../core/errors.js';
 import { parsePlanJson, planHashOf, type TfPlanJson } from './plan.js';
 

@@ -5,7 +5,7 @@
  * ["delete"], ["delete","create"] / ["create","delete"] (replace, in either order).
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../../../guardrail/definition.js';
+import { canonicalJson } from '../../../core/canonical-json.js';
 import type { ChangeAction, ResourceChange } from '../../state/contracts.js';
 
 export interface TfPlanJson {

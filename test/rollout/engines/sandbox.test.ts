@@ -6,10 +6,10 @@
 import { join } from 'node:path';
 import { ToolingError, UsageError } from '../../../core/errors.js';
 import { SandboxEngine } from '../../../rollout/engines/sandbox/engine.js';
-import { guardrailApiInput } from '../../../rollout/engines/sandbox/resources.js';
+import { guardrailApiInput } from '../../../guardrail/wire.js';
 import { parseStack, referencesIn, resolveValue, templateParts, topoSort, UNKNOWN } from '../../../rollout/engines/tfjson.js';
 import { runPreflight } from '../../../rollout/gates/index.js';
-import type { StackArtifact } from '../../../rollout/state/contracts.js';
+import type { StackArtifact } from '../../../stacks/artifact.js';
 import { startFixture, type Fixture } from '../../helpers/sandbox-fixture.js';
 
 const artifact = (name: StackArtifact['name'], json: Record<string, unknown>): StackArtifact => ({ name, dir: '/nonexistent', file: '/nonexistent/cdk.tf.json', json });

@@ -4,7 +4,7 @@ import { join, resolve, delimiter, dirname } from 'node:path';
 import { TerraformEngine, PLAN_FILE, terraformBinary } from '../../../rollout/engines/terraform/engine.js';
 import { parsePlanJson, actionOf } from '../../../rollout/engines/terraform/plan.js';
 import { ToolingError } from '../../../core/errors.js';
-import type { StackArtifact } from '../../../rollout/state/contracts.js';
+import type { StackArtifact } from '../../../stacks/artifact.js';
 import type { BackendSettings } from '../../../model/types.js';
 import { synthStacks } from '../../../stacks/synth.js';
 import { testEnv } from '../../helpers/stacks.js';

@@ -4,7 +4,7 @@ import { buildPlanReport, renderPlanMarkdown, exceptionView } from '../../../rol
 import { effectiveDiff } from '../../../rollout/report/effective-diff.js';
 import { emptyState, type RolloutState } from '../../../rollout/state/store.js';
 import type { EnginePlan } from '../../../rollout/state/contracts.js';
-import { versionDescription } from '../../../modules/naming.js';
+import { versionDescription } from '../../../core/naming.js';
 
 const AS_OF = new Date('2026-11-25T12:00:00Z');
 const R1 = 'baseline@2026.11.1';

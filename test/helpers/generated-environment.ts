@@ -5,15 +5,15 @@
  * Pure apart from the two definition modules it imports.
  */
 import { fileURLToPath } from 'node:url';
-import { contentHash } from '../guardrail/definition.js';
-import baseline1 from '../environments/sandbox/guardrails/baseline-2026.11.1.js';
-import baseline2 from '../environments/sandbox/guardrails/baseline-2026.11.2.js';
-import { DEFAULT_AWS_PROVIDER_VERSION, DEFAULT_ROLE_NAME } from './schema.js';
+import { contentHash } from '../../guardrail/definition.js';
+import baseline1 from '../../environments/sandbox/guardrails/baseline-2026.11.1.js';
+import baseline2 from '../../environments/sandbox/guardrails/baseline-2026.11.2.js';
+import { DEFAULT_AWS_PROVIDER_VERSION, DEFAULT_ROLE_NAME } from '../../model/schema.js';
 import type {
   Account, EnforcementException, Environment, OrgUnit, Phase, PhaseSettings, SmokeCase,
-} from './types.js';
-import { PHASES } from './types.js';
-import { MAX_OU_DEPTH } from './validate.js';
+} from '../../model/types.js';
+import { PHASES } from '../../model/types.js';
+import { MAX_OU_DEPTH } from '../../model/validate.js';
 
 export interface GenerateOptions {
   /** Member accounts, not counting the management account. */
@@ -119,7 +119,7 @@ export function generateEnvironment(opts: GenerateOptions): Environment {
   const here = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
   return {
     name: `generated-${nAccounts}`,
-    sourceFile: here('./generate.ts'),
+    sourceFile: here('./generated-environment.ts'),
     managementAccountId,
     organizationId: 'o-generated01',
     regions,
@@ -127,8 +127,8 @@ export function generateEnvironment(opts: GenerateOptions): Environment {
     organization: { root: { id: rootId, name: 'Root' }, ous, accounts },
     pilot: { account: accounts[1].id, ou: ous[0].id },
     releases: [
-      { name: 'baseline@2026.11.1', definitionPath: here('../environments/sandbox/guardrails/baseline-2026.11.1.ts'), definition: baseline1, contentHash: contentHash(baseline1.toSpec()) },
-      { name: 'baseline@2026.11.2', definitionPath: here('../environments/sandbox/guardrails/baseline-2026.11.2.ts'), definition: baseline2, contentHash: contentHash(baseline2.toSpec()) },
+      { name: 'baseline@2026.11.1', definitionPath: here('../../environments/sandbox/guardrails/baseline-2026.11.1.ts'), definition: baseline1, contentHash: contentHash(baseline1.toSpec()) },
+      { name: 'baseline@2026.11.2', definitionPath: here('../../environments/sandbox/guardrails/baseline-2026.11.2.ts'), definition: baseline2, contentHash: contentHash(baseline2.toSpec()) },
     ],
     currentRelease: 'baseline@2026.11.2',
     enforcement: {

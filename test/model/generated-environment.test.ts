@@ -1,4 +1,4 @@
-import { generateEnvironment } from '../../model/generate.js';
+import { generateEnvironment } from '../helpers/generated-environment.js';
 import { checkEnvironment } from '../../model/validate.js';
 import { accountsInScope, ouDepth } from '../../model/org.js';
 import { activeExceptions, expiredExceptions } from '../../model/exceptions.js';

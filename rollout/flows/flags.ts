@@ -1,0 +1,19 @@
+/** The settings a verb runs with, as parsed from its flags (rollout/cli/commands/options.ts). */
+
+export type EngineName = 'sandbox' | 'terraform';
+
+export interface CommonFlags {
+  env: string;
+  release?: string;
+  engine?: EngineName;
+  yes: boolean;
+  approve?: string;
+  asOf: Date;
+  json: boolean;
+  sandboxEndpoint?: string;
+  terraformBin?: string;
+  /** plan only */
+  out?: string;
+  /** promote only: wait out the phase's bake time in this process. */
+  waitBake?: boolean;
+}
