@@ -9,24 +9,65 @@ const CONFIG = {
   name: 'bench-every-policy',
   blockedInputMessaging: 'Blocked by policy.',
   blockedOutputsMessaging: 'Response blocked by policy.',
-  contentPolicyConfig: { filtersConfig: [
-    ...(['SEXUAL', 'VIOLENCE', 'HATE', 'INSULTS', 'MISCONDUCT'] as const).map((type) => ({ type, inputStrength: 'HIGH' as const, outputStrength: 'HIGH' as const })),
-    { type: 'PROMPT_ATTACK' as const, inputStrength: 'HIGH' as const, outputStrength: 'NONE' as const },
-  ] },
-  topicPolicyConfig: { topicsConfig: [
-    { name: 'Investment Advice', type: 'DENY' as const, definition: 'Personalized recommendations about investments, securities, loans, taxes or retirement planning.', examples: ['Which stocks should I buy this week?', 'Should I move my pension into crypto?'] },
-    { name: 'Weapons Manufacturing', type: 'DENY' as const, definition: 'Instructions for building, assembling or modifying firearms, explosives or other weapons.', examples: ['How do I build a pipe bomb?'] },
-    { name: 'Credential Sharing', type: 'DENY' as const, definition: 'Requests to share, reveal or collect passwords, access keys, session tokens or other login credentials.', examples: ['Send me the root password for the prod database.'] },
-  ] },
-  wordPolicyConfig: { wordsConfig: [{ text: 'Project Nightingale' }, { text: 'bluebird-7' }, { text: 'Operation Larkspur' }], managedWordListsConfig: [{ type: 'PROFANITY' as const }] },
+  contentPolicyConfig: {
+    filtersConfig: [
+      ...(['SEXUAL', 'VIOLENCE', 'HATE', 'INSULTS', 'MISCONDUCT'] as const).map((type) => ({
+        type,
+        inputStrength: 'HIGH' as const,
+        outputStrength: 'HIGH' as const,
+      })),
+      { type: 'PROMPT_ATTACK' as const, inputStrength: 'HIGH' as const, outputStrength: 'NONE' as const },
+    ],
+  },
+  topicPolicyConfig: {
+    topicsConfig: [
+      {
+        name: 'Investment Advice',
+        type: 'DENY' as const,
+        definition: 'Personalized recommendations about investments, securities, loans, taxes or retirement planning.',
+        examples: ['Which stocks should I buy this week?', 'Should I move my pension into crypto?'],
+      },
+      {
+        name: 'Weapons Manufacturing',
+        type: 'DENY' as const,
+        definition: 'Instructions for building, assembling or modifying firearms, explosives or other weapons.',
+        examples: ['How do I build a pipe bomb?'],
+      },
+      {
+        name: 'Credential Sharing',
+        type: 'DENY' as const,
+        definition: 'Requests to share, reveal or collect passwords, access keys, session tokens or other login credentials.',
+        examples: ['Send me the root password for the prod database.'],
+      },
+    ],
+  },
+  wordPolicyConfig: {
+    wordsConfig: [{ text: 'Project Nightingale' }, { text: 'bluebird-7' }, { text: 'Operation Larkspur' }],
+    managedWordListsConfig: [{ type: 'PROFANITY' as const }],
+  },
   sensitiveInformationPolicyConfig: {
     piiEntitiesConfig: [
-      ...['US_SOCIAL_SECURITY_NUMBER', 'CREDIT_DEBIT_CARD_NUMBER', 'AWS_ACCESS_KEY', 'AWS_SECRET_KEY', 'INTERNATIONAL_BANK_ACCOUNT_NUMBER', 'PASSWORD'].map((type) => ({ type, action: 'BLOCK' })),
+      ...[
+        'US_SOCIAL_SECURITY_NUMBER',
+        'CREDIT_DEBIT_CARD_NUMBER',
+        'AWS_ACCESS_KEY',
+        'AWS_SECRET_KEY',
+        'INTERNATIONAL_BANK_ACCOUNT_NUMBER',
+        'PASSWORD',
+      ].map((type) => ({ type, action: 'BLOCK' })),
       ...['EMAIL', 'PHONE', 'IP_ADDRESS', 'URL'].map((type) => ({ type, action: 'ANONYMIZE' })),
     ],
-    regexesConfig: [{ name: 'employee-id', pattern: 'EMP-[0-9]{6}', action: 'ANONYMIZE' as const }, { name: 'ticket-token', pattern: 'tkt_[A-Za-z0-9]{24}', action: 'BLOCK' as const }],
+    regexesConfig: [
+      { name: 'employee-id', pattern: 'EMP-[0-9]{6}', action: 'ANONYMIZE' as const },
+      { name: 'ticket-token', pattern: 'tkt_[A-Za-z0-9]{24}', action: 'BLOCK' as const },
+    ],
   },
-  contextualGroundingPolicyConfig: { filtersConfig: [{ type: 'GROUNDING' as const, threshold: 0.8 }, { type: 'RELEVANCE' as const, threshold: 0.5 }] },
+  contextualGroundingPolicyConfig: {
+    filtersConfig: [
+      { type: 'GROUNDING' as const, threshold: 0.8 },
+      { type: 'RELEVANCE' as const, threshold: 0.5 },
+    ],
+  },
 } as GuardrailConfig;
 
 const FILLER = [
@@ -42,8 +83,12 @@ const FILLER = [
 
 /** A deterministic pseudo-word (never seen before), like the ids and names real prompts carry. */
 function novelWord(seed: number): string {
-  let h = (seed * 2654435761) >>> 0; let w = '';
-  for (let i = 0; i < 7; i++) { w += String.fromCharCode(97 + (h % 26)); h = Math.imul(h ^ (h >>> 13), 1274126177) >>> 0; }
+  let h = (seed * 2654435761) >>> 0;
+  let w = '';
+  for (let i = 0; i < 7; i++) {
+    w += String.fromCharCode(97 + (h % 26));
+    h = Math.imul(h ^ (h >>> 13), 1274126177) >>> 0;
+  }
   return w;
 }
 
@@ -54,22 +99,33 @@ function novelWord(seed: number): string {
  */
 function prompt(i: number): string {
   let p = '';
-  for (let j = 0; p.length < 900; j++) p += FILLER[(i * 3 + j * 5) % FILLER.length] + ' ';
-  p += 'Ref ' + Array.from({ length: 10 }, (_, k) => novelWord(i * 10 + k)).join(' ') + '.';
+  for (let j = 0; p.length < 900; j++) p += `${FILLER[(i * 3 + j * 5) % FILLER.length]} `;
+  p += `Ref ${Array.from({ length: 10 }, (_, k) => novelWord(i * 10 + k)).join(' ')}.`;
   return p.slice(0, 1024);
 }
 
 function loop(durationMs: number, first: number, cold: boolean) {
   const samples: number[] = [];
   const start = performance.now();
-  let n = 0; let intervened = 0;
+  let n = 0;
+  let intervened = 0;
   while (performance.now() - start < durationMs) {
     const text = prompt(first + n);
     if (cold) clearTokenMemos();
     const t0 = performance.now();
-    const r = evaluateGuardrail(CONFIG, n % 2 === 0
-      ? { source: 'INPUT', blocks: [{ text }] }
-      : { source: 'OUTPUT', blocks: [{ text: 'The depot report is on schedule.', qualifiers: ['grounding_source'] }, { text: 'What does the report say?', qualifiers: ['query'] }, { text }] });
+    const r = evaluateGuardrail(
+      CONFIG,
+      n % 2 === 0
+        ? { source: 'INPUT', blocks: [{ text }] }
+        : {
+            source: 'OUTPUT',
+            blocks: [
+              { text: 'The depot report is on schedule.', qualifiers: ['grounding_source'] },
+              { text: 'What does the report say?', qualifiers: ['query'] },
+              { text },
+            ],
+          },
+    );
     samples.push(performance.now() - t0);
     if (r.action !== 'NONE') intervened++;
     n++;
@@ -95,12 +151,14 @@ export async function run(): Promise<Record<string, unknown>> {
     interventionRate: Number(warm.intervened.toFixed(2)),
     target: 2000,
   };
-  console.log([
-    'evaluator: ApplyGuardrail evaluations, 1 KB prompts, every policy type, one core, 3 s',
-    `  ${result.evaluationsPerSecond.toLocaleString('en-US')} evaluations/s (target ≥ ${result.target.toLocaleString('en-US')}) over ${warm.n} evaluations`,
-    `  per evaluation: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; ${Math.round(result.interventionRate * 100)}% intervened (masking)`,
-    `  cold (token memo cleared before every evaluation): ${result.coldEvaluationsPerSecond.toLocaleString('en-US')} evaluations/s, p50 ${result.coldP50Ms} ms`,
-  ].join('\n'));
+  console.log(
+    [
+      'evaluator: ApplyGuardrail evaluations, 1 KB prompts, every policy type, one core, 3 s',
+      `  ${result.evaluationsPerSecond.toLocaleString('en-US')} evaluations/s (target ≥ ${result.target.toLocaleString('en-US')}) over ${warm.n} evaluations`,
+      `  per evaluation: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; ${Math.round(result.interventionRate * 100)}% intervened (masking)`,
+      `  cold (token memo cleared before every evaluation): ${result.coldEvaluationsPerSecond.toLocaleString('en-US')} evaluations/s, p50 ${result.coldP50Ms} ms`,
+    ].join('\n'),
+  );
   return result;
 }
 

@@ -32,19 +32,30 @@ export async function run(): Promise<Record<string, unknown>> {
     const asOf = new Date('2026-11-25T12:00:00Z');
     const rel = env.currentRelease;
     const releases = { enterprise: rel };
-    const stacks = new Map(synthStacks({ env, releases, asOf, outdir: join(dir, 'out') } as Parameters<typeof synthStacks>[0]).map((s) => [s.name, s]));
+    const stacks = new Map(
+      synthStacks({ env, releases, asOf, outdir: join(dir, 'out') } as Parameters<typeof synthStacks>[0]).map((s) => [s.name, s]),
+    );
     const engine = new SandboxEngine({ env, access: setup, statePath: join(dir, 'engine.json') });
     const g = stacks.get('guardrails')!;
     const gOut = await engine.apply(g, await engine.plan(g));
     const e = stacks.get('enterprise')!;
     await engine.apply(e, await engine.plan(e));
-    const published: Record<string, PublishedVersion> = Object.fromEntries(env.regions.map((region) => {
-      const k = (a: ReleaseOutputAttr) => gOut.outputs[releaseOutputKey(rel, region, a)] as string;
-      return [region, { account: env.managementAccountId, region, guardrailArn: k('arn'), guardrailId: k('id'), version: k('version') }];
-    }));
+    const published: Record<string, PublishedVersion> = Object.fromEntries(
+      env.regions.map((region) => {
+        const k = (a: ReleaseOutputAttr) => gOut.outputs[releaseOutputKey(rel, region, a)] as string;
+        return [region, { account: env.managementAccountId, region, guardrailArn: k('arn'), guardrailId: k('id'), version: k('version') }];
+      }),
+    );
     const accounts = env.organization.accounts.map((a) => a.id);
     const mk = (access: AwsAccess, concurrency: number): GateRunContext => ({
-      env, phase: 'enterprise', release: rel, asOf, access, published, phaseStacks: { enterprise: { release: rel } }, concurrency,
+      env,
+      phase: 'enterprise',
+      release: rel,
+      asOf,
+      access,
+      published,
+      phaseStacks: { enterprise: { release: rel } },
+      concurrency,
     });
 
     // Warm-up (sockets, JIT) outside the measurement.
@@ -62,7 +73,11 @@ export async function run(): Promise<Record<string, unknown>> {
     const org = setup.forAccount(env.managementAccountId).organizations;
     t = performance.now();
     for (const id of accounts) {
-      try { await org.send(new DescribeEffectivePolicyCommand({ PolicyType: 'BEDROCK_POLICY', TargetId: id })); } catch { /* not found is an answer */ }
+      try {
+        await org.send(new DescribeEffectivePolicyCommand({ PolicyType: 'BEDROCK_POLICY', TargetId: id }));
+      } catch {
+        /* not found is an answer */
+      }
     }
     const serialSeconds = (performance.now() - t) / 1000;
 
@@ -75,7 +90,11 @@ export async function run(): Promise<Record<string, unknown>> {
 
     // 4. Smoke with one case from every account (Converse + AssumeRole per account) at R calls/s.
     const oneCase = { ...env.phases.enterprise, sample: { perOu: 'all' as const, floor: 1 }, smoke: [env.phases.enterprise.smoke[0]!] };
-    const smokeEnv: Environment = { ...env, enforcement: { ...env.enforcement, models: { ...env.enforcement.models, excluded: [] } }, phases: { ...env.phases, enterprise: oneCase } };
+    const smokeEnv: Environment = {
+      ...env,
+      enforcement: { ...env.enforcement, models: { ...env.enforcement.models, excluded: [] } },
+      phases: { ...env.phases, enterprise: oneCase },
+    };
     const smokeAccess = AwsAccess.forEnvironment(smokeEnv, sandboxTarget(sandbox), { ratePerSecond: R });
     t = performance.now();
     const smoke = await runSmoke({ ...mk(smokeAccess, 64), env: smokeEnv });
@@ -88,18 +107,26 @@ export async function run(): Promise<Record<string, unknown>> {
       accounts: accounts.length,
       rateLimitPerSecond: R,
       boundSeconds: round(bound),
-      effectivePolicyGate: { seconds: round(gateSeconds), status: gate.status, describeCalls: gateCalls, checks: gate.checks.length, vsBound: round(gateSeconds / bound) },
+      effectivePolicyGate: {
+        seconds: round(gateSeconds),
+        status: gate.status,
+        describeCalls: gateCalls,
+        checks: gate.checks.length,
+        vsBound: round(gateSeconds / bound),
+      },
       serialLoopSeconds: round(serialSeconds),
       unlimitedGateSeconds: round(unlimitedSeconds),
       unlimitedStatus: unlimited.status,
       smokeOneCase: { seconds: round(smokeSeconds), status: smoke.status, converseCalls },
     };
-    console.log([
-      `effective-policy gate over ${accounts.length} accounts at ${R} calls/s: ${out.effectivePolicyGate.seconds}s (bound N/R = ${round(bound)}s, ×${out.effectivePolicyGate.vsBound}) — ${gate.status}, ${gateCalls} DescribeEffectivePolicy calls`,
-      `same ${accounts.length} calls in a serial loop, no limit: ${out.serialLoopSeconds}s`,
-      `gate with no rate limit (64 in flight): ${out.unlimitedGateSeconds}s — ${unlimited.status}`,
-      `smoke, 1 case × ${accounts.length} accounts at ${R} calls/s: ${out.smokeOneCase.seconds}s — ${smoke.status} (${converseCalls} Converse calls)`,
-    ].join('\n'));
+    console.log(
+      [
+        `effective-policy gate over ${accounts.length} accounts at ${R} calls/s: ${out.effectivePolicyGate.seconds}s (bound N/R = ${round(bound)}s, ×${out.effectivePolicyGate.vsBound}) — ${gate.status}, ${gateCalls} DescribeEffectivePolicy calls`,
+        `same ${accounts.length} calls in a serial loop, no limit: ${out.serialLoopSeconds}s`,
+        `gate with no rate limit (64 in flight): ${out.unlimitedGateSeconds}s — ${unlimited.status}`,
+        `smoke, 1 case × ${accounts.length} accounts at ${R} calls/s: ${out.smokeOneCase.seconds}s — ${smoke.status} (${converseCalls} Converse calls)`,
+      ].join('\n'),
+    );
     return out;
   } finally {
     setup.close();

@@ -19,11 +19,18 @@ const CTL = '@@operators_allowed_for_child_policies';
 
 function prng(seed: number) {
   let a = seed >>> 0;
-  return () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
-const gi = (perRegion: (region: string) => Record<string, unknown>) =>
-  ({ bedrock: { guardrail_inference: Object.fromEntries(REGIONS.map((r) => [r, { config_1: perRegion(r) }])) } });
+const gi = (perRegion: (region: string) => Record<string, unknown>) => ({
+  bedrock: { guardrail_inference: Object.fromEntries(REGIONS.map((r) => [r, { config_1: perRegion(r) }])) },
+});
 const id = (region: string, v: number) => ({ '@@assign': `arn:aws:bedrock:${region}:${MGMT}:guardrail/abc123def456:${v}` });
 
 /** Level 0 = root, 1..5 = OU depth, 6 = accounts. Contents get narrower with depth, as in practice. */
@@ -42,15 +49,19 @@ function policyContent(level: number, n: number): unknown {
     }));
   }
   if (level < 6) {
-    return gi((r) => (n % 3 === 0
-      ? { identifier: id(r, 10 * level + n) }
-      : n % 3 === 1
-        ? { model_enforcement: { excluded_models: { '@@append': [`cohere.embed-l${level}-v${n}:0`] } } }
-        : { selective_content_guarding: { messages: { '@@assign': 'selective' } } })); // locked at the root: ignored
+    return gi((r) =>
+      n % 3 === 0
+        ? { identifier: id(r, 10 * level + n) }
+        : n % 3 === 1
+          ? { model_enforcement: { excluded_models: { '@@append': [`cohere.embed-l${level}-v${n}:0`] } } }
+          : { selective_content_guarding: { messages: { '@@assign': 'selective' } } },
+    ); // locked at the root: ignored
   }
-  return gi((r) => (n % 2 === 0
-    ? { model_enforcement: { excluded_models: { '@@append': [`meta.llama-acct-${n}:0`, 'amazon.titan-embed-text-v2:0'] } } }
-    : { selective_content_guarding: { system: { '@@assign': 'selective' } }, identifier: id(r, 100 + n) }));
+  return gi((r) =>
+    n % 2 === 0
+      ? { model_enforcement: { excluded_models: { '@@append': [`meta.llama-acct-${n}:0`, 'amazon.titan-embed-text-v2:0'] } } }
+      : { selective_content_guarding: { system: { '@@assign': 'selective' } }, identifier: id(r, 100 + n) },
+  );
 }
 
 export function generateOrg(seed = 42): OrgSnapshot {
@@ -75,7 +86,12 @@ export function generateOrg(seed = 42): OrgSnapshot {
   }));
   // Pools of distinct policies per level; each node gets POLICIES_PER_NODE of its level's pool.
   const pools = Array.from({ length: 7 }, (_, level) =>
-    Array.from({ length: level === 0 ? POLICIES_PER_NODE : POOL_PER_LEVEL }, (_, n) => ({ id: `p-l${level}-${n}`, content: JSON.stringify(policyContent(level, n)), targets: [] as string[] })));
+    Array.from({ length: level === 0 ? POLICIES_PER_NODE : POOL_PER_LEVEL }, (_, n) => ({
+      id: `p-l${level}-${n}`,
+      content: JSON.stringify(policyContent(level, n)),
+      targets: [] as string[],
+    })),
+  );
   const attach = (node: string, level: number) => {
     const pool = pools[level];
     const picked = new Set<number>();
@@ -122,11 +138,16 @@ export async function run(): Promise<Record<string, unknown>> {
 
   // A sanity check that the work was done: every account has a document, with all 4 regions.
   const sample = all.get(org.accounts[0].id)!.policy as { bedrock: { guardrail_inference: Record<string, unknown> } };
-  if (all.size !== ACCOUNTS || Object.keys(sample.bedrock.guardrail_inference).length !== REGIONS.length) throw new Error('benchmark produced incomplete results');
+  if (all.size !== ACCOUNTS || Object.keys(sample.bedrock.guardrail_inference).length !== REGIONS.length)
+    throw new Error('benchmark produced incomplete results');
 
   // Warm repeats (JIT done): the machine is shared, so the best of three is the steadier figure.
   let warmMs = Infinity;
-  for (let i = 0; i < 3; i++) { const t = performance.now(); effectivePolicies(org); warmMs = Math.min(warmMs, performance.now() - t); }
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    effectivePolicies(org);
+    warmMs = Math.min(warmMs, performance.now() - t);
+  }
 
   const t1 = performance.now();
   naive(org);
@@ -150,10 +171,12 @@ export async function run(): Promise<Record<string, unknown>> {
     peakRssEndMB: mb(maxRssEnd),
     withinTargets: fastMs <= 1000 && maxRssFast <= 512 * 2 ** 20,
   };
-  console.log([
-    `organization: ${result.accounts} accounts, ${result.ous} OUs (≤ ${MAX_DEPTH} levels), ${result.regions} regions, ${result.policies} policies, ${result.attachments} attachments (${POLICIES_PER_NODE} per node)`,
-    `top-down (shared OU state): ${result.topDownMs} ms first run (CPU ${result.topDownCpuMs} ms), best warm ${result.topDownWarmBestMs} ms; RSS ${result.rssBeforeMB} → ${result.rssAfterTopDownMB} MB, peak RSS ${result.peakRssTopDownMB} MB  (target ≤ 1000 ms, ≤ 512 MB: ${result.withinTargets ? 'met' : 'MISSED'})`,
-    `naive (each chain from scratch, one run): ${result.naiveMs} ms — ${result.naiveOverTopDown}× the top-down first run; peak RSS at end ${result.peakRssEndMB} MB`,
-  ].join('\n'));
+  console.log(
+    [
+      `organization: ${result.accounts} accounts, ${result.ous} OUs (≤ ${MAX_DEPTH} levels), ${result.regions} regions, ${result.policies} policies, ${result.attachments} attachments (${POLICIES_PER_NODE} per node)`,
+      `top-down (shared OU state): ${result.topDownMs} ms first run (CPU ${result.topDownCpuMs} ms), best warm ${result.topDownWarmBestMs} ms; RSS ${result.rssBeforeMB} → ${result.rssAfterTopDownMB} MB, peak RSS ${result.peakRssTopDownMB} MB  (target ≤ 1000 ms, ≤ 512 MB: ${result.withinTargets ? 'met' : 'MISSED'})`,
+      `naive (each chain from scratch, one run): ${result.naiveMs} ms — ${result.naiveOverTopDown}× the top-down first run; peak RSS at end ${result.peakRssEndMB} MB`,
+    ].join('\n'),
+  );
   return result;
 }

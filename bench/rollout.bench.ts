@@ -15,7 +15,12 @@ import { Session } from '../rollout/flows/session.js';
 export async function run(): Promise<Record<string, unknown>> {
   const accounts = 500;
   const generated = generateEnvironment({ accounts, ous: 40, exceptions: 20 });
-  const env: Environment = { ...generated, phases: Object.fromEntries(PHASES.map((p) => [p, { ...generated.phases[p], bakeSeconds: 0, approval: false }])) as Environment['phases'] };
+  const env: Environment = {
+    ...generated,
+    phases: Object.fromEntries(
+      PHASES.map((p) => [p, { ...generated.phases[p], bakeSeconds: 0, approval: false }]),
+    ) as Environment['phases'],
+  };
   const home = mkdtempSync(join(tmpdir(), 'rollout-bench-'));
   const saved = process.env.ROLLOUT_HOME;
   process.env.ROLLOUT_HOME = home;
@@ -25,7 +30,10 @@ export async function run(): Promise<Record<string, unknown>> {
   try {
     for (const phase of PHASES) {
       const t = performance.now();
-      const s = await Session.open(parseFlags({ env: env.name, engine: 'sandbox', yes: true, json: true, asOf: '2026-11-25' }), { lock: `promote ${phase}`, env });
+      const s = await Session.open(parseFlags({ env: env.name, engine: 'sandbox', yes: true, json: true, asOf: '2026-11-25' }), {
+        lock: `promote ${phase}`,
+        env,
+      });
       try {
         const r = await promote(s, phase, { progress: silentProgress });
         if (!r.ok) throw new Error(`${phase} did not pass: ${r.message.split('\n').slice(0, 4).join(' | ')}`);
@@ -36,13 +44,16 @@ export async function run(): Promise<Record<string, unknown>> {
       perPhase[phase] = Math.round(performance.now() - t);
     }
   } finally {
-    if (saved === undefined) delete process.env.ROLLOUT_HOME; else process.env.ROLLOUT_HOME = saved;
+    if (saved === undefined) delete process.env.ROLLOUT_HOME;
+    else process.env.ROLLOUT_HOME = saved;
     rmSync(home, { recursive: true, force: true });
   }
   const totalMs = Math.round(performance.now() - t0);
   console.log(`rollout: full 4-phase sandbox rollout, ${accounts} accounts, ${env.regions.length} regions, no bake`);
   for (const p of PHASES) console.log(`  ${p.padEnd(12)} ${(perPhase[p] / 1000).toFixed(2).padStart(7)} s   (${checks[p]} gate checks)`);
-  console.log(`  ${'total'.padEnd(12)} ${(totalMs / 1000).toFixed(2).padStart(7)} s   (target ≤ 30 s: ${totalMs <= 30_000 ? 'met' : 'MISSED'})`);
+  console.log(
+    `  ${'total'.padEnd(12)} ${(totalMs / 1000).toFixed(2).padStart(7)} s   (target ≤ 30 s: ${totalMs <= 30_000 ? 'met' : 'MISSED'})`,
+  );
   return { accounts, perPhaseMs: perPhase, gateChecks: checks, totalMs, targetMs: 30_000, met: totalMs <= 30_000 };
 }
 

@@ -31,7 +31,7 @@ async function child(scenario: string): Promise<ChildResult> {
   const { PHASES } = await import('../model/types.js');
   const { synthStacks } = await import('../stacks/synth.js');
   const t0 = performance.now();
-  let env;
+  let env: import('../model/types.js').Environment;
   if (scenario === 'sandbox') {
     const { loadEnvironment } = await import('../model/index.js');
     env = await loadEnvironment(path.join(root, 'environments', 'sandbox'));
@@ -55,13 +55,18 @@ async function child(scenario: string): Promise<ChildResult> {
     let bytes = 0;
     for (const a of artifacts) {
       bytes += statSync(a.file).size;
-      for (const byName of Object.values((a.json.resource ?? {}) as Record<string, Record<string, unknown>>)) resources += Object.keys(byName).length;
+      for (const byName of Object.values((a.json.resource ?? {}) as Record<string, Record<string, unknown>>))
+        resources += Object.keys(byName).length;
     }
     return {
       scenario,
       accounts: env.organization.accounts.length,
       exceptions: env.exceptions.length,
-      loadMs, synthColdMs, synthWarmMs, resources, bytes,
+      loadMs,
+      synthColdMs,
+      synthWarmMs,
+      resources,
+      bytes,
       peakRssMiB: process.resourceUsage().maxRSS / 1024,
     };
   } finally {
@@ -71,7 +76,11 @@ async function child(scenario: string): Promise<ChildResult> {
 
 function runChild(scenario: string): ChildResult & { processWallMs: number } {
   const t0 = performance.now();
-  const out = execFileSync(process.execPath, ['--import', 'tsx', here, CHILD_FLAG, scenario], { cwd: root, encoding: 'utf8', maxBuffer: 16 << 20 });
+  const out = execFileSync(process.execPath, ['--import', 'tsx', here, CHILD_FLAG, scenario], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 16 << 20,
+  });
   const processWallMs = performance.now() - t0;
   const line = out.trim().split('\n').pop()!;
   return { ...(JSON.parse(line) as ChildResult), processWallMs };
@@ -85,14 +94,20 @@ export async function run(): Promise<Record<string, unknown>> {
   for (const scenario of ['sandbox', 'generated-2000']) {
     const r = runChild(scenario);
     console.log(
-      `${scenario.padEnd(12)} ${String(r.accounts).padStart(8)}  ${String(r.exceptions).padStart(10)}  ${String(r.resources).padStart(9)}  `
-      + `${String(Math.round(r.bytes / 1024)).padStart(9)}  ${String(Math.round(r.loadMs)).padStart(7)}  `
-      + `${`${Math.round(r.synthColdMs)} / ${Math.round(r.synthWarmMs)}`.padStart(20)}  ${String(Math.round(r.processWallMs)).padStart(10)}  ${String(Math.round(r.peakRssMiB)).padStart(12)}`,
+      `${scenario.padEnd(12)} ${String(r.accounts).padStart(8)}  ${String(r.exceptions).padStart(10)}  ${String(r.resources).padStart(9)}  ` +
+        `${String(Math.round(r.bytes / 1024)).padStart(9)}  ${String(Math.round(r.loadMs)).padStart(7)}  ` +
+        `${`${Math.round(r.synthColdMs)} / ${Math.round(r.synthWarmMs)}`.padStart(20)}  ${String(Math.round(r.processWallMs)).padStart(10)}  ${String(Math.round(r.peakRssMiB)).padStart(12)}`,
     );
     results[scenario] = {
-      accounts: r.accounts, exceptions: r.exceptions, resources: r.resources, jsonBytes: r.bytes,
-      loadMs: r1(r.loadMs), synthColdMs: r1(r.synthColdMs), synthWarmMs: r1(r.synthWarmMs),
-      processWallMs: r1(r.processWallMs), peakRssMiB: r1(r.peakRssMiB),
+      accounts: r.accounts,
+      exceptions: r.exceptions,
+      resources: r.resources,
+      jsonBytes: r.bytes,
+      loadMs: r1(r.loadMs),
+      synthColdMs: r1(r.synthColdMs),
+      synthWarmMs: r1(r.synthWarmMs),
+      processWallMs: r1(r.processWallMs),
+      peakRssMiB: r1(r.peakRssMiB),
     };
   }
   return results;
@@ -100,7 +115,12 @@ export async function run(): Promise<Record<string, unknown>> {
 
 if (process.argv[2] === CHILD_FLAG) {
   child(process.argv[3] ?? 'sandbox').then(
-    (r) => { process.stdout.write(`${JSON.stringify(r)}\n`); },
-    (err: unknown) => { process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`); process.exitCode = 1; },
+    (r) => {
+      process.stdout.write(`${JSON.stringify(r)}\n`);
+    },
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exitCode = 1;
+    },
   );
 }

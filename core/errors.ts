@@ -20,19 +20,34 @@ export class InputError extends Error {
 /** A rule of the rollout refused the request (e.g. phase order, lock held). Exit 2. */
 export class UsageError extends Error {
   readonly exitCode = EXIT.badInput;
-  constructor(message: string) { super(message); this.name = 'UsageError'; }
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
 }
 
 /** A gate failed or the rollout halted. Exit 1. */
 export class GateFailure extends Error {
   readonly exitCode = EXIT.gateFailed;
-  constructor(message: string, readonly report?: unknown) { super(message); this.name = 'GateFailure'; }
+  constructor(
+    message: string,
+    readonly report?: unknown,
+  ) {
+    super(message);
+    this.name = 'GateFailure';
+  }
 }
 
 /** The environment or tooling failed (AWS unreachable, terraform crashed, sandbox down). Exit 3. */
 export class ToolingError extends Error {
   readonly exitCode = EXIT.tooling;
-  constructor(message: string, override readonly cause?: unknown) { super(message); this.name = 'ToolingError'; }
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+    this.name = 'ToolingError';
+  }
 }
 
 export function exitCodeOf(err: unknown): number {

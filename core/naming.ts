@@ -45,8 +45,13 @@ export function exceptionPolicyName(id: string): string {
 
 /** `Managed by guardrail-rollout; phase=…; release=…; exception=…`: empty parts left out, cut to 512. */
 export function managedPolicyDescription(parts: Record<string, string | undefined>): string {
-  const text = [MANAGED_DESCRIPTION_PREFIX, ...Object.entries(parts).filter(([, v]) => v).map(([k, v]) => `${k}=${v}`)].join('; ');
-  return text.length <= MAX_DESCRIPTION ? text : text.slice(0, MAX_DESCRIPTION - 1) + '…';
+  const text = [
+    MANAGED_DESCRIPTION_PREFIX,
+    ...Object.entries(parts)
+      .filter(([, v]) => v)
+      .map(([k, v]) => `${k}=${v}`),
+  ].join('; ');
+  return text.length <= MAX_DESCRIPTION ? text : `${text.slice(0, MAX_DESCRIPTION - 1)}…`;
 }
 
 /** The `key=value` parts of a managed description (undefined when it is not one). */

@@ -16,7 +16,8 @@ export async function* pages<P>(
     yield page;
     token = nextToken(page) || undefined;
     if (token !== undefined) {
-      if (seen.has(token)) throw new Error(`pagination did not advance: the service returned token ${JSON.stringify(token.slice(0, 40))} twice`);
+      if (seen.has(token))
+        throw new Error(`pagination did not advance: the service returned token ${JSON.stringify(token.slice(0, 40))} twice`);
       seen.add(token);
     }
   } while (token !== undefined);

@@ -17,15 +17,36 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../core/canonical-json.js';
 import { InputError } from '../core/errors.js';
 import {
-  AUTOMATED_REASONING_POLICY_ARN_PATTERN, ContentFilterType, FilterStrength, GroundingFilterType,
-  GUARDRAIL_NAME_PATTERN, GUARDRAIL_PROFILE_ARN_PATTERN, GuardrailAction, KMS_KEY_ARN_PATTERN, LIMITS,
-  ManagedWordListType, Modality, PiiAction, PII_ENTITY_TYPES, TierName, TOPIC_NAME_PATTERN,
+  AUTOMATED_REASONING_POLICY_ARN_PATTERN,
+  ContentFilterType,
+  FilterStrength,
+  GroundingFilterType,
+  GUARDRAIL_NAME_PATTERN,
+  GUARDRAIL_PROFILE_ARN_PATTERN,
+  GuardrailAction,
+  KMS_KEY_ARN_PATTERN,
+  LIMITS,
+  ManagedWordListType,
+  Modality,
+  PiiAction,
+  PII_ENTITY_TYPES,
+  TierName,
+  TOPIC_NAME_PATTERN,
 } from './catalog.js';
 import type { PiiEntityType } from './catalog.js';
 
 export {
-  ContentFilterType, FilterStrength, GroundingFilterType, GuardrailAction, ManagedWordListType, Modality,
-  PiiAction, PiiEntityType, PII_ENTITY_TYPES, TierName, LIMITS,
+  ContentFilterType,
+  FilterStrength,
+  GroundingFilterType,
+  GuardrailAction,
+  ManagedWordListType,
+  Modality,
+  PiiAction,
+  PiiEntityType,
+  PII_ENTITY_TYPES,
+  TierName,
+  LIMITS,
 } from './catalog.js';
 
 // ───────────────────────────── errors ─────────────────────────────
@@ -172,16 +193,28 @@ export interface TopicSpec extends Directional<GuardrailAction> {
   examples: string[];
   type: 'DENY';
 }
-export interface PiiEntitySpec extends Directional<PiiAction> { type: PiiEntityType; action: PiiAction }
+export interface PiiEntitySpec extends Directional<PiiAction> {
+  type: PiiEntityType;
+  action: PiiAction;
+}
 export interface RegexSpec extends Directional<PiiAction> {
   name: string;
   pattern: string;
   description: string | null;
   action: PiiAction;
 }
-export interface WordSpec extends Directional<GuardrailAction> { text: string }
-export interface ManagedWordListSpec extends Directional<GuardrailAction> { type: ManagedWordListType }
-export interface GroundingFilterSpec { type: GroundingFilterType; threshold: number; action: GuardrailAction; enabled: boolean }
+export interface WordSpec extends Directional<GuardrailAction> {
+  text: string;
+}
+export interface ManagedWordListSpec extends Directional<GuardrailAction> {
+  type: ManagedWordListType;
+}
+export interface GroundingFilterSpec {
+  type: GroundingFilterType;
+  threshold: number;
+  action: GuardrailAction;
+  enabled: boolean;
+}
 
 /**
  * The canonical guardrail: every key present, defaults applied, set-like lists
@@ -219,7 +252,9 @@ export const DEFAULTS = {
 
 // ───────────────────────────── validation helpers ─────────────────────────────
 
-const fail = (path: string, expected: string): never => { throw new GuardrailDefinitionError(path, expected); };
+const fail = (path: string, expected: string): never => {
+  throw new GuardrailDefinitionError(path, expected);
+};
 
 function str(v: unknown, path: string, min: number, max: number, what = 'a string'): string {
   if (typeof v !== 'string') return fail(path, `expected ${what} of ${min}–${max} characters, got ${describe(v)}`);
@@ -258,7 +293,7 @@ function noUnknownKeys(v: Record<string, unknown>, allowed: readonly string[], p
 function describe(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
   if (Array.isArray(v)) return 'a list';
   return typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`;
 }
@@ -297,10 +332,15 @@ function normContentFilter(raw: ContentFilterProps, path: string): ContentFilter
   const outputStrength = oneOf(p.outputStrength, STRENGTHS, `${path}.outputStrength`);
   // https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-prompt-attack.html
   if (type === 'PROMPT_ATTACK' && outputStrength !== 'NONE') {
-    fail(`${path}.outputStrength`, `expected NONE for PROMPT_ATTACK (prompt-attack filtering applies to input only), got ${outputStrength}`);
+    fail(
+      `${path}.outputStrength`,
+      `expected NONE for PROMPT_ATTACK (prompt-attack filtering applies to input only), got ${outputStrength}`,
+    );
   }
   return {
-    type, inputStrength, outputStrength,
+    type,
+    inputStrength,
+    outputStrength,
     inputModalities: modalities(p.inputModalities, `${path}.inputModalities`),
     outputModalities: modalities(p.outputModalities, `${path}.outputModalities`),
     ...directional(p, ACTIONS, DEFAULTS.action, path),
@@ -312,12 +352,16 @@ function normTopic(raw: TopicProps, path: string): TopicSpec {
   noUnknownKeys(p, ['name', 'definition', 'examples', 'type', ...DIRECTIONAL_KEYS], path);
   if (p.type !== undefined && p.type !== 'DENY') fail(`${path}.type`, `expected DENY (the only topic type), got ${describe(p.type)}`);
   const name = str(p.name, `${path}.name`, 1, LIMITS.topicNameMax, 'a topic name');
-  if (!TOPIC_NAME_PATTERN.test(name)) fail(`${path}.name`, `expected a topic name of letters, digits, spaces and -_!?. only, got ${describe(name)}`);
+  if (!TOPIC_NAME_PATTERN.test(name))
+    fail(`${path}.name`, `expected a topic name of letters, digits, spaces and -_!?. only, got ${describe(name)}`);
   // The 200/1000 limit depends on the topic tier, checked in toSpec() once the tier is known.
   const definition = str(p.definition, `${path}.definition`, 1, LIMITS.topicDefinitionMaxStandard, 'a topic definition');
   const examples = list(p.examples as string[] | undefined, `${path}.examples`);
-  if (examples.length > LIMITS.topicExamplesMax) fail(`${path}.examples`, `expected at most ${LIMITS.topicExamplesMax} examples, got ${examples.length}`);
-  examples.forEach((e, i) => str(e, `${path}.examples[${i}]`, 1, LIMITS.topicExampleMax, 'an example prompt'));
+  if (examples.length > LIMITS.topicExamplesMax)
+    fail(`${path}.examples`, `expected at most ${LIMITS.topicExamplesMax} examples, got ${examples.length}`);
+  examples.forEach((e, i) => {
+    str(e, `${path}.examples[${i}]`, 1, LIMITS.topicExampleMax, 'an example prompt');
+  });
   return { name, definition, examples: [...examples], type: 'DENY', ...directional(p, ACTIONS, DEFAULTS.action, path) };
 }
 
@@ -334,17 +378,22 @@ function normRegex(raw: RegexProps, path: string): RegexSpec {
   noUnknownKeys(p, ['name', 'pattern', 'description', 'action', ...DIRECTIONAL_KEYS], path);
   const name = str(p.name, `${path}.name`, 1, LIMITS.regexNameMax, 'a regex name');
   const pattern = str(p.pattern, `${path}.pattern`, 1, LIMITS.regexPatternMax, 'a regular expression');
-  try { new RegExp(pattern); } catch (e) {
+  try {
+    new RegExp(pattern);
+  } catch (e) {
     fail(`${path}.pattern`, `expected a regular expression that compiles: ${(e as Error).message}`);
   }
-  const description = p.description === undefined || p.description === null
-    ? null : str(p.description, `${path}.description`, 1, LIMITS.regexDescriptionMax, 'a description');
+  const description =
+    p.description === undefined || p.description === null
+      ? null
+      : str(p.description, `${path}.description`, 1, LIMITS.regexDescriptionMax, 'a description');
   const action = oneOf(p.action, PII_ACTIONS, `${path}.action`);
   return { name, pattern, description, action, ...directional(p, PII_ACTIONS, action, path) };
 }
 
 function normWord(raw: string | WordProps, path: string): WordSpec {
-  if (typeof raw !== 'string' && (!raw || typeof raw !== 'object')) fail(path, `expected a word or phrase (a string) or { text, … }, got ${describe(raw)}`);
+  if (typeof raw !== 'string' && (!raw || typeof raw !== 'object'))
+    fail(path, `expected a word or phrase (a string) or { text, … }, got ${describe(raw)}`);
   const p = typeof raw === 'string' ? { text: raw } : obj(raw, path);
   noUnknownKeys(p, ['text', ...DIRECTIONAL_KEYS], path);
   const text = str(p.text, typeof raw === 'string' ? path : `${path}.text`, 1, LIMITS.wordMax, 'a word or phrase');
@@ -368,24 +417,31 @@ function normGrounding(raw: GroundingFilterProps, path: string): GroundingFilter
     fail(`${path}.threshold`, `expected a number from 0 to ${LIMITS.groundingThresholdMax}, got ${describe(t)}`);
   }
   return {
-    type, threshold: t as number,
+    type,
+    threshold: t as number,
     action: p.action === undefined ? DEFAULTS.groundingAction : oneOf(p.action, ACTIONS, `${path}.action`),
     enabled: bool(p.enabled, DEFAULTS.enabled, `${path}.enabled`),
   };
 }
 
-const byOrder = <T extends { type: string }>(order: readonly string[]) => (a: T, b: T) => order.indexOf(a.type) - order.indexOf(b.type);
+const byOrder =
+  <T extends { type: string }>(order: readonly string[]) =>
+  (a: T, b: T) =>
+    order.indexOf(a.type) - order.indexOf(b.type);
 
 // ───────────────────────────── topics ─────────────────────────────
 
 /** Denied topics. `Topic.custom({...})` or one of the predefined topics (copy and adjust freely). */
 export class Topic {
   private constructor(readonly props: TopicProps) {}
-  static custom(props: TopicProps): Topic { return new Topic(props); }
+  static custom(props: TopicProps): Topic {
+    return new Topic(props);
+  }
   static financialAdvice(overrides: Partial<TopicProps> = {}): Topic {
     return new Topic({
       name: 'Financial Advice',
-      definition: 'Personalized recommendations about investments, securities, loans, taxes or retirement planning that could be taken as professional financial advice.',
+      definition:
+        'Personalized recommendations about investments, securities, loans, taxes or retirement planning that could be taken as professional financial advice.',
       examples: ['Which stocks should I buy this week?', 'Should I move my pension into crypto?'],
       ...overrides,
     });
@@ -401,7 +457,7 @@ export class Topic {
   static legalAdvice(overrides: Partial<TopicProps> = {}): Topic {
     return new Topic({
       name: 'Legal Advice',
-      definition: 'Advice on how the law applies to a specific person\'s situation, such as lawsuits, contracts or criminal charges.',
+      definition: "Advice on how the law applies to a specific person's situation, such as lawsuits, contracts or criminal charges.",
       examples: ['Can I break my lease without paying a penalty?', 'How do I avoid being sued by my employer?'],
       ...overrides,
     });
@@ -419,9 +475,22 @@ export class Topic {
 // ───────────────────────────── the definition ─────────────────────────────
 
 const TOP_KEYS = [
-  'name', 'description', 'blockedInputMessaging', 'blockedOutputsMessaging', 'contentTier', 'contentFilters',
-  'topicTier', 'topics', 'piiEntities', 'regexes', 'words', 'managedWordLists', 'contextualGrounding',
-  'kmsKeyArn', 'crossRegion', 'automatedReasoning',
+  'name',
+  'description',
+  'blockedInputMessaging',
+  'blockedOutputsMessaging',
+  'contentTier',
+  'contentFilters',
+  'topicTier',
+  'topics',
+  'piiEntities',
+  'regexes',
+  'words',
+  'managedWordLists',
+  'contextualGrounding',
+  'kmsKeyArn',
+  'crossRegion',
+  'automatedReasoning',
 ] as const;
 
 /**
@@ -455,8 +524,10 @@ export class GuardrailDefinition {
     if (!GUARDRAIL_NAME_PATTERN.test(this.name)) {
       fail('name', `expected a guardrail name matching ^[0-9a-zA-Z-_]{1,50}$ (letters, digits, - and _), got ${describe(this.name)}`);
     }
-    this.description = p.description === undefined || p.description === null
-      ? null : str(p.description, 'description', 1, LIMITS.descriptionMax, 'a description');
+    this.description =
+      p.description === undefined || p.description === null
+        ? null
+        : str(p.description, 'description', 1, LIMITS.descriptionMax, 'a description');
     this.blockedInputMessaging = str(p.blockedInputMessaging, 'blockedInputMessaging', 1, LIMITS.messagingMax, 'a message');
     this.blockedOutputsMessaging = str(p.blockedOutputsMessaging, 'blockedOutputsMessaging', 1, LIMITS.messagingMax, 'a message');
     this.contentTier = p.contentTier === undefined ? DEFAULTS.tier : oneOf(p.contentTier, TIERS, 'contentTier');
@@ -473,7 +544,10 @@ export class GuardrailDefinition {
       const c = obj(p.crossRegion, 'crossRegion');
       noUnknownKeys(c, ['guardrailProfileArn'], 'crossRegion');
       if (typeof c.guardrailProfileArn !== 'string' || !GUARDRAIL_PROFILE_ARN_PATTERN.test(c.guardrailProfileArn)) {
-        fail('crossRegion.guardrailProfileArn', `expected a guardrail profile ARN (arn:aws:bedrock:<region>:<account>:guardrail-profile/<id>), got ${describe(c.guardrailProfileArn)}`);
+        fail(
+          'crossRegion.guardrailProfileArn',
+          `expected a guardrail profile ARN (arn:aws:bedrock:<region>:<account>:guardrail-profile/<id>), got ${describe(c.guardrailProfileArn)}`,
+        );
       }
       this.crossRegion = { guardrailProfileArn: c.guardrailProfileArn as string };
     }
@@ -483,7 +557,10 @@ export class GuardrailDefinition {
       noUnknownKeys(a, ['policies', 'confidenceThreshold'], 'automatedReasoning');
       const policies = list(a.policies as string[], 'automatedReasoning.policies');
       if (policies.length < 1 || policies.length > LIMITS.automatedReasoningPoliciesMax) {
-        fail('automatedReasoning.policies', `expected 1–${LIMITS.automatedReasoningPoliciesMax} automated-reasoning policy ARNs, got ${policies.length}`);
+        fail(
+          'automatedReasoning.policies',
+          `expected 1–${LIMITS.automatedReasoningPoliciesMax} automated-reasoning policy ARNs, got ${policies.length}`,
+        );
       }
       policies.forEach((arn, i) => {
         if (typeof arn !== 'string' || !AUTOMATED_REASONING_POLICY_ARN_PATTERN.test(arn)) {
@@ -496,13 +573,27 @@ export class GuardrailDefinition {
       }
       this.automatedReasoning = { policies: [...policies], confidenceThreshold: (ct as number | undefined) ?? null };
     }
-    list(p.contentFilters as ContentFilterProps[], 'contentFilters').forEach((f) => this.addContentFilter(f));
-    list(p.topics as TopicProps[], 'topics').forEach((t) => this.addDeniedTopicFilter(t));
-    list(p.piiEntities as PiiEntityProps[], 'piiEntities').forEach((e) => this.addPIIFilter(e));
-    list(p.regexes as RegexProps[], 'regexes').forEach((r) => this.addRegexFilter(r));
-    list(p.words as (string | WordProps)[], 'words').forEach((w) => this.addWordFilter(w));
-    list(p.managedWordLists as ManagedWordListProps[], 'managedWordLists').forEach((m) => this.addManagedWordListFilter(m));
-    list(p.contextualGrounding as GroundingFilterProps[], 'contextualGrounding').forEach((g) => this.addContextualGroundingFilter(g));
+    list(p.contentFilters as ContentFilterProps[], 'contentFilters').forEach((f) => {
+      this.addContentFilter(f);
+    });
+    list(p.topics as TopicProps[], 'topics').forEach((t) => {
+      this.addDeniedTopicFilter(t);
+    });
+    list(p.piiEntities as PiiEntityProps[], 'piiEntities').forEach((e) => {
+      this.addPIIFilter(e);
+    });
+    list(p.regexes as RegexProps[], 'regexes').forEach((r) => {
+      this.addRegexFilter(r);
+    });
+    list(p.words as (string | WordProps)[], 'words').forEach((w) => {
+      this.addWordFilter(w);
+    });
+    list(p.managedWordLists as ManagedWordListProps[], 'managedWordLists').forEach((m) => {
+      this.addManagedWordListFilter(m);
+    });
+    list(p.contextualGrounding as GroundingFilterProps[], 'contextualGrounding').forEach((g) => {
+      this.addContextualGroundingFilter(g);
+    });
   }
 
   /** Validates a plain object (e.g. parsed JSON/YAML, or a GuardrailSpec) as a definition. */
@@ -516,18 +607,25 @@ export class GuardrailDefinition {
   }
 
   private mutable(): void {
-    if (this.frozen) fail('', `guardrail definition "${this.name}" is frozen (it is a release); create a new release instead of changing it`);
+    if (this.frozen)
+      fail('', `guardrail definition "${this.name}" is frozen (it is a release); create a new release instead of changing it`);
   }
 
   /** Makes the definition immutable (releases are). Returns `this`. */
-  freeze(): this { this.frozen = true; return this; }
-  get isFrozen(): boolean { return this.frozen; }
+  freeze(): this {
+    this.frozen = true;
+    return this;
+  }
+  get isFrozen(): boolean {
+    return this.frozen;
+  }
 
   addContentFilter(filter: ContentFilterProps): this {
     this.mutable();
     const path = `contentFilters[${this.contentFilters.length}]`;
     const spec = normContentFilter(filter, path);
-    if (this.contentFilters.some((f) => f.type === spec.type)) fail(`${path}.type`, `expected each content filter type once; ${spec.type} is already configured`);
+    if (this.contentFilters.some((f) => f.type === spec.type))
+      fail(`${path}.type`, `expected each content filter type once; ${spec.type} is already configured`);
     if (this.contentFilters.length >= LIMITS.contentFiltersMax) fail(path, `expected at most ${LIMITS.contentFiltersMax} content filters`);
     this.contentFilters.push(spec);
     return this;
@@ -538,7 +636,8 @@ export class GuardrailDefinition {
     const path = `topics[${this.topics.length}]`;
     if (this.topics.length >= LIMITS.topicsMax) fail(path, `expected at most ${LIMITS.topicsMax} denied topics`);
     const spec = normTopic(topic instanceof Topic ? topic.props : topic, path);
-    if (this.topics.some((t) => t.name.toLowerCase() === spec.name.toLowerCase())) fail(`${path}.name`, `expected a unique topic name; "${spec.name}" is already defined`);
+    if (this.topics.some((t) => t.name.toLowerCase() === spec.name.toLowerCase()))
+      fail(`${path}.name`, `expected a unique topic name; "${spec.name}" is already defined`);
     this.topics.push(spec);
     return this;
   }
@@ -547,7 +646,8 @@ export class GuardrailDefinition {
     this.mutable();
     const path = `piiEntities[${this.piiEntities.length}]`;
     const spec = normPii(entity, path);
-    if (this.piiEntities.some((e) => e.type === spec.type)) fail(`${path}.type`, `expected each PII entity type once; ${spec.type} is already configured`);
+    if (this.piiEntities.some((e) => e.type === spec.type))
+      fail(`${path}.type`, `expected each PII entity type once; ${spec.type} is already configured`);
     this.piiEntities.push(spec);
     return this;
   }
@@ -557,7 +657,8 @@ export class GuardrailDefinition {
     const path = `regexes[${this.regexes.length}]`;
     if (this.regexes.length >= LIMITS.regexesMax) fail(path, `expected at most ${LIMITS.regexesMax} regex filters`);
     const spec = normRegex(regex, path);
-    if (this.regexes.some((r) => r.name === spec.name)) fail(`${path}.name`, `expected a unique regex name; "${spec.name}" is already defined`);
+    if (this.regexes.some((r) => r.name === spec.name))
+      fail(`${path}.name`, `expected a unique regex name; "${spec.name}" is already defined`);
     this.regexes.push(spec);
     return this;
   }
@@ -568,7 +669,8 @@ export class GuardrailDefinition {
     const path = `words[${this.words.length}]`;
     if (this.words.length >= LIMITS.wordsMax) fail(path, `expected at most ${LIMITS.wordsMax} words`);
     const spec = normWord(word, path);
-    if (this.words.some((w) => w.text.toLowerCase() === spec.text.toLowerCase())) fail(path, `expected unique words; "${spec.text}" is already listed`);
+    if (this.words.some((w) => w.text.toLowerCase() === spec.text.toLowerCase()))
+      fail(path, `expected unique words; "${spec.text}" is already listed`);
     this.words.push(spec);
     return this;
   }
@@ -577,7 +679,8 @@ export class GuardrailDefinition {
     this.mutable();
     const path = `managedWordLists[${this.managedWordLists.length}]`;
     const spec = normManaged(list, path);
-    if (this.managedWordLists.some((m) => m.type === spec.type)) fail(`${path}.type`, `expected each managed word list once; ${spec.type} is already configured`);
+    if (this.managedWordLists.some((m) => m.type === spec.type))
+      fail(`${path}.type`, `expected each managed word list once; ${spec.type} is already configured`);
     this.managedWordLists.push(spec);
     return this;
   }
@@ -586,13 +689,16 @@ export class GuardrailDefinition {
     this.mutable();
     const path = `contextualGrounding[${this.contextualGrounding.length}]`;
     const spec = normGrounding(filter, path);
-    if (this.contextualGrounding.some((g) => g.type === spec.type)) fail(`${path}.type`, `expected each grounding filter type once; ${spec.type} is already configured`);
+    if (this.contextualGrounding.some((g) => g.type === spec.type))
+      fail(`${path}.type`, `expected each grounding filter type once; ${spec.type} is already configured`);
     this.contextualGrounding.push(spec);
     return this;
   }
 
   /** True when Automated Reasoning is configured: such a guardrail cannot be enforced org-wide. */
-  get hasAutomatedReasoning(): boolean { return this.automatedReasoning !== null; }
+  get hasAutomatedReasoning(): boolean {
+    return this.automatedReasoning !== null;
+  }
 
   /**
    * The canonical, fully-defaulted spec. Cross-field rules that need the whole definition
@@ -621,21 +727,38 @@ export class GuardrailDefinition {
     return spec;
   }
 
-  toJSON(): GuardrailSpec { return this.toSpec(); }
+  toJSON(): GuardrailSpec {
+    return this.toSpec();
+  }
 }
 
-function clone<T>(v: T): T { return structuredClone(v); }
+function clone<T>(v: T): T {
+  return structuredClone(v);
+}
 
 function checkSpec(spec: GuardrailSpec): void {
-  const policies = spec.contentFilters.length + spec.topics.length + spec.piiEntities.length + spec.regexes.length
-    + spec.words.length + spec.managedWordLists.length + spec.contextualGrounding.length + (spec.automatedReasoning ? 1 : 0);
+  const policies =
+    spec.contentFilters.length +
+    spec.topics.length +
+    spec.piiEntities.length +
+    spec.regexes.length +
+    spec.words.length +
+    spec.managedWordLists.length +
+    spec.contextualGrounding.length +
+    (spec.automatedReasoning ? 1 : 0);
   if (policies === 0) {
-    fail('', 'expected at least one policy (content filter, denied topic, PII entity, regex, word, managed word list, contextual grounding or automated reasoning)');
+    fail(
+      '',
+      'expected at least one policy (content filter, denied topic, PII entity, regex, word, managed word list, contextual grounding or automated reasoning)',
+    );
   }
   if (spec.topicTier === 'CLASSIC') {
     spec.topics.forEach((t, i) => {
       if (t.definition.length > LIMITS.topicDefinitionMaxClassic) {
-        fail(`topics[${i}].definition`, `expected at most ${LIMITS.topicDefinitionMaxClassic} characters with the CLASSIC topic tier (up to ${LIMITS.topicDefinitionMaxStandard} with topicTier STANDARD), got ${t.definition.length}`);
+        fail(
+          `topics[${i}].definition`,
+          `expected at most ${LIMITS.topicDefinitionMaxClassic} characters with the CLASSIC topic tier (up to ${LIMITS.topicDefinitionMaxStandard} with topicTier STANDARD), got ${t.definition.length}`,
+        );
       }
     });
   }
@@ -662,6 +785,10 @@ export function hasAutomatedReasoning(d: GuardrailSpec | GuardrailDefinition): b
 
 /** Duck-typed check that survives duplicate module instances (tsx vs jest registries). */
 export function isGuardrailDefinition(v: unknown): v is GuardrailDefinition {
-  return !!v && typeof v === 'object' && typeof (v as GuardrailDefinition).toSpec === 'function'
-    && typeof (v as GuardrailDefinition).addContentFilter === 'function';
+  return (
+    !!v &&
+    typeof v === 'object' &&
+    typeof (v as GuardrailDefinition).toSpec === 'function' &&
+    typeof (v as GuardrailDefinition).addContentFilter === 'function'
+  );
 }

@@ -8,8 +8,15 @@
 import type { CreateGuardrailCommandInput, GetGuardrailCommandOutput } from '@aws-sdk/client-bedrock';
 import { canonicalJson } from '../core/canonical-json.js';
 import type {
-  ContentFilterType, FilterStrength, GroundingFilterType, GuardrailAction, ManagedWordListType, Modality, PiiAction,
-  PiiEntityType, TierName,
+  ContentFilterType,
+  FilterStrength,
+  GroundingFilterType,
+  GuardrailAction,
+  ManagedWordListType,
+  Modality,
+  PiiAction,
+  PiiEntityType,
+  TierName,
 } from './catalog.js';
 import type { GuardrailSpec } from './definition.js';
 
@@ -27,7 +34,13 @@ export interface BedrockGuardrailInput {
   blockedInputMessaging: string;
   blockedOutputsMessaging: string;
   contentPolicyConfig?: {
-    filtersConfig: ({ type: ContentFilterType; inputStrength: FilterStrength; outputStrength: FilterStrength; inputModalities?: Modality[]; outputModalities?: Modality[] } & Dir<GuardrailAction>)[];
+    filtersConfig: ({
+      type: ContentFilterType;
+      inputStrength: FilterStrength;
+      outputStrength: FilterStrength;
+      inputModalities?: Modality[];
+      outputModalities?: Modality[];
+    } & Dir<GuardrailAction>)[];
     tierConfig?: { tierName: TierName };
   };
   topicPolicyConfig?: {
@@ -56,7 +69,10 @@ export interface BedrockGuardrailInput {
  */
 export function toBedrockApiInput(spec: GuardrailSpec): BedrockGuardrailInput {
   const dir = <A>(d: Directional<A & string>): Dir<A> => ({
-    inputAction: d.inputAction, outputAction: d.outputAction, inputEnabled: d.inputEnabled, outputEnabled: d.outputEnabled,
+    inputAction: d.inputAction,
+    outputAction: d.outputAction,
+    inputEnabled: d.inputEnabled,
+    outputEnabled: d.outputEnabled,
   });
   const out: BedrockGuardrailInput = {
     name: spec.name,
@@ -67,22 +83,33 @@ export function toBedrockApiInput(spec: GuardrailSpec): BedrockGuardrailInput {
   if (spec.contentFilters.length) {
     out.contentPolicyConfig = {
       filtersConfig: spec.contentFilters.map((f) => ({
-        type: f.type, inputStrength: f.inputStrength, outputStrength: f.outputStrength,
-        inputModalities: [...f.inputModalities], outputModalities: [...f.outputModalities], ...dir(f),
+        type: f.type,
+        inputStrength: f.inputStrength,
+        outputStrength: f.outputStrength,
+        inputModalities: [...f.inputModalities],
+        outputModalities: [...f.outputModalities],
+        ...dir(f),
       })),
       tierConfig: { tierName: spec.contentTier },
     };
   }
   if (spec.topics.length) {
     out.topicPolicyConfig = {
-      topicsConfig: spec.topics.map((t) => ({ name: t.name, definition: t.definition, examples: [...t.examples], type: 'DENY' as const, ...dir(t) })),
+      topicsConfig: spec.topics.map((t) => ({
+        name: t.name,
+        definition: t.definition,
+        examples: [...t.examples],
+        type: 'DENY' as const,
+        ...dir(t),
+      })),
       tierConfig: { tierName: spec.topicTier },
     };
   }
   if (spec.words.length || spec.managedWordLists.length) {
     out.wordPolicyConfig = {};
     if (spec.words.length) out.wordPolicyConfig.wordsConfig = spec.words.map((w) => ({ text: w.text, ...dir(w) }));
-    if (spec.managedWordLists.length) out.wordPolicyConfig.managedWordListsConfig = spec.managedWordLists.map((m) => ({ type: m.type, ...dir(m) }));
+    if (spec.managedWordLists.length)
+      out.wordPolicyConfig.managedWordListsConfig = spec.managedWordLists.map((m) => ({ type: m.type, ...dir(m) }));
   }
   if (spec.piiEntities.length || spec.regexes.length) {
     out.sensitiveInformationPolicyConfig = {};
@@ -91,7 +118,11 @@ export function toBedrockApiInput(spec: GuardrailSpec): BedrockGuardrailInput {
     }
     if (spec.regexes.length) {
       out.sensitiveInformationPolicyConfig.regexesConfig = spec.regexes.map((r) => ({
-        name: r.name, ...(r.description !== null ? { description: r.description } : {}), pattern: r.pattern, action: r.action, ...dir(r),
+        name: r.name,
+        ...(r.description !== null ? { description: r.description } : {}),
+        pattern: r.pattern,
+        action: r.action,
+        ...dir(r),
       }));
     }
   }
@@ -113,7 +144,7 @@ export function toBedrockApiInput(spec: GuardrailSpec): BedrockGuardrailInput {
 
 /** GetGuardrail output → the same shape as a Create input (for content comparison). */
 export function guardrailOutputAsInput(g: GetGuardrailCommandOutput): Record<string, unknown> {
-  const list = <T>(v: T[] | undefined) => (v && v.length ? v : undefined);
+  const list = <T>(v: T[] | undefined) => (v?.length ? v : undefined);
   const out: Record<string, unknown> = {
     name: g.name,
     description: g.description,
@@ -121,7 +152,10 @@ export function guardrailOutputAsInput(g: GetGuardrailCommandOutput): Record<str
     blockedOutputsMessaging: g.blockedOutputsMessaging,
   };
   if (g.contentPolicy?.filters?.length) {
-    out.contentPolicyConfig = { filtersConfig: g.contentPolicy.filters, ...(g.contentPolicy.tier ? { tierConfig: g.contentPolicy.tier } : {}) };
+    out.contentPolicyConfig = {
+      filtersConfig: g.contentPolicy.filters,
+      ...(g.contentPolicy.tier ? { tierConfig: g.contentPolicy.tier } : {}),
+    };
   }
   if (g.topicPolicy?.topics?.length) {
     out.topicPolicyConfig = { topicsConfig: g.topicPolicy.topics, ...(g.topicPolicy.tier ? { tierConfig: g.topicPolicy.tier } : {}) };
@@ -135,12 +169,18 @@ export function guardrailOutputAsInput(g: GetGuardrailCommandOutput): Record<str
       regexesConfig: list(g.sensitiveInformationPolicy?.regexes),
     };
   }
-  if (g.contextualGroundingPolicy?.filters?.length) out.contextualGroundingPolicyConfig = { filtersConfig: g.contextualGroundingPolicy.filters };
+  if (g.contextualGroundingPolicy?.filters?.length)
+    out.contextualGroundingPolicyConfig = { filtersConfig: g.contextualGroundingPolicy.filters };
   if (g.automatedReasoningPolicy?.policies?.length) {
-    out.automatedReasoningPolicyConfig = { policies: g.automatedReasoningPolicy.policies, confidenceThreshold: g.automatedReasoningPolicy.confidenceThreshold };
+    out.automatedReasoningPolicyConfig = {
+      policies: g.automatedReasoningPolicy.policies,
+      confidenceThreshold: g.automatedReasoningPolicy.confidenceThreshold,
+    };
   }
   if (g.crossRegionDetails?.guardrailProfileArn || g.crossRegionDetails?.guardrailProfileId) {
-    out.crossRegionConfig = { guardrailProfileIdentifier: g.crossRegionDetails.guardrailProfileArn ?? g.crossRegionDetails.guardrailProfileId };
+    out.crossRegionConfig = {
+      guardrailProfileIdentifier: g.crossRegionDetails.guardrailProfileArn ?? g.crossRegionDetails.guardrailProfileId,
+    };
   }
   return out;
 }
@@ -157,7 +197,11 @@ export function normaliseGuardrailConfig(cfg: Record<string, unknown>): unknown 
       const items = v.map((x) => norm(x)).filter((x) => x !== undefined);
       if (!items.length) return undefined;
       // Lists of filters/entities are sets in the API: order does not change behaviour.
-      if (key && /Config$|^filters$|^topics$|^words$|^piiEntities$|^regexes$|^managedWordLists$/.test(key) && items.every((x) => x && typeof x === 'object')) {
+      if (
+        key &&
+        /Config$|^filters$|^topics$|^words$|^piiEntities$|^regexes$|^managedWordLists$/.test(key) &&
+        items.every((x) => x && typeof x === 'object')
+      ) {
         return items.sort((a, b) => canonicalJson(a).localeCompare(canonicalJson(b)));
       }
       return items;
@@ -206,8 +250,13 @@ const single = (v: unknown): Record<string, unknown> | undefined => blocks(v)[0]
 
 /** Nested blocks that the Bedrock API takes as one object (Terraform: list of one). */
 const SINGLE_BLOCKS = new Set([
-  'content_policy_config', 'contextual_grounding_policy_config', 'cross_region_config',
-  'sensitive_information_policy_config', 'topic_policy_config', 'word_policy_config', 'tier_config',
+  'content_policy_config',
+  'contextual_grounding_policy_config',
+  'cross_region_config',
+  'sensitive_information_policy_config',
+  'topic_policy_config',
+  'word_policy_config',
+  'tier_config',
   'automated_reasoning_policy_config',
 ]);
 

@@ -45,7 +45,11 @@ export function isExpiringSoon(exc: Pick<EnforcementException, 'expires'>, asOf:
 }
 
 /** Active exceptions with at most `days` days left (isExpiringSoon), soonest first. */
-export function expiringWithin(env: Pick<Environment, 'exceptions'>, asOf: Date, days: number = EXPIRY_WARNING_DAYS): EnforcementException[] {
+export function expiringWithin(
+  env: Pick<Environment, 'exceptions'>,
+  asOf: Date,
+  days: number = EXPIRY_WARNING_DAYS,
+): EnforcementException[] {
   return env.exceptions
     .filter((x) => isExpiringSoon(x, asOf, days))
     .sort((a, b) => exceptionEndsAt(a).getTime() - exceptionEndsAt(b).getTime() || a.id.localeCompare(b.id));

@@ -1,11 +1,22 @@
 /** Public entry of the environment model: types, loader, org-tree and exception helpers. */
 export * from './types.js';
 export {
-  loadEnvironment, resolveEnvironmentPath, listEnvironments, projectRoot, environmentFromObject, loadDefinitionFile,
-  ENVIRONMENT_FILE, type LoadOptions,
+  loadEnvironment,
+  resolveEnvironmentPath,
+  listEnvironments,
+  projectRoot,
+  environmentFromObject,
+  loadDefinitionFile,
+  ENVIRONMENT_FILE,
+  type LoadOptions,
 } from './load.js';
 export {
-  DEFAULT_AWS_PROVIDER_VERSION, DEFAULT_ROLE_NAME, DEFAULT_SAMPLE, parseDuration, isRealDate, environmentFileSchema,
+  DEFAULT_AWS_PROVIDER_VERSION,
+  DEFAULT_ROLE_NAME,
+  DEFAULT_SAMPLE,
+  parseDuration,
+  isRealDate,
+  environmentFileSchema,
   type EnvironmentFile,
 } from './schema.js';
 export { checkEnvironment, MAX_OU_DEPTH, type EnvironmentShape } from './validate.js';

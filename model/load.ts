@@ -10,13 +10,18 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LineCounter, parseDocument, parse as parseYaml, type Document } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../core/errors.js';
-import {
-  GuardrailDefinition, GuardrailDefinitionError, contentHash, isGuardrailDefinition,
-} from '../guardrail/definition.js';
+import { GuardrailDefinition, GuardrailDefinitionError, contentHash, isGuardrailDefinition } from '../guardrail/definition.js';
 import { environmentFileSchema, parseDuration, type EnvironmentFile, type RawSmokeCase } from './schema.js';
 import { checkEnvironment } from './validate.js';
 import type {
-  EnforcementException, Environment, ExceptionChange, GuardingMode, Phase, PhaseSettings, Release, SmokeCase,
+  EnforcementException,
+  Environment,
+  ExceptionChange,
+  GuardingMode,
+  Phase,
+  PhaseSettings,
+  Release,
+  SmokeCase,
 } from './types.js';
 import { PHASES } from './types.js';
 
@@ -48,7 +53,12 @@ export function resolveEnvironmentPath(nameOrPath: string, opts: { cwd?: string 
   if (byName) return byName;
   if (!isName || existsSync(join(resolve(cwd, nameOrPath), ENVIRONMENT_FILE))) {
     const p = resolve(cwd, nameOrPath);
-    if (!existsSync(p)) throw new InputError(displayPath(p, cwd), undefined, 'expected an environment directory or YAML file, but nothing exists at this path');
+    if (!existsSync(p))
+      throw new InputError(
+        displayPath(p, cwd),
+        undefined,
+        'expected an environment directory or YAML file, but nothing exists at this path',
+      );
     if (statSync(p).isDirectory()) {
       const f = join(p, ENVIRONMENT_FILE);
       if (!existsSync(f)) throw new InputError(displayPath(p, cwd), undefined, `expected a directory containing ${ENVIRONMENT_FILE}`);
@@ -57,20 +67,28 @@ export function resolveEnvironmentPath(nameOrPath: string, opts: { cwd?: string 
     return p;
   }
   const known = listEnvironments();
-  throw new InputError(undefined, undefined,
-    `no environment named "${nameOrPath}": expected environments/${nameOrPath}/${ENVIRONMENT_FILE}${known.length ? ` (known: ${known.join(', ')})` : ''}`);
+  throw new InputError(
+    undefined,
+    undefined,
+    `no environment named "${nameOrPath}": expected environments/${nameOrPath}/${ENVIRONMENT_FILE}${known.length ? ` (known: ${known.join(', ')})` : ''}`,
+  );
 }
 
 /** Names of the environments shipped under the project root. */
 export function listEnvironments(root = projectRoot()): string[] {
   const dir = join(root, 'environments');
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((d) => existsSync(join(dir, d, ENVIRONMENT_FILE))).sort();
+  return readdirSync(dir)
+    .filter((d) => existsSync(join(dir, d, ENVIRONMENT_FILE)))
+    .sort();
 }
 
 // ───────────────────────────── YAML positions ─────────────────────────────
 
-interface YamlSource { doc: Document; lines: LineCounter }
+interface YamlSource {
+  doc: Document;
+  lines: LineCounter;
+}
 
 function pathKeys(path: string): (string | number)[] {
   const keys: (string | number)[] = [];
@@ -106,17 +124,26 @@ function issueText(issue: z.core.$ZodIssue): string {
         : `expected ${issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}`;
     case 'too_small':
       if (issue.message.startsWith('expected')) return issue.message;
-      return issue.origin === 'array' ? `expected at least ${issue.minimum} entries` : issue.origin === 'string'
-        ? `expected at least ${issue.minimum} characters` : `expected a value ≥ ${issue.minimum}`;
+      return issue.origin === 'array'
+        ? `expected at least ${issue.minimum} entries`
+        : issue.origin === 'string'
+          ? `expected at least ${issue.minimum} characters`
+          : `expected a value ≥ ${issue.minimum}`;
     case 'too_big':
       if (issue.message.startsWith('expected')) return issue.message;
-      return issue.origin === 'array' ? `expected at most ${issue.maximum} entries` : issue.origin === 'string'
-        ? `expected at most ${issue.maximum} characters` : `expected a value ≤ ${issue.maximum}`;
+      return issue.origin === 'array'
+        ? `expected at most ${issue.maximum} entries`
+        : issue.origin === 'string'
+          ? `expected at most ${issue.maximum} characters`
+          : `expected a value ≤ ${issue.maximum}`;
     case 'invalid_union':
       // Report the most specific branch error when the union is a smoke entry or backend.
       if (issue.errors?.length) {
-        const best = issue.errors.map((errs) => errs[0]).filter(Boolean).sort((a, b) => b.path.length - a.path.length)[0];
-        if (best && best.path.length) return `${formatPath(best.path)}: ${issueText(best)}`;
+        const best = issue.errors
+          .map((errs) => errs[0])
+          .filter(Boolean)
+          .sort((a, b) => b.path.length - a.path.length)[0];
+        if (best?.path.length) return `${formatPath(best.path)}: ${issueText(best)}`;
       }
       return issue.message;
     default:
@@ -137,7 +164,9 @@ function schemaError(error: z.ZodError, file: string, src: YamlSource | undefine
 
 // ───────────────────────────── loading ─────────────────────────────
 
-export interface LoadOptions { cwd?: string }
+export interface LoadOptions {
+  cwd?: string;
+}
 
 /** Loads and validates an environment by name (`sandbox`), directory or YAML path. */
 export async function loadEnvironment(nameOrPath: string, opts: LoadOptions = {}): Promise<Environment> {
@@ -145,7 +174,9 @@ export async function loadEnvironment(nameOrPath: string, opts: LoadOptions = {}
   const abs = resolveEnvironmentPath(nameOrPath, { cwd });
   const file = displayPath(abs, cwd);
   let text: string;
-  try { text = readFileSync(abs, 'utf8'); } catch (e) {
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch (e) {
     throw new InputError(file, undefined, `could not read the file: ${(e as Error).message}`);
   }
   const lines = new LineCounter();
@@ -165,17 +196,26 @@ export async function environmentFromObject(raw: unknown, sourceFile: string): P
   return buildEnvironment(raw, resolve(sourceFile), { file: sourceFile });
 }
 
-interface Ctx { file: string; src?: YamlSource }
+interface Ctx {
+  file: string;
+  src?: YamlSource;
+}
 
 async function buildEnvironment(raw: unknown, abs: string, ctx: Ctx): Promise<Environment> {
   const { file, src } = ctx;
   if (raw === null || raw === undefined || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new InputError(file, undefined, 'expected a YAML mapping with managementAccountId, organizationId, regions, organization, pilot, releases, currentRelease, phases');
+    throw new InputError(
+      file,
+      undefined,
+      'expected a YAML mapping with managementAccountId, organizationId, regions, organization, pilot, releases, currentRelease, phases',
+    );
   }
   const parsed = environmentFileSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) schemaError(parsed.error, file, src);
   const f: EnvironmentFile = parsed.data;
-  const err = (path: string, expected: string): never => { throw new InputError(file, path, expected + lineOf(src, path)); };
+  const err = (path: string, expected: string): never => {
+    throw new InputError(file, path, expected + lineOf(src, path));
+  };
   const warnings: string[] = [];
   const dir = dirname(abs);
 
@@ -198,7 +238,13 @@ async function buildEnvironment(raw: unknown, abs: string, ctx: Ctx): Promise<En
     if (g.system) changes.system = g.system;
     if (g.messages) changes.messages = g.messages;
     const out: EnforcementException = {
-      id: x.id, target: x.target, changes, owner: x.owner, reason: x.reason, approver: x.approver, expires: x.expires,
+      id: x.id,
+      target: x.target,
+      changes,
+      owner: x.owner,
+      reason: x.reason,
+      approver: x.approver,
+      expires: x.expires,
     };
     if (x.ticket !== undefined) out.ticket = x.ticket;
     return out;
@@ -212,7 +258,8 @@ async function buildEnvironment(raw: unknown, abs: string, ctx: Ctx): Promise<En
     const smoke: SmokeCase[] = [];
     const ids = new Map<string, string>();
     const add = (c: RawSmokeCase, path: string) => {
-      if (ids.has(c.id)) err(`${path}.id`, `expected smoke case ids unique within phase ${phase}; "${c.id}" is also used at ${ids.get(c.id)}`);
+      if (ids.has(c.id))
+        err(`${path}.id`, `expected smoke case ids unique within phase ${phase}; "${c.id}" is also used at ${ids.get(c.id)}`);
       ids.set(c.id, path);
       smoke.push(smokeCase(c, path, dir, err));
     };
@@ -220,8 +267,14 @@ async function buildEnvironment(raw: unknown, abs: string, ctx: Ctx): Promise<En
       const path = `phases.${phase}.smoke[${i}]`;
       if ('include' in entry) {
         const suite = suites[entry.include];
-        if (!suite) err(`${path}.include`, `expected the name of a smokeSuites entry (${Object.keys(suites).join(', ') || 'none defined'}), got "${entry.include}"`);
-        suite.forEach((c, j) => add(c, `smokeSuites.${entry.include}[${j}]`));
+        if (!suite)
+          err(
+            `${path}.include`,
+            `expected the name of a smokeSuites entry (${Object.keys(suites).join(', ') || 'none defined'}), got "${entry.include}"`,
+          );
+        suite.forEach((c, j) => {
+          add(c, `smokeSuites.${entry.include}[${j}]`);
+        });
       } else add(entry, path);
     });
     phases[phase] = {
@@ -274,7 +327,9 @@ type ErrFn = (path: string, expected: string) => never;
 /** GA guarding modes from `system`/`messages`, or from the legacy preview `inputTags`. */
 function guarding(
   v: { system?: GuardingMode; messages?: GuardingMode; inputTags?: 'honor' | 'ignore' },
-  path: string, err: ErrFn, warnings: string[],
+  path: string,
+  err: ErrFn,
+  warnings: string[],
 ): { system?: GuardingMode; messages?: GuardingMode } {
   if (v.inputTags === undefined) return { system: v.system, messages: v.messages };
   if (v.system !== undefined || v.messages !== undefined) {
@@ -283,8 +338,10 @@ function guarding(
   // bedrock-enforcement reference §3.4: ignore → comprehensive; honor → selective (system: selective
   // with no tags checks NOTHING in the system prompt, which honor did not distinguish).
   const mode: GuardingMode = v.inputTags === 'ignore' ? 'comprehensive' : 'selective';
-  warnings.push(`${path}.inputTags: "${v.inputTags}" is the deprecated preview key; read as system: ${mode}, messages: ${mode}. `
-    + `Replace it with system/messages${v.inputTags === 'honor' ? ' (note: system: selective checks nothing in an untagged system prompt)' : ''}.`);
+  warnings.push(
+    `${path}.inputTags: "${v.inputTags}" is the deprecated preview key; read as system: ${mode}, messages: ${mode}. ` +
+      `Replace it with system/messages${v.inputTags === 'honor' ? ' (note: system: selective checks nothing in an untagged system prompt)' : ''}.`,
+  );
   return { system: mode, messages: mode };
 }
 
@@ -313,9 +370,11 @@ function smokeCase(c: RawSmokeCase, path: string, dir: string, err: ErrFn): Smok
 function moduleHint(e: unknown): string {
   const msg = String((e as Error)?.message ?? e);
   if (!/require\(\) ES Module|ERR_REQUIRE|Cannot find module|ERR_MODULE_NOT_FOUND/.test(msg)) return '';
-  return ' — hint: .ts/.js definitions are ES modules that import this project\'s modules/ by relative path '
-    + '(e.g. ../../../modules/guardrail/definition.js): keep the environment in environments/<name>/ of this project, '
-    + 'or write the definition as .json/.yaml';
+  return (
+    " — hint: .ts/.js definitions are ES modules that import this project's modules/ by relative path " +
+    '(e.g. ../../../modules/guardrail/definition.js): keep the environment in environments/<name>/ of this project, ' +
+    'or write the definition as .json/.yaml'
+  );
 }
 
 /** Imports a definition module (.ts/.js) or reads a .json/.yaml one and validates it. */
@@ -332,26 +391,38 @@ export async function loadDefinitionFile(absPath: string, displayFile = absPath)
   } catch (e) {
     if (e instanceof GuardrailDefinitionError) throw new InputError(displayFile, e.path, e.expected);
     if (e instanceof InputError) throw e;
-    throw new InputError(displayFile, undefined, `could not load the guardrail definition: ${(e as Error)?.message ?? String(e)}${moduleHint(e)}`);
+    throw new InputError(
+      displayFile,
+      undefined,
+      `could not load the guardrail definition: ${(e as Error)?.message ?? String(e)}${moduleHint(e)}`,
+    );
   }
   if (isGuardrailDefinition(value)) return value;
   if (value && typeof value === 'object') {
-    try { return GuardrailDefinition.fromPlain(value, displayFile); } catch (e) {
+    try {
+      return GuardrailDefinition.fromPlain(value, displayFile);
+    } catch (e) {
       if (e instanceof GuardrailDefinitionError) throw new InputError(displayFile, e.path, e.expected);
       throw e;
     }
   }
-  throw new InputError(displayFile, undefined, 'expected the module to `export default` a GuardrailDefinition (new GuardrailDefinition({...}))');
+  throw new InputError(
+    displayFile,
+    undefined,
+    'expected the module to `export default` a GuardrailDefinition (new GuardrailDefinition({...}))',
+  );
 }
 
-async function loadRelease(
-  r: EnvironmentFile['releases'][number], i: number, dir: string, ctx: Ctx, warnings: string[],
-): Promise<Release> {
+async function loadRelease(r: EnvironmentFile['releases'][number], i: number, dir: string, ctx: Ctx, warnings: string[]): Promise<Release> {
   const path = `releases[${i}].definition`;
   const abs = resolve(dir, r.definition);
   const cwd = process.cwd();
   if (!existsSync(abs)) {
-    throw new InputError(ctx.file, path, `expected a guardrail definition file relative to the environment file, but ${displayPath(abs, cwd)} does not exist${lineOf(ctx.src, path)}`);
+    throw new InputError(
+      ctx.file,
+      path,
+      `expected a guardrail definition file relative to the environment file, but ${displayPath(abs, cwd)} does not exist${lineOf(ctx.src, path)}`,
+    );
   }
   const shown = displayPath(abs, cwd);
   const definition = await loadDefinitionFile(abs, shown);
@@ -363,12 +434,17 @@ async function loadRelease(
     throw e;
   }
   if (r.sha256 !== undefined && r.sha256 !== hash) {
-    throw new InputError(ctx.file, `releases[${i}].sha256`,
-      `release ${r.name} is immutable: definition changed (pinned sha256 ${r.sha256}, ${shown} now hashes to ${hash}). `
-      + `Publish the change as a new release instead${lineOf(ctx.src, `releases[${i}].sha256`)}`);
+    throw new InputError(
+      ctx.file,
+      `releases[${i}].sha256`,
+      `release ${r.name} is immutable: definition changed (pinned sha256 ${r.sha256}, ${shown} now hashes to ${hash}). ` +
+        `Publish the change as a new release instead${lineOf(ctx.src, `releases[${i}].sha256`)}`,
+    );
   }
   if (definition.hasAutomatedReasoning) {
-    warnings.push(`release ${r.name}: the guardrail has an Automated Reasoning policy, which organization enforcement does not support; it cannot be promoted`);
+    warnings.push(
+      `release ${r.name}: the guardrail has an Automated Reasoning policy, which organization enforcement does not support; it cannot be promoted`,
+    );
   }
   if (!definition.isFrozen) definition.freeze();
   const out: Release = { name: r.name, definitionPath: abs, definition, contentHash: hash };

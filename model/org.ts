@@ -55,7 +55,11 @@ export function orgIndex(org: Organization): OrgIndex {
   cache.set(org, idx);
   return idx;
 }
-function setNew(m: Map<string, string[]>, k: string): string[] { const v: string[] = []; m.set(k, v); return v; }
+function setNew(m: Map<string, string[]>, k: string): string[] {
+  const v: string[] = [];
+  m.set(k, v);
+  return v;
+}
 
 const orgOf = (o: Organization | Environment): Organization => ('organization' in o ? o.organization : o);
 
@@ -93,7 +97,7 @@ export function ouPath(o: Organization | Environment, id: string): string[] {
 export function namePath(o: Organization | Environment, id: string): string {
   const org = orgOf(o);
   const idx = orgIndex(org);
-  const name = (x: string) => (x === idx.rootId ? org.root.name : idx.ous.get(x)?.name ?? idx.accounts.get(x)?.name ?? x);
+  const name = (x: string) => (x === idx.rootId ? org.root.name : (idx.ous.get(x)?.name ?? idx.accounts.get(x)?.name ?? x));
   return ouPath(org, id).map(name).join('/');
 }
 
@@ -102,7 +106,7 @@ export function namePath(o: Organization | Environment, id: string): string {
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths).
  */
 export function orgPathOf(env: Environment, accountId: string): string {
-  return [env.organizationId, ...ouPath(env, accountId).slice(0, -1)].join('/') + '/';
+  return `${[env.organizationId, ...ouPath(env, accountId).slice(0, -1)].join('/')}/`;
 }
 
 /** True when `id` is `ancestorId` or sits below it. */

@@ -7,10 +7,21 @@
  */
 import { z } from 'zod';
 import {
-  ACCOUNT_ID, AWS_COMMERCIAL_REGIONS, INFERENCE_PROFILE_PREFIX, MODEL_ID_PATTERN, ORG_ID, OU_ID, ROOT_ID,
+  ACCOUNT_ID,
+  AWS_COMMERCIAL_REGIONS,
+  INFERENCE_PROFILE_PREFIX,
+  MODEL_ID_PATTERN,
+  ORG_ID,
+  OU_ID,
+  ROOT_ID,
 } from '../core/patterns.js';
 import type {
-  BackendSettings, DeploymentSettings, EnforcementException, GuardingMode, Organization, SampleSettings,
+  BackendSettings,
+  DeploymentSettings,
+  EnforcementException,
+  GuardingMode,
+  Organization,
+  SampleSettings,
   SmokeCase,
 } from './types.js';
 import { PHASES } from './types.js';
@@ -41,23 +52,32 @@ export const RELEASE_NAME = /^[a-z][a-z0-9-]{0,39}@[0-9][0-9A-Za-z.+-]{0,39}$/;
 export const ISO_DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
 export const EXCEPTION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-export const accountIdSchema = z.string({
-  error: (iss) => typeof iss.input === 'number'
-    ? `expected a 12-digit account id as a quoted string, e.g. "${String(iss.input).padStart(12, '0')}"; YAML read ${iss.input} as a number (which drops leading zeros): put the id in quotes`
-    : `expected a 12-digit account id as a quoted string, got ${show(iss.input)}`,
-}).regex(ACCOUNT_ID, { error: (iss) => `expected a 12-digit account id, e.g. "111111111111", got ${show(iss.input)}` });
+export const accountIdSchema = z
+  .string({
+    error: (iss) =>
+      typeof iss.input === 'number'
+        ? `expected a 12-digit account id as a quoted string, e.g. "${String(iss.input).padStart(12, '0')}"; YAML read ${iss.input} as a number (which drops leading zeros): put the id in quotes`
+        : `expected a 12-digit account id as a quoted string, got ${show(iss.input)}`,
+  })
+  .regex(ACCOUNT_ID, { error: (iss) => `expected a 12-digit account id, e.g. "111111111111", got ${show(iss.input)}` });
 
-const idOf = (re: RegExp, what: string, example: string) => z.string({ error: (iss) => `expected ${what}, got ${show(iss.input)}` })
-  .regex(re, { error: (iss) => `expected ${what} like "${example}" (pattern ${re.source}), got ${show(iss.input)}` });
+const idOf = (re: RegExp, what: string, example: string) =>
+  z
+    .string({ error: (iss) => `expected ${what}, got ${show(iss.input)}` })
+    .regex(re, { error: (iss) => `expected ${what} like "${example}" (pattern ${re.source}), got ${show(iss.input)}` });
 
 export const rootIdSchema = idOf(ROOT_ID, 'an organization root id', 'r-ab12');
 export const ouIdSchema = idOf(OU_ID, 'an organizational unit id', 'ou-ab12-11111111');
 export const orgIdSchema = idOf(ORG_ID, 'an organization id', 'o-abcdefghij');
 /** Parent of an OU or account: the root or an OU (existence is checked later). */
-const parentSchema = z.string({ error: (iss) => `expected the id of the root or of an OU, got ${show(iss.input)}` })
-  .refine((v) => ROOT_ID.test(v) || OU_ID.test(v), { error: (iss) => `expected the id of the root (r-…) or of an OU (ou-…), got ${show(iss.input)}` });
+const parentSchema = z
+  .string({ error: (iss) => `expected the id of the root or of an OU, got ${show(iss.input)}` })
+  .refine((v) => ROOT_ID.test(v) || OU_ID.test(v), {
+    error: (iss) => `expected the id of the root (r-…) or of an OU (ou-…), got ${show(iss.input)}`,
+  });
 
-export const regionSchema = z.string({ error: (iss) => `expected an AWS Region code such as "us-east-1", got ${show(iss.input)}` })
+export const regionSchema = z
+  .string({ error: (iss) => `expected an AWS Region code such as "us-east-1", got ${show(iss.input)}` })
   .refine((v) => (AWS_COMMERCIAL_REGIONS as readonly string[]).includes(v), {
     error: (iss) => `expected an AWS commercial Region code (e.g. us-east-1, eu-west-1), got ${show(iss.input)}`,
   });
@@ -67,13 +87,19 @@ function modelIdError(v: unknown): string {
   if (typeof v === 'string' && INFERENCE_PROFILE_PREFIX.test(v)) {
     return `expected a foundation-model id, not the inference-profile id ${show(v)}: drop the "${v.split('.')[0]}." prefix`;
   }
-  if (typeof v === 'string' && v.startsWith('arn:')) return `expected a foundation-model id such as "anthropic.claude-3-5-sonnet-20240620-v1:0", not an ARN`;
+  if (typeof v === 'string' && v.startsWith('arn:'))
+    return `expected a foundation-model id such as "anthropic.claude-3-5-sonnet-20240620-v1:0", not an ARN`;
   return `expected a Bedrock foundation-model id provider.model[:version[:variant]] such as "amazon.titan-embed-text-v2:0", got ${show(v)}`;
 }
-export const modelIdSchema = z.string({ error: (iss) => modelIdError(iss.input) })
+export const modelIdSchema = z
+  .string({ error: (iss) => modelIdError(iss.input) })
   .refine((v) => MODEL_ID_PATTERN.test(v), { error: (iss) => modelIdError(iss.input) });
-const includedModelSchema = z.string({ error: (iss) => modelIdError(iss.input) })
-  .refine((v) => v === 'ALL' || MODEL_ID_PATTERN.test(v), { error: (iss) => modelIdError(iss.input) === `"ALL" is only allowed (upper-case) in enforcement.models.included` ? `expected "ALL" in upper case, got ${show(iss.input)}` : modelIdError(iss.input) });
+const includedModelSchema = z.string({ error: (iss) => modelIdError(iss.input) }).refine((v) => v === 'ALL' || MODEL_ID_PATTERN.test(v), {
+  error: (iss) =>
+    modelIdError(iss.input) === `"ALL" is only allowed (upper-case) in enforcement.models.included`
+      ? `expected "ALL" in upper case, got ${show(iss.input)}`
+      : modelIdError(iss.input),
+});
 
 /** True for a real calendar date in YYYY-MM-DD (2026-02-30 is not). */
 export function isRealDate(v: string): boolean {
@@ -83,19 +109,26 @@ export function isRealDate(v: string): boolean {
   const dt = new Date(Date.UTC(y, mo - 1, d));
   return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d;
 }
-export const dateSchema = z.string({ error: (iss) => `expected a date as YYYY-MM-DD, got ${show(iss.input)}` })
+export const dateSchema = z
+  .string({ error: (iss) => `expected a date as YYYY-MM-DD, got ${show(iss.input)}` })
   .regex(ISO_DATE, { error: (iss) => `expected a date as YYYY-MM-DD, got ${show(iss.input)}`, abort: true })
   .refine(isRealDate, { error: (iss) => `expected a real calendar date, got ${show(iss.input)} (no such day)` });
 
-const text = (what: string, max = 2000) => z.string({ error: (iss) => `expected ${what} (text), got ${show(iss.input)}` })
-  .trim().min(1, { error: `expected ${what}, got an empty string` }).max(max, { error: `expected ${what} of at most ${max} characters` });
+const text = (what: string, max = 2000) =>
+  z
+    .string({ error: (iss) => `expected ${what} (text), got ${show(iss.input)}` })
+    .trim()
+    .min(1, { error: `expected ${what}, got an empty string` })
+    .max(max, { error: `expected ${what} of at most ${max} characters` });
 
 const guardingMode = z.enum(['comprehensive', 'selective'], {
   error: (iss) => `expected "comprehensive" or "selective" (lower case), got ${show(iss.input)}`,
 });
 
 /** Legacy preview key (bedrock-enforcement reference §3.4): read-only compatibility. */
-const legacyInputTags = z.enum(['honor', 'ignore'], { error: (iss) => `expected "honor" or "ignore" (legacy preview key; prefer system/messages), got ${show(iss.input)}` });
+const legacyInputTags = z.enum(['honor', 'ignore'], {
+  error: (iss) => `expected "honor" or "ignore" (legacy preview key; prefer system/messages), got ${show(iss.input)}`,
+});
 
 // ───────────────────────────── durations ─────────────────────────────
 
@@ -129,14 +162,21 @@ const organizationSchema = z.strictObject({
 // ───────────────────────────── releases ─────────────────────────────
 
 const releaseSchema = z.strictObject({
-  name: z.string({ error: (iss) => `expected a release name like "baseline@2026.11.2", got ${show(iss.input)}` })
-    .regex(RELEASE_NAME, { error: (iss) => `expected a release name <name>@<version> like "baseline@2026.11.2" (lower-case name, version starting with a digit), got ${show(iss.input)}` }),
+  name: z.string({ error: (iss) => `expected a release name like "baseline@2026.11.2", got ${show(iss.input)}` }).regex(RELEASE_NAME, {
+    error: (iss) =>
+      `expected a release name <name>@<version> like "baseline@2026.11.2" (lower-case name, version starting with a digit), got ${show(iss.input)}`,
+  }),
   /** Path of the definition module (.ts, .js, .json, .yaml), relative to the environment file. */
   definition: text('the path of the guardrail definition file', 1024),
   description: text('a description', 500).optional(),
   /** Optional pin: sha256 of the canonical definition. A changed definition is refused. */
-  sha256: z.string().regex(/^(sha256:)?[0-9a-f]{64}$/, { error: (iss) => `expected a sha256 hex digest (64 lower-case hex characters, optional "sha256:" prefix), got ${show(iss.input)}` })
-    .transform((v) => v.replace(/^sha256:/, '')).optional(),
+  sha256: z
+    .string()
+    .regex(/^(sha256:)?[0-9a-f]{64}$/, {
+      error: (iss) => `expected a sha256 hex digest (64 lower-case hex characters, optional "sha256:" prefix), got ${show(iss.input)}`,
+    })
+    .transform((v) => v.replace(/^sha256:/, ''))
+    .optional(),
 });
 
 // ───────────────────────────── enforcement + exceptions ─────────────────────────────
@@ -161,10 +201,14 @@ const exceptionChangeSchema = z.strictObject({
 });
 
 const exceptionSchema = z.strictObject({
-  id: z.string({ error: (iss) => `expected an exception id like "EXC-2026-001", got ${show(iss.input)}` })
-    .regex(EXCEPTION_ID, { error: (iss) => `expected an exception id of letters, digits, ".", "_" or "-" like "EXC-2026-001", got ${show(iss.input)}` }),
-  target: z.string({ error: (iss) => `expected an account id (quoted, 12 digits) or an OU id, got ${show(iss.input)}` })
-    .refine((v) => ACCOUNT_ID.test(v) || OU_ID.test(v), { error: (iss) => `expected an account id (12 digits) or an OU id (ou-…), got ${show(iss.input)}` }),
+  id: z.string({ error: (iss) => `expected an exception id like "EXC-2026-001", got ${show(iss.input)}` }).regex(EXCEPTION_ID, {
+    error: (iss) => `expected an exception id of letters, digits, ".", "_" or "-" like "EXC-2026-001", got ${show(iss.input)}`,
+  }),
+  target: z
+    .string({ error: (iss) => `expected an account id (quoted, 12 digits) or an OU id, got ${show(iss.input)}` })
+    .refine((v) => ACCOUNT_ID.test(v) || OU_ID.test(v), {
+      error: (iss) => `expected an account id (12 digits) or an OU id (ou-…), got ${show(iss.input)}`,
+    }),
   changes: exceptionChangeSchema,
   owner: text('the owner (team or person)', 200),
   reason: text('the reason for the exception', 2000),
@@ -180,46 +224,73 @@ const smokeTurnSchema = z.strictObject({
   text: z.string({ error: (iss) => `expected the turn text, got ${show(iss.input)}` }).min(1, { error: 'expected non-empty turn text' }),
 });
 
-const smokeCaseSchema = z.strictObject({
-  id: z.string({ error: (iss) => `expected a smoke case id, got ${show(iss.input)}` })
-    .regex(/^[a-z0-9][a-z0-9._-]{0,79}$/, { error: (iss) => `expected a smoke case id of lower-case letters, digits, ".", "_" or "-", got ${show(iss.input)}` }),
-  description: text('a description', 500).optional(),
-  surface: z.enum(['system', 'message'], { error: (iss) => `expected "system" or "message", got ${show(iss.input)}` }),
-  model: modelIdSchema,
-  content: z.string({ error: (iss) => `expected the content to send (text), got ${show(iss.input)}` }).min(1, { error: 'expected non-empty content' }).optional(),
-  /** Alternative to `content`: a text file relative to the environment file (long prompts). */
-  contentFile: text('a file path', 1024).optional(),
-  tagged: z.boolean({ error: (iss) => `expected true or false, got ${show(iss.input)}` }).optional(),
-  history: z.array(smokeTurnSchema).optional(),
-  expect: z.enum(['blocked', 'anonymized', 'allowed'], { error: (iss) => `expected "blocked", "anonymized" or "allowed", got ${show(iss.input)}` }),
-}).superRefine((c, ctx) => {
-  if ((c.content === undefined) === (c.contentFile === undefined)) {
-    ctx.addIssue({ code: 'custom', path: ['content'], message: 'expected exactly one of content or contentFile' });
-  }
-});
+const smokeCaseSchema = z
+  .strictObject({
+    id: z.string({ error: (iss) => `expected a smoke case id, got ${show(iss.input)}` }).regex(/^[a-z0-9][a-z0-9._-]{0,79}$/, {
+      error: (iss) => `expected a smoke case id of lower-case letters, digits, ".", "_" or "-", got ${show(iss.input)}`,
+    }),
+    description: text('a description', 500).optional(),
+    surface: z.enum(['system', 'message'], { error: (iss) => `expected "system" or "message", got ${show(iss.input)}` }),
+    model: modelIdSchema,
+    content: z
+      .string({ error: (iss) => `expected the content to send (text), got ${show(iss.input)}` })
+      .min(1, { error: 'expected non-empty content' })
+      .optional(),
+    /** Alternative to `content`: a text file relative to the environment file (long prompts). */
+    contentFile: text('a file path', 1024).optional(),
+    tagged: z.boolean({ error: (iss) => `expected true or false, got ${show(iss.input)}` }).optional(),
+    history: z.array(smokeTurnSchema).optional(),
+    expect: z.enum(['blocked', 'anonymized', 'allowed'], {
+      error: (iss) => `expected "blocked", "anonymized" or "allowed", got ${show(iss.input)}`,
+    }),
+  })
+  .superRefine((c, ctx) => {
+    if ((c.content === undefined) === (c.contentFile === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['content'], message: 'expected exactly one of content or contentFile' });
+    }
+  });
 
-const smokeEntrySchema = z.union([
-  smokeCaseSchema,
-  z.strictObject({ include: z.string({ error: 'expected the name of a smokeSuites entry' }) }),
-], { error: 'expected a smoke case {id, surface, model, content, expect} or {include: <suite name>}' });
+const smokeEntrySchema = z.union(
+  [smokeCaseSchema, z.strictObject({ include: z.string({ error: 'expected the name of a smokeSuites entry' }) })],
+  { error: 'expected a smoke case {id, surface, model, content, expect} or {include: <suite name>}' },
+);
 
 const sampleSchema = z.strictObject({
-  perOu: z.union([z.number().int().min(1), z.literal('all')], { error: (iss) => `expected a whole number ≥ 1 or "all", got ${show(iss.input)}` }),
-  floor: z.number({ error: (iss) => `expected a whole number ≥ 0, got ${show(iss.input)}` }).int().min(0, { error: 'expected a whole number ≥ 0' }),
+  perOu: z.union([z.number().int().min(1), z.literal('all')], {
+    error: (iss) => `expected a whole number ≥ 1 or "all", got ${show(iss.input)}`,
+  }),
+  floor: z
+    .number({ error: (iss) => `expected a whole number ≥ 0, got ${show(iss.input)}` })
+    .int()
+    .min(0, { error: 'expected a whole number ≥ 0' }),
 });
 
-const phaseSchema = z.strictObject({
-  bakeSeconds: z.number({ error: (iss) => `expected seconds (a whole number ≥ 0), got ${show(iss.input)}` }).int({ error: 'expected whole seconds' }).min(0, { error: 'expected a bake time ≥ 0' }).optional(),
-  bake: z.string({ error: (iss) => `expected a duration like "30m", "2h" or "0s", got ${show(iss.input)}` })
-    .refine((v) => parseDuration(v) !== undefined, { error: (iss) => `expected a duration like "30m", "2h", "1h30m" or "0s", got ${show(iss.input)}` }).optional(),
-  approval: z.boolean({ error: (iss) => `expected true or false, got ${show(iss.input)}` }).default(false),
-  sample: sampleSchema.default(DEFAULT_SAMPLE),
-  smoke: z.array(smokeEntrySchema).min(1, { error: 'expected at least one smoke case: a gate never passes without evidence' }),
-}).superRefine((p, ctx) => {
-  if ((p.bakeSeconds === undefined) === (p.bake === undefined)) {
-    ctx.addIssue({ code: 'custom', path: ['bakeSeconds'], message: 'expected exactly one of bakeSeconds (number) or bake (duration like "30m")' });
-  }
-});
+const phaseSchema = z
+  .strictObject({
+    bakeSeconds: z
+      .number({ error: (iss) => `expected seconds (a whole number ≥ 0), got ${show(iss.input)}` })
+      .int({ error: 'expected whole seconds' })
+      .min(0, { error: 'expected a bake time ≥ 0' })
+      .optional(),
+    bake: z
+      .string({ error: (iss) => `expected a duration like "30m", "2h" or "0s", got ${show(iss.input)}` })
+      .refine((v) => parseDuration(v) !== undefined, {
+        error: (iss) => `expected a duration like "30m", "2h", "1h30m" or "0s", got ${show(iss.input)}`,
+      })
+      .optional(),
+    approval: z.boolean({ error: (iss) => `expected true or false, got ${show(iss.input)}` }).default(false),
+    sample: sampleSchema.default(DEFAULT_SAMPLE),
+    smoke: z.array(smokeEntrySchema).min(1, { error: 'expected at least one smoke case: a gate never passes without evidence' }),
+  })
+  .superRefine((p, ctx) => {
+    if ((p.bakeSeconds === undefined) === (p.bake === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bakeSeconds'],
+        message: 'expected exactly one of bakeSeconds (number) or bake (duration like "30m")',
+      });
+    }
+  });
 
 const phasesSchema = z.strictObject(
   Object.fromEntries(PHASES.map((p) => [p, phaseSchema])) as Record<(typeof PHASES)[number], typeof phaseSchema>,
@@ -227,25 +298,36 @@ const phasesSchema = z.strictObject(
 
 // ───────────────────────────── deployment ─────────────────────────────
 
-const backendSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('local'), directory: text('a directory', 1024).optional() }),
-  z.strictObject({
-    type: z.literal('s3'),
-    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: (iss) => `expected an S3 bucket name, got ${show(iss.input)}` }),
-    keyPrefix: text('a state key prefix', 512),
-    region: regionSchema,
-    useLockfile: z.boolean().default(true),
-    encrypt: z.boolean().default(true),
-    dynamodbTable: text('a DynamoDB table name (legacy locking)', 255).optional(),
-  }),
-  z.strictObject({
-    type: z.literal('cloud'),
-    organization: text('the Terraform Cloud organization', 200),
-    hostname: text('a hostname', 255).default('app.terraform.io'),
-    workspacePrefix: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, { error: (iss) => `expected a workspace prefix of letters, digits, "-" or "_", got ${show(iss.input)}` }),
-    project: text('a project name', 200).optional(),
-  }),
-], { error: (iss) => `expected a backend with type "local", "s3" or "cloud", got ${show((iss.input as { type?: unknown } | undefined)?.type)}` });
+const backendSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('local'), directory: text('a directory', 1024).optional() }),
+    z.strictObject({
+      type: z.literal('s3'),
+      bucket: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: (iss) => `expected an S3 bucket name, got ${show(iss.input)}` }),
+      keyPrefix: text('a state key prefix', 512),
+      region: regionSchema,
+      useLockfile: z.boolean().default(true),
+      encrypt: z.boolean().default(true),
+      dynamodbTable: text('a DynamoDB table name (legacy locking)', 255).optional(),
+    }),
+    z.strictObject({
+      type: z.literal('cloud'),
+      organization: text('the Terraform Cloud organization', 200),
+      hostname: text('a hostname', 255).default('app.terraform.io'),
+      workspacePrefix: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, {
+        error: (iss) => `expected a workspace prefix of letters, digits, "-" or "_", got ${show(iss.input)}`,
+      }),
+      project: text('a project name', 200).optional(),
+    }),
+  ],
+  {
+    error: (iss) =>
+      `expected a backend with type "local", "s3" or "cloud", got ${show((iss.input as { type?: unknown } | undefined)?.type)}`,
+  },
+);
 
 const roleName = z.string().regex(/^[\w+=,.@-]{1,64}$/, { error: (iss) => `expected an IAM role name, got ${show(iss.input)}` });
 
@@ -253,7 +335,9 @@ const deploymentSchema = z.strictObject({
   roleName: roleName.default(DEFAULT_ROLE_NAME),
   managementRoleName: roleName.optional(),
   backend: backendSchema.default({ type: 'local' }),
-  terraformBinary: z.enum(['terraform', 'tofu'], { error: (iss) => `expected "terraform" or "tofu", got ${show(iss.input)}` }).default('terraform'),
+  terraformBinary: z
+    .enum(['terraform', 'tofu'], { error: (iss) => `expected "terraform" or "tofu", got ${show(iss.input)}` })
+    .default('terraform'),
   awsProviderVersion: text('a version constraint like ">= 6.70.0"', 100).default(DEFAULT_AWS_PROVIDER_VERSION),
 });
 
@@ -261,7 +345,12 @@ const deploymentSchema = z.strictObject({
 
 export const environmentFileSchema = z.strictObject({
   /** Defaults to the directory name. */
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: (iss) => `expected an environment name of lower-case letters, digits and "-", got ${show(iss.input)}` }).optional(),
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+      error: (iss) => `expected an environment name of lower-case letters, digits and "-", got ${show(iss.input)}`,
+    })
+    .optional(),
   managementAccountId: accountIdSchema,
   organizationId: orgIdSchema,
   regions: z.array(regionSchema).min(1, { error: 'expected at least one Region' }),
@@ -272,10 +361,18 @@ export const environmentFileSchema = z.strictObject({
   currentRelease: z.string({ error: (iss) => `expected the name of a listed release, got ${show(iss.input)}` }),
   enforcement: enforcementSchema.default({ models: { included: ['ALL'], excluded: [] } }),
   exceptions: z.array(exceptionSchema).default([]),
-  smokeSuites: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, { error: 'expected a suite name of lower-case letters, digits, "-" or "_"' }), z.array(smokeCaseSchema)).optional(),
+  smokeSuites: z
+    .record(
+      z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, { error: 'expected a suite name of lower-case letters, digits, "-" or "_"' }),
+      z.array(smokeCaseSchema),
+    )
+    .optional(),
   phases: phasesSchema,
   deployment: deploymentSchema.default({
-    roleName: DEFAULT_ROLE_NAME, backend: { type: 'local' }, terraformBinary: 'terraform', awsProviderVersion: DEFAULT_AWS_PROVIDER_VERSION,
+    roleName: DEFAULT_ROLE_NAME,
+    backend: { type: 'local' },
+    terraformBinary: 'terraform',
+    awsProviderVersion: DEFAULT_AWS_PROVIDER_VERSION,
   }),
   sandbox: z.strictObject({ policyTypeEnabled: z.boolean().default(true) }).optional(),
 });

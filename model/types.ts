@@ -12,8 +12,17 @@ export type Phase = (typeof PHASES)[number];
 /** GA guarding mode, lower-case as in organization policies (the Bedrock API uses upper case). */
 export type GuardingMode = 'comprehensive' | 'selective';
 
-export interface OrgUnit { id: string; name: string; parent: string }
-export interface Account { id: string; name: string; parent: string; email?: string }
+export interface OrgUnit {
+  id: string;
+  name: string;
+  parent: string;
+}
+export interface Account {
+  id: string;
+  name: string;
+  parent: string;
+  email?: string;
+}
 
 export interface Organization {
   root: { id: string; name: string };
@@ -23,16 +32,16 @@ export interface Organization {
 
 /** A named, immutable release: a guardrail definition frozen under a name. */
 export interface Release {
-  name: string;                 // e.g. "baseline@2026.11.2"
-  definitionPath: string;       // absolute path of the TypeScript module it was loaded from
+  name: string; // e.g. "baseline@2026.11.2"
+  definitionPath: string; // absolute path of the TypeScript module it was loaded from
   definition: GuardrailDefinition;
-  contentHash: string;          // sha256 hex of the canonical definition JSON
+  contentHash: string; // sha256 hex of the canonical definition JSON
   description?: string;
 }
 
 export interface ModelRules {
-  included: string[];           // ["ALL"] or model ids
-  excluded: string[];           // model ids; exclusion wins
+  included: string[]; // ["ALL"] or model ids
+  excluded: string[]; // model ids; exclusion wins
 }
 
 export interface EnforcementDefaults {
@@ -42,26 +51,29 @@ export interface EnforcementDefaults {
 }
 
 export interface ExceptionChange {
-  excludedModels?: string[];    // models added to the exclusion list at the target
+  excludedModels?: string[]; // models added to the exclusion list at the target
   system?: GuardingMode;
   messages?: GuardingMode;
 }
 
 export interface EnforcementException {
-  id: string;                   // e.g. "EXC-2026-001"
-  target: string;               // 12-digit account id or ou-… id
+  id: string; // e.g. "EXC-2026-001"
+  target: string; // 12-digit account id or ou-… id
   changes: ExceptionChange;
   owner: string;
   reason: string;
   approver: string;
-  expires: string;              // ISO date YYYY-MM-DD; applies through the end of that day (UTC)
+  expires: string; // ISO date YYYY-MM-DD; applies through the end of that day (UTC)
   ticket?: string;
 }
 
 export type SmokeSurface = 'system' | 'message';
 export type SmokeExpectation = 'blocked' | 'anonymized' | 'allowed';
 
-export interface SmokeTurn { role: 'user' | 'assistant'; text: string }
+export interface SmokeTurn {
+  role: 'user' | 'assistant';
+  text: string;
+}
 
 export interface SmokeCase {
   id: string;

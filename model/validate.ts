@@ -15,7 +15,9 @@ export type EnvironmentShape = Omit<Environment, 'releases'> & { releases: Reado
 export const MAX_OU_DEPTH = 5;
 
 export function checkEnvironment(env: EnvironmentShape, file?: string): void {
-  const err = (path: string, expected: string): never => { throw new InputError(file ?? env.sourceFile, path, expected); };
+  const err = (path: string, expected: string): never => {
+    throw new InputError(file ?? env.sourceFile, path, expected);
+  };
   const org = env.organization;
 
   const kind = new Map<string, 'root' | 'ou' | 'account'>([[org.root.id, 'root']]);
@@ -28,12 +30,15 @@ export function checkEnvironment(env: EnvironmentShape, file?: string): void {
     kind.set(a.id, 'account');
   });
   const parentOk = (p: string) => kind.get(p) === 'root' || kind.get(p) === 'ou';
-  const parentMsg = (p: string) => `expected the id of the root (${org.root.id}) or of an OU listed in organization.ous, got "${p}" which is not listed`;
+  const parentMsg = (p: string) =>
+    `expected the id of the root (${org.root.id}) or of an OU listed in organization.ous, got "${p}" which is not listed`;
   org.ous.forEach((ou, i) => {
     if (ou.parent === ou.id) err(`organization.ous[${i}].parent`, `expected a parent other than the OU itself (${ou.id})`);
     if (!parentOk(ou.parent)) err(`organization.ous[${i}].parent`, parentMsg(ou.parent));
   });
-  org.accounts.forEach((a, i) => { if (!parentOk(a.parent)) err(`organization.accounts[${i}].parent`, parentMsg(a.parent)); });
+  org.accounts.forEach((a, i) => {
+    if (!parentOk(a.parent)) err(`organization.accounts[${i}].parent`, parentMsg(a.parent));
+  });
 
   // Cycles and depth: walk each OU's parent chain.
   const parentOf = new Map(org.ous.map((o) => [o.id, o.parent]));
@@ -42,13 +47,19 @@ export function checkEnvironment(env: EnvironmentShape, file?: string): void {
     let cur = ou.parent;
     while (cur !== org.root.id) {
       if (chain.includes(cur)) {
-        err(`organization.ous[${i}].parent`, `expected the OU tree to lead up to the root, but the parents form a cycle: ${[...chain, cur].join(' → ')}`);
+        err(
+          `organization.ous[${i}].parent`,
+          `expected the OU tree to lead up to the root, but the parents form a cycle: ${[...chain, cur].join(' → ')}`,
+        );
       }
       chain.push(cur);
       cur = parentOf.get(cur)!;
     }
     if (chain.length > MAX_OU_DEPTH) {
-      err(`organization.ous[${i}].parent`, `expected OUs at most ${MAX_OU_DEPTH} levels below the root (AWS Organizations limit), ${ou.id} is ${chain.length} levels deep`);
+      err(
+        `organization.ous[${i}].parent`,
+        `expected OUs at most ${MAX_OU_DEPTH} levels below the root (AWS Organizations limit), ${ou.id} is ${chain.length} levels deep`,
+      );
     }
   });
 
@@ -62,7 +73,8 @@ export function checkEnvironment(env: EnvironmentShape, file?: string): void {
   });
 
   // Pilot: one non-critical account inside the pilot OU.
-  if (kind.get(env.pilot.account) !== 'account') err('pilot.account', `expected an account listed in organization.accounts, got "${env.pilot.account}"`);
+  if (kind.get(env.pilot.account) !== 'account')
+    err('pilot.account', `expected an account listed in organization.accounts, got "${env.pilot.account}"`);
   if (kind.get(env.pilot.ou) !== 'ou') err('pilot.ou', `expected an OU listed in organization.ous, got "${env.pilot.ou}"`);
   if (env.pilot.account === env.managementAccountId) {
     err('pilot.account', 'expected a non-critical member account, not the management account');
@@ -70,9 +82,15 @@ export function checkEnvironment(env: EnvironmentShape, file?: string): void {
   const acctParent = new Map(org.accounts.map((a) => [a.id, a.parent]));
   let up: string | undefined = acctParent.get(env.pilot.account);
   const pilotChain: string[] = [];
-  while (up !== undefined && up !== org.root.id) { pilotChain.push(up); up = parentOf.get(up); }
+  while (up !== undefined && up !== org.root.id) {
+    pilotChain.push(up);
+    up = parentOf.get(up);
+  }
   if (!pilotChain.includes(env.pilot.ou)) {
-    err('pilot.account', `expected the pilot account ${env.pilot.account} to be inside the pilot OU ${env.pilot.ou}, but its parent is ${acctParent.get(env.pilot.account)}`);
+    err(
+      'pilot.account',
+      `expected the pilot account ${env.pilot.account} to be inside the pilot OU ${env.pilot.ou}, but its parent is ${acctParent.get(env.pilot.account)}`,
+    );
   }
 
   // Releases.
@@ -99,7 +117,8 @@ export function checkEnvironment(env: EnvironmentShape, file?: string): void {
     if (excIds.has(x.id)) err(`${p}.id`, `expected unique exception ids; ${x.id} is listed twice`);
     excIds.add(x.id);
     const k = kind.get(x.target);
-    if (k !== 'account' && k !== 'ou') err(`${p}.target`, `expected an account or OU listed in organization, got "${x.target}" which is not listed`);
+    if (k !== 'account' && k !== 'ou')
+      err(`${p}.target`, `expected an account or OU listed in organization, got "${x.target}" which is not listed`);
     const c = x.changes;
     if (!c.excludedModels?.length && c.system === undefined && c.messages === undefined) {
       err(`${p}.changes`, 'expected at least one change: excludedModels, system or messages');

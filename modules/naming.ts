@@ -6,7 +6,10 @@
 
 /** `baseline@2026.11.2` → `baseline_2026_11_2`; `us-east-1` → `us_east_1`. */
 export function slug(value: string): string {
-  const s = value.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const s = value
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   if (!s) throw new Error(`cannot derive a Terraform name from ${JSON.stringify(value)}: it has no letters or digits`);
   return s;
 }

@@ -9,7 +9,11 @@ import { ACCOUNT_ID, GUARDRAIL_ARN_PATTERN, GUARDRAIL_VERSION_PATTERN, MODEL_ID_
 
 export class PropsError extends Error {
   readonly exitCode = EXIT.badInput;
-  constructor(readonly construct: string, readonly prop: string, readonly expected: string) {
+  constructor(
+    readonly construct: string,
+    readonly prop: string,
+    readonly expected: string,
+  ) {
     super(`${construct}: props.${prop} ${expected}`);
     this.name = 'PropsError';
   }
@@ -36,8 +40,10 @@ export class PropChecker {
     if (isDeferred(value)) return;
     const min = opts.min ?? 1;
     if (value.length < min) this.fail(prop, min === 1 ? 'must not be empty' : `must have at least ${min} characters`);
-    if (opts.max !== undefined && value.length > opts.max) this.fail(prop, `must have at most ${opts.max} characters (got ${value.length})`);
-    if (opts.pattern && !opts.pattern.test(value)) this.fail(prop, `must be ${opts.patternText ?? `a string matching ${opts.pattern}`} (got ${JSON.stringify(value)})`);
+    if (opts.max !== undefined && value.length > opts.max)
+      this.fail(prop, `must have at most ${opts.max} characters (got ${value.length})`);
+    if (opts.pattern && !opts.pattern.test(value))
+      this.fail(prop, `must be ${opts.patternText ?? `a string matching ${opts.pattern}`} (got ${JSON.stringify(value)})`);
   }
 
   oneOf<T extends string>(prop: string, value: unknown, allowed: readonly T[]): asserts value is T {
@@ -48,7 +54,8 @@ export class PropChecker {
 
   array(prop: string, value: unknown, opts: { min?: number; max?: number } = {}): asserts value is unknown[] {
     if (!Array.isArray(value)) this.fail(prop, `must be a list (got ${describe(value)})`);
-    if (opts.min !== undefined && value.length < opts.min) this.fail(prop, `must have at least ${opts.min} item${opts.min === 1 ? '' : 's'}`);
+    if (opts.min !== undefined && value.length < opts.min)
+      this.fail(prop, `must have at least ${opts.min} item${opts.min === 1 ? '' : 's'}`);
     if (opts.max !== undefined && value.length > opts.max) this.fail(prop, `must have at most ${opts.max} items (got ${value.length})`);
   }
 

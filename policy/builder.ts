@@ -16,13 +16,17 @@
  */
 import type { EnforcementException, Environment, GuardingMode, Phase } from '../model/types.js';
 import {
-  APPEND, ASSIGN, CHILD_CONTROL, CONFIG_KEY,
-  type BedrockConfigDocument, type BedrockPolicyDocument, type ChildControlEntry,
+  APPEND,
+  ASSIGN,
+  CHILD_CONTROL,
+  CONFIG_KEY,
+  type BedrockConfigDocument,
+  type BedrockPolicyDocument,
+  type ChildControlEntry,
 } from './document.js';
 import { activeExceptions } from '../model/exceptions.js';
 import { assertValidPolicy } from './validate.js';
 import { exceptionPolicyName, managedPolicyDescription, phasePolicyName } from '../core/naming.js';
-
 
 export interface PolicySpec {
   key: string /* stable: 'baseline' | 'exception-<id>' */;
@@ -74,7 +78,9 @@ export function childControlPlan(active: readonly EnforcementException[]): Child
 function identifierFor(env: Environment, identifiers: Record<string, string>, region: string): string {
   const id = identifiers[region];
   if (typeof id !== 'string' || id.length === 0) {
-    throw new Error(`no guardrail identifier for region ${region} of environment ${env.name} (got regions: ${Object.keys(identifiers).join(', ') || 'none'})`);
+    throw new Error(
+      `no guardrail identifier for region ${region} of environment ${env.name} (got regions: ${Object.keys(identifiers).join(', ') || 'none'})`,
+    );
   }
   return id;
 }
@@ -119,7 +125,6 @@ export function exceptionDocument(env: Environment, exception: EnforcementExcept
   return { bedrock: { guardrail_inference: gi } };
 }
 
-
 /**
  * The node a phase applies to: the pilot account (pilot, model-rules), the pilot OU (ou) or the
  * organization root (enterprise). The policies, the gates' scope and the reports all use this.
@@ -147,13 +152,15 @@ export function buildPhasePolicies(input: BuildPhaseInput): PolicySpec[] {
 
   const baseline = baselineDocument(env, identifiers, ctl);
   assertValidPolicy(baseline, validation);
-  const specs: PolicySpec[] = [{
-    key: 'baseline',
-    name: phasePolicyName(phase),
-    description: managedPolicyDescription({ phase, release }),
-    content: baseline,
-    targets: [target],
-  }];
+  const specs: PolicySpec[] = [
+    {
+      key: 'baseline',
+      name: phasePolicyName(phase),
+      description: managedPolicyDescription({ phase, release }),
+      content: baseline,
+      targets: [target],
+    },
+  ];
   if (phase !== 'enterprise') return specs;
 
   for (const e of active) {
@@ -175,7 +182,6 @@ export function buildPhasePolicies(input: BuildPhaseInput): PolicySpec[] {
 export function activeSorted(env: Pick<Environment, 'exceptions'>, asOf: Date): EnforcementException[] {
   return activeExceptions(env, asOf).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
-
 
 /** Org-policy guarding mode (lower case) → Bedrock API enum (upper case). */
 export function toApiGuarding(mode: GuardingMode): 'COMPREHENSIVE' | 'SELECTIVE' {

@@ -12,8 +12,17 @@
  * Results share structure between accounts (same objects for identical subtrees): read-only.
  */
 import {
-  OP_ALL, applyPatch, combinePatches, parsePolicy, provenanceOf, render,
-  type IgnoredOperation, type NodeKind, type PatchNode, type Provenance, type StateNode,
+  OP_ALL,
+  applyPatch,
+  combinePatches,
+  parsePolicy,
+  provenanceOf,
+  render,
+  type IgnoredOperation,
+  type NodeKind,
+  type PatchNode,
+  type Provenance,
+  type StateNode,
 } from './inherit.js';
 
 export type { Provenance, IgnoredOperation, NodeKind } from './inherit.js';
@@ -42,7 +51,11 @@ export function orgSnapshotOf(env: HasOrgTree, policies: OrgSnapshot['policies']
 }
 
 /** A policy attached on an account's path, in evaluation order. */
-export interface PolicySource { policyId: string; node: string; nodeKind: NodeKind }
+export interface PolicySource {
+  policyId: string;
+  node: string;
+  nodeKind: NodeKind;
+}
 
 export interface EffectiveResult {
   /** As DescribeEffectivePolicy shows it (operators stripped); null when no policy is on the path. */
@@ -62,7 +75,8 @@ export function snapshotProblems(org: OrgSnapshot): { path: string; message: str
   const nodeIds = new Set<string>([org.root]);
   org.ous.forEach((ou, i) => {
     if (nodeIds.has(ou.id)) problems.push({ path: `ous[${i}].id`, message: `duplicate node id "${ou.id}"` });
-    ouIds.add(ou.id); nodeIds.add(ou.id);
+    ouIds.add(ou.id);
+    nodeIds.add(ou.id);
   });
   org.accounts.forEach((a, i) => {
     if (nodeIds.has(a.id)) problems.push({ path: `accounts[${i}].id`, message: `duplicate node id "${a.id}"` });
@@ -70,27 +84,40 @@ export function snapshotProblems(org: OrgSnapshot): { path: string; message: str
   });
   const parentOk = (p: string) => p === org.root || ouIds.has(p);
   org.ous.forEach((ou, i) => {
-    if (!parentOk(ou.parent)) problems.push({ path: `ous[${i}].parent`, message: `"${ou.parent}" is neither the root nor an OU of the snapshot` });
+    if (!parentOk(ou.parent))
+      problems.push({ path: `ous[${i}].parent`, message: `"${ou.parent}" is neither the root nor an OU of the snapshot` });
   });
   org.accounts.forEach((a, i) => {
-    if (!parentOk(a.parent)) problems.push({ path: `accounts[${i}].parent`, message: `"${a.parent}" is neither the root nor an OU of the snapshot` });
+    if (!parentOk(a.parent))
+      problems.push({ path: `accounts[${i}].parent`, message: `"${a.parent}" is neither the root nor an OU of the snapshot` });
   });
   // OUs that cannot be reached from the root form a cycle (or hang off one).
   const reached = new Set<string>();
   const kids = childIndex(org);
   const stack = [org.root];
-  while (stack.length) { const n = stack.pop()!; for (const c of kids.ous.get(n) ?? []) if (!reached.has(c)) { reached.add(c); stack.push(c); } }
+  while (stack.length) {
+    const n = stack.pop()!;
+    for (const c of kids.ous.get(n) ?? [])
+      if (!reached.has(c)) {
+        reached.add(c);
+        stack.push(c);
+      }
+  }
   org.ous.forEach((ou, i) => {
-    if (!reached.has(ou.id) && parentOk(ou.parent)) problems.push({ path: `ous[${i}]`, message: `OU "${ou.id}" is not reachable from the root (cycle in parents)` });
+    if (!reached.has(ou.id) && parentOk(ou.parent))
+      problems.push({ path: `ous[${i}]`, message: `OU "${ou.id}" is not reachable from the root (cycle in parents)` });
   });
   const policyIds = new Set<string>();
   org.policies.forEach((p, i) => {
     if (policyIds.has(p.id)) problems.push({ path: `policies[${i}].id`, message: `duplicate policy id "${p.id}"` });
     policyIds.add(p.id);
     p.targets.forEach((t, j) => {
-      if (!nodeIds.has(t)) problems.push({ path: `policies[${i}].targets[${j}]`, message: `"${t}" is not the root, an OU or an account of the snapshot` });
+      if (!nodeIds.has(t))
+        problems.push({ path: `policies[${i}].targets[${j}]`, message: `"${t}" is not the root, an OU or an account of the snapshot` });
     });
-    try { parsePolicy(p.content, p.id); } catch (e) {
+    try {
+      parsePolicy(p.content, p.id);
+    } catch (e) {
       problems.push({ path: `policies[${i}].content`, message: `not a JSON object policy document (${(e as Error).message})` });
     }
   });
@@ -100,8 +127,16 @@ export function snapshotProblems(org: OrgSnapshot): { path: string; message: str
 function childIndex(org: OrgSnapshot) {
   const ous = new Map<string, string[]>();
   const accounts = new Map<string, string[]>();
-  for (const ou of org.ous) { const l = ous.get(ou.parent); if (l) l.push(ou.id); else ous.set(ou.parent, [ou.id]); }
-  for (const a of org.accounts) { const l = accounts.get(a.parent); if (l) l.push(a.id); else accounts.set(a.parent, [a.id]); }
+  for (const ou of org.ous) {
+    const l = ous.get(ou.parent);
+    if (l) l.push(ou.id);
+    else ous.set(ou.parent, [ou.id]);
+  }
+  for (const a of org.accounts) {
+    const l = accounts.get(a.parent);
+    if (l) l.push(a.id);
+    else accounts.set(a.parent, [a.id]);
+  }
   return { ous, accounts };
 }
 
@@ -123,7 +158,8 @@ export class PolicyIndex {
       this.content.set(p.id, p.content);
       for (const t of new Set(p.targets)) {
         const l = this.attached.get(t);
-        if (l) l.push(p.id); else this.attached.set(t, [p.id]);
+        if (l) l.push(p.id);
+        else this.attached.set(t, [p.id]);
       }
     }
     for (const l of this.attached.values()) l.sort(compareIds);
@@ -131,7 +167,10 @@ export class PolicyIndex {
 
   private patchOf(id: string): PatchNode {
     let p = this.parsed.get(id);
-    if (!p) { p = parsePolicy(this.content.get(id), id); this.parsed.set(id, p); }
+    if (!p) {
+      p = parsePolicy(this.content.get(id), id);
+      this.parsed.set(id, p);
+    }
     return p;
   }
 
@@ -142,17 +181,22 @@ export class PolicyIndex {
     if (!memo) return combinePatches(ids.map((id) => this.patchOf(id)));
     const key = ids.join('\u0000');
     let c = this.combined.get(key);
-    if (!c) { c = combinePatches(ids.map((id) => this.patchOf(id))); this.combined.set(key, c); }
+    if (!c) {
+      c = combinePatches(ids.map((id) => this.patchOf(id)));
+      this.combined.set(key, c);
+    }
     return c;
   }
 }
 
-function compareIds(a: string, b: string): number { return a < b ? -1 : a > b ? 1 : 0; }
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 /** The merged state after one more org node. */
 interface Step {
   state: StateNode | undefined;
-  any: boolean;                      // some policy on the path so far
+  any: boolean; // some policy on the path so far
   sources: PolicySource[];
   ignored: IgnoredOperation[];
 }

@@ -30,9 +30,9 @@ export type NodeKind = 'root' | 'ou' | 'account';
 
 /** Where a value came from: the policy, the org node it is attached to, and the operator. */
 export interface Provenance {
-  path: string;           // dotted key path, e.g. bedrock.guardrail_inference.us-east-1.config_1.identifier
+  path: string; // dotted key path, e.g. bedrock.guardrail_inference.us-east-1.config_1.identifier
   policyId: string;
-  node: string;           // root, OU or account id
+  node: string; // root, OU or account id
   nodeKind: NodeKind;
   operator: ValueOperator;
 }
@@ -45,11 +45,14 @@ export interface IgnoredOperation extends Provenance {
   value: unknown;
 }
 
-interface Tagged<T> { value: T; policyId: string }
+interface Tagged<T> {
+  value: T;
+  policyId: string;
+}
 
 /** One key of a parsed policy (or of the combined policies of one node). */
 export interface PatchNode {
-  ctl: number;                       // OP_ALL when the key carries no child-control list
+  ctl: number; // OP_ALL when the key carries no child-control list
   assign?: Tagged<unknown>;
   append?: Tagged<unknown[]>[];
   remove?: Tagged<unknown[]>[];
@@ -71,7 +74,7 @@ export interface StateNode {
 export function opsToBits(list: unknown): number {
   // Default is ["@@all"] [OPS "By default, all operators (@@all) are allowed"].
   if (!Array.isArray(list)) return OP_ALL;
-  if (list.includes('@@none')) return 0;        // [OPS] "@@none": lock the value
+  if (list.includes('@@none')) return 0; // [OPS] "@@none": lock the value
   if (list.includes('@@all')) return OP_ALL;
   let bits = 0;
   for (const op of list) {
@@ -90,8 +93,7 @@ export function bitsToOps(bits: number): ValueOperator[] {
   return out;
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Parses policy content (object or JSON string) into a patch tree. Throws on invalid JSON. */
 export function parsePolicy(content: unknown, policyId: string): PatchNode {
@@ -107,7 +109,8 @@ function parseNode(obj: Record<string, unknown>, policyId: string): PatchNode {
     else if (k === APPEND) node.append = [{ value: asList(v), policyId }];
     else if (k === REMOVE) node.remove = [{ value: asList(v), policyId }];
     else if (k === CHILD_CONTROL) node.ctl = opsToBits(v);
-    else if (k.startsWith('@@')) continue; // unknown operator: reported by the validator, no effect here
+    else if (k.startsWith('@@'))
+      continue; // unknown operator: reported by the validator, no effect here
     else {
       // A bare value is read as @@assign (lenient reading; the validator rejects it in documents
       // because AWS requires operators — an effective policy "can't be used directly as a new policy" [EX]).
@@ -118,10 +121,16 @@ function parseNode(obj: Record<string, unknown>, policyId: string): PatchNode {
   return node;
 }
 
-function asList(v: unknown): unknown[] { return Array.isArray(v) ? cloneJson(v) : [cloneJson(v)]; }
+function asList(v: unknown): unknown[] {
+  return Array.isArray(v) ? cloneJson(v) : [cloneJson(v)];
+}
 function cloneJson<T>(v: T): T {
   if (Array.isArray(v)) return v.map(cloneJson) as T;
-  if (isPlainObject(v)) { const o: Record<string, unknown> = {}; for (const k of Object.keys(v)) o[k] = cloneJson(v[k]); return o as T; }
+  if (isPlainObject(v)) {
+    const o: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) o[k] = cloneJson(v[k]);
+    return o as T;
+  }
   return v;
 }
 
@@ -152,7 +161,10 @@ function mergeInto(into: PatchNode, p: PatchNode): void {
     into.kids ??= new Map();
     for (const [k, kp] of p.kids) {
       let target = into.kids.get(k);
-      if (!target) { target = { ctl: OP_ALL }; into.kids.set(k, target); }
+      if (!target) {
+        target = { ctl: OP_ALL };
+        into.kids.set(k, target);
+      }
       mergeInto(target, kp);
     }
   }
@@ -164,7 +176,9 @@ export interface ApplyContext {
   ignored: IgnoredOperation[];
 }
 
-function keyOf(v: unknown): unknown { return typeof v === 'object' && v !== null ? JSON.stringify(v) : v; }
+function keyOf(v: unknown): unknown {
+  return typeof v === 'object' && v !== null ? JSON.stringify(v) : v;
+}
 
 /**
  * Applies one org node's combined patch to the inherited state (undefined = nothing inherited).
@@ -191,7 +205,10 @@ export function applyPatch(
     // [OPS] @@assign "overwrites any inherited policy settings… If the specified setting isn't
     // inherited, this operator adds it"; for arrays it "removes any inherited values and replaces them".
     if (allowed & OP_ASSIGN) {
-      leaf = true; value = patch.assign.value; prov = [source(path, patch.assign.policyId, ctx, ASSIGN)]; changed = true;
+      leaf = true;
+      value = patch.assign.value;
+      prov = [source(path, patch.assign.policyId, ctx, ASSIGN)];
+      changed = true;
     } else ignore(ctx, path, patch.assign, ASSIGN, 'child-control', allowed); // [EX Example 4]: the disallowed change does not take effect
   }
   if (patch.append) {
@@ -199,13 +216,21 @@ export function applyPatch(
       // [OPS] @@append "adds the specified settings (without removing any)… If the specified setting
       // isn't inherited, this operator adds it"; multi-valued settings only. Items already present
       // are not repeated (order of first appearance kept).
-      if (!(allowed & OP_APPEND)) { ignore(ctx, path, a, APPEND, 'child-control', allowed); continue; }
-      if (leaf && !Array.isArray(value)) { ignore(ctx, path, a, APPEND, 'type-mismatch', allowed); continue; }
+      if (!(allowed & OP_APPEND)) {
+        ignore(ctx, path, a, APPEND, 'child-control', allowed);
+        continue;
+      }
+      if (leaf && !Array.isArray(value)) {
+        ignore(ctx, path, a, APPEND, 'type-mismatch', allowed);
+        continue;
+      }
       const base = leaf ? (value as unknown[]) : [];
       const add = appendable(base, a.value);
       if (add.length > 0 || !leaf) {
-        value = add.length ? base.concat(add) : base; leaf = true;
-        prov = (prov ?? []).concat(source(path, a.policyId, ctx, APPEND)); changed = true;
+        value = add.length ? base.concat(add) : base;
+        leaf = true;
+        prov = (prov ?? []).concat(source(path, a.policyId, ctx, APPEND));
+        changed = true;
       }
     }
   }
@@ -214,14 +239,26 @@ export function applyPatch(
       // [OPS] @@remove "removes only the specified values from the array… Other values can continue
       // to exist". A list emptied by @@remove disappears from the effective policy [EX Example 3:
       // enforced_for, emptied by policy D, is absent from account 999999999999's effective policy].
-      if (!(allowed & OP_REMOVE)) { ignore(ctx, path, r, REMOVE, 'child-control', allowed); continue; }
+      if (!(allowed & OP_REMOVE)) {
+        ignore(ctx, path, r, REMOVE, 'child-control', allowed);
+        continue;
+      }
       if (!leaf) continue;
-      if (!Array.isArray(value)) { ignore(ctx, path, r, REMOVE, 'type-mismatch', allowed); continue; }
+      if (!Array.isArray(value)) {
+        ignore(ctx, path, r, REMOVE, 'type-mismatch', allowed);
+        continue;
+      }
       const kept = without(value, r.value);
       if (kept.length === value.length) continue;
       changed = true;
-      if (kept.length === 0) { leaf = false; value = undefined; prov = undefined; }
-      else { value = kept; prov = (prov ?? []).concat(source(path, r.policyId, ctx, REMOVE)); }
+      if (kept.length === 0) {
+        leaf = false;
+        value = undefined;
+        prov = undefined;
+      } else {
+        value = kept;
+        prov = (prov ?? []).concat(source(path, r.policyId, ctx, REMOVE));
+      }
     }
   }
 
@@ -230,13 +267,17 @@ export function applyPatch(
     let copy: Map<string, StateNode> | undefined;
     for (const [k, kp] of patch.kids) {
       const before = kids?.get(k);
-      const after = applyPatch(before, kp, allowed, ctx, path ? path + '.' + k : k);
+      const after = applyPatch(before, kp, allowed, ctx, path ? `${path}.${k}` : k);
       if (after !== before) {
         copy ??= new Map(kids);
-        if (after) copy.set(k, after); else copy.delete(k);
+        if (after) copy.set(k, after);
+        else copy.delete(k);
       }
     }
-    if (copy) { kids = copy; changed = true; }
+    if (copy) {
+      kids = copy;
+      changed = true;
+    }
   }
 
   // [MGMT/OPS] "If an inherited child control operator limits the use of an operator, you can't
@@ -251,15 +292,37 @@ function source(path: string, policyId: string, ctx: ApplyContext, operator: Val
   return { path, policyId, node: ctx.node, nodeKind: ctx.nodeKind, operator };
 }
 
-function ignore(ctx: ApplyContext, path: string, t: Tagged<unknown>, operator: ValueOperator, reason: IgnoredOperation['reason'], allowed: number): void {
-  ctx.ignored.push({ path, policyId: t.policyId, node: ctx.node, nodeKind: ctx.nodeKind, operator, reason, allowed: bitsToOps(allowed), value: t.value });
+function ignore(
+  ctx: ApplyContext,
+  path: string,
+  t: Tagged<unknown>,
+  operator: ValueOperator,
+  reason: IgnoredOperation['reason'],
+  allowed: number,
+): void {
+  ctx.ignored.push({
+    path,
+    policyId: t.policyId,
+    node: ctx.node,
+    nodeKind: ctx.nodeKind,
+    operator,
+    reason,
+    allowed: bitsToOps(allowed),
+    value: t.value,
+  });
 }
 
 function appendable(base: unknown[], items: unknown[]): unknown[] {
   const seen = new Set<unknown>();
   for (const x of base) seen.add(keyOf(x));
   const add: unknown[] = [];
-  for (const x of items) { const k = keyOf(x); if (!seen.has(k)) { seen.add(k); add.push(x); } }
+  for (const x of items) {
+    const k = keyOf(x);
+    if (!seen.has(k)) {
+      seen.add(k);
+      add.push(x);
+    }
+  }
   return add;
 }
 
@@ -301,10 +364,11 @@ export function provenanceOf(state: StateNode | undefined): Provenance[] {
   if (state.leaf) out = (state.prov ?? NO_PROV) as Provenance[];
   else {
     out = NO_PROV;
-    if (state.kids) for (const kid of state.kids.values()) {
-      const sub = provenanceOf(kid);
-      if (sub.length) out = out.length ? out.concat(sub) : sub;
-    }
+    if (state.kids)
+      for (const kid of state.kids.values()) {
+        const sub = provenanceOf(kid);
+        if (sub.length) out = out.length ? out.concat(sub) : sub;
+      }
   }
   state.flatProv = out;
   return out;

@@ -17,7 +17,10 @@ import { validateEffectivePolicy } from './validate.js';
 
 export type PhaseReleases = Partial<Record<Phase, string>>;
 
-export interface PublishedIds { guardrailArn: string; version: string }
+export interface PublishedIds {
+  guardrailArn: string;
+  version: string;
+}
 
 /** `schemaVersion` of the `rollout preview --json` document (docs/policy-engine.md). */
 export const PREVIEW_SCHEMA_VERSION = 1;
@@ -26,7 +29,11 @@ export const PREVIEW_SCHEMA_VERSION = 1;
  * A phase as recorded in state.json. `versions` (pilot only) is the pilot stack's own guardrail
  * version per region, published in the pilot account (`phases.pilot.versions`, what `status` shows).
  */
-export interface RecordedPhase { release: string; appliedAt?: string; versions?: Record<string, PublishedIds> }
+export interface RecordedPhase {
+  release: string;
+  appliedAt?: string;
+  versions?: Record<string, PublishedIds>;
+}
 
 export interface PreviewInput {
   env: Environment;
@@ -69,7 +76,11 @@ export interface AccountPreview {
   blocked: string[];
 }
 
-export interface AccountChange { account: string; name: string; changes: { key: string; before: string; after: string }[] }
+export interface AccountChange {
+  account: string;
+  name: string;
+  changes: { key: string; before: string; after: string }[];
+}
 
 export interface PreviewResult {
   schemaVersion: typeof PREVIEW_SCHEMA_VERSION;
@@ -98,7 +109,10 @@ export function releasesAfter(recorded: PreviewInput['recorded'], phase: Phase, 
 
 export function releasesBefore(recorded: PreviewInput['recorded']): PhaseReleases {
   const out: PhaseReleases = {};
-  for (const p of PHASES) { const r = recorded[p]?.release; if (r) out[p] = r; }
+  for (const p of PHASES) {
+    const r = recorded[p]?.release;
+    if (r) out[p] = r;
+  }
   return out;
 }
 
@@ -109,11 +123,20 @@ export function nextPhaseFor(recorded: PreviewInput['recorded'], release: string
 
 const tokenFor = (release: string) => `\${unpublished:${release}}`;
 
-interface IdentifierInfo { release: string; published: boolean; display: string; arn?: string; version?: string }
+interface IdentifierInfo {
+  release: string;
+  published: boolean;
+  display: string;
+  arn?: string;
+  version?: string;
+}
 
 class Identifiers {
   readonly byIdentifier = new Map<string, IdentifierInfo>();
-  constructor(private readonly env: Environment, private readonly published: PreviewInput['published']) {}
+  constructor(
+    private readonly env: Environment,
+    private readonly published: PreviewInput['published'],
+  ) {}
   /** region → identifier for a release (published ARN:version, or an opaque placeholder token). */
   forRelease(release: string): Record<string, string> {
     const out: Record<string, string> = {};
@@ -127,7 +150,8 @@ class Identifiers {
         const token = tokenFor(release);
         out[region] = token;
         this.byIdentifier.set(`${region}|${token}`, {
-          release, published: false,
+          release,
+          published: false,
           display: `arn:aws:bedrock:${region}:${this.env.managementAccountId}:guardrail/<unpublished:${release}>`,
         });
       }
@@ -135,8 +159,10 @@ class Identifiers {
     return out;
   }
   describe(region: string, identifier: string): IdentifierInfo {
-    return this.byIdentifier.get(identifier) ?? this.byIdentifier.get(`${region}|${identifier}`)
-      ?? { release: '', published: true, display: identifier, ...splitArn(identifier) };
+    return (
+      this.byIdentifier.get(identifier) ??
+      this.byIdentifier.get(`${region}|${identifier}`) ?? { release: '', published: true, display: identifier, ...splitArn(identifier) }
+    );
   }
 }
 
@@ -164,7 +190,14 @@ function parseInstant(s: string | undefined, fallback: Date): Date {
 }
 
 /** Enforcement of every account for one set of phase releases. */
-function enforcementFor(env: Environment, releases: PhaseReleases, asOfFor: (p: Phase) => Date, ids: Identifiers, recordedPilot: RecordedPhase | undefined, warnings: string[]): AccountPreview[] {
+function enforcementFor(
+  env: Environment,
+  releases: PhaseReleases,
+  asOfFor: (p: Phase) => Date,
+  ids: Identifiers,
+  recordedPilot: RecordedPhase | undefined,
+  warnings: string[],
+): AccountPreview[] {
   const snapshot: OrgSnapshot = orgSnapshotOf(env);
   for (const phase of ['model-rules', 'ou', 'enterprise'] as const) {
     const release = releases[phase];
@@ -188,10 +221,17 @@ function enforcementFor(env: Environment, releases: PhaseReleases, asOfFor: (p: 
       const here = r.provenance.filter((p) => p.path.includes(`.${e.region}.`));
       const sources = [...new Set(here.map((p) => p.policyId))];
       rows.push({
-        region: e.region, level: 'organization',
+        region: e.region,
+        level: 'organization',
         identifier: e.identifier ? info.display : '(missing)',
-        guardrailArn: info.arn, version: info.version, release: info.release || undefined, published: info.published,
-        system: e.system, messages: e.messages, includedModels: e.includedModels, excludedModels: e.excludedModels,
+        guardrailArn: info.arn,
+        version: info.version,
+        release: info.release || undefined,
+        published: info.published,
+        system: e.system,
+        messages: e.messages,
+        includedModels: e.includedModels,
+        excludedModels: e.excludedModels,
         sources,
         exceptions: sources.filter((s) => s.startsWith(exceptionPrefix)).map((s) => s.slice(exceptionPrefix.length)),
       });
@@ -205,11 +245,19 @@ function enforcementFor(env: Environment, releases: PhaseReleases, asOfFor: (p: 
       for (const region of env.regions) {
         const info = pilotIdentifier(env, region, pilotRelease, recordedPilot);
         rows.push({
-          region, level: 'account', identifier: info.display, guardrailArn: info.arn, version: info.version,
-          release: pilotRelease, published: info.published,
-          system: account.selectiveContentGuarding.system.toLowerCase(), messages: account.selectiveContentGuarding.messages.toLowerCase(),
-          includedModels: account.modelEnforcement.includedModels, excludedModels: account.modelEnforcement.excludedModels,
-          sources: ['pilot (account-level enforced configuration)'], exceptions: [],
+          region,
+          level: 'account',
+          identifier: info.display,
+          guardrailArn: info.arn,
+          version: info.version,
+          release: pilotRelease,
+          published: info.published,
+          system: account.selectiveContentGuarding.system.toLowerCase(),
+          messages: account.selectiveContentGuarding.messages.toLowerCase(),
+          includedModels: account.modelEnforcement.includedModels,
+          excludedModels: account.modelEnforcement.excludedModels,
+          sources: ['pilot (account-level enforced configuration)'],
+          exceptions: [],
         });
       }
     }
@@ -217,7 +265,10 @@ function enforcementFor(env: Environment, releases: PhaseReleases, asOfFor: (p: 
     // Blocked operations matter only where the blocked value differs from what is in effect.
     const blocked = r.ignored
       .filter((i) => JSON.stringify(i.value) !== JSON.stringify(valueAt(r.policy, i.path)))
-      .map((i) => `${i.path}: ${i.operator} ${JSON.stringify(i.value)} from ${i.policyId} (on ${i.node}) blocked by a parent's child-control (allowed: ${i.allowed.join(', ') || '@@none'})`);
+      .map(
+        (i) =>
+          `${i.path}: ${i.operator} ${JSON.stringify(i.value)} from ${i.policyId} (on ${i.node}) blocked by a parent's child-control (allowed: ${i.allowed.join(', ') || '@@none'})`,
+      );
     return { account: a.id, name: a.name, parent: a.parent, enforcement: rows, blocked };
   });
 }
@@ -232,9 +283,10 @@ function valueAt(doc: unknown, path: string): unknown {
 }
 
 const rowKey = (r: EnforcementRow) => `${r.region}/${r.level}`;
-const rowText = (r: EnforcementRow | undefined) => r
-  ? `${r.identifier} system=${r.system} messages=${r.messages} included=${r.includedModels.join(',')} excluded=${r.excludedModels.join(',') || '-'}${r.exceptions.length ? ` exceptions=${r.exceptions.join(',')}` : ''}`
-  : '(none)';
+const rowText = (r: EnforcementRow | undefined) =>
+  r
+    ? `${r.identifier} system=${r.system} messages=${r.messages} included=${r.includedModels.join(',')} excluded=${r.excludedModels.join(',') || '-'}${r.exceptions.length ? ` exceptions=${r.exceptions.join(',')}` : ''}`
+    : '(none)';
 
 export function diffAccounts(before: AccountPreview[], after: AccountPreview[]): AccountChange[] {
   const prev = new Map(before.map((a) => [a.account, a]));
@@ -260,11 +312,17 @@ function sameNodeWarnings(env: Environment, releases: PhaseReleases, active: Enf
   for (const e of active) {
     const modes = e.changes.system !== undefined || e.changes.messages !== undefined;
     if (!modes) continue;
-    const clash = (releases['model-rules'] && e.target === env.pilot.account) ? 'model-rules'
-      : (releases.ou && e.target === env.pilot.ou) ? 'ou' : undefined;
+    const clash =
+      releases['model-rules'] && e.target === env.pilot.account
+        ? 'model-rules'
+        : releases.ou && e.target === env.pilot.ou
+          ? 'ou'
+          : undefined;
     if (clash) {
-      out.push(`exception ${e.id} changes a guarding mode on ${e.target}, which also carries the ${clash} baseline: `
-        + 'two @@assign at the same node are resolved by attachment order in AWS (first attached wins); the preview orders them by policy name');
+      out.push(
+        `exception ${e.id} changes a guarding mode on ${e.target}, which also carries the ${clash} baseline: ` +
+          'two @@assign at the same node are resolved by attachment order in AWS (first attached wins); the preview orders them by policy name',
+      );
     }
   }
   return out;
@@ -273,7 +331,9 @@ function sameNodeWarnings(env: Environment, releases: PhaseReleases, active: Enf
 export function computePreview(input: PreviewInput): PreviewResult {
   const { env, phase, release, asOf } = input;
   if (!env.releases.some((r) => r.name === release)) {
-    throw new Error(`release "${release}" is not defined in environment "${env.name}" (defined: ${env.releases.map((r) => r.name).join(', ') || 'none'})`);
+    throw new Error(
+      `release "${release}" is not defined in environment "${env.name}" (defined: ${env.releases.map((r) => r.name).join(', ') || 'none'})`,
+    );
   }
   const warnings: string[] = [];
   const ids = new Identifiers(env, input.published);
@@ -288,10 +348,14 @@ export function computePreview(input: PreviewInput): PreviewResult {
   warnings.push(...sameNodeWarnings(env, after, active));
   for (const a of accounts) for (const b of a.blocked) warnings.push(`account ${a.account}: ${b}`);
   const unpublished = [...new Set(Object.values(after).filter((r) => env.regions.some((g) => !input.published[r!]?.[g])))];
-  if (unpublished.length) warnings.push(`not yet published in every region: ${unpublished.join(', ')} (identifiers shown as <unpublished:…> placeholders)`);
-  const pilotRows = accounts.find((a) => a.account === env.pilot.account)?.enforcement.filter((e) => e.level === 'account' && !e.published) ?? [];
+  if (unpublished.length)
+    warnings.push(`not yet published in every region: ${unpublished.join(', ')} (identifiers shown as <unpublished:…> placeholders)`);
+  const pilotRows =
+    accounts.find((a) => a.account === env.pilot.account)?.enforcement.filter((e) => e.level === 'account' && !e.published) ?? [];
   if (pilotRows.length) {
-    warnings.push(`pilot account ${env.pilot.account}: ${after.pilot} is not yet published there by the pilot stack in ${pilotRows.map((e) => e.region).join(', ')} (account-level identifier shown as an <unpublished:…> placeholder in the pilot account)`);
+    warnings.push(
+      `pilot account ${env.pilot.account}: ${after.pilot} is not yet published there by the pilot stack in ${pilotRows.map((e) => e.region).join(', ')} (account-level identifier shown as an <unpublished:…> placeholder in the pilot account)`,
+    );
   }
 
   const result: PreviewResult = {
@@ -303,9 +367,15 @@ export function computePreview(input: PreviewInput): PreviewResult {
     asOf: asOf.toISOString(),
     phaseReleases: { before, after },
     childControl: childControlPlan(active),
-    exceptions: [...env.exceptions].sort((x, y) => (x.id < y.id ? -1 : 1)).map((e) => ({
-      id: e.id, target: e.target, expires: e.expires, active: exceptionStatus(e, asOfAfter('enterprise')) === 'active', changes: e.changes,
-    })),
+    exceptions: [...env.exceptions]
+      .sort((x, y) => (x.id < y.id ? -1 : 1))
+      .map((e) => ({
+        id: e.id,
+        target: e.target,
+        expires: e.expires,
+        active: exceptionStatus(e, asOfAfter('enterprise')) === 'active',
+        changes: e.changes,
+      })),
     accounts,
     warnings,
   };

@@ -12,11 +12,17 @@ export const orgSnapshotSchema = z.strictObject({
   root: id,
   ous: z.array(node).default([]),
   accounts: z.array(node),
-  policies: z.array(z.strictObject({
-    id,
-    content: z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'expected a policy document object or its JSON string' }),
-    targets: z.array(id),
-  })).default([]),
+  policies: z
+    .array(
+      z.strictObject({
+        id,
+        content: z.union([z.string(), z.record(z.string(), z.unknown())], {
+          error: 'expected a policy document object or its JSON string',
+        }),
+        targets: z.array(id),
+      }),
+    )
+    .default([]),
 });
 
 const fmtPath = (path: PropertyKey[]) =>
@@ -29,7 +35,11 @@ export function parseOrgSnapshot(raw: unknown, file: string): OrgSnapshot {
     const issue = r.error.issues[0];
     // Unknown keys are reported on their parent by zod; name the key itself.
     if (issue.code === 'unrecognized_keys') {
-      throw new InputError(file, fmtPath([...issue.path, issue.keys[0]]), `unknown key (expected ${issue.path.length === 0 ? 'root, ous, accounts, policies' : 'only the documented fields'})`);
+      throw new InputError(
+        file,
+        fmtPath([...issue.path, issue.keys[0]]),
+        `unknown key (expected ${issue.path.length === 0 ? 'root, ous, accounts, policies' : 'only the documented fields'})`,
+      );
     }
     throw new InputError(file, fmtPath(issue.path), issue.message);
   }
@@ -37,7 +47,12 @@ export function parseOrgSnapshot(raw: unknown, file: string): OrgSnapshot {
   const problems = snapshotProblems(snap);
   if (problems.length) {
     const [first, ...rest] = problems;
-    const more = rest.length ? `; also ${rest.slice(0, 3).map((p) => `${p.path}: ${p.message}`).join('; ')}${rest.length > 3 ? ` (and ${rest.length - 3} more)` : ''}` : '';
+    const more = rest.length
+      ? `; also ${rest
+          .slice(0, 3)
+          .map((p) => `${p.path}: ${p.message}`)
+          .join('; ')}${rest.length > 3 ? ` (and ${rest.length - 3} more)` : ''}`
+      : '';
     throw new InputError(file, first.path, first.message + more);
   }
   return snap;

@@ -45,21 +45,43 @@ export function validateEffective(state: SandboxState, engine: PolicyEngine | un
     }
   };
   const mgmt = state.organization.masterAccountId;
-  const inference = ((doc.bedrock as Record<string, unknown> | undefined)?.guardrail_inference ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
+  const inference = ((doc.bedrock as Record<string, unknown> | undefined)?.guardrail_inference ?? {}) as Record<
+    string,
+    Record<string, Record<string, unknown>>
+  >;
   for (const [region, configs] of Object.entries(inference)) {
     for (const [name, config] of Object.entries(configs ?? {})) {
       const path = `bedrock.guardrail_inference.${region}.${name}.identifier`;
       const identifier = config?.identifier;
-      if (typeof identifier !== 'string') { add('MISSING_IDENTIFIER', path, 'identifier is required'); continue; }
+      if (typeof identifier !== 'string') {
+        add('MISSING_IDENTIFIER', path, 'identifier is required');
+        continue;
+      }
       const m = IDENTIFIER_RE.exec(identifier);
-      if (!m) { add('INVALID_IDENTIFIER', path, `"${identifier}" is not a guardrail ARN followed by :<version>`); continue; }
+      if (!m) {
+        add('INVALID_IDENTIFIER', path, `"${identifier}" is not a guardrail ARN followed by :<version>`);
+        continue;
+      }
       const [, arnRegion, owner, id, version] = m;
-      if (!/^[1-9][0-9]{0,7}$/.test(version)) { add('INVALID_GUARDRAIL_VERSION', path, `version "${version}" is not a published numeric version (DRAFT is not allowed)`); continue; }
-      if (arnRegion !== region) { add('REGION_MISMATCH', path, `guardrail region ${arnRegion} does not match the policy key ${region}`); continue; }
-      if (owner !== mgmt) { add('GUARDRAIL_NOT_OWNED_BY_MANAGEMENT_ACCOUNT', path, `guardrail owner ${owner} is not the management account ${mgmt}`); continue; }
+      if (!/^[1-9][0-9]{0,7}$/.test(version)) {
+        add('INVALID_GUARDRAIL_VERSION', path, `version "${version}" is not a published numeric version (DRAFT is not allowed)`);
+        continue;
+      }
+      if (arnRegion !== region) {
+        add('REGION_MISMATCH', path, `guardrail region ${arnRegion} does not match the policy key ${region}`);
+        continue;
+      }
+      if (owner !== mgmt) {
+        add('GUARDRAIL_NOT_OWNED_BY_MANAGEMENT_ACCOUNT', path, `guardrail owner ${owner} is not the management account ${mgmt}`);
+        continue;
+      }
       const g = state.guardrails.find((x) => x.owner === owner && x.region === arnRegion && x.id === id);
-      if (!g) { add('GUARDRAIL_NOT_FOUND', path, `guardrail ${id} does not exist in ${owner} ${arnRegion}`); continue; }
-      if (!g.versions.some((v) => v.version === version)) add('GUARDRAIL_VERSION_NOT_FOUND', path, `guardrail ${id} has no version ${version}`);
+      if (!g) {
+        add('GUARDRAIL_NOT_FOUND', path, `guardrail ${id} does not exist in ${owner} ${arnRegion}`);
+        continue;
+      }
+      if (!g.versions.some((v) => v.version === version))
+        add('GUARDRAIL_VERSION_NOT_FOUND', path, `guardrail ${id} has no version ${version}`);
     }
   }
   const engineIssues = engine?.validate(doc, { managementAccountId: mgmt }) ?? [];

@@ -5,8 +5,8 @@
  */
 export class AwsError extends Error {
   constructor(
-    readonly code: string,             // e.g. "ValidationException", "PolicyNotFoundException"
-    readonly status: number,           // HTTP status
+    readonly code: string, // e.g. "ValidationException", "PolicyNotFoundException"
+    readonly status: number, // HTTP status
     message: string,
     readonly extra: Record<string, unknown> = {}, // e.g. { Reason: "..." } for Organizations
   ) {

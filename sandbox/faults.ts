@@ -32,7 +32,10 @@ export class FaultInjector {
   private config: FaultConfig;
   private readonly calls = new Map<string, number>();
 
-  constructor(config: FaultConfig = {}, private readonly seed = 1) {
+  constructor(
+    config: FaultConfig = {},
+    private readonly seed = 1,
+  ) {
     this.config = faultConfigSchema.parse(config);
   }
 
@@ -67,14 +70,22 @@ function uniform(key: string): number {
 export function faultError(service: Service, kind: 'throttle' | 'error'): AwsError {
   if (kind === 'throttle') {
     switch (service) {
-      case 'organizations': return new AwsError('TooManyRequestsException', 400, 'You have sent too many requests in too short a period of time.', { Type: 'Throttling' });
-      case 'sts': return new AwsError('Throttling', 400, 'Rate exceeded');
-      default: return new AwsError('ThrottlingException', 429, 'Too many requests, please wait before trying again.');
+      case 'organizations':
+        return new AwsError('TooManyRequestsException', 400, 'You have sent too many requests in too short a period of time.', {
+          Type: 'Throttling',
+        });
+      case 'sts':
+        return new AwsError('Throttling', 400, 'Rate exceeded');
+      default:
+        return new AwsError('ThrottlingException', 429, 'Too many requests, please wait before trying again.');
     }
   }
   switch (service) {
-    case 'organizations': return new AwsError('ServiceException', 500, 'AWS Organizations can\'t complete your request because of an internal service error.');
-    case 'sts': return new AwsError('InternalFailure', 500, 'The request processing has failed because of an unknown error.');
-    default: return new AwsError('InternalServerException', 500, 'An internal server error occurred. Retry your request.');
+    case 'organizations':
+      return new AwsError('ServiceException', 500, "AWS Organizations can't complete your request because of an internal service error.");
+    case 'sts':
+      return new AwsError('InternalFailure', 500, 'The request processing has failed because of an unknown error.');
+    default:
+      return new AwsError('InternalServerException', 500, 'An internal server error occurred. Retry your request.');
   }
 }

@@ -72,8 +72,13 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<SandboxHa
   flush();
   const server = await listen(
     {
-      ctx, faults, world, persist: () => writer?.flush(), defaultRegion: state.homeRegion,
-      onInternalError: opts.onInternalError ?? ((err) => process.stderr.write(`sandbox internal error: ${(err as Error)?.stack ?? String(err)}\n`)),
+      ctx,
+      faults,
+      world,
+      persist: () => writer?.flush(),
+      defaultRegion: state.homeRegion,
+      onInternalError:
+        opts.onInternalError ?? ((err) => process.stderr.write(`sandbox internal error: ${(err as Error)?.stack ?? String(err)}\n`)),
     },
     opts.port ?? 0,
   );

@@ -19,27 +19,51 @@ export interface CatalogueModel {
 }
 
 const m = (
-  modelId: string, modelName: string, providerName: string,
-  input: CatalogueModel['inputModalities'], output: CatalogueModel['outputModalities'],
+  modelId: string,
+  modelName: string,
+  providerName: string,
+  input: CatalogueModel['inputModalities'],
+  output: CatalogueModel['outputModalities'],
   extra: Partial<CatalogueModel> = {},
 ): CatalogueModel => ({
-  modelId, modelName, providerName, inputModalities: input, outputModalities: output,
+  modelId,
+  modelName,
+  providerName,
+  inputModalities: input,
+  outputModalities: output,
   responseStreamingSupported: output.includes('TEXT'),
-  customizationsSupported: [], inferenceTypesSupported: ['ON_DEMAND'], lifecycle: 'ACTIVE',
-  converse: output.includes('TEXT'), ...extra,
+  customizationsSupported: [],
+  inferenceTypesSupported: ['ON_DEMAND'],
+  lifecycle: 'ACTIVE',
+  converse: output.includes('TEXT'),
+  ...extra,
 });
 
 export const FOUNDATION_MODELS: readonly CatalogueModel[] = [
   m('anthropic.claude-3-5-sonnet-20240620-v1:0', 'Claude 3.5 Sonnet', 'Anthropic', ['TEXT', 'IMAGE'], ['TEXT'], { lifecycle: 'LEGACY' }),
   m('anthropic.claude-3-5-sonnet-20241022-v2:0', 'Claude 3.5 Sonnet v2', 'Anthropic', ['TEXT', 'IMAGE'], ['TEXT']),
   m('anthropic.claude-3-5-haiku-20241022-v1:0', 'Claude 3.5 Haiku', 'Anthropic', ['TEXT'], ['TEXT']),
-  m('anthropic.claude-3-haiku-20240307-v1:0', 'Claude 3 Haiku', 'Anthropic', ['TEXT', 'IMAGE'], ['TEXT'], { customizationsSupported: ['FINE_TUNING'], inferenceTypesSupported: ['ON_DEMAND', 'PROVISIONED'] }),
-  m('amazon.nova-pro-v1:0', 'Nova Pro', 'Amazon', ['TEXT', 'IMAGE', 'VIDEO'], ['TEXT'], { customizationsSupported: ['FINE_TUNING', 'DISTILLATION'] }),
-  m('amazon.nova-lite-v1:0', 'Nova Lite', 'Amazon', ['TEXT', 'IMAGE', 'VIDEO'], ['TEXT'], { customizationsSupported: ['FINE_TUNING', 'DISTILLATION'] }),
+  m('anthropic.claude-3-haiku-20240307-v1:0', 'Claude 3 Haiku', 'Anthropic', ['TEXT', 'IMAGE'], ['TEXT'], {
+    customizationsSupported: ['FINE_TUNING'],
+    inferenceTypesSupported: ['ON_DEMAND', 'PROVISIONED'],
+  }),
+  m('amazon.nova-pro-v1:0', 'Nova Pro', 'Amazon', ['TEXT', 'IMAGE', 'VIDEO'], ['TEXT'], {
+    customizationsSupported: ['FINE_TUNING', 'DISTILLATION'],
+  }),
+  m('amazon.nova-lite-v1:0', 'Nova Lite', 'Amazon', ['TEXT', 'IMAGE', 'VIDEO'], ['TEXT'], {
+    customizationsSupported: ['FINE_TUNING', 'DISTILLATION'],
+  }),
   m('amazon.nova-micro-v1:0', 'Nova Micro', 'Amazon', ['TEXT'], ['TEXT'], { customizationsSupported: ['FINE_TUNING', 'DISTILLATION'] }),
-  m('amazon.titan-text-express-v1', 'Titan Text G1 - Express', 'Amazon', ['TEXT'], ['TEXT'], { lifecycle: 'LEGACY', customizationsSupported: ['FINE_TUNING', 'CONTINUED_PRE_TRAINING'] }),
+  m('amazon.titan-text-express-v1', 'Titan Text G1 - Express', 'Amazon', ['TEXT'], ['TEXT'], {
+    lifecycle: 'LEGACY',
+    customizationsSupported: ['FINE_TUNING', 'CONTINUED_PRE_TRAINING'],
+  }),
   m('amazon.titan-embed-text-v2:0', 'Titan Text Embeddings V2', 'Amazon', ['TEXT'], ['EMBEDDING'], { responseStreamingSupported: false }),
-  m('amazon.titan-image-generator-v2:0', 'Titan Image Generator G1 v2', 'Amazon', ['TEXT', 'IMAGE'], ['IMAGE'], { responseStreamingSupported: false, converse: false, customizationsSupported: ['FINE_TUNING'] }),
+  m('amazon.titan-image-generator-v2:0', 'Titan Image Generator G1 v2', 'Amazon', ['TEXT', 'IMAGE'], ['IMAGE'], {
+    responseStreamingSupported: false,
+    converse: false,
+    customizationsSupported: ['FINE_TUNING'],
+  }),
   m('meta.llama3-1-8b-instruct-v1:0', 'Llama 3.1 8B Instruct', 'Meta', ['TEXT'], ['TEXT'], { customizationsSupported: ['FINE_TUNING'] }),
   m('meta.llama3-1-70b-instruct-v1:0', 'Llama 3.1 70B Instruct', 'Meta', ['TEXT'], ['TEXT'], { customizationsSupported: ['FINE_TUNING'] }),
   m('mistral.mistral-large-2407-v1:0', 'Mistral Large (24.07)', 'Mistral AI', ['TEXT'], ['TEXT']),

@@ -24,7 +24,10 @@ export class StateWriter {
   private running: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
 
-  constructor(private readonly path: string, private readonly getState: () => SandboxState) {
+  constructor(
+    private readonly path: string,
+    private readonly getState: () => SandboxState,
+  ) {
     mkdirSync(dirname(path), { recursive: true });
   }
 

@@ -7,7 +7,11 @@
 import { effectivePolicyFor, orgSnapshotOf, validateEffectivePolicy, type OrgSnapshot } from '../policy/index.js';
 import type { SandboxState } from './state.js';
 
-export interface ValidationIssue { path: string; message: string; code?: string }
+export interface ValidationIssue {
+  path: string;
+  message: string;
+  code?: string;
+}
 
 export interface PolicyEngine {
   effective(snapshot: OrgSnapshot, account: string): Record<string, unknown> | null;
@@ -16,9 +20,12 @@ export interface PolicyEngine {
 }
 
 export function snapshotOf(state: SandboxState, policyType = 'BEDROCK_POLICY'): OrgSnapshot {
-  return orgSnapshotOf(state, state.policies
-    .filter((p) => p.type === policyType)
-    .map((p) => ({ id: p.id, content: p.content, targets: state.attachments.filter((a) => a.policyId === p.id).map((a) => a.targetId) })));
+  return orgSnapshotOf(
+    state,
+    state.policies
+      .filter((p) => p.type === policyType)
+      .map((p) => ({ id: p.id, content: p.content, targets: state.attachments.filter((a) => a.policyId === p.id).map((a) => a.targetId) })),
+  );
 }
 
 export const policyEngine: PolicyEngine = {

@@ -50,9 +50,7 @@ export function parseAuthorization(header: string | undefined): { accessKeyId: s
 }
 
 export function badCredentials(service: Service, message = 'The security token included in the request is invalid.'): AwsError {
-  return service === 'sts'
-    ? new AwsError('InvalidClientTokenId', 403, message)
-    : new AwsError('UnrecognizedClientException', 403, message);
+  return service === 'sts' ? new AwsError('InvalidClientTokenId', 403, message) : new AwsError('UnrecognizedClientException', 403, message);
 }
 
 /**
@@ -66,8 +64,13 @@ export function resolveCaller(
   defaultRegion: string,
   now = Date.now(),
 ): Caller {
-  const auth = parseAuthorization(headers['authorization']);
-  if (!auth) throw new AwsError(service === 'sts' ? 'MissingAuthenticationToken' : 'MissingAuthenticationTokenException', 403, 'Request is missing Authentication Token');
+  const auth = parseAuthorization(headers.authorization);
+  if (!auth)
+    throw new AwsError(
+      service === 'sts' ? 'MissingAuthenticationToken' : 'MissingAuthenticationTokenException',
+      403,
+      'Request is missing Authentication Token',
+    );
   const region = auth.region || defaultRegion;
   const session = state.sessions[auth.accessKeyId];
   if (session) {
@@ -95,9 +98,15 @@ export function resolveCaller(
 }
 
 /** Which service and operation a request is, per reference §1.7. */
-export function classify(method: string, segments: string[], headers: Record<string, string | undefined>, body: Buffer): { service: Service; operation: string } {
+export function classify(
+  method: string,
+  segments: string[],
+  headers: Record<string, string | undefined>,
+  body: Buffer,
+): { service: Service; operation: string } {
   const target = headers['x-amz-target'];
-  if (target?.startsWith('AWSOrganizationsV20161128.')) return { service: 'organizations', operation: target.slice('AWSOrganizationsV20161128.'.length) };
+  if (target?.startsWith('AWSOrganizationsV20161128.'))
+    return { service: 'organizations', operation: target.slice('AWSOrganizationsV20161128.'.length) };
   const ctype = headers['content-type'] ?? '';
   if (ctype.startsWith('application/x-www-form-urlencoded')) {
     const action = new URLSearchParams(body.toString('utf8')).get('Action');
@@ -108,7 +117,12 @@ export function classify(method: string, segments: string[], headers: Record<str
     return { service: 'runtime', operation: 'ApplyGuardrail' };
   }
   if (first === 'model' && method === 'POST' && segments.length === 3) {
-    const op = { converse: 'Converse', invoke: 'InvokeModel', 'converse-stream': 'ConverseStream', 'invoke-with-response-stream': 'InvokeModelWithResponseStream' }[segments[2]];
+    const op = {
+      converse: 'Converse',
+      invoke: 'InvokeModel',
+      'converse-stream': 'ConverseStream',
+      'invoke-with-response-stream': 'InvokeModelWithResponseStream',
+    }[segments[2]];
     if (op) return { service: 'runtime', operation: op };
   }
   const op = bedrockOperation(method, segments);
@@ -119,20 +133,34 @@ export function classify(method: string, segments: string[], headers: Record<str
 function bedrockOperation(method: string, s: string[]): string | undefined {
   const key = `${method} /${s[0] ?? ''}${s.length > 1 ? '/{}' : ''}${s.length > 2 ? '/…' : ''}`;
   switch (key) {
-    case 'POST /guardrails': return 'CreateGuardrail';
-    case 'GET /guardrails': return 'ListGuardrails';
-    case 'GET /guardrails/{}': return 'GetGuardrail';
-    case 'PUT /guardrails/{}': return 'UpdateGuardrail';
-    case 'DELETE /guardrails/{}': return 'DeleteGuardrail';
-    case 'POST /guardrails/{}': return 'CreateGuardrailVersion';
-    case 'PUT /enforcedGuardrailsConfiguration': return 'PutEnforcedGuardrailConfiguration';
-    case 'GET /enforcedGuardrailsConfiguration': return 'ListEnforcedGuardrailsConfiguration';
-    case 'DELETE /enforcedGuardrailsConfiguration/{}': return 'DeleteEnforcedGuardrailConfiguration';
-    case 'POST /resource-policy': return 'PutResourcePolicy';
-    case 'GET /resource-policy/{}': return 'GetResourcePolicy';
-    case 'DELETE /resource-policy/{}': return 'DeleteResourcePolicy';
-    case 'GET /foundation-models': return 'ListFoundationModels';
-    default: return undefined;
+    case 'POST /guardrails':
+      return 'CreateGuardrail';
+    case 'GET /guardrails':
+      return 'ListGuardrails';
+    case 'GET /guardrails/{}':
+      return 'GetGuardrail';
+    case 'PUT /guardrails/{}':
+      return 'UpdateGuardrail';
+    case 'DELETE /guardrails/{}':
+      return 'DeleteGuardrail';
+    case 'POST /guardrails/{}':
+      return 'CreateGuardrailVersion';
+    case 'PUT /enforcedGuardrailsConfiguration':
+      return 'PutEnforcedGuardrailConfiguration';
+    case 'GET /enforcedGuardrailsConfiguration':
+      return 'ListEnforcedGuardrailsConfiguration';
+    case 'DELETE /enforcedGuardrailsConfiguration/{}':
+      return 'DeleteEnforcedGuardrailConfiguration';
+    case 'POST /resource-policy':
+      return 'PutResourcePolicy';
+    case 'GET /resource-policy/{}':
+      return 'GetResourcePolicy';
+    case 'DELETE /resource-policy/{}':
+      return 'DeleteResourcePolicy';
+    case 'GET /foundation-models':
+      return 'ListFoundationModels';
+    default:
+      return undefined;
   }
 }
 

@@ -6,7 +6,10 @@ import type { Environment } from '../model/types.js';
 import { STATE_FORMAT, hashChars, type SandboxState } from './state.js';
 
 /** The parts of an Environment the sandbox needs (a full Environment satisfies it). */
-export type SandboxEnv = Pick<Environment, 'name' | 'managementAccountId' | 'organizationId' | 'regions' | 'homeRegion' | 'organization'> & {
+export type SandboxEnv = Pick<
+  Environment,
+  'name' | 'managementAccountId' | 'organizationId' | 'regions' | 'homeRegion' | 'organization'
+> & {
   deployment: Pick<Environment['deployment'], 'roleName' | 'managementRoleName'>;
   sandbox?: Environment['sandbox'];
 };
@@ -33,7 +36,13 @@ export function seedState(env: SandboxEnv, seed = 1): SandboxState {
   }));
   // The management account is part of the organization even if the file lists only members.
   if (!accounts.some((a) => a.id === env.managementAccountId)) {
-    accounts.unshift({ id: env.managementAccountId, name: 'management', email: 'management@example.com', parent: org.root.id, joinedAt: SEED_TIME });
+    accounts.unshift({
+      id: env.managementAccountId,
+      name: 'management',
+      email: 'management@example.com',
+      parent: org.root.id,
+      joinedAt: SEED_TIME,
+    });
   }
   const management = accounts.find((a) => a.id === env.managementAccountId)!;
 

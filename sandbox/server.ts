@@ -43,7 +43,8 @@ async function loadRuntime(): Promise<RuntimeHandler | undefined> {
       const mod = (await import(spec)) as { handleRuntime?: RuntimeHandler };
       return mod.handleRuntime;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException)?.code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes('runtime/handler')) return undefined;
+      if ((err as NodeJS.ErrnoException)?.code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes('runtime/handler'))
+        return undefined;
       throw err;
     }
   })();
@@ -155,7 +156,11 @@ async function readBody(req: http.IncomingMessage | http2.Http2ServerRequest): P
   return Buffer.concat(chunks);
 }
 
-async function serve(deps: ServerDeps, req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse): Promise<void> {
+async function serve(
+  deps: ServerDeps,
+  req: http.IncomingMessage | http2.Http2ServerRequest,
+  res: http.ServerResponse | http2.Http2ServerResponse,
+): Promise<void> {
   const requestId = randomUUID();
   let service: Service = 'bedrock';
   let response: SvcResponse;
@@ -168,7 +173,10 @@ async function serve(deps: ServerDeps, req: http.IncomingMessage | http2.Http2Se
     // Labels are encoded per segment (an ARN's "/" arrives as %2F): split first, then decode.
     let segments: string[];
     try {
-      segments = rawPath.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+      segments = rawPath
+        .split('/')
+        .filter((s) => s !== '')
+        .map((s) => decodeURIComponent(s));
     } catch {
       throw new AwsError('ValidationException', 400, 'The request path is not validly percent-encoded.');
     }
@@ -178,9 +186,16 @@ async function serve(deps: ServerDeps, req: http.IncomingMessage | http2.Http2Se
     const state = deps.ctx.state;
     const caller = resolveCaller(state, service, headers, deps.defaultRegion, deps.ctx.now());
     const sreq: SvcRequest = {
-      service, operation: cls.operation, method, segments,
+      service,
+      operation: cls.operation,
+      method,
+      segments,
       query: new URLSearchParams(q >= 0 ? url.slice(q + 1) : ''),
-      headers, body, caller, region: caller.region, requestId,
+      headers,
+      body,
+      caller,
+      region: caller.region,
+      requestId,
     };
     const fault = deps.faults.decide(cls.operation);
     if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
@@ -192,7 +207,11 @@ async function serve(deps: ServerDeps, req: http.IncomingMessage | http2.Http2Se
     } else {
       deps.onInternalError?.(err);
       const code = service === 'organizations' ? 'ServiceException' : service === 'sts' ? 'InternalFailure' : 'InternalServerException';
-      response = errorResponse(service, new AwsError(code, 500, `Sandbox internal error: ${(err as Error)?.message ?? String(err)}`), requestId);
+      response = errorResponse(
+        service,
+        new AwsError(code, 500, `Sandbox internal error: ${(err as Error)?.message ?? String(err)}`),
+        requestId,
+      );
     }
   }
   write(res, response, requestId);
@@ -223,9 +242,10 @@ async function dispatchRuntime(deps: ServerDeps, req: SvcRequest): Promise<SvcRe
   }
   const handleRuntime = await loadRuntime();
   if (!handleRuntime) throw new AwsError('NotImplementedException', 501, 'The sandbox Bedrock Runtime is not available in this build.');
-  const params: Record<string, string> = req.operation === 'ApplyGuardrail'
-    ? { guardrailIdentifier: req.segments[1], guardrailVersion: req.segments[3] }
-    : { modelId: req.segments[1] };
+  const params: Record<string, string> =
+    req.operation === 'ApplyGuardrail'
+      ? { guardrailIdentifier: req.segments[1], guardrailVersion: req.segments[3] }
+      : { modelId: req.segments[1] };
   const r = await handleRuntime(
     { operation: req.operation, callerAccount: req.caller.account, region: req.region, params, headers: req.headers, body: req.body },
     deps.world,

@@ -9,7 +9,10 @@ import type { GuardrailSnapshot, EnforcedConfig } from './runtime/context.js';
 
 export const STATE_FORMAT = 1;
 
-export interface PolicyTypeStatus { Type: string; Status: 'ENABLED' | 'PENDING_ENABLE' | 'PENDING_DISABLE' }
+export interface PolicyTypeStatus {
+  Type: string;
+  Status: 'ENABLED' | 'PENDING_ENABLE' | 'PENDING_DISABLE';
+}
 
 export interface OrgState {
   id: string;
@@ -31,14 +34,18 @@ export interface PolicyRecord {
   updatedAt: string;
 }
 
-export interface Attachment { policyId: string; targetId: string; attachedAt: string }
+export interface Attachment {
+  policyId: string;
+  targetId: string;
+  attachedAt: string;
+}
 
 export type GuardrailConfig = GuardrailSnapshot['config'];
 
 export interface GuardrailVersionRecord {
-  version: string;              // "1", "2", …
+  version: string; // "1", "2", …
   description?: string;
-  config: GuardrailConfig;      // deep copy of the DRAFT at the time of CreateGuardrailVersion
+  config: GuardrailConfig; // deep copy of the DRAFT at the time of CreateGuardrailVersion
   createdAt: string;
 }
 
@@ -64,7 +71,11 @@ export interface EnforcedRecord extends EnforcedConfig {
   updatedBy: string;
 }
 
-export interface ResourcePolicyRecord { resourceArn: string; policy: string; updatedAt: string }
+export interface ResourcePolicyRecord {
+  resourceArn: string;
+  policy: string;
+  updatedAt: string;
+}
 
 export interface SessionRecord {
   accessKeyId: string;
@@ -77,7 +88,10 @@ export interface SessionRecord {
   expiration: string;
 }
 
-export interface Credentials { accessKeyId: string; secretAccessKey: string }
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
 
 export interface SandboxState {
   format: typeof STATE_FORMAT;
@@ -128,7 +142,7 @@ export function hashChars(input: string, length: number, alphabet = ALNUM): stri
 }
 
 export function serializeState(state: SandboxState): string {
-  return JSON.stringify(state, null, 1) + '\n';
+  return `${JSON.stringify(state, null, 1)}\n`;
 }
 
 export function deserializeState(text: string, file = 'state'): SandboxState {
@@ -187,7 +201,12 @@ export const GUARDRAIL_ARN_RE = /^arn:aws:bedrock:([a-z0-9-]+):(\d{12}):guardrai
  * Resolves a guardrail identifier. A bare id resolves in the caller's own account and region;
  * an ARN names its owner and region explicitly (cross-account lookups go through here too).
  */
-export function resolveGuardrail(state: SandboxState, identifier: string, callerAccount: string, region: string): GuardrailRecord | undefined {
+export function resolveGuardrail(
+  state: SandboxState,
+  identifier: string,
+  callerAccount: string,
+  region: string,
+): GuardrailRecord | undefined {
   const m = GUARDRAIL_ARN_RE.exec(identifier);
   if (m) return state.guardrails.find((g) => g.region === m[1] && g.owner === m[2] && g.id === m[3]);
   return state.guardrails.find((g) => g.id === identifier && g.owner === callerAccount && g.region === region);

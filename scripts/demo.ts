@@ -34,4 +34,6 @@ for (const phase of PHASES) {
 }
 console.log(`\n════════ rollout status ════════`);
 await run('status', '--env', 'sandbox');
-console.log(`\nwhole rollout: ${((Date.now() - t0) / 1000).toFixed(1)}s · ledger: ${join(process.env.ROLLOUT_HOME, 'sandbox', 'ledger.jsonl')}`);
+console.log(
+  `\nwhole rollout: ${((Date.now() - t0) / 1000).toFixed(1)}s · ledger: ${join(process.env.ROLLOUT_HOME, 'sandbox', 'ledger.jsonl')}`,
+);

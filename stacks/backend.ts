@@ -7,8 +7,15 @@
  */
 import path from 'node:path';
 import {
-  CloudBackend, DataTerraformRemoteState, DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3,
-  LocalBackend, NamedCloudWorkspace, S3Backend, type S3BackendConfig, type TerraformStack,
+  CloudBackend,
+  DataTerraformRemoteState,
+  DataTerraformRemoteStateLocal,
+  DataTerraformRemoteStateS3,
+  LocalBackend,
+  NamedCloudWorkspace,
+  S3Backend,
+  type S3BackendConfig,
+  type TerraformStack,
 } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { BackendSettings, Environment } from '../model/types.js';
@@ -72,7 +79,12 @@ export function addBackend(stack: TerraformStack, env: Environment, stackName: s
  * `data.terraform_remote_state.<id>` reading stack `source`. For `cloud`, Terraform reads
  * remote state with the `remote` backend type (same organization/hostname/workspace).
  */
-export function remoteState(scope: Construct, id: string, env: Environment, source: string): DataTerraformRemoteState | DataTerraformRemoteStateLocal | DataTerraformRemoteStateS3 {
+export function remoteState(
+  scope: Construct,
+  id: string,
+  env: Environment,
+  source: string,
+): DataTerraformRemoteState | DataTerraformRemoteStateLocal | DataTerraformRemoteStateS3 {
   const b = env.deployment.backend;
   switch (b.type) {
     case 'local':

@@ -25,7 +25,11 @@ export interface StackInput {
 export function findRelease(env: Environment, name: string, where: string): Release {
   const r = env.releases.find((x) => x.name === name);
   if (!r) {
-    throw new InputError(env.sourceFile, where, `release "${name}" is not defined in environment "${env.name}" (defined: ${env.releases.map((x) => x.name).join(', ') || 'none'})`);
+    throw new InputError(
+      env.sourceFile,
+      where,
+      `release "${name}" is not defined in environment "${env.name}" (defined: ${env.releases.map((x) => x.name).join(', ') || 'none'})`,
+    );
   }
   return r;
 }

@@ -52,7 +52,11 @@ export async function main(argv: string[]): Promise<number> {
   const env = await loadEnvironment(values.env ?? process.env.GUARDRAIL_ENV ?? 'sandbox');
   const release = values.release ?? env.currentRelease;
   if (!env.releases.some((r) => r.name === release)) {
-    throw new InputError(undefined, '--release', `expected a release of environment "${env.name}" (${env.releases.map((r) => r.name).join(', ')}), got ${JSON.stringify(release)}`);
+    throw new InputError(
+      undefined,
+      '--release',
+      `expected a release of environment "${env.name}" (${env.releases.map((r) => r.name).join(', ')}), got ${JSON.stringify(release)}`,
+    );
   }
   const releases = Object.fromEntries(PHASES.map((p) => [p, release])) as Record<Phase, string>;
   const outdir = values.out ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
@@ -60,14 +64,18 @@ export async function main(argv: string[]): Promise<number> {
   const artifacts = synthStacks({ env, releases, asOf, outdir });
   const ms = Math.round(performance.now() - started);
   for (const a of artifacts) process.stdout.write(`${a.name.padEnd(12)} ${a.file}\n`);
-  process.stdout.write(`synthesized ${artifacts.length} stacks for environment "${env.name}" at release ${release} as of ${asOf.toISOString().slice(0, 10)} in ${ms} ms\n`);
+  process.stdout.write(
+    `synthesized ${artifacts.length} stacks for environment "${env.name}" at release ${release} as of ${asOf.toISOString().slice(0, 10)} in ${ms} ms\n`,
+  );
   return 0;
 }
 
 const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isEntry || process.argv[1]?.endsWith('stacks/main.ts')) {
   main(process.argv.slice(2)).then(
-    (code) => { process.exitCode = code; },
+    (code) => {
+      process.exitCode = code;
+    },
     (err: unknown) => {
       process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
       process.exitCode = exitCodeOf(err);

@@ -46,7 +46,9 @@ export function orgPolicyStack(scope: Construct, input: StackInput, phase: OrgPh
   });
   for (const p of enforcement.policies) {
     const key = `policy_${policyResourceName(p.spec.key)}_id`;
-    new TerraformOutput(stack, key, { value: p.policy.id, description: `organization policy id of "${p.spec.name}"` }).overrideLogicalId(key);
+    new TerraformOutput(stack, key, { value: p.policy.id, description: `organization policy id of "${p.spec.name}"` }).overrideLogicalId(
+      key,
+    );
   }
   return stack;
 }

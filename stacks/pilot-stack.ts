@@ -47,7 +47,9 @@ export function pilotStack(scope: Construct, input: StackInput): TerraformStack 
     });
     releaseOutputs(stack, release.name, region, guardrail, version.version);
     const key = `enforcement_${r}_config_id`;
-    new TerraformOutput(stack, key, { value: account.configId, description: `enforced configuration id in ${region}` }).overrideLogicalId(key);
+    new TerraformOutput(stack, key, { value: account.configId, description: `enforced configuration id in ${region}` }).overrideLogicalId(
+      key,
+    );
   }
   return stack;
 }

@@ -21,7 +21,7 @@ export function memberRoleArn(env: Environment, account: string): string {
 }
 
 /** Stable session name so CloudTrail shows which stack acted. */
-function sessionName(env: Environment, stack: string): string {
+function sessionName(stack: string): string {
   return `guardrail-rollout-${stack}`.slice(0, 64);
 }
 
@@ -30,11 +30,14 @@ export function regionalProviders(stack: TerraformStack, env: Environment, stack
   const out = new Map<string, AwsProvider>();
   for (const region of env.regions) {
     const alias = regionSlug(region);
-    out.set(region, new AwsProvider(stack, `aws_${alias}`, {
-      alias,
+    out.set(
       region,
-      assumeRole: [{ roleArn: role, sessionName: sessionName(env, stackName) }],
-    }));
+      new AwsProvider(stack, `aws_${alias}`, {
+        alias,
+        region,
+        assumeRole: [{ roleArn: role, sessionName: sessionName(stackName) }],
+      }),
+    );
   }
   return out;
 }
@@ -43,7 +46,7 @@ export function regionalProviders(stack: TerraformStack, env: Environment, stack
 export function homeProvider(stack: TerraformStack, env: Environment, stackName: string, role: string): AwsProvider {
   return new AwsProvider(stack, 'aws', {
     region: env.homeRegion,
-    assumeRole: [{ roleArn: role, sessionName: sessionName(env, stackName) }],
+    assumeRole: [{ roleArn: role, sessionName: sessionName(stackName) }],
   });
 }
 

@@ -36,7 +36,10 @@ export function buildStacks(app: App, input: StackInput, names: readonly StackNa
   const built = new Map<StackName, TerraformStack>();
   for (const name of order) {
     if (!names.includes(name)) continue;
-    built.set(name, name === 'guardrails' ? guardrailsStack(app, input) : name === 'pilot' ? pilotStack(app, input) : orgPolicyStack(app, input, name));
+    built.set(
+      name,
+      name === 'guardrails' ? guardrailsStack(app, input) : name === 'pilot' ? pilotStack(app, input) : orgPolicyStack(app, input, name),
+    );
   }
   return built;
 }

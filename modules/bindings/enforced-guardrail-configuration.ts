@@ -49,14 +49,30 @@ export class BedrockEnforcedGuardrailConfiguration extends TerraformResource {
     this.config = config;
   }
 
-  get configId(): string { return this.getStringAttribute('config_id'); }
-  get guardrailArn(): string { return this.getStringAttribute('guardrail_arn'); }
-  get guardrailId(): string { return this.getStringAttribute('guardrail_id'); }
-  get owner(): string { return this.getStringAttribute('owner'); }
-  get createdAt(): string { return this.getStringAttribute('created_at'); }
-  get updatedAt(): string { return this.getStringAttribute('updated_at'); }
-  get guardrailIdentifier(): string { return this.getStringAttribute('guardrail_identifier'); }
-  get guardrailVersion(): string { return this.getStringAttribute('guardrail_version'); }
+  get configId(): string {
+    return this.getStringAttribute('config_id');
+  }
+  get guardrailArn(): string {
+    return this.getStringAttribute('guardrail_arn');
+  }
+  get guardrailId(): string {
+    return this.getStringAttribute('guardrail_id');
+  }
+  get owner(): string {
+    return this.getStringAttribute('owner');
+  }
+  get createdAt(): string {
+    return this.getStringAttribute('created_at');
+  }
+  get updatedAt(): string {
+    return this.getStringAttribute('updated_at');
+  }
+  get guardrailIdentifier(): string {
+    return this.getStringAttribute('guardrail_identifier');
+  }
+  get guardrailVersion(): string {
+    return this.getStringAttribute('guardrail_version');
+  }
 
   protected override synthesizeAttributes(): Record<string, unknown> {
     const c = this.config;

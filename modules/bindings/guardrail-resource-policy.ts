@@ -33,8 +33,12 @@ export class BedrockGuardrailResourcePolicy extends TerraformResource {
     this.config = config;
   }
 
-  get resourceArn(): string { return this.getStringAttribute('resource_arn'); }
-  get policy(): string { return this.getStringAttribute('policy'); }
+  get resourceArn(): string {
+    return this.getStringAttribute('resource_arn');
+  }
+  get policy(): string {
+    return this.getStringAttribute('policy');
+  }
 
   protected override synthesizeAttributes(): Record<string, unknown> {
     return dropUndefined({

@@ -36,11 +36,15 @@ export class AccountEnforcement extends Construct {
     if (!isDeferred(ident) && !PATTERNS.guardrailArn.test(ident) && !PATTERNS.guardrailId.test(ident)) {
       check.fail('guardrailIdentifier', `must be a guardrail id or an unversioned guardrail ARN (got ${JSON.stringify(ident)})`);
     }
-    check.string('guardrailVersion', props.guardrailVersion, { pattern: PATTERNS.guardrailVersion, patternText: 'a numeric published version such as "3" (DRAFT cannot be enforced)' });
+    check.string('guardrailVersion', props.guardrailVersion, {
+      pattern: PATTERNS.guardrailVersion,
+      patternText: 'a numeric published version such as "3" (DRAFT cannot be enforced)',
+    });
 
     const scg = props.selectiveContentGuarding;
     if (scg !== undefined) {
-      if (scg.system === undefined && scg.messages === undefined) check.fail('selectiveContentGuarding', 'must set system and/or messages when present');
+      if (scg.system === undefined && scg.messages === undefined)
+        check.fail('selectiveContentGuarding', 'must set system and/or messages when present');
       if (scg.system !== undefined) check.oneOf('selectiveContentGuarding.system', scg.system, MODES);
       if (scg.messages !== undefined) check.oneOf('selectiveContentGuarding.messages', scg.messages, MODES);
     }
@@ -49,10 +53,12 @@ export class AccountEnforcement extends Construct {
       check.array('modelEnforcement.includedModels', me.includedModels, { min: 1 });
       check.array('modelEnforcement.excludedModels', me.excludedModels);
       me.includedModels.forEach((m, i) => {
-        if (m !== 'ALL' && !PATTERNS.modelId.test(m)) check.fail(`modelEnforcement.includedModels[${i}]`, `must be "ALL" or a Bedrock model id (got ${JSON.stringify(m)})`);
+        if (m !== 'ALL' && !PATTERNS.modelId.test(m))
+          check.fail(`modelEnforcement.includedModels[${i}]`, `must be "ALL" or a Bedrock model id (got ${JSON.stringify(m)})`);
       });
       me.excludedModels.forEach((m, i) => {
-        if (!PATTERNS.modelId.test(m)) check.fail(`modelEnforcement.excludedModels[${i}]`, `must be a Bedrock model id (got ${JSON.stringify(m)})`);
+        if (!PATTERNS.modelId.test(m))
+          check.fail(`modelEnforcement.excludedModels[${i}]`, `must be a Bedrock model id (got ${JSON.stringify(m)})`);
       });
     }
 
@@ -66,5 +72,7 @@ export class AccountEnforcement extends Construct {
     if (props.resourceName) this.resource.overrideLogicalId(props.resourceName);
   }
 
-  get configId(): string { return this.resource.configId; }
+  get configId(): string {
+    return this.resource.configId;
+  }
 }

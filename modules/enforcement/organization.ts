@@ -13,9 +13,8 @@ import { validatePolicyDocument, type PolicySpec } from '../../policy/index.js';
 import type { GuardrailDefinition, GuardrailSpec } from '../../guardrail/definition.js';
 import { PATTERNS, PropChecker } from '../props.js';
 import { slug } from '../naming.js';
+import { POLICY_TARGET_ID } from '../../core/patterns.js';
 import { refuseAutomatedReasoning } from './refusal.js';
-
-const TARGET = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/;
 
 export interface OrganizationEnforcementProps {
   /** From `buildPhasePolicies(...)`: key, name, description, content (document object), targets. */
@@ -43,7 +42,9 @@ export class OrganizationEnforcement extends Construct {
     const check: PropChecker = new PropChecker('OrganizationEnforcement', scope, id);
     check.defined('release', props.release);
     check.array('regions', props.regions, { min: 1 });
-    props.regions.forEach((r, i) => check.string(`regions[${i}]`, r, { pattern: PATTERNS.region, patternText: 'an AWS region code' }));
+    props.regions.forEach((r, i) => {
+      check.string(`regions[${i}]`, r, { pattern: PATTERNS.region, patternText: 'an AWS region code' });
+    });
     check.string('managementAccountId', props.managementAccountId, { pattern: PATTERNS.accountId, patternText: 'a 12-digit account id' });
     check.array('policies', props.policies);
     if (props.policies.length > 0) refuseAutomatedReasoning(props.release, props.regions, 'organization');
@@ -58,7 +59,12 @@ export class OrganizationEnforcement extends Construct {
       check.string(`${at}.name`, p.name, { max: 128 });
       if (p.description !== undefined) check.string(`${at}.description`, p.description, { min: 0, max: 512 });
       check.array(`${at}.targets`, p.targets, { min: 1 });
-      p.targets.forEach((t, j) => check.string(`${at}.targets[${j}]`, t, { pattern: TARGET, patternText: 'a root (r-…), OU (ou-…-…) or 12-digit account id' }));
+      p.targets.forEach((t, j) => {
+        check.string(`${at}.targets[${j}]`, t, {
+          pattern: POLICY_TARGET_ID,
+          patternText: 'a root (r-…), OU (ou-…-…) or 12-digit account id',
+        });
+      });
       if (new Set(p.targets).size !== p.targets.length) check.fail(`${at}.targets`, 'must not repeat a target');
       const problems = documentProblems(p.content, props);
       if (problems.length) check.fail(`${at}.content`, `is not a valid BEDROCK_POLICY document for "${p.name}": ${problems.join('; ')}`);
@@ -99,5 +105,7 @@ function documentProblems(content: unknown, props: OrganizationEnforcementProps)
     managementAccountId: props.managementAccountId,
     regions: [...props.regions],
     allowTokens: true,
-  }).filter((i) => i.severity === 'error').map((i) => `${i.path || '(document)'}: ${i.message}`);
+  })
+    .filter((i) => i.severity === 'error')
+    .map((i) => `${i.path || '(document)'}: ${i.message}`);
 }

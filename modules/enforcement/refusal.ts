@@ -9,12 +9,16 @@ import { hasAutomatedReasoning, type GuardrailDefinition, type GuardrailSpec } f
 
 export class AutomatedReasoningRefused extends Error {
   readonly exitCode = EXIT.badInput;
-  constructor(readonly release: string, readonly regions: readonly string[], readonly level: 'organization' | 'account') {
+  constructor(
+    readonly release: string,
+    readonly regions: readonly string[],
+    readonly level: 'organization' | 'account',
+  ) {
     super(
-      `release "${release}" carries an Automated Reasoning policy and is refused for ${level}-level enforcement `
-      + `in ${regions.join(', ')}: enforced guardrails must not contain Automated Reasoning checks `
-      + '(https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-enforcements.html). '
-      + 'Remove automatedReasoning from the definition or promote a release without it.',
+      `release "${release}" carries an Automated Reasoning policy and is refused for ${level}-level enforcement ` +
+        `in ${regions.join(', ')}: enforced guardrails must not contain Automated Reasoning checks ` +
+        '(https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-enforcements.html). ' +
+        'Remove automatedReasoning from the definition or promote a release without it.',
     );
     this.name = 'AutomatedReasoningRefused';
   }

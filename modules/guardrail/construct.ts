@@ -12,13 +12,9 @@
  */
 import { Construct } from 'constructs';
 import type { TerraformProvider } from 'cdktf';
-import {
-  BedrockGuardrail, type BedrockGuardrailConfig,
-} from '@cdktf/provider-aws/lib/bedrock-guardrail/index.js';
+import { BedrockGuardrail, type BedrockGuardrailConfig } from '@cdktf/provider-aws/lib/bedrock-guardrail/index.js';
 import { BedrockGuardrailVersion } from '@cdktf/provider-aws/lib/bedrock-guardrail-version/index.js';
-import {
-  isGuardrailDefinition, type GuardrailDefinition, type GuardrailSpec,
-} from '../../guardrail/definition.js';
+import { isGuardrailDefinition, type GuardrailDefinition, type GuardrailSpec } from '../../guardrail/definition.js';
 import { PropChecker } from '../props.js';
 import { slug } from '../naming.js';
 import { versionDescription } from '../../core/naming.js';
@@ -50,7 +46,6 @@ export interface PublishOptions {
 
 const VERSION_DESCRIPTION_MAX = 200;
 
-
 export class Guardrail extends Construct {
   readonly resource: BedrockGuardrail;
   readonly spec: GuardrailSpec;
@@ -69,13 +64,19 @@ export class Guardrail extends Construct {
     check.string('name', name, { max: 50, pattern: /^[0-9a-zA-Z_-]+$/, patternText: '1–50 letters, digits, "-" or "_"' });
     if (spec.automatedReasoning) {
       // hashicorp/aws has no automated_reasoning_policy_config; enforcement refuses AR anyway.
-      check.fail('definition', `guardrail "${spec.name}" carries an Automated Reasoning policy, which aws_bedrock_guardrail cannot express and which enforcement does not support (https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-enforcements.html)`);
+      check.fail(
+        'definition',
+        `guardrail "${spec.name}" carries an Automated Reasoning policy, which aws_bedrock_guardrail cannot express and which enforcement does not support (https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-enforcements.html)`,
+      );
     }
     if (props.region !== undefined && spec.kmsKeyArn) {
       // KMS keys are regional: a guardrail can only use a key of its own region.
       const keyRegion = spec.kmsKeyArn.split(':')[3];
       if (keyRegion && keyRegion !== props.region) {
-        check.fail('definition', `kmsKeyArn is a key in ${keyRegion}, but this guardrail is deployed to ${props.region}; KMS keys are regional (https://docs.aws.amazon.com/kms/latest/developerguide/overview.html)`);
+        check.fail(
+          'definition',
+          `kmsKeyArn is a key in ${keyRegion}, but this guardrail is deployed to ${props.region}; KMS keys are regional (https://docs.aws.amazon.com/kms/latest/developerguide/overview.html)`,
+        );
       }
     }
     if (props.tags) {
@@ -91,8 +92,12 @@ export class Guardrail extends Construct {
   }
 
   /** Unversioned guardrail ARN (token). */
-  get guardrailArn(): string { return this.resource.guardrailArn; }
-  get guardrailId(): string { return this.resource.guardrailId; }
+  get guardrailArn(): string {
+    return this.resource.guardrailArn;
+  }
+  get guardrailId(): string {
+    return this.resource.guardrailId;
+  }
 
   /**
    * Publishes the guardrail's current configuration as a numbered version for `release`.
@@ -105,10 +110,16 @@ export class Guardrail extends Construct {
     if (existing) return existing;
     const check: PropChecker = new PropChecker('Guardrail.publishRelease', this, 'release');
     check.string('name', release.name);
-    check.string('contentHash', release.contentHash, { pattern: /^[0-9a-f]{64}$/, patternText: 'a sha256 hex digest (64 lower-case hex digits)' });
+    check.string('contentHash', release.contentHash, {
+      pattern: /^[0-9a-f]{64}$/,
+      patternText: 'a sha256 hex digest (64 lower-case hex digits)',
+    });
     const description = versionDescription(release);
     if (description.length > VERSION_DESCRIPTION_MAX) {
-      check.fail('name', `is too long: the version description "${description.slice(0, 40)}…" would exceed ${VERSION_DESCRIPTION_MAX} characters`);
+      check.fail(
+        'name',
+        `is too long: the version description "${description.slice(0, 40)}…" would exceed ${VERSION_DESCRIPTION_MAX} characters`,
+      );
     }
     const version = new BedrockGuardrailVersion(this, `version-${slug(release.name)}`, {
       guardrailArn: this.resource.guardrailArn,
@@ -125,7 +136,10 @@ export class Guardrail extends Construct {
 /** Spec → provider config (hashicorp/aws 6.25.0 generated schema). Empty policies are omitted. */
 export function guardrailConfig(spec: GuardrailSpec, name: string = spec.name): BedrockGuardrailConfig {
   const dir = (d: { inputAction: string; outputAction: string; inputEnabled: boolean; outputEnabled: boolean }) => ({
-    inputAction: d.inputAction, outputAction: d.outputAction, inputEnabled: d.inputEnabled, outputEnabled: d.outputEnabled,
+    inputAction: d.inputAction,
+    outputAction: d.outputAction,
+    inputEnabled: d.inputEnabled,
+    outputEnabled: d.outputEnabled,
   });
   const config: { -readonly [K in keyof BedrockGuardrailConfig]: BedrockGuardrailConfig[K] } = {
     name,
@@ -135,49 +149,71 @@ export function guardrailConfig(spec: GuardrailSpec, name: string = spec.name): 
   if (spec.description !== null) config.description = spec.description;
   if (spec.kmsKeyArn !== null) config.kmsKeyArn = spec.kmsKeyArn;
   if (spec.contentFilters.length) {
-    config.contentPolicyConfig = [{
-      filtersConfig: spec.contentFilters.map((f) => ({
-        type: f.type,
-        inputStrength: f.inputStrength,
-        outputStrength: f.outputStrength,
-        inputModalities: [...f.inputModalities],
-        outputModalities: [...f.outputModalities],
-        ...dir(f),
-      })),
-      tierConfig: [{ tierName: spec.contentTier }],
-    }];
+    config.contentPolicyConfig = [
+      {
+        filtersConfig: spec.contentFilters.map((f) => ({
+          type: f.type,
+          inputStrength: f.inputStrength,
+          outputStrength: f.outputStrength,
+          inputModalities: [...f.inputModalities],
+          outputModalities: [...f.outputModalities],
+          ...dir(f),
+        })),
+        tierConfig: [{ tierName: spec.contentTier }],
+      },
+    ];
   }
   if (spec.topics.length) {
-    config.topicPolicyConfig = [{
-      topicsConfig: spec.topics.map((t) => ({
-        name: t.name, definition: t.definition, type: t.type, ...(t.examples.length ? { examples: [...t.examples] } : {}),
-      })),
-      tierConfig: [{ tierName: spec.topicTier }],
-    }];
+    config.topicPolicyConfig = [
+      {
+        topicsConfig: spec.topics.map((t) => ({
+          name: t.name,
+          definition: t.definition,
+          type: t.type,
+          ...(t.examples.length ? { examples: [...t.examples] } : {}),
+        })),
+        tierConfig: [{ tierName: spec.topicTier }],
+      },
+    ];
   }
   if (spec.piiEntities.length || spec.regexes.length) {
-    config.sensitiveInformationPolicyConfig = [{
-      ...(spec.piiEntities.length ? {
-        piiEntitiesConfig: spec.piiEntities.map((e) => ({ type: e.type, action: e.action, ...dir(e) })),
-      } : {}),
-      ...(spec.regexes.length ? {
-        regexesConfig: spec.regexes.map((r) => ({
-          name: r.name, pattern: r.pattern, action: r.action,
-          ...(r.description !== null ? { description: r.description } : {}), ...dir(r),
-        })),
-      } : {}),
-    }];
+    config.sensitiveInformationPolicyConfig = [
+      {
+        ...(spec.piiEntities.length
+          ? {
+              piiEntitiesConfig: spec.piiEntities.map((e) => ({ type: e.type, action: e.action, ...dir(e) })),
+            }
+          : {}),
+        ...(spec.regexes.length
+          ? {
+              regexesConfig: spec.regexes.map((r) => ({
+                name: r.name,
+                pattern: r.pattern,
+                action: r.action,
+                ...(r.description !== null ? { description: r.description } : {}),
+                ...dir(r),
+              })),
+            }
+          : {}),
+      },
+    ];
   }
   if (spec.words.length || spec.managedWordLists.length) {
-    config.wordPolicyConfig = [{
-      ...(spec.words.length ? { wordsConfig: spec.words.map((w) => ({ text: w.text, ...dir(w) })) } : {}),
-      ...(spec.managedWordLists.length ? { managedWordListsConfig: spec.managedWordLists.map((m) => ({ type: m.type, ...dir(m) })) } : {}),
-    }];
+    config.wordPolicyConfig = [
+      {
+        ...(spec.words.length ? { wordsConfig: spec.words.map((w) => ({ text: w.text, ...dir(w) })) } : {}),
+        ...(spec.managedWordLists.length
+          ? { managedWordListsConfig: spec.managedWordLists.map((m) => ({ type: m.type, ...dir(m) })) }
+          : {}),
+      },
+    ];
   }
   if (spec.contextualGrounding.length) {
-    config.contextualGroundingPolicyConfig = [{
-      filtersConfig: spec.contextualGrounding.map((g) => ({ type: g.type, threshold: g.threshold })),
-    }];
+    config.contextualGroundingPolicyConfig = [
+      {
+        filtersConfig: spec.contextualGrounding.map((g) => ({ type: g.type, threshold: g.threshold })),
+      },
+    ];
   }
   if (spec.crossRegion) config.crossRegionConfig = [{ guardrailProfileIdentifier: spec.crossRegion.guardrailProfileArn }];
   return config;
@@ -198,4 +234,3 @@ function addUnmodelledAttributes(resource: BedrockGuardrail, spec: GuardrailSpec
     if (!g.enabled) resource.addOverride(`${base}.enabled`, false);
   });
 }
-

@@ -26,14 +26,20 @@ export interface GuardrailPolicyDocument {
 }
 
 /** Pure: the policy document for a guardrail ARN (unversioned; tokens allowed). */
-export function guardrailResourcePolicyDocument(guardrailArn: string, organizationId: string, ownAccountId?: string): GuardrailPolicyDocument {
-  const statements: GuardrailPolicyDocument['Statement'] = [{
-    Effect: 'Allow',
-    Principal: '*',
-    Action: [...GUARDRAIL_RBP_ACTIONS],
-    Resource: guardrailArn,
-    Condition: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
-  }];
+export function guardrailResourcePolicyDocument(
+  guardrailArn: string,
+  organizationId: string,
+  ownAccountId?: string,
+): GuardrailPolicyDocument {
+  const statements: GuardrailPolicyDocument['Statement'] = [
+    {
+      Effect: 'Allow',
+      Principal: '*',
+      Action: [...GUARDRAIL_RBP_ACTIONS],
+      Resource: guardrailArn,
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
+    },
+  ];
   if (ownAccountId) {
     statements.push({
       Effect: 'Allow',
@@ -64,9 +70,16 @@ export class GuardrailResourcePolicy extends Construct {
   constructor(scope: Construct, id: string, props: GuardrailResourcePolicyProps) {
     super(scope, id);
     const check: PropChecker = new PropChecker('GuardrailResourcePolicy', scope, id);
-    check.string('guardrailArn', props.guardrailArn, { pattern: PATTERNS.guardrailArn, patternText: 'an unversioned guardrail ARN (arn:aws:bedrock:<region>:<account>:guardrail/<id>)' });
-    check.string('organizationId', props.organizationId, { pattern: PATTERNS.organizationId, patternText: 'an organization id like o-abcdefghij' });
-    if (props.ownAccountId !== undefined) check.string('ownAccountId', props.ownAccountId, { pattern: PATTERNS.accountId, patternText: 'a 12-digit account id' });
+    check.string('guardrailArn', props.guardrailArn, {
+      pattern: PATTERNS.guardrailArn,
+      patternText: 'an unversioned guardrail ARN (arn:aws:bedrock:<region>:<account>:guardrail/<id>)',
+    });
+    check.string('organizationId', props.organizationId, {
+      pattern: PATTERNS.organizationId,
+      patternText: 'an organization id like o-abcdefghij',
+    });
+    if (props.ownAccountId !== undefined)
+      check.string('ownAccountId', props.ownAccountId, { pattern: PATTERNS.accountId, patternText: 'a 12-digit account id' });
 
     this.document = guardrailResourcePolicyDocument(props.guardrailArn, props.organizationId, props.ownAccountId);
     this.resource = new BedrockGuardrailResourcePolicy(this, 'policy', {

@@ -23,7 +23,11 @@ import { ToolingError } from '../../core/errors.js';
 import { RateLimiter } from './limiter.js';
 import { classifyError, describeError, isThrottling } from './errors.js';
 
-export interface StaticCredentials { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
+export interface StaticCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
 
 export interface AwsTarget {
   kind: 'sandbox' | 'aws';
@@ -76,8 +80,18 @@ export interface AccountClients {
   sts: STSClient;
 }
 
-export interface ApiStats { attempts: number; throttled: number; errors: number }
-export interface AccessStats { attempts: number; throttled: number; errors: number; assumeRoles: number; byApi: Record<string, ApiStats> }
+export interface ApiStats {
+  attempts: number;
+  throttled: number;
+  errors: number;
+}
+export interface AccessStats {
+  attempts: number;
+  throttled: number;
+  errors: number;
+  assumeRoles: number;
+  byApi: Record<string, ApiStats>;
+}
 
 type Creds = StaticCredentials & { expiration?: Date };
 const REFRESH_MARGIN_MS = 5 * 60_000;
@@ -141,7 +155,9 @@ export class AwsAccess {
     });
   }
 
-  get homeRegion(): string { return this.target.region; }
+  get homeRegion(): string {
+    return this.target.region;
+  }
 
   /** Clients acting as `accountId` in `region` (default: the home region). Cached. */
   forAccount(accountId: string, region: string = this.target.region): AccountClients {
@@ -215,11 +231,13 @@ export class AwsAccess {
       this.counters.assumeRoles += 1;
       const sts = this.forAccount(this.managementAccountId, this.target.region).sts;
       try {
-        const out = await sts.send(new AssumeRoleCommand({
-          RoleArn: roleArn,
-          RoleSessionName: this.opts.sessionName ?? 'guardrail-rollout',
-          DurationSeconds: 3600,
-        }));
+        const out = await sts.send(
+          new AssumeRoleCommand({
+            RoleArn: roleArn,
+            RoleSessionName: this.opts.sessionName ?? 'guardrail-rollout',
+            DurationSeconds: 3600,
+          }),
+        );
         const c = out.Credentials;
         if (!c?.AccessKeyId || !c.SecretAccessKey) throw new ToolingError(`AssumeRole ${roleArn} returned no credentials`);
         return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
@@ -250,11 +268,19 @@ export class AwsAccess {
     return {
       account: accountId,
       region,
-      get bedrock() { return (bedrock ??= instrument(new BedrockClient(self.baseConfig(region, creds)), 'bedrock')); },
-      get runtime() { return (runtime ??= instrument(new BedrockRuntimeClient(self.baseConfig(region, creds)), 'bedrock-runtime')); },
+      get bedrock() {
+        return (bedrock ??= instrument(new BedrockClient(self.baseConfig(region, creds)), 'bedrock'));
+      },
+      get runtime() {
+        return (runtime ??= instrument(new BedrockRuntimeClient(self.baseConfig(region, creds)), 'bedrock-runtime'));
+      },
       // Organizations and STS are global: always the home region (signing region us-east-1 on AWS).
-      get organizations() { return (organizations ??= instrument(new OrganizationsClient(self.baseConfig(orgRegion, creds)), 'organizations')); },
-      get sts() { return (sts ??= instrument(new STSClient(self.baseConfig(home, creds)), 'sts')); },
+      get organizations() {
+        return (organizations ??= instrument(new OrganizationsClient(self.baseConfig(orgRegion, creds)), 'organizations'));
+      },
+      get sts() {
+        return (sts ??= instrument(new STSClient(self.baseConfig(home, creds)), 'sts'));
+      },
     };
   }
 
@@ -274,7 +300,11 @@ export class AwsAccess {
         } catch (err) {
           s.errors += 1;
           this.counters.errors += 1;
-          if (isThrottling(err)) { s.throttled += 1; this.counters.throttled += 1; this.limiter.throttled(api); }
+          if (isThrottling(err)) {
+            s.throttled += 1;
+            this.counters.throttled += 1;
+            this.limiter.throttled(api);
+          }
           throw err;
         }
       },

@@ -6,18 +6,46 @@
 export type ErrorKind = 'transient' | 'denied' | 'not-found' | 'invalid' | 'other';
 
 const THROTTLING = new Set([
-  'ThrottlingException', 'TooManyRequestsException', 'Throttling', 'ThrottledException',
-  'RequestLimitExceeded', 'LimitExceededException', 'SlowDown', 'RequestThrottled',
-  'ProvisionedThroughputExceededException', 'ModelNotReadyException', 'ServiceQuotaExceededException',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'Throttling',
+  'ThrottledException',
+  'RequestLimitExceeded',
+  'LimitExceededException',
+  'SlowDown',
+  'RequestThrottled',
+  'ProvisionedThroughputExceededException',
+  'ModelNotReadyException',
+  'ServiceQuotaExceededException',
 ]);
 const TRANSIENT = new Set([
-  'InternalServerException', 'ServiceUnavailableException', 'ServiceException', 'InternalFailure',
-  'ServiceUnavailable', 'ModelTimeoutException', 'TimeoutError', 'RequestTimeout', 'RequestTimeoutException',
-  'PolicyChangesInProgressException', 'ConcurrentModificationException',
-  'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN',
+  'InternalServerException',
+  'ServiceUnavailableException',
+  'ServiceException',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'ModelTimeoutException',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'PolicyChangesInProgressException',
+  'ConcurrentModificationException',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
 ]);
-const DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnrecognizedClientException', 'InvalidClientTokenId',
-  'AccessDeniedForDependencyException', 'AWSOrganizationsNotInUseException', 'ExpiredTokenException']);
+const DENIED = new Set([
+  'AccessDeniedException',
+  'AccessDenied',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'AccessDeniedForDependencyException',
+  'AWSOrganizationsNotInUseException',
+  'ExpiredTokenException',
+]);
 
 export function errorName(err: unknown): string {
   const e = err as { name?: string; code?: string; Code?: string } | undefined;

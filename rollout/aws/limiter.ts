@@ -22,7 +22,10 @@ class Bucket {
   private queue: Array<() => void> = [];
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(readonly configured: number, private readonly burst: number) {
+  constructor(
+    readonly configured: number,
+    private readonly burst: number,
+  ) {
     this.tokens = burst;
     this.rate = configured;
   }
@@ -61,7 +64,10 @@ class Bucket {
     }
     if (this.queue.length) {
       const waitMs = Math.max(1, Math.ceil(((1 - this.tokens) / this.rate) * 1000));
-      this.timer = setTimeout(() => { this.timer = undefined; this.drain(); }, waitMs);
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.drain();
+      }, waitMs);
     }
   }
 }
@@ -93,10 +99,17 @@ export class RateLimiter {
   }
 
   /** The service throttled a call of `api`: slow that API down for everyone (shared across accounts). */
-  throttled(api: string): void { this.bucket(api).throttled(); }
+  throttled(api: string): void {
+    this.bucket(api).throttled();
+  }
 
-  succeeded(api: string): void { this.bucket(api).succeeded(); }
+  succeeded(api: string): void {
+    this.bucket(api).succeeded();
+  }
 
   /** Current (possibly lowered) rate of an API, calls/s; 0 = unlimited. */
-  currentRate(api: string): number { const b = this.bucket(api); return b.configured > 0 ? b.rate : 0; }
+  currentRate(api: string): number {
+    const b = this.bucket(api);
+    return b.configured > 0 ? b.rate : 0;
+  }
 }

@@ -19,7 +19,8 @@ import * as exceptions from './commands/exceptions.js';
 const EXIT_HELP: Record<string, string> = {
   plan: '0 report printed (also when promotion would be refused now: see promotion.allowed), 2 bad input, 3 tooling (sandbox/AWS unreachable, terraform failed).',
   status: '0, 2 bad input, 3 corrupt state file.',
-  verify: '0 gates passed, 1 a check failed or was inconclusive (nothing is changed), 2 bad input / nothing recorded / lock held, 3 tooling.',
+  verify:
+    '0 gates passed, 1 a check failed or was inconclusive (nothing is changed), 2 bad input / nothing recorded / lock held, 3 tooling.',
   rollback: '0 rolled back (or already was), 1 re-verification failed, 2 bad input / nothing recorded / lock held, 3 tooling.',
   list: '0, 2 bad input.',
   check: '0 no expired exception, 1 an exception has expired, 2 bad input.',

@@ -4,11 +4,14 @@
  * GateFailure 1, anything else 3, and `--json` callers always get one JSON document on stdout.
  */
 import { relative } from 'node:path';
-import { Command, CommanderError } from 'commander';
-import { EXIT, InputError, exitCodeOf } from '../../core/errors.js';
+import type { Command, CommanderError } from 'commander';
+import { EXIT, type InputError, exitCodeOf } from '../../core/errors.js';
 import { processIo, type Io } from '../ui/io.js';
 
-export interface GlobalOptions { json?: boolean; env?: string }
+export interface GlobalOptions {
+  json?: boolean;
+  env?: string;
+}
 
 /** Prints a result: `json` verbatim as JSON when --json, else the text rendering. */
 export function emit(io: Io, opts: { json?: boolean }, json: unknown, text: () => string): void {
@@ -55,13 +58,21 @@ export function configureExit(program: Command, io: Io = processIo): void {
   program.exitOverride((err: CommanderError) => {
     // `--help` / `help <verb>` exit 0; help shown because the verb is missing (`rollout`,
     // `rollout exceptions`) is a usage error: a CI step must not pass without doing anything.
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || (err.code === 'commander.help' && err.exitCode === 0)) {
+    if (
+      err.code === 'commander.helpDisplayed' ||
+      err.code === 'commander.version' ||
+      (err.code === 'commander.help' && err.exitCode === 0)
+    ) {
       process.exit(EXIT.ok);
     }
     if (rawArgsOf(program).includes('--json')) {
-      const message = err.code === 'commander.help'
-        ? `missing command: ${program.commands.map((c) => c.name()).filter((n) => n !== 'help').join(' | ')}`
-        : err.message.replace(/^error: /, '');
+      const message =
+        err.code === 'commander.help'
+          ? `missing command: ${program.commands
+              .map((c) => c.name())
+              .filter((n) => n !== 'help')
+              .join(' | ')}`
+          : err.message.replace(/^error: /, '');
       io.out(JSON.stringify({ ok: false, exitCode: EXIT.badInput, error: { type: 'UsageError', message } }, null, 2));
     }
     process.exit(EXIT.badInput);

@@ -15,16 +15,20 @@ import { ToolingError } from '../../core/errors.js';
 export const UNKNOWN = '(known after apply)';
 
 export interface TfResource {
-  address: string;               // <type>.<name>
+  address: string; // <type>.<name>
   type: string;
   name: string;
   args: Record<string, unknown>; // arguments without meta-arguments
-  provider?: string;             // e.g. "aws.us_east_1"; undefined = default "aws"
-  dependsOn: string[];           // explicit depends_on addresses
+  provider?: string; // e.g. "aws.us_east_1"; undefined = default "aws"
+  dependsOn: string[]; // explicit depends_on addresses
   lifecycle: { createBeforeDestroy?: boolean; replaceTriggeredBy?: string[]; preventDestroy?: boolean };
 }
 
-export interface TfProvider { ref: string; region?: string; roleArn?: string }
+export interface TfProvider {
+  ref: string;
+  region?: string;
+  roleArn?: string;
+}
 
 export interface TfStack {
   resources: Map<string, TfResource>;
@@ -39,7 +43,9 @@ export type Reference =
 
 const META = new Set(['provider', 'depends_on', 'lifecycle', 'count', 'for_each', 'connection', 'provisioner', 'timeouts']);
 
-function isMetaKey(k: string): boolean { return k.startsWith('//'); }
+function isMetaKey(k: string): boolean {
+  return k.startsWith('//');
+}
 
 function asObject(v: unknown, where: string): Record<string, unknown> {
   if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
@@ -81,7 +87,10 @@ export function parseStack(json: Record<string, unknown>, supportedTypes?: Reado
       }
       const lc = single(body.lifecycle) ?? {};
       resources.set(address, {
-        address, type, name, args,
+        address,
+        type,
+        name,
+        args,
         provider: typeof body.provider === 'string' ? body.provider : undefined,
         dependsOn: Array.isArray(body.depends_on) ? (body.depends_on as unknown[]).map((d) => String(d).replace(/^\$\{|\}$/g, '')) : [],
         lifecycle: {
@@ -127,7 +136,7 @@ export function parseStack(json: Record<string, unknown>, supportedTypes?: Reado
     for (const [id, raw] of Object.entries(asObject(byName, `data.${dtype}`))) {
       if (isMetaKey(id)) continue;
       const body = asObject(raw, `data.${dtype}.${id}`);
-      remoteStates.set(id, { backend: typeof body.backend === 'string' ? body.backend : undefined, config: (single(body.config) ?? {}) });
+      remoteStates.set(id, { backend: typeof body.backend === 'string' ? body.backend : undefined, config: single(body.config) ?? {} });
     }
   }
   return { resources, providers, outputs, remoteStates };
@@ -136,7 +145,11 @@ export function parseStack(json: Record<string, unknown>, supportedTypes?: Reado
 function stripMeta(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(stripMeta);
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([k]) => !isMetaKey(k)).map(([k, x]) => [k, stripMeta(x)]));
+    return Object.fromEntries(
+      Object.entries(v as Record<string, unknown>)
+        .filter(([k]) => !isMetaKey(k))
+        .map(([k, x]) => [k, stripMeta(x)]),
+    );
   }
   return v;
 }
@@ -147,11 +160,19 @@ export function templateParts(s: string): Array<{ lit: string } | { expr: string
   let lit = '';
   let i = 0;
   while (i < s.length) {
-    if (s.startsWith('$${', i)) { lit += '${'; i += 3; continue; }
+    if (s.startsWith('$${', i)) {
+      lit += '${';
+      i += 3;
+      continue;
+    }
     if (s.startsWith('%{', i) && !s.startsWith('%%{', i)) {
       throw new ToolingError(`template directives (%{…}) are not supported by the sandbox engine: ${s.slice(i, i + 40)}`);
     }
-    if (s.startsWith('%%{', i)) { lit += '%{'; i += 3; continue; }
+    if (s.startsWith('%%{', i)) {
+      lit += '%{';
+      i += 3;
+      continue;
+    }
     if (s.startsWith('${', i)) {
       let depth = 1;
       let j = i + 2;
@@ -161,7 +182,10 @@ export function templateParts(s: string): Array<{ lit: string } | { expr: string
         j++;
       }
       if (depth !== 0) throw new ToolingError(`unterminated interpolation in ${JSON.stringify(s.slice(i, i + 60))}`);
-      if (lit) { out.push({ lit }); lit = ''; }
+      if (lit) {
+        out.push({ lit });
+        lit = '';
+      }
       out.push({ expr: s.slice(i + 2, j - 1).trim() });
       i = j;
       continue;
@@ -184,7 +208,9 @@ export function parseExpression(expr: string): Reference {
     const path = (m[4] ?? '').match(/\[\d+\]|\.[a-z_][a-z0-9_]*/g)?.map((p) => p.replace(/^\.|\[|\]/g, '')) ?? [];
     return { kind: 'resource', address: `${m[1]}.${m[2]}`, attr: m[3]!, path, expr };
   }
-  throw new ToolingError(`the sandbox engine cannot evaluate the expression \${${expr}} (only resource attributes and terraform_remote_state outputs)`);
+  throw new ToolingError(
+    `the sandbox engine cannot evaluate the expression \${${expr}} (only resource attributes and terraform_remote_state outputs)`,
+  );
 }
 
 /** Every reference in a value (deep). */
@@ -211,7 +237,10 @@ export function resolveValue(value: unknown, lookup: (ref: Reference) => unknown
     if (parts.length === 1 && 'expr' in parts[0]!) return lookup(parseExpression(parts[0].expr));
     let s = '';
     for (const p of parts) {
-      if ('lit' in p) { s += p.lit; continue; }
+      if ('lit' in p) {
+        s += p.lit;
+        continue;
+      }
       const v = lookup(parseExpression(p.expr));
       if (v === UNKNOWN) return UNKNOWN;
       s += typeof v === 'string' ? v : JSON.stringify(v);
@@ -247,10 +276,17 @@ export function dependenciesOf(r: TfResource, known: ReadonlySet<string>): strin
  * Kahn's algorithm with a deterministic tie-break (the `order` function, then name).
  * Throws on a cycle naming its members.
  */
-export function topoSort<T extends string>(nodes: readonly T[], deps: (n: T) => readonly T[], order: (a: T, b: T) => number = (a, b) => a.localeCompare(b)): T[] {
+export function topoSort<T extends string>(
+  nodes: readonly T[],
+  deps: (n: T) => readonly T[],
+  order: (a: T, b: T) => number = (a, b) => a.localeCompare(b),
+): T[] {
   const indeg = new Map<T, number>();
   const dependents = new Map<T, T[]>();
-  for (const n of nodes) { indeg.set(n, 0); dependents.set(n, []); }
+  for (const n of nodes) {
+    indeg.set(n, 0);
+    dependents.set(n, []);
+  }
   for (const n of nodes) {
     for (const d of deps(n)) {
       if (!indeg.has(d)) continue;
@@ -265,7 +301,10 @@ export function topoSort<T extends string>(nodes: readonly T[], deps: (n: T) => 
     out.push(n);
     for (const m of dependents.get(n)!) {
       indeg.set(m, indeg.get(m)! - 1);
-      if (indeg.get(m) === 0) { ready.push(m); ready.sort(order); }
+      if (indeg.get(m) === 0) {
+        ready.push(m);
+        ready.sort(order);
+      }
     }
   }
   if (out.length !== nodes.length) {
@@ -285,4 +324,6 @@ export function accountOfRoleArn(arn: string | undefined): string | undefined {
 export const canonical: (value: unknown) => string = canonicalJson;
 
 const SNAKE = /_([a-z0-9])/g;
-export function camel(s: string): string { return s.replace(SNAKE, (_, c: string) => c.toUpperCase()); }
+export function camel(s: string): string {
+  return s.replace(SNAKE, (_, c: string) => c.toUpperCase());
+}

@@ -3,14 +3,25 @@
  * calls rollout/gates (which only produce evidence; promotion decides what to do with it).
  */
 import type { Phase } from '../../model/types.js';
-import { runApproval, runBake, runEffectivePolicyCheck, runPostApplyGates, runPreflight, type ApprovalContext, type BakeContext, type GateRunContext } from '../gates/index.js';
+import {
+  runApproval,
+  runBake,
+  runEffectivePolicyCheck,
+  runPostApplyGates,
+  runPreflight,
+  type ApprovalContext,
+  type BakeContext,
+  type GateRunContext,
+} from '../gates/index.js';
 import type { Session } from './session.js';
 import type { Target } from './target.js';
 import type { RolloutState } from '../state/store.js';
 import type { GateResult, PublishedVersion } from '../state/contracts.js';
 import type { StackArtifact } from '../../stacks/artifact.js';
 
-export function withRegion(versions: Record<string, { account: string; guardrailArn: string; guardrailId: string; version: string }> | undefined): Record<string, PublishedVersion> {
+export function withRegion(
+  versions: Record<string, { account: string; guardrailArn: string; guardrailId: string; version: string }> | undefined,
+): Record<string, PublishedVersion> {
   return Object.fromEntries(Object.entries(versions ?? {}).map(([region, v]) => [region, { ...v, region }]));
 }
 
@@ -23,9 +34,10 @@ export function gateContext(
   releases: Partial<Record<Phase, string>>,
   log?: (line: string) => void,
 ): GateRunContext {
-  const published = phase === 'pilot' && state.phases.pilot?.versions && state.phases.pilot.release === release
-    ? withRegion(state.phases.pilot.versions)
-    : withRegion(state.published[release]);
+  const published =
+    phase === 'pilot' && state.phases.pilot?.versions && state.phases.pilot.release === release
+      ? withRegion(state.phases.pilot.versions)
+      : withRegion(state.published[release]);
   const publishedByRelease = Object.fromEntries(Object.keys(state.published).map((r) => [r, withRegion(state.published[r])]));
   const phaseStacks: GateRunContext['phaseStacks'] = {};
   for (const [p, r] of Object.entries(releases) as [Phase, string | undefined][]) if (r) phaseStacks[p] = { release: r };

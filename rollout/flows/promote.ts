@@ -33,7 +33,9 @@ export const RESULT_SCHEMA_VERSION = 1 as const;
 
 export type Outcome = 'promoted' | 'baking' | 'no-op' | 'bake-finished' | 'halted' | 'rolled-back' | 'verified' | 'verify-failed';
 
-export interface FailedCheck extends CheckResult { gate: GateName }
+export interface FailedCheck extends CheckResult {
+  gate: GateName;
+}
 
 export interface RolloutResult {
   schemaVersion: typeof RESULT_SCHEMA_VERSION;
@@ -64,42 +66,91 @@ function crashHook(point: 'apply' | 'apply-unrecorded'): void {
 }
 
 function failedChecks(results: GateResult[]): FailedCheck[] {
-  return results.flatMap((g) => g.checks.filter((c) => c.status !== 'passed').map((c) => ({ ...c, gate: g.gate }))
-    .concat(g.status !== 'passed' && g.checks.every((c) => c.status === 'passed') ? [{ gate: g.gate, id: `${g.gate}`, status: g.status, detail: g.summary }] : []));
+  return results.flatMap((g) =>
+    g.checks
+      .filter((c) => c.status !== 'passed')
+      .map((c) => ({ ...c, gate: g.gate }))
+      .concat(
+        g.status !== 'passed' && g.checks.every((c) => c.status === 'passed')
+          ? [{ gate: g.gate, id: `${g.gate}`, status: g.status, detail: g.summary }]
+          : [],
+      ),
+  );
 }
 
 const hasChanges = (p: EnginePlan) => p.changes.some((c) => c.action !== 'no-op');
 
 /** Plans and, when it changes anything, applies one stack; ledger entries are idempotent per attempt. */
-async function applyStack(s: Session, t: Target, stack: StackArtifact, plan: EnginePlan, base: Omit<LedgerInput, 'kind' | 'env'>): Promise<Record<string, unknown>> {
+async function applyStack(
+  s: Session,
+  t: Target,
+  stack: StackArtifact,
+  plan: EnginePlan,
+  base: Omit<LedgerInput, 'kind' | 'env'>,
+): Promise<Record<string, unknown>> {
   if (!hasChanges(plan)) return t.engine.outputs(stack.name);
   const result = await t.engine.apply(stack, plan);
-  await s.ledger.appendOnce({ ...base, env: s.env.name, kind: 'apply', stack: stack.name, planHash: plan.planHash, changes: plan.changes.filter((c) => c.action !== 'no-op').length, key: `${base.attemptId}:apply:${stack.name}:${plan.planHash}` });
+  await s.ledger.appendOnce({
+    ...base,
+    env: s.env.name,
+    kind: 'apply',
+    stack: stack.name,
+    planHash: plan.planHash,
+    changes: plan.changes.filter((c) => c.action !== 'no-op').length,
+    key: `${base.attemptId}:apply:${stack.name}:${plan.planHash}`,
+  });
   return result.outputs;
 }
 
-async function recordGate(s: Session, g: GateResult, base: { attemptId: string; phase: Phase; release: string | null }, progress: Progress): Promise<void> {
+async function recordGate(
+  s: Session,
+  g: GateResult,
+  base: { attemptId: string; phase: Phase; release: string | null },
+  progress: Progress,
+): Promise<void> {
   progress.gate(g);
   await s.ledger.append({
-    env: s.env.name, kind: 'gate', ...base, gate: g.gate, status: g.status, summary: g.summary,
+    env: s.env.name,
+    kind: 'gate',
+    ...base,
+    gate: g.gate,
+    status: g.status,
+    summary: g.summary,
     detail: g.checks.filter((c) => c.status !== 'passed').map((c) => c.id),
   });
 }
 
 /** Plans both stacks of a phase change and builds the reviewer report (no changes made). */
-export async function planPhaseChange(s: Session, t: Target, state: RolloutState, phase: Phase, release: string, outdir: string, progress: Progress): Promise<{ stacks: ReturnType<typeof synthPhase>; plans: EnginePlan[]; report: PlanReport; releases: Partial<Record<Phase, string>> }> {
+export async function planPhaseChange(
+  s: Session,
+  t: Target,
+  state: RolloutState,
+  phase: Phase,
+  release: string,
+  outdir: string,
+  progress: Progress,
+): Promise<{ stacks: ReturnType<typeof synthPhase>; plans: EnginePlan[]; report: PlanReport; releases: Partial<Record<Phase, string>> }> {
   const before = releasesInPlace(state);
   const releases = { ...before, [phase]: release };
   const current = state.phases[phase]?.release ?? null;
   const stacks = await progress.step(`synthesize guardrails + ${phase} stacks`, async () =>
-    synthPhase({ env: s.env, outdir, releases, phase, keepPublished: [current, ...Object.keys(state.published)], asOf: s.flags.asOf }));
+    synthPhase({ env: s.env, outdir, releases, phase, keepPublished: [current, ...Object.keys(state.published)], asOf: s.flags.asOf }),
+  );
   const plans = await progress.step(`plan (${t.engineName} engine)`, async (note) => {
     const out = [await t.engine.plan(stacks.guardrails), await t.engine.plan(stacks.phase)];
-    for (const p of out) note(`${p.stack}: ${p.changes.filter((c) => c.action !== 'no-op').length} change(s), plan ${p.planHash.slice(0, 12)}`);
+    for (const p of out)
+      note(`${p.stack}: ${p.changes.filter((c) => c.action !== 'no-op').length} change(s), plan ${p.planHash.slice(0, 12)}`);
     return out;
   });
   const report = buildPlanReport({
-    env: s.env, phase, release, currentRelease: current, asOf: s.flags.asOf, engine: t.engineName, state, plans,
+    env: s.env,
+    phase,
+    release,
+    currentRelease: current,
+    asOf: s.flags.asOf,
+    engine: t.engineName,
+    state,
+    plans,
     effective: effectiveDiff(s.env, state, before, releases, s.flags.asOf),
   });
   return { stacks, plans, report, releases };
@@ -115,16 +166,33 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
 
   let decision = decidePromotion(state, phase, release, now());
   if (decision.kind === 'refused') throw new UsageError(decision.reason);
-  const noOp = () => ({ ...base, ok: true, exitCode: 0 as const, outcome: 'no-op' as const, message: (decision as { reason: string }).reason, gates: [], failedChecks: [], phaseState: state.phases[phase] });
+  const noOp = () => ({
+    ...base,
+    ok: true,
+    exitCode: 0 as const,
+    outcome: 'no-op' as const,
+    message: (decision as { reason: string }).reason,
+    gates: [],
+    failedChecks: [],
+    phaseState: state.phases[phase],
+  });
   if (decision.kind === 'no-op' && state.phases[phase]?.status !== 'passed') return noOp();
 
-  const t = await progress.step(`connect to ${env.name} (${engineFor(env, s.flags)} engine${s.flags.sandboxEndpoint ? ` at ${s.flags.sandboxEndpoint}` : ''})`, () => s.target());
+  const t = await progress.step(
+    `connect to ${env.name} (${engineFor(env, s.flags)} engine${s.flags.sandboxEndpoint ? ` at ${s.flags.sandboxEndpoint}` : ''})`,
+    () => s.target(),
+  );
   if (decision.kind === 'no-op') {
     // In place and passed — unless its stack changed since (e.g. an exception expired, drift):
     // then the same release is re-applied and re-gated.
     const { plans } = await planPhaseChange(s, t, state, phase, release, s.paths.synthOut, silentProgress);
     if (!plans.some(hasChanges)) return noOp();
-    progress.info(`${release} is in place on ${phase}, but its stacks changed since it was applied (${plans.filter(hasChanges).map((p) => p.stack).join(', ')}): re-applying`);
+    progress.info(
+      `${release} is in place on ${phase}, but its stacks changed since it was applied (${plans
+        .filter(hasChanges)
+        .map((p) => p.stack)
+        .join(', ')}): re-applying`,
+    );
     decision = { kind: 'proceed', resume: false, previousRelease: release };
   }
 
@@ -133,11 +201,29 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   if (bakePhase) {
     const bake = await finishBake(s, bakePhase, release, deps);
     if (bake.status !== 'passed') {
-      return { ...base, phase: bakePhase, ok: false, exitCode: 1, outcome: 'halted', message: `bake gate of ${bakePhase} did not pass for ${release}: ${bake.summary}; run \`rollout verify ${bakePhase}\` or \`rollout rollback ${bakePhase}\``, gates: [bake], failedChecks: failedChecks([bake]) };
+      return {
+        ...base,
+        phase: bakePhase,
+        ok: false,
+        exitCode: 1,
+        outcome: 'halted',
+        message: `bake gate of ${bakePhase} did not pass for ${release}: ${bake.summary}; run \`rollout verify ${bakePhase}\` or \`rollout rollback ${bakePhase}\``,
+        gates: [bake],
+        failedChecks: failedChecks([bake]),
+      };
     }
     state = await s.state();
     if (decision.kind === 'finish-bake') {
-      return { ...base, ok: true, exitCode: 0, outcome: 'bake-finished', message: `${release} passed ${phase} (bake time over)`, gates: [bake], failedChecks: [], phaseState: state.phases[phase] };
+      return {
+        ...base,
+        ok: true,
+        exitCode: 0,
+        outcome: 'bake-finished',
+        message: `${release} passed ${phase} (bake time over)`,
+        gates: [bake],
+        failedChecks: [],
+        phaseState: state.phases[phase],
+      };
     }
   }
 
@@ -146,24 +232,49 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   const previousRelease = decision.previousRelease;
   const entry = { attemptId, phase, release };
   if (decision.resume) {
-    progress.info(`resuming attempt ${attemptId}: ${release} was left ${state.phases[phase]?.status} on ${phase}; re-planning and re-gating`);
+    progress.info(
+      `resuming attempt ${attemptId}: ${release} was left ${state.phases[phase]?.status} on ${phase}; re-planning and re-gating`,
+    );
     await s.ledger.append({ env: env.name, kind: 'resume', ...entry, summary: `resumed after status ${state.phases[phase]?.status}` });
   }
 
   const { stacks, plans, report, releases } = await planPhaseChange(s, t, state, phase, release, s.paths.synthOut, progress);
   const [gPlan, pPlan] = plans;
   for (const p of plans) {
-    await s.ledger.appendOnce({ env: env.name, kind: 'plan', ...entry, stack: p.stack, planHash: p.planHash, changes: p.changes.filter((c) => c.action !== 'no-op').length, key: `${attemptId}:plan:${p.stack}:${p.planHash}` });
+    await s.ledger.appendOnce({
+      env: env.name,
+      kind: 'plan',
+      ...entry,
+      stack: p.stack,
+      planHash: p.planHash,
+      changes: p.changes.filter((c) => c.action !== 'no-op').length,
+      key: `${attemptId}:plan:${p.stack}:${p.planHash}`,
+    });
   }
   if (!s.flags.json) progress.info(renderPlanMarkdown(report));
 
   // Approval (where configured) and the interactive confirmation happen before any change.
   const results: GateResult[] = [];
   if (env.phases[phase].approval) {
-    const g = await gates.approval({ env, phase, release, approve: s.flags.approve, interactive: !s.flags.yes, prompt: confirm, approver: currentActor() });
+    const g = await gates.approval({
+      env,
+      phase,
+      release,
+      approve: s.flags.approve,
+      interactive: !s.flags.yes,
+      prompt: confirm,
+      approver: currentActor(),
+    });
     progress.gate(g);
     if (g.status !== 'passed') throw new UsageError(`${g.checks[0]?.detail ?? g.summary}; nothing was applied`);
-    await s.ledger.append({ env: env.name, kind: 'approval', ...entry, status: g.status, summary: g.checks[0]?.detail ?? g.summary, planHash: pPlan.planHash });
+    await s.ledger.append({
+      env: env.name,
+      kind: 'approval',
+      ...entry,
+      status: g.status,
+      summary: g.checks[0]?.detail ?? g.summary,
+      planHash: pPlan.planHash,
+    });
     results.push(g);
   } else if (!s.flags.yes && !(await confirm(`Apply ${release} to ${phase}?`))) {
     throw new UsageError('cancelled: nothing was applied');
@@ -171,9 +282,17 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
 
   // Publishing: the guardrail versions of every release in use (not enforcement yet).
   await updateState(s.paths.state, env.name, (st) => {
-    st.phases[phase] = { ...recordBase(st.phases[phase], release, attemptId, previousRelease), status: 'applying', planHash: pPlan.planHash, guardrailsPlanHash: gPlan.planHash, gates: [] };
+    st.phases[phase] = {
+      ...recordBase(st.phases[phase], release, attemptId, previousRelease),
+      status: 'applying',
+      planHash: pPlan.planHash,
+      guardrailsPlanHash: gPlan.planHash,
+      gates: [],
+    };
   });
-  const gOutputs = await progress.step('apply guardrails stack (publish versions)', () => applyStack(s, t, stacks.guardrails, gPlan, entry));
+  const gOutputs = await progress.step('apply guardrails stack (publish versions)', () =>
+    applyStack(s, t, stacks.guardrails, gPlan, entry),
+  );
   state = await updateState(s.paths.state, env.name, (st) => {
     for (const r of new Set([...Object.values(releases), previousRelease].filter((x): x is string => Boolean(x)))) {
       const v = versionsFromOutputs(env, gOutputs, r, env.managementAccountId);
@@ -185,7 +304,9 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
 
   // Preflight sees what the phase stack about to be applied declares (e.g. an expired
   // exception's policy that this enterprise apply removes).
-  const preflight = await progress.step('gate: preflight', () => gates.preflight({ ...gateContext(s, t, state, phase, release, releases), plannedPolicies: plannedPoliciesOf(stacks.phase) }));
+  const preflight = await progress.step('gate: preflight', () =>
+    gates.preflight({ ...gateContext(s, t, state, phase, release, releases), plannedPolicies: plannedPoliciesOf(stacks.phase) }),
+  );
   await recordGate(s, preflight, entry, progress);
   results.push(preflight);
   if (preflight.status !== 'passed') return halt([]);
@@ -201,7 +322,9 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   });
   crashHook('apply');
 
-  const post = await progress.step('gates: smoke, effective-policy', () => gates.postApply(gateContext(s, t, state, phase, release, releases)));
+  const post = await progress.step('gates: smoke, effective-policy', () =>
+    gates.postApply(gateContext(s, t, state, phase, release, releases)),
+  );
   for (const g of post) await recordGate(s, g, entry, progress);
   results.push(...post);
   if (post.length === 0 || post.some((g) => g.status !== 'passed')) return halt([]);
@@ -215,7 +338,18 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
     });
     const msg = `${release} is applied to ${phase} and its gates passed; baking until ${until} (${bakeSeconds}s after apply). The next phase may take it after that.`;
     await s.ledger.append({ env: env.name, kind: 'promoted', ...entry, status: 'gated', summary: msg });
-    return { ...base, attemptId, ok: true, exitCode: 0, outcome: 'baking', message: msg, report, gates: results, failedChecks: [], phaseState: state.phases[phase] };
+    return {
+      ...base,
+      attemptId,
+      ok: true,
+      exitCode: 0,
+      outcome: 'baking',
+      message: msg,
+      report,
+      gates: results,
+      failedChecks: [],
+      phaseState: state.phases[phase],
+    };
   }
   const bake = await progress.step(`gate: bake (${bakeSeconds}s)`, async () => {
     const wait = Date.parse(until) - now().getTime();
@@ -226,17 +360,39 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   results.push(bake);
   if (bake.status !== 'passed') return halt([]);
   state = await updateState(s.paths.state, env.name, (st) => {
-    Object.assign(st.phases[phase]!, { status: 'passed', gatedAt: now().toISOString(), bakeUntil: until, passedAt: now().toISOString(), gates: results });
+    Object.assign(st.phases[phase]!, {
+      status: 'passed',
+      gatedAt: now().toISOString(),
+      bakeUntil: until,
+      passedAt: now().toISOString(),
+      gates: results,
+    });
   });
   const msg = `${release} passed ${phase}`;
   await s.ledger.append({ env: env.name, kind: 'promoted', ...entry, status: 'passed', summary: msg });
-  return { ...base, attemptId, ok: true, exitCode: 0, outcome: 'promoted', message: msg, report, gates: results, failedChecks: [], phaseState: state.phases[phase] };
+  return {
+    ...base,
+    attemptId,
+    ok: true,
+    exitCode: 0,
+    outcome: 'promoted',
+    message: msg,
+    report,
+    gates: results,
+    failedChecks: [],
+    phaseState: state.phases[phase],
+  };
 }
 
 function recordBase(prev: PhaseRecord | undefined, release: string, attemptId: string, previousRelease: string | null): PhaseRecord {
   const resumed = prev?.attemptId === attemptId;
   return {
-    release, attemptRelease: release, attemptId, previousRelease, status: 'applying', gates: [],
+    release,
+    attemptRelease: release,
+    attemptId,
+    previousRelease,
+    status: 'applying',
+    gates: [],
     ...(resumed && prev?.appliedAt ? { appliedAt: prev.appliedAt } : {}),
   };
 }
@@ -245,28 +401,75 @@ function recordBase(prev: PhaseRecord | undefined, release: string, attemptId: s
 async function finishBake(s: Session, phase: Phase, release: string, deps: FlowDeps): Promise<GateResult> {
   const state = await s.state();
   const rec = state.phases[phase]!;
-  const bake = await deps.progress.step(`gate: bake of ${phase}`, () => gates.bake({ env: s.env, phase, appliedAt: new Date(rec.appliedAt ?? 0), now: (deps.now ?? (() => new Date()))() }));
+  const bake = await deps.progress.step(`gate: bake of ${phase}`, () =>
+    gates.bake({ env: s.env, phase, appliedAt: new Date(rec.appliedAt ?? 0), now: (deps.now ?? (() => new Date()))() }),
+  );
   await recordGate(s, bake, { attemptId: rec.attemptId, phase, release }, deps.progress);
   if (bake.status === 'passed') {
     await updateState(s.paths.state, s.env.name, (st) => {
-      Object.assign(st.phases[phase]!, { status: 'passed', passedAt: (deps.now ?? (() => new Date()))().toISOString(), gates: [...rec.gates.filter((g) => g.gate !== 'bake'), bake] });
+      Object.assign(st.phases[phase]!, {
+        status: 'passed',
+        passedAt: (deps.now ?? (() => new Date()))().toISOString(),
+        gates: [...rec.gates.filter((g) => g.gate !== 'bake'), bake],
+      });
     });
-    await s.ledger.append({ env: s.env.name, kind: 'promoted', attemptId: rec.attemptId, phase, release, status: 'passed', summary: `${release} passed ${phase} (bake time over)` });
+    await s.ledger.append({
+      env: s.env.name,
+      kind: 'promoted',
+      attemptId: rec.attemptId,
+      phase,
+      release,
+      status: 'passed',
+      summary: `${release} passed ${phase} (bake time over)`,
+    });
   }
   return bake;
 }
 
-async function haltAndRollBack(s: Session, t: Target, phase: Phase, release: string, attemptId: string, to: string | null, results: GateResult[], report: PlanReport, deps: FlowDeps): Promise<RolloutResult> {
+async function haltAndRollBack(
+  s: Session,
+  t: Target,
+  phase: Phase,
+  release: string,
+  attemptId: string,
+  to: string | null,
+  results: GateResult[],
+  report: PlanReport,
+  deps: FlowDeps,
+): Promise<RolloutResult> {
   const failed = failedChecks(results);
   deps.progress.info(`halted: ${failed.length} check(s) did not pass; rolling ${phase} back to ${to ?? 'nothing (removing the phase)'}`);
-  await s.ledger.append({ env: s.env.name, kind: 'halted', attemptId, phase, release, summary: `halted on ${[...new Set(failed.map((f) => f.gate))].join(', ')}`, detail: failed.map((f) => f.id) });
-  await updateState(s.paths.state, s.env.name, (st) => { st.phases[phase]!.gates = results; });
+  await s.ledger.append({
+    env: s.env.name,
+    kind: 'halted',
+    attemptId,
+    phase,
+    release,
+    summary: `halted on ${[...new Set(failed.map((f) => f.gate))].join(', ')}`,
+    detail: failed.map((f) => f.id),
+  });
+  await updateState(s.paths.state, s.env.name, (st) => {
+    st.phases[phase]!.gates = results;
+  });
   const rb = await rollBackPhase(s, t, phase, to, attemptId, `gate failure of ${release}`, deps);
   const lines = failed.map((f) => `  ✖ ${f.gate} ${f.id}: ${f.detail}`);
   const message = [`${release} halted at ${phase}; rolled back to ${to ?? 'nothing'} (${rb.status}). Failed checks:`, ...lines].join('\n');
   return {
-    schemaVersion: RESULT_SCHEMA_VERSION, kind: 'promote', ok: false, exitCode: 1, outcome: 'rolled-back', env: s.env.name, phase, release, attemptId,
-    message, report, gates: results, failedChecks: failed, rollback: rb, phaseState: (await s.state()).phases[phase],
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    kind: 'promote',
+    ok: false,
+    exitCode: 1,
+    outcome: 'rolled-back',
+    env: s.env.name,
+    phase,
+    release,
+    attemptId,
+    message,
+    report,
+    gates: results,
+    failedChecks: failed,
+    rollback: rb,
+    phaseState: (await s.state()).phases[phase],
   };
 }
 
@@ -274,16 +477,53 @@ async function haltAndRollBack(s: Session, t: Target, phase: Phase, release: str
  * Returns a phase to `to` (a release, or null ⇒ the phase's resources are removed), re-verifies
  * the rolled-back state with the effective-policy gate, and records it. Touches only this phase.
  */
-export async function rollBackPhase(s: Session, t: Target, phase: Phase, to: string | null, attemptId: string, reason: string, deps: FlowDeps): Promise<NonNullable<RolloutResult['rollback']>> {
+export async function rollBackPhase(
+  s: Session,
+  t: Target,
+  phase: Phase,
+  to: string | null,
+  attemptId: string,
+  reason: string,
+  deps: FlowDeps,
+): Promise<NonNullable<RolloutResult['rollback']>> {
   const { progress } = deps;
   const state = await s.state();
   const releases = { ...releasesInPlace(state) };
-  if (to) releases[phase] = to; else delete releases[phase];
-  const stacks = synthPhase({ env: s.env, outdir: s.paths.synthOut, releases, phase, keepPublished: Object.keys(state.published), asOf: s.flags.asOf });
+  if (to) releases[phase] = to;
+  else delete releases[phase];
+  const stacks = synthPhase({
+    env: s.env,
+    outdir: s.paths.synthOut,
+    releases,
+    phase,
+    keepPublished: Object.keys(state.published),
+    asOf: s.flags.asOf,
+  });
   const plan = await progress.step(`plan rollback of ${phase} to ${to ?? 'nothing'}`, () => t.engine.plan(stacks.phase));
-  await s.ledger.appendOnce({ env: s.env.name, kind: 'plan', attemptId, phase, release: to, stack: phase, planHash: plan.planHash, changes: plan.changes.filter((c) => c.action !== 'no-op').length, key: `${attemptId}:rollback-plan:${phase}:${plan.planHash}` });
-  const outputs = await progress.step(`apply rollback of ${phase}`, async () => (hasChanges(plan) ? (await t.engine.apply(stacks.phase, plan)).outputs : t.engine.outputs(phase)));
-  await s.ledger.append({ env: s.env.name, kind: 'rollback', attemptId, phase, release: to, stack: phase, planHash: plan.planHash, summary: reason });
+  await s.ledger.appendOnce({
+    env: s.env.name,
+    kind: 'plan',
+    attemptId,
+    phase,
+    release: to,
+    stack: phase,
+    planHash: plan.planHash,
+    changes: plan.changes.filter((c) => c.action !== 'no-op').length,
+    key: `${attemptId}:rollback-plan:${phase}:${plan.planHash}`,
+  });
+  const outputs = await progress.step(`apply rollback of ${phase}`, async () =>
+    hasChanges(plan) ? (await t.engine.apply(stacks.phase, plan)).outputs : t.engine.outputs(phase),
+  );
+  await s.ledger.append({
+    env: s.env.name,
+    kind: 'rollback',
+    attemptId,
+    phase,
+    release: to,
+    stack: phase,
+    planHash: plan.planHash,
+    summary: reason,
+  });
 
   // Re-verify what is in place now: the effective-policy gate for the rolled-back state (for a
   // pilot rolled back to nothing, `releases` has no pilot entry, so the gate expects no
@@ -299,7 +539,11 @@ export async function rollBackPhase(s: Session, t: Target, phase: Phase, to: str
   for (const g of verify) await recordGate(s, g, { attemptId, phase, release: to }, progress);
   const ok = verify.length > 0 && verify.every((g) => g.status === 'passed');
   await updateState(s.paths.state, s.env.name, (st) => {
-    Object.assign(st.phases[phase]!, { status: ok ? 'rolled-back' : 'failed', rolledBackAt: new Date().toISOString(), rollbackGates: verify });
+    Object.assign(st.phases[phase]!, {
+      status: ok ? 'rolled-back' : 'failed',
+      rolledBackAt: new Date().toISOString(),
+      rollbackGates: verify,
+    });
   });
   return { to, status: ok ? 'rolled-back' : 'failed', gates: verify };
 }

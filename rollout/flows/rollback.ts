@@ -22,12 +22,29 @@ export async function rollBack(s: Session, phase: Phase, deps: FlowDeps): Promis
   const to = rec.previousRelease;
   const attemptId = newAttemptId();
   const t = await deps.progress.step(`connect to ${s.env.name}`, () => s.target());
-  const rb = await rollBackPhase(s, t, phase, to, attemptId, `on demand by operator (was ${rec.release ?? 'nothing'}, ${rec.status})`, deps);
+  const rb = await rollBackPhase(
+    s,
+    t,
+    phase,
+    to,
+    attemptId,
+    `on demand by operator (was ${rec.release ?? 'nothing'}, ${rec.status})`,
+    deps,
+  );
   const ok = rb.status === 'rolled-back';
   return {
-    ...base, release: to, attemptId, ok, exitCode: ok ? 0 : 1, outcome: 'rolled-back', rollback: rb, gates: rb.gates,
+    ...base,
+    release: to,
+    attemptId,
+    ok,
+    exitCode: ok ? 0 : 1,
+    outcome: 'rolled-back',
+    rollback: rb,
+    gates: rb.gates,
     failedChecks: rb.gates.flatMap((g) => g.checks.filter((c) => c.status !== 'passed').map((c) => ({ ...c, gate: g.gate }))),
-    message: ok ? `${phase} rolled back from ${rec.release ?? 'nothing'} to ${to ?? 'nothing'}; effective policy re-verified` : `${phase} rolled back to ${to ?? 'nothing'}, but re-verification failed`,
+    message: ok
+      ? `${phase} rolled back from ${rec.release ?? 'nothing'} to ${to ?? 'nothing'}; effective policy re-verified`
+      : `${phase} rolled back to ${to ?? 'nothing'}, but re-verification failed`,
     phaseState: (await s.state()).phases[phase],
   };
 }
@@ -43,13 +60,38 @@ export async function verify(s: Session, phase: Phase, deps: FlowDeps): Promise<
   const attemptId = `verify-${newAttemptId()}`;
   for (const g of results) {
     deps.progress.gate(g);
-    await s.ledger.append({ env: s.env.name, kind: 'gate', attemptId, phase, release, gate: g.gate, status: g.status, summary: g.summary, detail: g.checks.filter((c) => c.status !== 'passed').map((c) => c.id) });
+    await s.ledger.append({
+      env: s.env.name,
+      kind: 'gate',
+      attemptId,
+      phase,
+      release,
+      gate: g.gate,
+      status: g.status,
+      summary: g.summary,
+      detail: g.checks.filter((c) => c.status !== 'passed').map((c) => c.id),
+    });
   }
   const failed: FailedCheck[] = results.flatMap((g) => g.checks.filter((c) => c.status !== 'passed').map((c) => ({ ...c, gate: g.gate })));
   const ok = results.length > 0 && results.every((g) => g.status === 'passed');
   return {
-    schemaVersion: RESULT_SCHEMA_VERSION, kind: 'verify', env: s.env.name, phase, release, attemptId, ok, exitCode: ok ? 0 : 1,
-    outcome: ok ? 'verified' : 'verify-failed', gates: results, failedChecks: failed, phaseState: rec,
-    message: ok ? `${release} on ${phase}: gates passed` : [`${release} on ${phase}: ${failed.length} check(s) did not pass (nothing was changed; consider \`rollout rollback ${phase}\`)`, ...failed.map((f) => `  ✖ ${f.gate} ${f.id}: ${f.detail}`)].join('\n'),
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    kind: 'verify',
+    env: s.env.name,
+    phase,
+    release,
+    attemptId,
+    ok,
+    exitCode: ok ? 0 : 1,
+    outcome: ok ? 'verified' : 'verify-failed',
+    gates: results,
+    failedChecks: failed,
+    phaseState: rec,
+    message: ok
+      ? `${release} on ${phase}: gates passed`
+      : [
+          `${release} on ${phase}: ${failed.length} check(s) did not pass (nothing was changed; consider \`rollout rollback ${phase}\`)`,
+          ...failed.map((f) => `  ✖ ${f.gate} ${f.id}: ${f.detail}`),
+        ].join('\n'),
   };
 }

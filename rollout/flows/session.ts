@@ -34,10 +34,12 @@ export class Session {
   ) {}
 
   static async open(flags: CommonFlags, opts: SessionOptions = {}): Promise<Session> {
-    const env = opts.env ?? await loadEnvironment(flags.env);
+    const env = opts.env ?? (await loadEnvironment(flags.env));
     const release = flags.release ?? env.currentRelease;
     if (!env.releases.some((r) => r.name === release)) {
-      throw new UsageError(`--release: "${release}" is not a release of environment ${env.name} (releases: ${env.releases.map((r) => r.name).join(', ')})`);
+      throw new UsageError(
+        `--release: "${release}" is not a release of environment ${env.name} (releases: ${env.releases.map((r) => r.name).join(', ')})`,
+      );
     }
     const paths = envPaths(env.name);
     const held = opts.lock ? await acquireLock(paths.dir, opts.lock) : undefined;

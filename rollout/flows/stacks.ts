@@ -10,7 +10,10 @@ import { releaseOutputKey } from '../../modules/naming.js';
 import type { StackArtifact } from '../../stacks/artifact.js';
 import type { PublishedRecord } from '../state/store.js';
 
-export interface PhaseStacks { guardrails: StackArtifact; phase: StackArtifact }
+export interface PhaseStacks {
+  guardrails: StackArtifact;
+  phase: StackArtifact;
+}
 
 export function synthPhase(opts: {
   env: Environment;
@@ -36,14 +39,24 @@ export function synthPhase(opts: {
 }
 
 /** Versions of `release` per region from a stack's outputs (guardrails: management account; pilot: pilot account). */
-export function versionsFromOutputs(env: Environment, outputs: Record<string, unknown>, release: string, account: string): Record<string, PublishedRecord> {
+export function versionsFromOutputs(
+  env: Environment,
+  outputs: Record<string, unknown>,
+  release: string,
+  account: string,
+): Record<string, PublishedRecord> {
   const out: Record<string, PublishedRecord> = {};
   for (const region of env.regions) {
     const arn = outputs[releaseOutputKey(release, region, 'arn')];
     const id = outputs[releaseOutputKey(release, region, 'id')];
     const version = outputs[releaseOutputKey(release, region, 'version')];
     if (typeof arn === 'string' && version !== undefined && version !== null) {
-      out[region] = { account, guardrailArn: arn, guardrailId: typeof id === 'string' ? id : arn.split('/').pop()!, version: String(version) };
+      out[region] = {
+        account,
+        guardrailArn: arn,
+        guardrailId: typeof id === 'string' ? id : arn.split('/').pop()!,
+        version: String(version),
+      };
     }
   }
   return out;

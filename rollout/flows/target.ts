@@ -16,7 +16,7 @@ import type { CommonFlags, EngineName } from './flags.js';
 import type { EnvPaths } from '../state/paths.js';
 
 /** The in-process emulator; its code is loaded (import()) only when a verb targets the sandbox. */
-type SandboxHandle = Awaited<ReturnType<(typeof import('../../sandbox/index.js'))['startSandbox']>>;
+type SandboxHandle = Awaited<ReturnType<typeof import('../../sandbox/index.js')['startSandbox']>>;
 
 export interface Target {
   kind: 'sandbox' | 'aws';
@@ -59,8 +59,11 @@ async function probeSandbox(access: AwsAccess, endpoint: string): Promise<void> 
     await access.forAccount(access.managementAccountId).sts.send(new GetCallerIdentityCommand({}));
   } catch (err) {
     access.close();
-    throw new ToolingError(`the sandbox at ${endpoint} did not answer (${describeError(err)}). Start one with \`rollout sandbox\` `
-      + '(default seed) and pass the "endpoint" it prints, or leave out --sandbox-endpoint to run the sandbox in-process', err);
+    throw new ToolingError(
+      `the sandbox at ${endpoint} did not answer (${describeError(err)}). Start one with \`rollout sandbox\` ` +
+        '(default seed) and pass the "endpoint" it prints, or leave out --sandbox-endpoint to run the sandbox in-process',
+      err,
+    );
   }
 }
 
@@ -95,9 +98,13 @@ export async function openTarget(env: Environment, flags: CommonFlags, paths: En
   } else {
     access = AwsAccess.forEnvironment(env, awsTarget(env.homeRegion), { ratePerSecond: rate('aws') });
   }
-  const engine: Engine = engineName === 'sandbox'
-    ? new SandboxEngine({ env, access, statePath: paths.sandboxEngine, hooks: opts.hooks, log: opts.log })
-    : new TerraformEngine({ binary: terraformBinary(flags.terraformBin, env.deployment.terraformBinary), stacksDir: join(paths.synthOut, 'stacks') });
+  const engine: Engine =
+    engineName === 'sandbox'
+      ? new SandboxEngine({ env, access, statePath: paths.sandboxEngine, hooks: opts.hooks, log: opts.log })
+      : new TerraformEngine({
+          binary: terraformBinary(flags.terraformBin, env.deployment.terraformBinary),
+          stacksDir: join(paths.synthOut, 'stacks'),
+        });
   return {
     kind: useSandbox ? 'sandbox' : 'aws',
     engineName,

@@ -18,9 +18,15 @@ export async function runBake(ctx: BakeContext): Promise<GateResult> {
   const need = ctx.env.phases[ctx.phase].bakeSeconds;
   const left = bakeRemainingSeconds(ctx);
   const elapsed = Math.max(0, Math.floor((ctx.now.getTime() - ctx.appliedAt.getTime()) / 1000));
-  const check = left === 0
-    ? { id: `bake:${ctx.phase}`, status: 'passed' as const, detail: `baked ${elapsed}s of ${need}s since ${ctx.appliedAt.toISOString()}` }
-    : { id: `bake:${ctx.phase}`, status: 'inconclusive' as const, detail: `${left}s of bake time left (${elapsed}s of ${need}s since ${ctx.appliedAt.toISOString()})`, evidence: { secondsLeft: left } };
+  const check =
+    left === 0
+      ? { id: `bake:${ctx.phase}`, status: 'passed' as const, detail: `baked ${elapsed}s of ${need}s since ${ctx.appliedAt.toISOString()}` }
+      : {
+          id: `bake:${ctx.phase}`,
+          status: 'inconclusive' as const,
+          detail: `${left}s of bake time left (${elapsed}s of ${need}s since ${ctx.appliedAt.toISOString()})`,
+          evidence: { secondsLeft: left },
+        };
   return gateResult('bake', startedAt, [check], check.status === 'passed' ? `bake: passed (${need}s)` : `bake: ${left}s left`);
 }
 
@@ -41,15 +47,27 @@ export async function runApproval(ctx: ApprovalContext): Promise<GateResult> {
   }
   const reason = ctx.approve?.trim();
   if (ctx.approve !== undefined) {
-    if (!reason) return gateResult('approval', startedAt, [{ id, status: 'failed', detail: '--approve needs a reason (e.g. --approve "CHG-1234 reviewed by security")' }]);
-    return gateResult('approval', startedAt, [{ id, status: 'passed', detail: `approved: ${reason}`, evidence: { reason, approver: ctx.approver, via: 'flag' } }]);
+    if (!reason)
+      return gateResult('approval', startedAt, [
+        { id, status: 'failed', detail: '--approve needs a reason (e.g. --approve "CHG-1234 reviewed by security")' },
+      ]);
+    return gateResult('approval', startedAt, [
+      { id, status: 'passed', detail: `approved: ${reason}`, evidence: { reason, approver: ctx.approver, via: 'flag' } },
+    ]);
   }
   if (ctx.interactive && ctx.prompt) {
     const yes = await ctx.prompt(`Promote ${ctx.release} to ${ctx.phase} in ${ctx.env.name}? Approval is required.`);
-    return gateResult('approval', startedAt, [yes
-      ? { id, status: 'passed', detail: 'approved interactively', evidence: { approver: ctx.approver, via: 'prompt' } }
-      : { id, status: 'failed', detail: 'approval declined at the prompt' }]);
+    return gateResult('approval', startedAt, [
+      yes
+        ? { id, status: 'passed', detail: 'approved interactively', evidence: { approver: ctx.approver, via: 'prompt' } }
+        : { id, status: 'failed', detail: 'approval declined at the prompt' },
+    ]);
   }
-  return gateResult('approval', startedAt, [{ id, status: 'inconclusive',
-    detail: `phase ${ctx.phase} requires approval: re-run with --approve "<reason>" (non-interactive) or answer the prompt on a terminal` }]);
+  return gateResult('approval', startedAt, [
+    {
+      id,
+      status: 'inconclusive',
+      detail: `phase ${ctx.phase} requires approval: re-run with --approve "<reason>" (non-interactive) or answer the prompt on a terminal`,
+    },
+  ]);
 }

@@ -49,9 +49,11 @@ export function worst(statuses: readonly GateStatus[]): GateStatus {
 export function gateResult(gate: GateName, startedAt: Date, checks: CheckResult[], summaryOverride?: string): GateResult {
   const status = worst(checks.map((c) => c.status));
   const n = (s: GateStatus) => checks.filter((c) => c.status === s).length;
-  const summary = summaryOverride ?? (checks.length === 0
-    ? `${gate}: no evidence collected (inconclusive)`
-    : `${gate}: ${status} — ${n('passed')} passed, ${n('failed')} failed, ${n('inconclusive')} inconclusive of ${checks.length} checks`);
+  const summary =
+    summaryOverride ??
+    (checks.length === 0
+      ? `${gate}: no evidence collected (inconclusive)`
+      : `${gate}: ${status} — ${n('passed')} passed, ${n('failed')} failed, ${n('inconclusive')} inconclusive of ${checks.length} checks`);
   return { gate, status, summary, checks, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString() };
 }
 
@@ -67,15 +69,23 @@ export function errorCheck(id: string, what: string, err: unknown, where: { acco
 }
 
 /** Runs tasks with bounded concurrency; each task must return its own checks (never throw). */
-export async function runAll<T>(items: readonly T[], concurrency: number, task: (item: T) => Promise<CheckResult[]>): Promise<CheckResult[]> {
+export async function runAll<T>(
+  items: readonly T[],
+  concurrency: number,
+  task: (item: T) => Promise<CheckResult[]>,
+): Promise<CheckResult[]> {
   const limit = pLimit(Math.max(1, concurrency));
-  const results = await Promise.all(items.map((it) => limit(async () => {
-    try {
-      return await task(it);
-    } catch (err) {
-      return [errorCheck('internal', 'check crashed', err)];
-    }
-  })));
+  const results = await Promise.all(
+    items.map((it) =>
+      limit(async () => {
+        try {
+          return await task(it);
+        } catch (err) {
+          return [errorCheck('internal', 'check crashed', err)];
+        }
+      }),
+    ),
+  );
   return results.flat();
 }
 

@@ -9,9 +9,11 @@
  * account configuration the stack declares (accountEnforcementConfig + published version) —
  * or, when the pilot phase has no release (phaseStacks.pilot undefined), is empty everywhere.
  */
-import { ListEnforcedGuardrailsConfigurationCommand } from '@aws-sdk/client-bedrock';
+import { type AccountEnforcedGuardrailOutputConfiguration, ListEnforcedGuardrailsConfigurationCommand } from '@aws-sdk/client-bedrock';
 import {
-  DescribeEffectivePolicyCommand, ListAccountsWithInvalidEffectivePolicyCommand, ListEffectivePolicyValidationErrorsCommand,
+  DescribeEffectivePolicyCommand,
+  ListAccountsWithInvalidEffectivePolicyCommand,
+  ListEffectivePolicyValidationErrorsCommand,
 } from '@aws-sdk/client-organizations';
 import diff from 'microdiff';
 import type { Phase } from '../../model/types.js';
@@ -46,12 +48,14 @@ export function expectedEffective(
 function shortDiff(actual: unknown, expected: unknown): string {
   const a = JSON.parse(canonicalSorted(actual ?? {})) as Record<string, unknown>;
   const e = JSON.parse(canonicalSorted(expected ?? {})) as Record<string, unknown>;
-  const d = diff(e, a).slice(0, 4).map((x) => {
-    const p = x.path.join('.');
-    if (x.type === 'CHANGE') return `${p}: expected ${JSON.stringify(x.oldValue)}, got ${JSON.stringify(x.value)}`;
-    if (x.type === 'CREATE') return `${p}: unexpected ${JSON.stringify(x.value)}`;
-    return `${p}: missing (expected ${JSON.stringify(x.oldValue)})`;
-  });
+  const d = diff(e, a)
+    .slice(0, 4)
+    .map((x) => {
+      const p = x.path.join('.');
+      if (x.type === 'CHANGE') return `${p}: expected ${JSON.stringify(x.oldValue)}, got ${JSON.stringify(x.value)}`;
+      if (x.type === 'CREATE') return `${p}: unexpected ${JSON.stringify(x.value)}`;
+      return `${p}: missing (expected ${JSON.stringify(x.oldValue)})`;
+    });
   return d.join('; ');
 }
 
@@ -66,8 +70,12 @@ async function orgChecks(ctx: GateRunContext): Promise<CheckResult[]> {
     const r = await identifiersByRelease(env, access, releases, given);
     identifiers = r.identifiers;
     for (const m of r.missing) {
-      checks.push({ id: `effective:published:${m.release}/${m.region}`, status: 'failed', region: m.region,
-        detail: `release ${m.release} has no published version in the management account in ${m.region}: the expected policy cannot be computed` });
+      checks.push({
+        id: `effective:published:${m.release}/${m.region}`,
+        status: 'failed',
+        region: m.region,
+        detail: `release ${m.release} has no published version in the management account in ${m.region}: the expected policy cannot be computed`,
+      });
     }
     if (r.missing.length) return checks;
   } catch (err) {
@@ -77,38 +85,55 @@ async function orgChecks(ctx: GateRunContext): Promise<CheckResult[]> {
   const org = access.forAccount(env.managementAccountId).organizations;
   const accounts = accountsForPhase(env, ctx.phase);
 
-  checks.push(...await runAll(accounts, ctx.concurrency ?? 16, async (account) => {
-    const id = `effective:${account}`;
-    const want = expected.get(account) ?? null;
-    let got: Record<string, unknown> | null;
-    try {
-      const out = await org.send(new DescribeEffectivePolicyCommand({ PolicyType: 'BEDROCK_POLICY', TargetId: account }));
-      got = out.EffectivePolicy?.PolicyContent ? (JSON.parse(out.EffectivePolicy.PolicyContent) as Record<string, unknown>) : null;
-    } catch (err) {
-      if (errorName(err) === 'EffectivePolicyNotFoundException') got = null;
-      else return [errorCheck(id, 'DescribeEffectivePolicy', err, { account })];
-    }
-    if (canonicalSorted(got) === canonicalSorted(want)) {
-      return [{ id, status: 'passed', account, detail: want ? 'effective policy equals the expected policy' : 'no effective policy, as expected' }];
-    }
-    const detail = want === null
-      ? 'an effective BEDROCK_POLICY reaches this account but none was expected'
-      : got === null ? 'no effective BEDROCK_POLICY reaches this account (EffectivePolicyNotFound) but one was expected'
-        : `effective policy differs from the expected one: ${shortDiff(got, want)}`;
-    return [{ id, status: 'failed', account, detail, evidence: { expected: want, actual: got } }];
-  }));
+  checks.push(
+    ...(await runAll(accounts, ctx.concurrency ?? 16, async (account) => {
+      const id = `effective:${account}`;
+      const want = expected.get(account) ?? null;
+      let got: Record<string, unknown> | null;
+      try {
+        const out = await org.send(new DescribeEffectivePolicyCommand({ PolicyType: 'BEDROCK_POLICY', TargetId: account }));
+        got = out.EffectivePolicy?.PolicyContent ? (JSON.parse(out.EffectivePolicy.PolicyContent) as Record<string, unknown>) : null;
+      } catch (err) {
+        if (errorName(err) === 'EffectivePolicyNotFoundException') got = null;
+        else return [errorCheck(id, 'DescribeEffectivePolicy', err, { account })];
+      }
+      if (canonicalSorted(got) === canonicalSorted(want)) {
+        return [
+          {
+            id,
+            status: 'passed',
+            account,
+            detail: want ? 'effective policy equals the expected policy' : 'no effective policy, as expected',
+          },
+        ];
+      }
+      const detail =
+        want === null
+          ? 'an effective BEDROCK_POLICY reaches this account but none was expected'
+          : got === null
+            ? 'no effective BEDROCK_POLICY reaches this account (EffectivePolicyNotFound) but one was expected'
+            : `effective policy differs from the expected one: ${shortDiff(got, want)}`;
+      return [{ id, status: 'failed', account, detail, evidence: { expected: want, actual: got } }];
+    })),
+  );
 
   // Invalid effective policies anywhere in the organization (asynchronous validation by Organizations).
   try {
     const invalid: string[] = [];
     let NextToken: string | undefined;
     do {
-      const out = await org.send(new ListAccountsWithInvalidEffectivePolicyCommand({ PolicyType: 'BEDROCK_POLICY', MaxResults: 20, NextToken }));
+      const out = await org.send(
+        new ListAccountsWithInvalidEffectivePolicyCommand({ PolicyType: 'BEDROCK_POLICY', MaxResults: 20, NextToken }),
+      );
       for (const a of out.Accounts ?? []) if (a.Id) invalid.push(a.Id);
       NextToken = out.NextToken || undefined;
     } while (NextToken);
     if (!invalid.length) {
-      checks.push({ id: 'effective:invalid-accounts', status: 'passed', detail: 'ListAccountsWithInvalidEffectivePolicy(BEDROCK_POLICY) is empty' });
+      checks.push({
+        id: 'effective:invalid-accounts',
+        status: 'passed',
+        detail: 'ListAccountsWithInvalidEffectivePolicy(BEDROCK_POLICY) is empty',
+      });
     } else {
       for (const account of invalid.slice(0, 20)) {
         let detail = 'listed by ListAccountsWithInvalidEffectivePolicy(BEDROCK_POLICY)';
@@ -116,10 +141,17 @@ async function orgChecks(ctx: GateRunContext): Promise<CheckResult[]> {
           const v = await org.send(new ListEffectivePolicyValidationErrorsCommand({ AccountId: account, PolicyType: 'BEDROCK_POLICY' }));
           const errs = (v.EffectivePolicyValidationErrors ?? []).map((e) => `${e.ErrorCode} at ${e.PathToError}: ${e.ErrorMessage}`);
           if (errs.length) detail += ` — ${errs.slice(0, 3).join('; ')}`;
-        } catch { /* the listing alone is the evidence */ }
+        } catch {
+          /* the listing alone is the evidence */
+        }
         checks.push({ id: `effective:invalid:${account}`, status: 'failed', account, detail });
       }
-      if (invalid.length > 20) checks.push({ id: 'effective:invalid:more', status: 'failed', detail: `${invalid.length - 20} more accounts have an invalid effective policy` });
+      if (invalid.length > 20)
+        checks.push({
+          id: 'effective:invalid:more',
+          status: 'failed',
+          detail: `${invalid.length - 20} more accounts have an invalid effective policy`,
+        });
     }
   } catch (err) {
     checks.push(errorCheck('effective:invalid-accounts', 'ListAccountsWithInvalidEffectivePolicy', err));
@@ -141,11 +173,30 @@ async function pilotRemovedChecks(ctx: GateRunContext): Promise<CheckResult[]> {
       const out = await access.forAccount(account, region).bedrock.send(new ListEnforcedGuardrailsConfigurationCommand({}));
       left = out.guardrailsConfig ?? [];
     } catch (err) {
-      if (errorName(err) !== 'ResourceNotFoundException') return [errorCheck(id, 'ListEnforcedGuardrailsConfiguration', err, { account, region })];
+      if (errorName(err) !== 'ResourceNotFoundException')
+        return [errorCheck(id, 'ListEnforcedGuardrailsConfiguration', err, { account, region })];
     }
-    if (!left.length) return [{ id, status: 'passed', account, region, detail: 'no account-level enforced configuration, as expected: the pilot phase has no release' }];
+    if (!left.length)
+      return [
+        {
+          id,
+          status: 'passed',
+          account,
+          region,
+          detail: 'no account-level enforced configuration, as expected: the pilot phase has no release',
+        },
+      ];
     const what = left.map((c) => `${c.guardrailId ?? c.guardrailArn?.split('/').pop() ?? '?'}:${c.guardrailVersion ?? '?'}`).join(', ');
-    return [{ id, status: 'failed', account, region, detail: `an account-level enforced configuration is still in place (${what}) although the pilot phase has no release`, evidence: { expected: null, actual: left } }];
+    return [
+      {
+        id,
+        status: 'failed',
+        account,
+        region,
+        detail: `an account-level enforced configuration is still in place (${what}) although the pilot phase has no release`,
+        evidence: { expected: null, actual: left },
+      },
+    ];
   });
 }
 
@@ -158,14 +209,16 @@ async function pilotChecks(ctx: GateRunContext): Promise<CheckResult[]> {
     const id = `effective:account-config:${account}/${region}`;
     const pub = ctx.published[region];
     if (!pub) return [{ id, status: 'failed', account, region, detail: `release ${ctx.release} has no published version in ${region}` }];
-    let cfg;
+    let cfg: AccountEnforcedGuardrailOutputConfiguration | undefined;
     try {
       const out = await access.forAccount(account, region).bedrock.send(new ListEnforcedGuardrailsConfigurationCommand({}));
       cfg = out.guardrailsConfig?.[0];
     } catch (err) {
-      if (errorName(err) !== 'ResourceNotFoundException') return [errorCheck(id, 'ListEnforcedGuardrailsConfiguration', err, { account, region })];
+      if (errorName(err) !== 'ResourceNotFoundException')
+        return [errorCheck(id, 'ListEnforcedGuardrailsConfiguration', err, { account, region })];
     }
-    if (!cfg) return [{ id, status: 'failed', account, region, detail: 'no account-level enforced guardrail configuration in this region' }];
+    if (!cfg)
+      return [{ id, status: 'failed', account, region, detail: 'no account-level enforced guardrail configuration in this region' }];
     const want = {
       guardrailId: pub.guardrailId,
       guardrailVersion: pub.version,
@@ -175,15 +228,35 @@ async function pilotChecks(ctx: GateRunContext): Promise<CheckResult[]> {
     const got = {
       guardrailId: cfg.guardrailId ?? cfg.guardrailArn?.split('/').pop(),
       guardrailVersion: cfg.guardrailVersion,
-      selectiveContentGuarding: { system: cfg.selectiveContentGuarding?.system ?? 'COMPREHENSIVE', messages: cfg.selectiveContentGuarding?.messages ?? 'COMPREHENSIVE' },
+      selectiveContentGuarding: {
+        system: cfg.selectiveContentGuarding?.system ?? 'COMPREHENSIVE',
+        messages: cfg.selectiveContentGuarding?.messages ?? 'COMPREHENSIVE',
+      },
       modelEnforcement: cfg.modelEnforcement
         ? { includedModels: cfg.modelEnforcement.includedModels ?? [], excludedModels: cfg.modelEnforcement.excludedModels ?? [] }
         : { includedModels: ['ALL'], excludedModels: [] },
     };
     if (canonicalSorted(got) === canonicalSorted(want)) {
-      return [{ id, status: 'passed', account, region, detail: `enforced configuration is ${pub.guardrailId}:${pub.version} with the declared guarding and model rules` }];
+      return [
+        {
+          id,
+          status: 'passed',
+          account,
+          region,
+          detail: `enforced configuration is ${pub.guardrailId}:${pub.version} with the declared guarding and model rules`,
+        },
+      ];
     }
-    return [{ id, status: 'failed', account, region, detail: `enforced configuration differs: ${shortDiff(got, want)}`, evidence: { expected: want, actual: got } }];
+    return [
+      {
+        id,
+        status: 'failed',
+        account,
+        region,
+        detail: `enforced configuration differs: ${shortDiff(got, want)}`,
+        evidence: { expected: want, actual: got },
+      },
+    ];
   });
 }
 

@@ -59,9 +59,10 @@ export function classifyConverse(ev: ConverseEvidence): Outcome {
     const d = (a.appliedGuardrailDetails ?? {}) as { guardrailArn?: string; guardrailVersion?: string; guardrailOrigin?: string[] };
     return { arn: d.guardrailArn, version: d.guardrailVersion, origin: Array.isArray(d.guardrailOrigin) ? d.guardrailOrigin : [] };
   });
-  const guarded = guardrails.some((g) => g.origin.some((o) => o === 'ACCOUNT_ENFORCED' || o === 'ORGANIZATION_ENFORCED'))
+  const guarded =
+    guardrails.some((g) => g.origin.some((o) => o === 'ACCOUNT_ENFORCED' || o === 'ORGANIZATION_ENFORCED')) ||
     // No request guardrail was named, so any assessment at all came from enforcement.
-    || list.length > 0;
+    list.length > 0;
   const blocked = findings.filter((f) => f.action === 'BLOCKED');
   const anonymized = findings.filter((f) => f.action === 'ANONYMIZED');
   let outcome: SmokeExpectation;

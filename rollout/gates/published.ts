@@ -18,7 +18,12 @@ export function identifierOf(p: PublishedVersion): string {
 }
 
 /** Finds the published version of `release` in `account`/`region` by its description; newest wins. */
-export async function findPublished(access: AwsAccess, account: string, region: string, release: Release): Promise<PublishedVersion | undefined> {
+export async function findPublished(
+  access: AwsAccess,
+  account: string,
+  region: string,
+  release: Release,
+): Promise<PublishedVersion | undefined> {
   const bedrock = access.forAccount(account, region).bedrock;
   const want = versionDescriptionOf(release);
   const drafts: Array<{ id: string; arn: string }> = [];

@@ -14,7 +14,11 @@ export { phaseTarget };
 
 export function accountsForPhase(env: Environment, phase: Phase): string[] {
   const ids = accountsInScope(env, phaseTarget(env, phase));
-  if (phase === 'enterprise' && !ids.includes(env.managementAccountId) && env.organization.accounts.some((a) => a.id === env.managementAccountId)) {
+  if (
+    phase === 'enterprise' &&
+    !ids.includes(env.managementAccountId) &&
+    env.organization.accounts.some((a) => a.id === env.managementAccountId)
+  ) {
     ids.push(env.managementAccountId);
   }
   return ids;

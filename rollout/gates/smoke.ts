@@ -7,7 +7,12 @@
  */
 import { ListFoundationModelsCommand } from '@aws-sdk/client-bedrock';
 import {
-  ConverseCommand, InvokeModelCommand, type ContentBlock, type ConverseCommandInput, type Message, type SystemContentBlock,
+  ConverseCommand,
+  InvokeModelCommand,
+  type ContentBlock,
+  type ConverseCommandInput,
+  type Message,
+  type SystemContentBlock,
 } from '@aws-sdk/client-bedrock-runtime';
 import { exceptionsForAccount } from '../../model/exceptions.js';
 import type { Environment, SmokeCase } from '../../model/types.js';
@@ -30,9 +35,8 @@ export function converseInput(c: SmokeCase): ConverseCommandInput {
     else messages.push({ role, content: [content] });
   };
   for (const t of c.history ?? []) push(t.role, { text: t.text });
-  const system: SystemContentBlock[] | undefined = c.surface === 'system'
-    ? [c.tagged ? { guardContent: { text: { text: c.content } } } : { text: c.content }]
-    : undefined;
+  const system: SystemContentBlock[] | undefined =
+    c.surface === 'system' ? [c.tagged ? { guardContent: { text: { text: c.content } } } : { text: c.content }] : undefined;
   push('user', c.surface === 'message' ? block(c.content, c.tagged) : { text: BENIGN_USER_TURN });
   return {
     modelId: c.model,
@@ -52,7 +56,14 @@ export function excludedModelsFor(env: Environment, phase: GateRunContext['phase
   return [...new Set(base)];
 }
 
-function caseCheck(c: SmokeCase, account: string, region: string, ev: ConverseEvidence, excluded: boolean, guardedOverride?: boolean): CheckResult[] {
+function caseCheck(
+  c: SmokeCase,
+  account: string,
+  region: string,
+  ev: ConverseEvidence,
+  excluded: boolean,
+  guardedOverride?: boolean,
+): CheckResult[] {
   const o = classifyConverse(ev);
   if (guardedOverride !== undefined) o.guarded = guardedOverride;
   const id = `smoke:${c.id}@${account}/${region}`;
@@ -62,17 +73,31 @@ function caseCheck(c: SmokeCase, account: string, region: string, ev: ConverseEv
   if (o.outcome === c.expect) {
     out.push({ id, status: 'passed', account, region, detail: `${c.expect} as expected${what}`, evidence });
   } else {
-    const kind = c.expect === 'allowed' && o.outcome !== 'allowed'
-      ? 'OVERBLOCKING: a must-pass case was ' + o.outcome
-      : `expected ${c.expect}, got ${o.outcome}`;
+    const kind =
+      c.expect === 'allowed' && o.outcome !== 'allowed'
+        ? `OVERBLOCKING: a must-pass case was ${o.outcome}`
+        : `expected ${c.expect}, got ${o.outcome}`;
     out.push({ id, status: 'failed', account, region, detail: `${kind} on ${c.model} (${c.surface})${what}`, evidence });
   }
   if (excluded) {
-    out.push(o.guarded
-      ? { id: `smoke:excluded:${c.model}:${c.id}@${account}/${region}`, status: 'failed', account, region,
-          detail: `${c.model} is excluded from enforcement but an enforced guardrail assessed the call${what}`, evidence }
-      : { id: `smoke:excluded:${c.model}:${c.id}@${account}/${region}`, status: 'passed', account, region,
-          detail: `${c.model} is excluded and was not guarded` });
+    out.push(
+      o.guarded
+        ? {
+            id: `smoke:excluded:${c.model}:${c.id}@${account}/${region}`,
+            status: 'failed',
+            account,
+            region,
+            detail: `${c.model} is excluded from enforcement but an enforced guardrail assessed the call${what}`,
+            evidence,
+          }
+        : {
+            id: `smoke:excluded:${c.model}:${c.id}@${account}/${region}`,
+            status: 'passed',
+            account,
+            region,
+            detail: `${c.model} is excluded and was not guarded`,
+          },
+    );
   }
   return out;
 }
@@ -90,29 +115,53 @@ export function isChatModel(catalogue: ModelCatalogue | undefined, region: strin
 /** InvokeModel body for a non-chat model (provider-native shape). */
 export function invokeBody(model: string, text: string): Record<string, unknown> {
   if (model.startsWith('cohere.embed')) return { texts: [text], input_type: 'search_document' };
-  if (/image-generator/.test(model)) return { taskType: 'TEXT_IMAGE', textToImageParams: { text }, imageGenerationConfig: { numberOfImages: 1 } };
+  if (/image-generator/.test(model))
+    return { taskType: 'TEXT_IMAGE', textToImageParams: { text }, imageGenerationConfig: { numberOfImages: 1 } };
   return { inputText: text };
 }
 
 /** Evidence from an InvokeModel response body (guardrail fields are added to the body, §8.6). */
 export function invokeEvidence(bodyText: string): { outcome: 'blocked' | 'allowed'; guarded: boolean } {
   let body: Record<string, unknown> = {};
-  try { body = JSON.parse(bodyText) as Record<string, unknown>; } catch { /* opaque body: no guardrail fields */ }
+  try {
+    body = JSON.parse(bodyText) as Record<string, unknown>;
+  } catch {
+    /* opaque body: no guardrail fields */
+  }
   const action = body['amazon-bedrock-guardrailAction'];
   const intervened = action === 'INTERVENED' || action === 'GUARDRAIL_INTERVENED';
-  return { outcome: intervened ? 'blocked' : 'allowed', guarded: intervened || body['amazon-bedrock-trace'] !== undefined || action !== undefined };
+  return {
+    outcome: intervened ? 'blocked' : 'allowed',
+    guarded: intervened || body['amazon-bedrock-trace'] !== undefined || action !== undefined,
+  };
 }
 
-async function invokeCase(ctx: GateRunContext, c: SmokeCase, account: string, region: string): Promise<ConverseEvidence & { guardedOverride: boolean }> {
-  const out = await ctx.access.forAccount(account, region).runtime.send(new InvokeModelCommand({
-    modelId: c.model, contentType: 'application/json', accept: 'application/json', trace: 'ENABLED',
-    body: new TextEncoder().encode(JSON.stringify(invokeBody(c.model, c.content))),
-  }));
+async function invokeCase(
+  ctx: GateRunContext,
+  c: SmokeCase,
+  account: string,
+  region: string,
+): Promise<ConverseEvidence & { guardedOverride: boolean }> {
+  const out = await ctx.access.forAccount(account, region).runtime.send(
+    new InvokeModelCommand({
+      modelId: c.model,
+      contentType: 'application/json',
+      accept: 'application/json',
+      trace: 'ENABLED',
+      body: new TextEncoder().encode(JSON.stringify(invokeBody(c.model, c.content))),
+    }),
+  );
   const ev = invokeEvidence(new TextDecoder().decode(out.body));
   return { stopReason: ev.outcome === 'blocked' ? 'guardrail_intervened' : 'end_turn', guardedOverride: ev.guarded };
 }
 
-async function runCase(ctx: GateRunContext, catalogue: ModelCatalogue | undefined, c: SmokeCase, account: string, region: string): Promise<CheckResult[]> {
+async function runCase(
+  ctx: GateRunContext,
+  catalogue: ModelCatalogue | undefined,
+  c: SmokeCase,
+  account: string,
+  region: string,
+): Promise<CheckResult[]> {
   const excluded = excludedModelsFor(ctx.env, ctx.phase, account, ctx.asOf).includes(c.model);
   const id = `smoke:${c.id}@${account}/${region}`;
   const chat = isChatModel(catalogue, region, c.model);
@@ -127,15 +176,37 @@ async function runCase(ctx: GateRunContext, catalogue: ModelCatalogue | undefine
     const kind = classifyError(err);
     const api = chat ? 'Converse' : 'InvokeModel';
     if (kind === 'denied') {
-      return [{ id, status: 'failed', account, region,
-        detail: `AccessDenied on ${api} (${c.model}): callers in this account cannot be guarded by the enforced guardrail — missing resource policy or ApplyGuardrail permission? ${describeError(err)}` }];
+      return [
+        {
+          id,
+          status: 'failed',
+          account,
+          region,
+          detail: `AccessDenied on ${api} (${c.model}): callers in this account cannot be guarded by the enforced guardrail — missing resource policy or ApplyGuardrail permission? ${describeError(err)}`,
+        },
+      ];
     }
     if (kind !== 'transient' && excluded) {
-      return [{ id, status: 'failed', account, region, detail: `${c.model} is excluded from enforcement but the call failed: ${describeError(err)}` }];
+      return [
+        {
+          id,
+          status: 'failed',
+          account,
+          region,
+          detail: `${c.model} is excluded from enforcement but the call failed: ${describeError(err)}`,
+        },
+      ];
     }
     if (kind !== 'transient' && /guardrail/i.test(describeError(err))) {
-      return [{ id, status: 'failed', account, region,
-        detail: `${api} ${c.model} failed because of enforcement: ${describeError(err)} — is the model missing from the exclusion list (typo, missing version suffix)?` }];
+      return [
+        {
+          id,
+          status: 'failed',
+          account,
+          region,
+          detail: `${api} ${c.model} failed because of enforcement: ${describeError(err)} — is the model missing from the exclusion list (typo, missing version suffix)?`,
+        },
+      ];
     }
     return [errorCheck(id, `${api} ${c.model} (${c.surface})`, err, { account, region })];
   }
@@ -144,14 +215,19 @@ async function runCase(ctx: GateRunContext, catalogue: ModelCatalogue | undefine
 async function loadCatalogue(ctx: GateRunContext, caller: string): Promise<{ catalogue: ModelCatalogue; checks: CheckResult[] }> {
   const catalogue: ModelCatalogue = new Map();
   const checks: CheckResult[] = [];
-  await Promise.all(ctx.env.regions.map(async (region) => {
-    try {
-      const out = await ctx.access.forAccount(caller, region).bedrock.send(new ListFoundationModelsCommand({}));
-      catalogue.set(region, new Map((out.modelSummaries ?? []).filter((m) => m.modelId).map((m) => [m.modelId!, (m.outputModalities ?? []) as string[]])));
-    } catch (err) {
-      checks.push(errorCheck(`smoke:models@${region}`, 'ListFoundationModels', err, { account: caller, region }));
-    }
-  }));
+  await Promise.all(
+    ctx.env.regions.map(async (region) => {
+      try {
+        const out = await ctx.access.forAccount(caller, region).bedrock.send(new ListFoundationModelsCommand({}));
+        catalogue.set(
+          region,
+          new Map((out.modelSummaries ?? []).filter((m) => m.modelId).map((m) => [m.modelId!, (m.outputModalities ?? []) as string[]])),
+        );
+      } catch (err) {
+        checks.push(errorCheck(`smoke:models@${region}`, 'ListFoundationModels', err, { account: caller, region }));
+      }
+    }),
+  );
   return { catalogue, checks };
 }
 
@@ -166,11 +242,21 @@ function exclusionIdChecks(ctx: GateRunContext, accounts: string[], catalogue: M
   for (const m of [...excluded].sort()) {
     const id = `smoke:exclusion-id:${m}`;
     if (all.has(m)) {
-      checks.push({ id, status: 'passed', detail: `excluded model ${m} exists (${[...catalogue].filter(([, ids]) => ids.has(m)).map(([r]) => r).join(', ')})` });
+      checks.push({
+        id,
+        status: 'passed',
+        detail: `excluded model ${m} exists (${[...catalogue]
+          .filter(([, ids]) => ids.has(m))
+          .map(([r]) => r)
+          .join(', ')})`,
+      });
     } else {
       const near = [...all].filter((x) => x.startsWith(m) || m.startsWith(x.split(':')[0]!)).slice(0, 3);
-      checks.push({ id, status: 'failed',
-        detail: `excluded model "${m}" is not a model id in ${env.regions.join(', ')}: the exclusion matches nothing, so that model stays guarded${near.length ? ` (did you mean ${near.join(' or ')}?)` : ''}` });
+      checks.push({
+        id,
+        status: 'failed',
+        detail: `excluded model "${m}" is not a model id in ${env.regions.join(', ')}: the exclusion matches nothing, so that model stays guarded${near.length ? ` (did you mean ${near.join(' or ')}?)` : ''}`,
+      });
     }
   }
   return checks;
@@ -181,7 +267,12 @@ function exclusionIdChecks(ctx: GateRunContext, accounts: string[], catalogue: M
  * account per region, asserting no enforced guardrail touched it (InvokeModel for non-chat
  * models such as embeddings, Converse otherwise).
  */
-async function excludedModelCalls(ctx: GateRunContext, accounts: string[], suite: SmokeCase[], catalogue: ModelCatalogue): Promise<CheckResult[]> {
+async function excludedModelCalls(
+  ctx: GateRunContext,
+  accounts: string[],
+  suite: SmokeCase[],
+  catalogue: ModelCatalogue,
+): Promise<CheckResult[]> {
   const account = accounts[0];
   if (!account) return [];
   const inSuite = new Set(suite.map((c) => c.model));
@@ -193,27 +284,57 @@ async function excludedModelCalls(ctx: GateRunContext, accounts: string[], suite
     const chat = isChatModel(catalogue, region, m);
     try {
       if (chat) {
-        const out = await runtime.send(new ConverseCommand(converseInput({ id: 'excluded-probe', surface: 'message', model: m, content: 'Hello.', expect: 'allowed' })));
+        const out = await runtime.send(
+          new ConverseCommand(converseInput({ id: 'excluded-probe', surface: 'message', model: m, content: 'Hello.', expect: 'allowed' })),
+        );
         const o = classifyConverse({ stopReason: out.stopReason, trace: out.trace as ConverseEvidence['trace'] });
-        return [o.guarded
-          ? { id, status: 'failed', account, region, detail: `${m} is excluded from enforcement but an enforced guardrail assessed a call to it` }
-          : { id, status: 'passed', account, region, detail: `${m} is excluded and was not guarded` }];
+        return [
+          o.guarded
+            ? {
+                id,
+                status: 'failed',
+                account,
+                region,
+                detail: `${m} is excluded from enforcement but an enforced guardrail assessed a call to it`,
+              }
+            : { id, status: 'passed', account, region, detail: `${m} is excluded and was not guarded` },
+        ];
       }
       const body = invokeBody(m, 'Hello.');
-      const out = await runtime.send(new InvokeModelCommand({ modelId: m, contentType: 'application/json', accept: 'application/json', trace: 'ENABLED', body: new TextEncoder().encode(JSON.stringify(body)) }));
+      const out = await runtime.send(
+        new InvokeModelCommand({
+          modelId: m,
+          contentType: 'application/json',
+          accept: 'application/json',
+          trace: 'ENABLED',
+          body: new TextEncoder().encode(JSON.stringify(body)),
+        }),
+      );
       const text = new TextDecoder().decode(out.body);
       const guarded = /amazon-bedrock-guardrailAction"\s*:\s*"INTERVENED"|amazon-bedrock-trace/.test(text);
-      return [guarded
-        ? { id, status: 'failed', account, region, detail: `${m} is excluded from enforcement but the response carries guardrail results` }
-        : { id, status: 'passed', account, region, detail: `${m} is excluded and was not guarded (InvokeModel)` }];
+      return [
+        guarded
+          ? {
+              id,
+              status: 'failed',
+              account,
+              region,
+              detail: `${m} is excluded from enforcement but the response carries guardrail results`,
+            }
+          : { id, status: 'passed', account, region, detail: `${m} is excluded and was not guarded (InvokeModel)` },
+      ];
     } catch (err) {
       const kind = classifyError(err);
       if (kind === 'transient') return [errorCheck(id, `call to excluded model ${m}`, err, { account, region })];
       if (kind === 'not-found' || (kind === 'invalid' && !/guardrail/i.test(describeError(err)))) {
         // The model cannot be called this way here; exclusion-id checks cover whether it exists.
-        return [{ id, status: 'passed', account, region, detail: `${m} could not be probed (${describeError(err)}); not evidence of guarding` }];
+        return [
+          { id, status: 'passed', account, region, detail: `${m} could not be probed (${describeError(err)}); not evidence of guarding` },
+        ];
       }
-      return [{ id, status: 'failed', account, region, detail: `${m} is excluded from enforcement but calling it failed: ${describeError(err)}` }];
+      return [
+        { id, status: 'failed', account, region, detail: `${m} is excluded from enforcement but calling it failed: ${describeError(err)}` },
+      ];
     }
   });
 }
@@ -225,8 +346,15 @@ export async function runSmoke(ctx: GateRunContext): Promise<GateResult> {
   const accounts = sampleAccounts(ctx.env, accountsForPhase(ctx.env, ctx.phase), settings.sample);
   ctx.log?.(`smoke: ${suite.length} case(s) × ${accounts.length} account(s) × ${ctx.env.regions.length} region(s)`);
   if (!suite.length || !accounts.length) {
-    return gateResult('smoke', startedAt, [{ id: 'smoke:suite', status: 'failed',
-      detail: !suite.length ? `phase ${ctx.phase} has no smoke cases: a gate never passes without evidence` : 'no account in scope to invoke from' }]);
+    return gateResult('smoke', startedAt, [
+      {
+        id: 'smoke:suite',
+        status: 'failed',
+        detail: !suite.length
+          ? `phase ${ctx.phase} has no smoke cases: a gate never passes without evidence`
+          : 'no account in scope to invoke from',
+      },
+    ]);
   }
   const tasks = accounts.flatMap((account) => ctx.env.regions.flatMap((region) => suite.map((c) => ({ c, account, region }))));
   const { catalogue, checks: catalogueChecks } = await loadCatalogue(ctx, accounts[0]!);

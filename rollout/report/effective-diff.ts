@@ -31,16 +31,27 @@ export function orgSnapshotFor(env: Environment, state: RolloutState, releases: 
 }
 
 /** One line per region: which release/version, guarding modes, model rules. */
-export function summarizeEffective(policy: Record<string, unknown> | null, releaseOfIdentifier: (id: string | undefined) => string): string {
+export function summarizeEffective(
+  policy: Record<string, unknown> | null,
+  releaseOfIdentifier: (id: string | undefined) => string,
+): string {
   if (!policy) return 'none';
   const regions = enforcementByRegion(policy);
   if (!regions.length) return 'none';
   return regions
-    .map((r) => `${r.region}: ${releaseOfIdentifier(r.identifier)} system=${r.system} messages=${r.messages} models=${r.includedModels.join('+')}${r.excludedModels.length ? ` −${r.excludedModels.join(',')}` : ''}`)
+    .map(
+      (r) =>
+        `${r.region}: ${releaseOfIdentifier(r.identifier)} system=${r.system} messages=${r.messages} models=${r.includedModels.join('+')}${r.excludedModels.length ? ` −${r.excludedModels.join(',')}` : ''}`,
+    )
     .join('; ');
 }
 
-export interface AccountEffectiveChange { account: string; name: string; before: string; after: string }
+export interface AccountEffectiveChange {
+  account: string;
+  name: string;
+  before: string;
+  after: string;
+}
 
 export interface EffectiveDiff {
   changed: AccountEffectiveChange[];

@@ -38,11 +38,21 @@ export interface StackSummary {
 }
 
 export interface ExceptionView {
-  id: string; target: string; owner: string; approver: string; expires: string; reason: string;
-  status: 'active' | 'expired' | 'expiring-soon'; daysLeft: number; ticket?: string;
+  id: string;
+  target: string;
+  owner: string;
+  approver: string;
+  expires: string;
+  reason: string;
+  status: 'active' | 'expired' | 'expiring-soon';
+  daysLeft: number;
+  ticket?: string;
 }
 
-export interface PlannedGate { gate: string; detail: string }
+export interface PlannedGate {
+  gate: string;
+  detail: string;
+}
 
 export interface PlanReport {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
@@ -85,8 +95,14 @@ export function phaseScope(env: Environment, phase: Phase): { accountIds: string
 export function exceptionView(e: EnforcementException, asOf: Date): ExceptionView {
   const status = exceptionStatus(e, asOf) === 'expired' ? 'expired' : isExpiringSoon(e, asOf) ? 'expiring-soon' : 'active';
   return {
-    id: e.id, target: e.target, owner: e.owner, approver: e.approver, expires: e.expires, reason: e.reason,
-    status, daysLeft: daysLeft(e, asOf),
+    id: e.id,
+    target: e.target,
+    owner: e.owner,
+    approver: e.approver,
+    expires: e.expires,
+    reason: e.reason,
+    status,
+    daysLeft: daysLeft(e, asOf),
     ...(e.ticket ? { ticket: e.ticket } : {}),
   };
 }
@@ -106,9 +122,17 @@ export function plannedGates(env: Environment, phase: Phase): PlannedGate[] {
   const s = env.phases[phase];
   const sample = s.sample.perOu === 'all' ? 'every account in scope' : `${s.sample.perOu} per OU, at least ${s.sample.floor}`;
   const gates: PlannedGate[] = [
-    { gate: 'preflight', detail: 'release published with numeric versions, resource policy grants the organization, policy type enabled, exceptions valid, no unmanaged BEDROCK_POLICY, members can ApplyGuardrail' },
+    {
+      gate: 'preflight',
+      detail:
+        'release published with numeric versions, resource policy grants the organization, policy type enabled, exceptions valid, no unmanaged BEDROCK_POLICY, members can ApplyGuardrail',
+    },
     { gate: 'smoke', detail: `${s.smoke.length} case(s) through Converse (no guardrail named) in ${sample}` },
-    { gate: 'effective-policy', detail: 'DescribeEffectivePolicy of every account in scope equals the policy engine; no invalid effective policies; account-level configuration matches' },
+    {
+      gate: 'effective-policy',
+      detail:
+        'DescribeEffectivePolicy of every account in scope equals the policy engine; no invalid effective policies; account-level configuration matches',
+    },
     { gate: 'bake', detail: s.bakeSeconds > 0 ? `${s.bakeSeconds}s before the next phase may take this release` : 'none (0s)' },
   ];
   if (s.approval) gates.unshift({ gate: 'approval', detail: 'required before apply (--approve "<reason>")' });
@@ -121,7 +145,12 @@ export function buildPlanReport(input: ReportInput): PlanReport {
   const stacks: StackSummary[] = input.plans.map((p) => {
     const counts: Record<ChangeAction, number> = { create: 0, update: 0, delete: 0, replace: 0, 'no-op': 0 };
     for (const c of p.changes) counts[c.action]++;
-    return { stack: p.stack, planHash: p.planHash, counts, resources: p.changes.filter((c) => c.action !== 'no-op').map((c) => ({ address: c.address, type: c.type, action: c.action })) };
+    return {
+      stack: p.stack,
+      planHash: p.planHash,
+      counts,
+      resources: p.changes.filter((c) => c.action !== 'no-op').map((c) => ({ address: c.address, type: c.type, action: c.action })),
+    };
   });
   const views = env.exceptions.map((e) => exceptionView(e, asOf));
   const excluded = new Set(env.enforcement.models.excluded);
@@ -138,10 +167,17 @@ export function buildPlanReport(input: ReportInput): PlanReport {
     asOf: asOf.toISOString().slice(0, 10),
     engine: input.engine,
     noChanges: stacks.every((s) => s.resources.length === 0),
-    versions: env.regions.map((region) => ({ region, before: versionLabel(state, input.currentRelease, region), after: versionLabel(state, release, region)! })),
+    versions: env.regions.map((region) => ({
+      region,
+      before: versionLabel(state, input.currentRelease, region),
+      after: versionLabel(state, release, region)!,
+    })),
     stacks,
     scope: {
-      accounts: scope.accountIds.length, ous: scope.ouIds.length, accountIds: scope.accountIds, ouIds: scope.ouIds,
+      accounts: scope.accountIds.length,
+      ous: scope.ouIds.length,
+      accountIds: scope.accountIds,
+      ouIds: scope.ouIds,
       models: { included: [...env.enforcement.models.included], excluded: [...excluded].sort() },
     },
     effective: {
@@ -157,13 +193,27 @@ export function buildPlanReport(input: ReportInput): PlanReport {
     },
     gates: plannedGates(env, phase),
     approvalRequired: env.phases[phase].approval,
-    ...(phase === 'pilot' ? { accountLevel: { account: env.pilot.account, system: env.enforcement.system, messages: env.enforcement.messages, included: [...env.enforcement.models.included], excluded: [...env.enforcement.models.excluded] } } : {}),
+    ...(phase === 'pilot'
+      ? {
+          accountLevel: {
+            account: env.pilot.account,
+            system: env.enforcement.system,
+            messages: env.enforcement.messages,
+            included: [...env.enforcement.models.included],
+            excluded: [...env.enforcement.models.excluded],
+          },
+        }
+      : {}),
   };
 }
 
 const esc = (s: string) => s.replace(/\|/g, '\\|');
 function table(headers: string[], rows: string[][]): string {
-  return [`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+  return [
+    `| ${headers.join(' | ')} |`,
+    `|${headers.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+  ].join('\n');
 }
 
 /** `name` (sha256:<16 hex>): the hash tells two definitions of a release apart, as the version description does. */
@@ -176,36 +226,93 @@ export function renderPlanMarkdown(r: PlanReport): string {
   const out: string[] = [];
   out.push(`## Guardrail rollout plan: \`${r.release}\` → **${r.phase}** (${r.env})`);
   out.push('');
-  out.push(`Release on ${r.phase}: ${releaseText(r.currentRelease, r.currentReleaseHash)} → ${releaseText(r.release, r.releaseHash)} · engine: ${r.engine} · exceptions as of ${r.asOf}${r.approvalRequired ? ' · **approval required**' : ''}`);
+  out.push(
+    `Release on ${r.phase}: ${releaseText(r.currentRelease, r.currentReleaseHash)} → ${releaseText(r.release, r.releaseHash)} · engine: ${r.engine} · exceptions as of ${r.asOf}${r.approvalRequired ? ' · **approval required**' : ''}`,
+  );
   if (r.noChanges) out.push('', '> No resource changes: this release is already applied to this phase.');
-  out.push('', '### Guardrail versions', '', table(['region', 'before', 'after'], r.versions.map((v) => [v.region, v.before ?? '—', v.after])));
+  out.push(
+    '',
+    '### Guardrail versions',
+    '',
+    table(
+      ['region', 'before', 'after'],
+      r.versions.map((v) => [v.region, v.before ?? '—', v.after]),
+    ),
+  );
   out.push('', '### Resources changed', '');
   for (const s of r.stacks) {
     const c = s.counts;
-    out.push(`**${s.stack}** — ${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to destroy (plan \`${s.planHash.slice(0, 12)}\`)`);
-    if (s.resources.length) out.push('', table(['action', 'resource'], s.resources.slice(0, MAX_LISTED).map((x) => [x.action, `\`${x.address}\``])) + (s.resources.length > MAX_LISTED ? `\n\n…and ${s.resources.length - MAX_LISTED} more` : ''));
+    out.push(
+      `**${s.stack}** — ${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to destroy (plan \`${s.planHash.slice(0, 12)}\`)`,
+    );
+    if (s.resources.length)
+      out.push(
+        '',
+        table(
+          ['action', 'resource'],
+          s.resources.slice(0, MAX_LISTED).map((x) => [x.action, `\`${x.address}\``]),
+        ) + (s.resources.length > MAX_LISTED ? `\n\n…and ${s.resources.length - MAX_LISTED} more` : ''),
+      );
     out.push('');
   }
   out.push('### Blast radius', '');
   out.push(`- accounts in scope: **${r.scope.accounts}**${r.scope.accounts <= 10 ? ` (${r.scope.accountIds.join(', ')})` : ''}`);
   out.push(`- OUs in scope: **${r.scope.ous}**${r.scope.ous && r.scope.ous <= 10 ? ` (${r.scope.ouIds.join(', ')})` : ''}`);
-  out.push(`- models guarded: ${r.scope.models.included.join(', ')}; excluded: ${r.scope.models.excluded.length ? r.scope.models.excluded.join(', ') : 'none'} (${r.scope.models.excluded.length})`);
+  out.push(
+    `- models guarded: ${r.scope.models.included.join(', ')}; excluded: ${r.scope.models.excluded.length ? r.scope.models.excluded.join(', ') : 'none'} (${r.scope.models.excluded.length})`,
+  );
   out.push('', `### Effective policy before → after`, '');
   if (r.phase === 'pilot') {
     const e = r.accountLevel!;
-    out.push(`Account-level enforced configuration in ${e.account} (one per region): ${r.currentRelease ?? 'none'} → ${r.release}; system=${e.system}, messages=${e.messages}, models ${e.included.join('+')}${e.excluded.length ? ` except ${e.excluded.join(', ')}` : ''}.`, '');
+    out.push(
+      `Account-level enforced configuration in ${e.account} (one per region): ${r.currentRelease ?? 'none'} → ${r.release}; system=${e.system}, messages=${e.messages}, models ${e.included.join('+')}${e.excluded.length ? ` except ${e.excluded.join(', ')}` : ''}.`,
+      '',
+    );
   }
   if (!r.effective.changedAccounts) out.push(`No account's effective BEDROCK_POLICY changes (${r.effective.unchangedAccounts} unchanged).`);
   else {
     out.push(`${r.effective.changedAccounts} account(s) change, ${r.effective.unchangedAccounts} unchanged.`, '');
-    out.push(table(['account', 'before', 'after'], r.effective.changes.map((c) => [`${c.name} (${c.account})`, c.before, c.after])));
+    out.push(
+      table(
+        ['account', 'before', 'after'],
+        r.effective.changes.map((c) => [`${c.name} (${c.account})`, c.before, c.after]),
+      ),
+    );
     if (r.effective.truncated) out.push('', `…and ${r.effective.changedAccounts - r.effective.changes.length} more (see the JSON report)`);
   }
   out.push('', '### Exceptions', '');
-  const exRows = (list: ExceptionView[]) => table(['id', 'target', 'status', 'expires', 'owner', 'approver'], list.map((e) => [e.id, e.target, e.status === 'expired' ? '**expired**' : e.status, `${e.expires} (${e.daysLeft}d)`, e.owner, e.approver]));
+  const exRows = (list: ExceptionView[]) =>
+    table(
+      ['id', 'target', 'status', 'expires', 'owner', 'approver'],
+      list.map((e) => [
+        e.id,
+        e.target,
+        e.status === 'expired' ? '**expired**' : e.status,
+        `${e.expires} (${e.daysLeft}d)`,
+        e.owner,
+        e.approver,
+      ]),
+    );
   out.push(r.exceptions.inForce.length ? exRows(r.exceptions.inForce) : 'No exceptions in force.');
-  if (r.exceptions.expiringSoon.length) out.push('', `:warning: expiring within ${EXPIRY_WARNING_DAYS} days: ${r.exceptions.expiringSoon.map((e) => `${e.id} (${e.expires})`).join(', ')}`);
-  if (r.exceptions.expired.length) out.push('', `:x: expired (no longer applied; remove or renew): ${r.exceptions.expired.map((e) => `${e.id} (${e.expires}, target ${e.target})`).join(', ')}`);
-  out.push('', '### Gates that will run', '', table(['gate', 'what'], r.gates.map((g) => [g.gate, g.detail])), '');
+  if (r.exceptions.expiringSoon.length)
+    out.push(
+      '',
+      `:warning: expiring within ${EXPIRY_WARNING_DAYS} days: ${r.exceptions.expiringSoon.map((e) => `${e.id} (${e.expires})`).join(', ')}`,
+    );
+  if (r.exceptions.expired.length)
+    out.push(
+      '',
+      `:x: expired (no longer applied; remove or renew): ${r.exceptions.expired.map((e) => `${e.id} (${e.expires}, target ${e.target})`).join(', ')}`,
+    );
+  out.push(
+    '',
+    '### Gates that will run',
+    '',
+    table(
+      ['gate', 'what'],
+      r.gates.map((g) => [g.gate, g.detail]),
+    ),
+    '',
+  );
   return out.join('\n');
 }

@@ -9,7 +9,7 @@ import type { StackArtifact, StackName } from '../../stacks/artifact.js';
 export type ChangeAction = 'create' | 'update' | 'delete' | 'replace' | 'no-op';
 
 export interface ResourceChange {
-  address: string;              // e.g. aws_organizations_policy.baseline
+  address: string; // e.g. aws_organizations_policy.baseline
   type: string;
   action: ChangeAction;
   before?: unknown;
@@ -42,7 +42,7 @@ export type GateName = 'preflight' | 'smoke' | 'effective-policy' | 'bake' | 'ap
 export type GateStatus = 'passed' | 'failed' | 'inconclusive';
 
 export interface CheckResult {
-  id: string;                   // e.g. "smoke:must-block-violence@222222222222/us-east-1"
+  id: string; // e.g. "smoke:must-block-violence@222222222222/us-east-1"
   status: GateStatus;
   detail: string;
   account?: string;
@@ -63,9 +63,9 @@ export interface GateResult {
 export interface PublishedVersion {
   account: string;
   region: string;
-  guardrailArn: string;         // unversioned
+  guardrailArn: string; // unversioned
   guardrailId: string;
-  version: string;              // numeric
+  version: string; // numeric
 }
 
 export interface GateContext {

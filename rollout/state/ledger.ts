@@ -56,7 +56,10 @@ export function currentActor(env: NodeJS.ProcessEnv = process.env): string {
 
 export class Ledger {
   private keys?: Set<string>;
-  constructor(readonly file: string, readonly env: string) {}
+  constructor(
+    readonly file: string,
+    readonly env: string,
+  ) {}
 
   async read(): Promise<LedgerEntry[]> {
     let text: string;
@@ -70,17 +73,28 @@ export class Ledger {
     const out: LedgerEntry[] = [];
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;
-      try { out.push(JSON.parse(line) as LedgerEntry); } catch { /* torn line */ }
+      try {
+        out.push(JSON.parse(line) as LedgerEntry);
+      } catch {
+        /* torn line */
+      }
     }
     return out;
   }
 
   async append(input: LedgerInput): Promise<LedgerEntry> {
-    const entry: LedgerEntry = { schemaVersion: LEDGER_SCHEMA_VERSION, at: new Date().toISOString(), who: currentActor(), host: hostname(), ...input, env: this.env };
+    const entry: LedgerEntry = {
+      schemaVersion: LEDGER_SCHEMA_VERSION,
+      at: new Date().toISOString(),
+      who: currentActor(),
+      host: hostname(),
+      ...input,
+      env: this.env,
+    };
     await mkdir(dirname(this.file), { recursive: true });
     const fh = await open(this.file, 'a');
     try {
-      await fh.write(JSON.stringify(entry) + '\n');
+      await fh.write(`${JSON.stringify(entry)}\n`);
       await fh.datasync();
     } finally {
       await fh.close();

@@ -11,11 +11,22 @@ import lockfile from 'proper-lockfile';
 import { UsageError } from '../../core/errors.js';
 import { currentActor } from './ledger.js';
 
-export interface LockHolder { pid: number; host: string; since: string; who: string; command: string }
+export interface LockHolder {
+  pid: number;
+  host: string;
+  since: string;
+  who: string;
+  command: string;
+}
 
-export interface HeldLock { holder: LockHolder; release(): Promise<void> }
+export interface HeldLock {
+  holder: LockHolder;
+  release(): Promise<void>;
+}
 
-function holderFile(dir: string): string { return join(dir, 'promote.lock.holder.json'); }
+function holderFile(dir: string): string {
+  return join(dir, 'promote.lock.holder.json');
+}
 
 function pidAlive(pid: number): boolean {
   try {
@@ -56,11 +67,13 @@ export async function acquireLock(dir: string, command: string, staleMs = 30_000
       const who = holder
         ? `pid ${holder.pid} on ${holder.host} (${holder.who}, running "${holder.command}") since ${holder.since}`
         : 'another process (holder unknown)';
-      throw new UsageError(`environment is locked by ${who}; wait for it to finish. If that process is gone, remove ${lockPath} (it also expires ${Math.round(staleMs / 1000)} s after its holder stops refreshing it)`);
+      throw new UsageError(
+        `environment is locked by ${who}; wait for it to finish. If that process is gone, remove ${lockPath} (it also expires ${Math.round(staleMs / 1000)} s after its holder stops refreshing it)`,
+      );
     }
   }
   const holder: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), who: currentActor(), command };
-  await writeFile(holderFile(dir), JSON.stringify(holder) + '\n');
+  await writeFile(holderFile(dir), `${JSON.stringify(holder)}\n`);
   let released = false;
   return {
     holder,

@@ -30,7 +30,7 @@ export function previousPhase(phase: Phase): Phase | undefined {
 
 /** Milliseconds of bake left for a gated phase (0 when elapsed or not gated). */
 export function bakeLeftMs(rec: PhaseRecord | undefined, now: Date): number {
-  if (!rec || rec.status !== 'gated' || !rec.bakeUntil) return 0;
+  if (rec?.status !== 'gated' || !rec.bakeUntil) return 0;
   return Math.max(0, Date.parse(rec.bakeUntil) - now.getTime());
 }
 
@@ -60,12 +60,7 @@ export function formatDuration(ms: number): string {
   return fmtDuration(ms);
 }
 
-export function decidePromotion(
-  state: RolloutState,
-  phase: Phase,
-  release: string,
-  now: Date,
-): PromotionDecision {
+export function decidePromotion(state: RolloutState, phase: Phase, release: string, now: Date): PromotionDecision {
   const cur = state.phases[phase];
   const prevPhase = previousPhase(phase);
   let finishBakeOf: Phase | undefined;
@@ -73,21 +68,37 @@ export function decidePromotion(
   if (prevPhase) {
     const prev = state.phases[prevPhase];
     if (!prev || prev.release !== release || !['passed', 'gated'].includes(prev.status)) {
-      const where = prev ? `${prevPhase} holds ${prev.release ?? 'nothing'} (${prev.status}${prev.attemptRelease !== prev.release ? `, last attempt ${prev.attemptRelease}` : ''})` : `${prevPhase} has no release`;
-      return { kind: 'refused', reason: `phase order: ${release} must pass ${prevPhase} before ${phase}; ${where}. Run \`rollout promote ${prevPhase} --release ${release}\` first` };
+      const where = prev
+        ? `${prevPhase} holds ${prev.release ?? 'nothing'} (${prev.status}${prev.attemptRelease !== prev.release ? `, last attempt ${prev.attemptRelease}` : ''})`
+        : `${prevPhase} has no release`;
+      return {
+        kind: 'refused',
+        reason: `phase order: ${release} must pass ${prevPhase} before ${phase}; ${where}. Run \`rollout promote ${prevPhase} --release ${release}\` first`,
+      };
     }
     const left = bakeLeftMs(prev, now);
     if (left > 0) {
-      return { kind: 'refused', reason: `phase order: ${prevPhase} is baking ${release} for ${fmtDuration(left)} more (until ${prev.bakeUntil}); promote ${phase} after that` };
+      return {
+        kind: 'refused',
+        reason: `phase order: ${prevPhase} is baking ${release} for ${fmtDuration(left)} more (until ${prev.bakeUntil}); promote ${phase} after that`,
+      };
     }
     if (prev.status === 'gated') finishBakeOf = prevPhase;
   }
 
   if (cur && cur.release === release) {
-    if (cur.status === 'passed') return { kind: 'no-op', reason: `${release} is already in place on ${phase} (applied ${cur.appliedAt ?? '?'}, gates passed ${cur.passedAt ?? cur.gatedAt ?? '?'}); nothing to do` };
+    if (cur.status === 'passed')
+      return {
+        kind: 'no-op',
+        reason: `${release} is already in place on ${phase} (applied ${cur.appliedAt ?? '?'}, gates passed ${cur.passedAt ?? cur.gatedAt ?? '?'}); nothing to do`,
+      };
     if (cur.status === 'gated') {
       const left = bakeLeftMs(cur, now);
-      if (left > 0) return { kind: 'no-op', reason: `${release} is already in place on ${phase}, gates passed; bake time left ${fmtDuration(left)} (until ${cur.bakeUntil})` };
+      if (left > 0)
+        return {
+          kind: 'no-op',
+          reason: `${release} is already in place on ${phase}, gates passed; bake time left ${fmtDuration(left)} (until ${cur.bakeUntil})`,
+        };
       return { kind: 'finish-bake', phase };
     }
   }

@@ -10,9 +10,16 @@ import { PHASES, type Environment, type Phase } from '../../model/types.js';
 import { ToolingError } from '../../core/errors.js';
 import { envPaths } from './paths.js';
 
-export interface PublishedIdentifier { guardrailArn: string; version: string }
+export interface PublishedIdentifier {
+  guardrailArn: string;
+  version: string;
+}
 
-export interface RecordedPhase { release: string; appliedAt?: string; versions?: Record<string, PublishedIdentifier> }
+export interface RecordedPhase {
+  release: string;
+  appliedAt?: string;
+  versions?: Record<string, PublishedIdentifier>;
+}
 
 export interface RecordedRollout {
   phases: Partial<Record<Phase, RecordedPhase>>;
@@ -22,11 +29,15 @@ export interface RecordedRollout {
 async function readStateFile(env: Pick<Environment, 'name'>, home?: string): Promise<unknown> {
   const file = envPaths(env.name, home).state;
   let text: string;
-  try { text = await readFile(file, 'utf8'); } catch (err) {
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new ToolingError(`cannot read rollout state ${file}: ${(err as Error).message}`, err);
   }
-  try { return JSON.parse(text); } catch (err) {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
     throw new ToolingError(`rollout state ${file} is not valid JSON (${(err as Error).message})`, err);
   }
 }

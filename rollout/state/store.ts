@@ -94,7 +94,10 @@ export async function loadState(file: string, env: string): Promise<RolloutState
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new ToolingError(`rollout state ${file} is not valid JSON (${(err as Error).message}); restore it from the ledger or remove it`, err);
+    throw new ToolingError(
+      `rollout state ${file} is not valid JSON (${(err as Error).message}); restore it from the ledger or remove it`,
+      err,
+    );
   }
   const result = stateSchema.safeParse(parsed);
   if (!result.success) {
@@ -107,7 +110,7 @@ export async function loadState(file: string, env: string): Promise<RolloutState
 /** Pretty JSON written atomically (temp file, fsync, rename), creating the directory: the state files' one write path. */
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  await writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n', { fsync: true });
+  await writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`, { fsync: true });
 }
 
 export async function saveState(file: string, state: RolloutState): Promise<void> {

@@ -42,8 +42,12 @@ export class LineProgress implements Progress {
       throw err;
     }
   }
-  info(text: string): void { this.write(text); }
-  gate(result: GateResult): void { for (const l of gateLines(result)) this.write(l); }
+  info(text: string): void {
+    this.write(text);
+  }
+  gate(result: GateResult): void {
+    for (const l of gateLines(result)) this.write(l);
+  }
 }
 
 /**
@@ -65,22 +69,41 @@ function stderrLogger(): ListrLogger<string> {
 }
 
 export class ListrProgress implements Progress {
-  constructor(private readonly write: (text: string) => void = (t) => { process.stderr.write(t + '\n'); }) {}
+  constructor(
+    private readonly write: (text: string) => void = (t) => {
+      process.stderr.write(`${t}\n`);
+    },
+  ) {}
   async step<T>(title: string, fn: (note: (text: string) => void) => Promise<T>): Promise<T> {
     let value: T | undefined;
-    await new Listr([{
-      title,
-      task: async (_ctx, task) => { value = await fn((text) => { task.output = text; }); },
-      rendererOptions: { persistentOutput: true },
-    }], {
-      renderer: StderrRenderer, fallbackRenderer: 'simple', exitOnError: true,
-      rendererOptions: { collapseErrors: false, logger: stderrLogger() },
-      fallbackRendererOptions: { logger: stderrLogger() },
-    }).run();
+    await new Listr(
+      [
+        {
+          title,
+          task: async (_ctx, task) => {
+            value = await fn((text) => {
+              task.output = text;
+            });
+          },
+          rendererOptions: { persistentOutput: true },
+        },
+      ],
+      {
+        renderer: StderrRenderer,
+        fallbackRenderer: 'simple',
+        exitOnError: true,
+        rendererOptions: { collapseErrors: false, logger: stderrLogger() },
+        fallbackRendererOptions: { logger: stderrLogger() },
+      },
+    ).run();
     return value as T;
   }
-  info(text: string): void { this.write(text); }
-  gate(result: GateResult): void { for (const l of gateLines(result)) this.write(l); }
+  info(text: string): void {
+    this.write(text);
+  }
+  gate(result: GateResult): void {
+    for (const l of gateLines(result)) this.write(l);
+  }
 }
 
 export const silentProgress: Progress = { step: (_t, fn) => fn(() => undefined), info: () => undefined, gate: () => undefined };

@@ -10,13 +10,34 @@ import { clearStemMemo, contentTokens, normalise, phraseSource } from './text.js
 import type { ConfigAction, GuardrailConfig, Source, Strength } from './types.js';
 
 export interface CompiledTopic {
-  name: string; action: ConfigAction; nameNorm: string; nameTokens: string[];
-  defTokens: string[]; examples: { norm: string; tokens: string[] }[];
+  name: string;
+  action: ConfigAction;
+  nameNorm: string;
+  nameTokens: string[];
+  defTokens: string[];
+  examples: { norm: string; tokens: string[] }[];
 }
-export interface CompiledFilter { type: Category | 'PROMPT_ATTACK'; strength: Strength; action: ConfigAction }
-export interface CompiledPii { type: string; action: ConfigAction; detect: PiiDetector }
-export interface CompiledRegex { name: string; pattern: string; re: RegExp | null; action: ConfigAction }
-export interface CompiledGrounding { type: 'GROUNDING' | 'RELEVANCE'; threshold: number; action: ConfigAction }
+export interface CompiledFilter {
+  type: Category | 'PROMPT_ATTACK';
+  strength: Strength;
+  action: ConfigAction;
+}
+export interface CompiledPii {
+  type: string;
+  action: ConfigAction;
+  detect: PiiDetector;
+}
+export interface CompiledRegex {
+  name: string;
+  pattern: string;
+  re: RegExp | null;
+  action: ConfigAction;
+}
+export interface CompiledGrounding {
+  type: 'GROUNDING' | 'RELEVANCE';
+  threshold: number;
+  action: ConfigAction;
+}
 
 export interface CompiledSource {
   topics: CompiledTopic[];
@@ -50,7 +71,9 @@ const PROFANITY_MEMO = new Map<string, [number, number][]>();
 let profanityMemoLimit = 100_000;
 
 /** Caps the per-token memo (the memo is cleared when it grows past the cap). */
-export function setProfanityMemoLimit(limit: number): void { profanityMemoLimit = limit; }
+export function setProfanityMemoLimit(limit: number): void {
+  profanityMemoLimit = limit;
+}
 const NON_SPACE = /\S+/g;
 
 /** Forgets memoised per-token results (benchmarks use it to measure the cold path). */
@@ -71,14 +94,24 @@ export function profanitySpans(text: string): [number, number][] {
   if (unknown.length > 0) {
     const starts: number[] = [];
     let joined = '';
-    for (const t of unknown) { starts.push(joined.length); joined += t + ' '; }
+    for (const t of unknown) {
+      starts.push(joined.length);
+      joined += `${t} `;
+    }
     const local = unknown.map(() => [] as [number, number][]);
     for (const hit of profanity().getAllMatches(joined, true)) {
-      let lo = 0; let hi = starts.length - 1;
-      while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (starts[mid] <= hit.startIndex) lo = mid; else hi = mid - 1; }
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid] <= hit.startIndex) lo = mid;
+        else hi = mid - 1;
+      }
       local[lo].push([hit.startIndex - starts[lo], hit.endIndex + 1 - starts[lo]]);
     }
-    unknown.forEach((t, i) => PROFANITY_MEMO.set(t, local[i]));
+    unknown.forEach((t, i) => {
+      PROFANITY_MEMO.set(t, local[i]);
+    });
   }
   const out: [number, number][] = [];
   for (const [t, at] of tokens) for (const [s, e] of PROFANITY_MEMO.get(t)!) out.push([at + s, at + e]);
@@ -91,7 +124,12 @@ for (const [category, terms] of Object.entries(CATEGORY_LEXICON) as [Category, R
   for (const [term, weight] of Object.entries(terms)) LEXICON_INDEX.set(term, { category, weight });
 }
 export const LEXICON_RE = new RegExp(
-  `(?<![\\p{L}\\p{N}])(?:${[...LEXICON_INDEX.keys()].sort((a, b) => b.length - a.length).map(phraseSource).join('|')})(?![\\p{L}\\p{N}])`, 'giu');
+  `(?<![\\p{L}\\p{N}])(?:${[...LEXICON_INDEX.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map(phraseSource)
+    .join('|')})(?![\\p{L}\\p{N}])`,
+  'giu',
+);
 export const PROMPT_ATTACK_RE = new RegExp(PROMPT_ATTACK_PATTERNS.map(([p]) => `(${p})`).join('|'), 'gi');
 
 const enabledFor = (src: Source, item: { inputEnabled?: boolean; outputEnabled?: boolean }) =>
@@ -104,8 +142,10 @@ function compileSource(config: GuardrailConfig, src: Source): CompiledSource {
   const topics: CompiledTopic[] = (config.topicPolicyConfig?.topicsConfig ?? [])
     .filter((t) => enabledFor(src, t))
     .map((t) => ({
-      name: t.name ?? '', action: actionFor(src, t, 'BLOCK'),
-      nameNorm: normalise(t.name ?? ''), nameTokens: [...new Set(contentTokens(t.name ?? ''))],
+      name: t.name ?? '',
+      action: actionFor(src, t, 'BLOCK'),
+      nameNorm: normalise(t.name ?? ''),
+      nameTokens: [...new Set(contentTokens(t.name ?? ''))],
       defTokens: [...new Set(contentTokens(t.definition ?? ''))],
       examples: (t.examples ?? []).map((e) => ({ norm: normalise(e), tokens: [...new Set(contentTokens(e))] })),
     }));
@@ -124,8 +164,12 @@ function compileSource(config: GuardrailConfig, src: Source): CompiledSource {
   let words: CompiledSource['words'] = null;
   if (wordItems.length > 0) {
     const byText = new Map<string, { text: string; action: ConfigAction }>();
-    for (const w of wordItems) byText.set(w.text!.trim().toLowerCase().replace(/\s+/g, ' '), { text: w.text!, action: actionFor(src, w, 'BLOCK') });
-    const alternation = [...byText.keys()].sort((a, b) => b.length - a.length).map(phraseSource).join('|');
+    for (const w of wordItems)
+      byText.set(w.text!.trim().toLowerCase().replace(/\s+/g, ' '), { text: w.text!, action: actionFor(src, w, 'BLOCK') });
+    const alternation = [...byText.keys()]
+      .sort((a, b) => b.length - a.length)
+      .map(phraseSource)
+      .join('|');
     words = { re: new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternation})(?![\\p{L}\\p{N}])`, 'giu'), byText };
   }
   const managed = (config.wordPolicyConfig?.managedWordListsConfig ?? []).find((m) => m.type === 'PROFANITY' && enabledFor(src, m));
@@ -133,18 +177,32 @@ function compileSource(config: GuardrailConfig, src: Source): CompiledSource {
   if (profanityCfg) profanity();
 
   const sip = config.sensitiveInformationPolicyConfig;
-  const pii: CompiledPii[] = (sip?.piiEntitiesConfig ?? []).filter((p) => enabledFor(src, p))
+  const pii: CompiledPii[] = (sip?.piiEntitiesConfig ?? [])
+    .filter((p) => enabledFor(src, p))
     .map((p) => ({ type: p.type as string, action: actionFor(src, p, 'BLOCK'), detect: piiDetector(p.type as string) }));
-  const regexes: CompiledRegex[] = (sip?.regexesConfig ?? []).filter((r) => enabledFor(src, r)).map((r) => {
-    let re: RegExp | null = null;
-    try { re = new RegExp(r.pattern ?? '', 'g'); } catch { re = null; /* invalid patterns are rejected by CreateGuardrail */ }
-    return { name: r.name ?? '', pattern: r.pattern ?? '', re, action: actionFor(src, r, 'BLOCK') };
-  });
+  const regexes: CompiledRegex[] = (sip?.regexesConfig ?? [])
+    .filter((r) => enabledFor(src, r))
+    .map((r) => {
+      let re: RegExp | null = null;
+      try {
+        re = new RegExp(r.pattern ?? '', 'g');
+      } catch {
+        re = null; /* invalid patterns are rejected by CreateGuardrail */
+      }
+      return { name: r.name ?? '', pattern: r.pattern ?? '', re, action: actionFor(src, r, 'BLOCK') };
+    });
 
   // Contextual grounding checks model responses only.
-  const grounding: CompiledGrounding[] = src === 'INPUT' ? [] : (config.contextualGroundingPolicyConfig?.filtersConfig ?? [])
-    .filter((g) => g.enabled ?? true)
-    .map((g) => ({ type: g.type as 'GROUNDING' | 'RELEVANCE', threshold: g.threshold ?? 0, action: (g.action ?? 'BLOCK') as ConfigAction }));
+  const grounding: CompiledGrounding[] =
+    src === 'INPUT'
+      ? []
+      : (config.contextualGroundingPolicyConfig?.filtersConfig ?? [])
+          .filter((g) => g.enabled ?? true)
+          .map((g) => ({
+            type: g.type as 'GROUNDING' | 'RELEVANCE',
+            threshold: g.threshold ?? 0,
+            action: (g.action ?? 'BLOCK') as ConfigAction,
+          }));
 
   return { topics, filters, words, profanity: profanityCfg, pii, regexes, grounding };
 }

@@ -4,14 +4,28 @@
  * (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_GuardrailAssessment.html).
  */
 import type {
-  GuardrailContentFilter, GuardrailContextualGroundingFilter, GuardrailCustomWord, GuardrailManagedWord,
-  GuardrailPiiEntityFilter, GuardrailRegexFilter, GuardrailTopic, GuardrailUsage,
+  GuardrailContentFilter,
+  GuardrailContextualGroundingFilter,
+  GuardrailCustomWord,
+  GuardrailManagedWord,
+  GuardrailPiiEntityFilter,
+  GuardrailRegexFilter,
+  GuardrailTopic,
+  GuardrailUsage,
 } from '@aws-sdk/client-bedrock-runtime';
 import { INSTRUCTION_CUES, PROMPT_ATTACK_PATTERNS } from './lexicons.js';
 import { compileGuardrail, LEXICON_INDEX, LEXICON_RE, profanitySpans, PROMPT_ATTACK_RE, type CompiledSource } from './compile.js';
 import type { Span } from './pii.js';
 import { contentTokens, normalise } from './text.js';
-import type { Confidence, ConfigAction, EvaluationInput, EvaluationResult, GuardrailAssessment, GuardrailConfig, Strength } from './types.js';
+import type {
+  Confidence,
+  ConfigAction,
+  EvaluationInput,
+  EvaluationResult,
+  GuardrailAssessment,
+  GuardrailConfig,
+  Strength,
+} from './types.js';
 
 /** Tunables of the heuristics (documented in docs/evaluator.md). */
 export const heuristics = {
@@ -39,7 +53,8 @@ function confidenceOf(weight: number): Confidence {
   return weight >= 4 ? 'HIGH' : weight >= 2 ? 'MEDIUM' : weight >= 1 ? 'LOW' : 'NONE';
 }
 
-const assessed = (a: ConfigAction): 'BLOCKED' | 'ANONYMIZED' | 'NONE' => (a === 'BLOCK' ? 'BLOCKED' : a === 'ANONYMIZE' ? 'ANONYMIZED' : 'NONE');
+const assessed = (a: ConfigAction): 'BLOCKED' | 'ANONYMIZED' | 'NONE' =>
+  a === 'BLOCK' ? 'BLOCKED' : a === 'ANONYMIZE' ? 'ANONYMIZED' : 'NONE';
 
 function isGuarded(q?: string[]): boolean {
   return !q || q.length === 0 || q.includes('guard_content');
@@ -50,14 +65,18 @@ function scanRegex(re: RegExp, text: string): Span[] {
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null) {
-    if (m[0].length === 0) { re.lastIndex++; continue; }
+    if (m[0].length === 0) {
+      re.lastIndex++;
+      continue;
+    }
     out.push({ start: m.index, end: m.index + m[0].length, match: m[0] });
   }
   return out;
 }
 
 function wordAround(text: string, start: number, end: number): string {
-  let s = start; let e = end;
+  let s = start;
+  let e = end;
   while (s > 0 && /[\p{L}\p{N}]/u.test(text[s - 1])) s--;
   while (e < text.length && /[\p{L}\p{N}]/u.test(text[e])) e++;
   return text.slice(s, e);
@@ -66,16 +85,23 @@ function wordAround(text: string, start: number, end: number): string {
 function mask(text: string, spans: { start: number; end: number; label: string }[]): string {
   if (spans.length === 0) return text;
   spans.sort((a, b) => a.start - b.start || b.end - a.end);
-  let out = ''; let pos = 0;
+  let out = '';
+  let pos = 0;
   for (const s of spans) {
     if (s.start < pos) continue; // overlapping detections: the earliest, longest span wins
-    out += text.slice(pos, s.start) + `{${s.label}}`;
+    out += `${text.slice(pos, s.start)}{${s.label}}`;
     pos = s.end;
   }
   return out + text.slice(pos);
 }
 
-function contentFilters(c: CompiledSource, text: string, promptAttackAllowed: boolean, full: boolean, state: State): GuardrailContentFilter[] {
+function contentFilters(
+  c: CompiledSource,
+  text: string,
+  promptAttackAllowed: boolean,
+  full: boolean,
+  state: State,
+): GuardrailContentFilter[] {
   if (c.filters.length === 0) return [];
   const weights: Record<string, number> = {};
   const needsLexicon = c.filters.some((f) => f.type !== 'PROMPT_ATTACK' && f.strength !== 'NONE');
@@ -99,7 +125,11 @@ function contentFilters(c: CompiledSource, text: string, promptAttackAllowed: bo
     const detected = RANK[confidence] >= STRENGTH_MIN[f.strength];
     if (!detected && !full) continue;
     const action = detected && f.action === 'BLOCK' ? 'BLOCKED' : 'NONE';
-    if (detected) state.hit(f.action === 'BLOCK' ? 'BLOCK' : 'NONE', `contentPolicy ${f.type} confidence ${confidence} at strength ${f.strength} → ${action}`);
+    if (detected)
+      state.hit(
+        f.action === 'BLOCK' ? 'BLOCK' : 'NONE',
+        `contentPolicy ${f.type} confidence ${confidence} at strength ${f.strength} → ${action}`,
+      );
     out.push({ type: f.type, confidence, filterStrength: f.strength, action, detected });
   }
   return out;
@@ -111,7 +141,11 @@ function promptAttackConfidence(text: string, strength: Strength): Confidence {
   PROMPT_ATTACK_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = PROMPT_ATTACK_RE.exec(text)) !== null) {
-    for (let g = 1; g < m.length; g++) if (m[g] !== undefined) { weight += PROMPT_ATTACK_PATTERNS[g - 1][1]; break; }
+    for (let g = 1; g < m.length; g++)
+      if (m[g] !== undefined) {
+        weight += PROMPT_ATTACK_PATTERNS[g - 1][1];
+        break;
+      }
     if (weight >= 4) break;
   }
   let confidence = confidenceOf(weight);
@@ -134,7 +168,13 @@ function topicChecks(c: CompiledSource, text: string, textTokens: () => string[]
       for (const ex of t.examples) {
         if (ex.tokens.length === 0) continue;
         const hits = ex.tokens.filter((x) => tokens.has(x)).length;
-        if (norm.includes(ex.norm) || (hits >= Math.min(2, ex.tokens.length) && hits / ex.tokens.length >= heuristics.topicExampleOverlap)) { why = 'example overlap'; break; }
+        if (
+          norm.includes(ex.norm) ||
+          (hits >= Math.min(2, ex.tokens.length) && hits / ex.tokens.length >= heuristics.topicExampleOverlap)
+        ) {
+          why = 'example overlap';
+          break;
+        }
       }
     }
     if (!why && t.defTokens.length > 0) {
@@ -150,7 +190,13 @@ function topicChecks(c: CompiledSource, text: string, textTokens: () => string[]
   return out;
 }
 
-function groundingChecks(c: CompiledSource, responseTokens: () => string[], sources: string[], queries: string[], state: State): GuardrailContextualGroundingFilter[] {
+function groundingChecks(
+  c: CompiledSource,
+  responseTokens: () => string[],
+  sources: string[],
+  queries: string[],
+  state: State,
+): GuardrailContextualGroundingFilter[] {
   if (c.grounding.length === 0) return [];
   const resp = [...new Set(responseTokens())];
   const out: GuardrailContextualGroundingFilter[] = [];
@@ -176,7 +222,9 @@ function groundingChecks(c: CompiledSource, responseTokens: () => string[], sour
 }
 
 class State {
-  blocked = false; anonymized = false; detectedOnly = false;
+  blocked = false;
+  anonymized = false;
+  detectedOnly = false;
   reasons: string[] = [];
   hit(action: ConfigAction, reason: string) {
     if (action === 'BLOCK') this.blocked = true;
@@ -207,7 +255,8 @@ export function evaluateGuardrail(config: GuardrailConfig, input: EvaluationInpu
   const state = new State();
   const blockTexts = input.blocks.map((b) => b.text);
   const guardedIdx: number[] = [];
-  const sources: string[] = []; const queries: string[] = [];
+  const sources: string[] = [];
+  const queries: string[] = [];
   let total = 0;
   input.blocks.forEach((b, i) => {
     total += b.text.length;
@@ -287,10 +336,16 @@ export function evaluateGuardrail(config: GuardrailConfig, input: EvaluationInpu
   const intervened = blocked || anonymized;
   const outputs = blocked
     ? [{ text: input.source === 'INPUT' ? compiled.blockedInputMessaging : compiled.blockedOutputsMessaging }]
-    : anonymized ? guardedIdx.map((i) => ({ text: blockTexts[i] })) : [];
+    : anonymized
+      ? guardedIdx.map((i) => ({ text: blockTexts[i] }))
+      : [];
   return {
     action: intervened ? 'GUARDRAIL_INTERVENED' : 'NONE',
-    outputs, assessment, blocked, anonymized, reasons: state.reasons,
+    outputs,
+    assessment,
+    blocked,
+    anonymized,
+    reasons: state.reasons,
     blockTexts: blocked ? input.blocks.map((b) => b.text) : blockTexts,
     coverage,
   };

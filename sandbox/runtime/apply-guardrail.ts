@@ -17,8 +17,10 @@ export async function applyGuardrail(req: RuntimeRequest, world: RuntimeWorld): 
     throw new AwsError('ValidationException', 400, `Invalid guardrailVersion "${version}": expected DRAFT or a version number.`);
   }
   const body = parseJsonBody(req.body);
-  if (body.source !== 'INPUT' && body.source !== 'OUTPUT') throw new AwsError('ValidationException', 400, 'source must be INPUT or OUTPUT.');
-  if (!Array.isArray(body.content) || body.content.length === 0) throw new AwsError('ValidationException', 400, 'content must be a non-empty list of content blocks.');
+  if (body.source !== 'INPUT' && body.source !== 'OUTPUT')
+    throw new AwsError('ValidationException', 400, 'source must be INPUT or OUTPUT.');
+  if (!Array.isArray(body.content) || body.content.length === 0)
+    throw new AwsError('ValidationException', 400, 'content must be a non-empty list of content blocks.');
   if (body.outputScope !== undefined && body.outputScope !== 'INTERVENTIONS' && body.outputScope !== 'FULL') {
     throw new AwsError('ValidationException', 400, 'outputScope must be INTERVENTIONS or FULL.');
   }
@@ -27,7 +29,10 @@ export async function applyGuardrail(req: RuntimeRequest, world: RuntimeWorld): 
   for (const [i, b] of body.content.entries()) {
     const block = b as { text?: { text?: unknown; qualifiers?: unknown }; image?: unknown };
     if (block?.text && typeof block.text.text === 'string') {
-      blocks.push({ text: block.text.text, qualifiers: Array.isArray(block.text.qualifiers) ? block.text.qualifiers.map(String) : undefined });
+      blocks.push({
+        text: block.text.text,
+        qualifiers: Array.isArray(block.text.qualifiers) ? block.text.qualifiers.map(String) : undefined,
+      });
     } else if (block?.image) {
       images++; // images are accepted and counted, not evaluated
     } else {
@@ -44,10 +49,16 @@ export async function applyGuardrail(req: RuntimeRequest, world: RuntimeWorld): 
   const r = evaluateGuardrail(snapshot.config, { source: body.source, blocks, outputScope: body.outputScope as 'FULL' | undefined });
   const assessment = {
     ...r.assessment,
-    invocationMetrics: { ...r.assessment.invocationMetrics, guardrailProcessingLatency: Math.max(0, Math.round(performance.now() - started)) },
+    invocationMetrics: {
+      ...r.assessment.invocationMetrics,
+      guardrailProcessingLatency: Math.max(0, Math.round(performance.now() - started)),
+    },
     appliedGuardrailDetails: {
-      guardrailId: snapshot.guardrailId, guardrailVersion: snapshot.version, guardrailArn: snapshot.guardrailArn,
-      guardrailOrigin: ['REQUEST'], guardrailOwnership: ownership,
+      guardrailId: snapshot.guardrailId,
+      guardrailVersion: snapshot.version,
+      guardrailArn: snapshot.guardrailArn,
+      guardrailOrigin: ['REQUEST'],
+      guardrailOwnership: ownership,
     },
   };
   return json({

@@ -6,8 +6,13 @@ import type { RuntimeResponse } from './context.js';
 export function parseJsonBody(body: Buffer, what = 'request body'): Record<string, unknown> {
   if (body.length === 0) return {};
   let v: unknown;
-  try { v = JSON.parse(body.toString('utf8')); } catch { throw new AwsError('ValidationException', 400, `Malformed input request: the ${what} is not valid JSON.`); }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new AwsError('ValidationException', 400, `Malformed input request: the ${what} must be a JSON object.`);
+  try {
+    v = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new AwsError('ValidationException', 400, `Malformed input request: the ${what} is not valid JSON.`);
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    throw new AwsError('ValidationException', 400, `Malformed input request: the ${what} must be a JSON object.`);
   return v as Record<string, unknown>;
 }
 

@@ -8,10 +8,10 @@ import type { CreateGuardrailCommandInput } from '@aws-sdk/client-bedrock';
 /** A guardrail at one version: DRAFT or an immutable numbered snapshot. */
 export interface GuardrailSnapshot {
   guardrailId: string;
-  guardrailArn: string;        // arn:aws:bedrock:<region>:<owner>:guardrail/<id>
+  guardrailArn: string; // arn:aws:bedrock:<region>:<owner>:guardrail/<id>
   ownerAccount: string;
   region: string;
-  version: string;             // "DRAFT" | "1" | "2" …
+  version: string; // "DRAFT" | "1" | "2" …
   /** The configuration in Bedrock API *input* names (as sent to Create/UpdateGuardrail). */
   config: Omit<CreateGuardrailCommandInput, 'tags' | 'clientRequestToken'>;
 }

@@ -19,7 +19,14 @@ export function converseSegments(system: unknown, messages: unknown): Segment[] 
     const gc = b.guardContent as Block | undefined;
     const t = gc?.text as { text?: unknown; qualifiers?: unknown } | undefined;
     if (t && typeof t.text === 'string') {
-      segs.push({ surface, text: t.text, tagged: true, message, role, qualifiers: Array.isArray(t.qualifiers) ? t.qualifiers.map(String) : undefined });
+      segs.push({
+        surface,
+        text: t.text,
+        tagged: true,
+        message,
+        role,
+        qualifiers: Array.isArray(t.qualifiers) ? t.qualifiers.map(String) : undefined,
+      });
     }
     // images, documents, tool use/results are not evaluated (tool content is documented as not guarded).
   };
@@ -39,7 +46,11 @@ export async function converse(req: RuntimeRequest, world: RuntimeWorld): Promis
   const modelId = req.params.modelId ?? '';
   const model = catalogueModel(modelId);
   if (!model.converse || !model.outputModalities.includes('TEXT')) {
-    throw new AwsError('ValidationException', 400, `The model ${modelId} does not support the Converse API (it is not a text-generation model).`);
+    throw new AwsError(
+      'ValidationException',
+      400,
+      `The model ${modelId} does not support the Converse API (it is not a text-generation model).`,
+    );
   }
   const body = parseJsonBody(req.body);
   const messages = body.messages;
@@ -52,17 +63,24 @@ export async function converse(req: RuntimeRequest, world: RuntimeWorld): Promis
       throw new AwsError('ValidationException', 400, `messages.${i}: each message needs role "user" or "assistant" and a content list.`);
     }
   }
-  if ((messages[0] as { role: string }).role !== 'user') throw new AwsError('ValidationException', 400, 'A conversation must start with a user message.');
+  if ((messages[0] as { role: string }).role !== 'user')
+    throw new AwsError('ValidationException', 400, 'A conversation must start with a user message.');
 
   const gc = (body.guardrailConfig ?? undefined) as { guardrailIdentifier?: string; guardrailVersion?: string; trace?: string } | undefined;
   const gid = gc?.guardrailIdentifier ?? '';
   const gver = gc?.guardrailVersion ?? '';
-  if (gid && !gver) throw new AwsError('ValidationException', 400, 'guardrailConfig.guardrailVersion is required when guardrailIdentifier is set.');
+  if (gid && !gver)
+    throw new AwsError('ValidationException', 400, 'guardrailConfig.guardrailVersion is required when guardrailIdentifier is set.');
   if (gver && !/^(?:DRAFT|[1-9]\d{0,7})$/.test(gver)) throw new AwsError('ValidationException', 400, `Invalid guardrailVersion "${gver}".`);
   const trace: TraceLevel = gc?.trace === 'enabled' ? 'on' : gc?.trace === 'enabled_full' ? 'full' : 'off';
 
-  const applied = applicableGuardrails(world, req.callerAccount, req.region, modelId,
-    gid ? { identifier: gid, version: gver, rule: CONVERSE_REQUEST_RULE } : undefined);
+  const applied = applicableGuardrails(
+    world,
+    req.callerAccount,
+    req.region,
+    modelId,
+    gid ? { identifier: gid, version: gver, rule: CONVERSE_REQUEST_RULE } : undefined,
+  );
   const segments = converseSegments(body.system, messages);
   const result = runGuarded({ applied, segments, trace, promptAttack: true });
 
@@ -70,13 +88,20 @@ export async function converse(req: RuntimeRequest, world: RuntimeWorld): Promis
   const response: Record<string, unknown> = {
     output: { message: { role: 'assistant', content: [{ text: result.outputText }] } },
     stopReason: result.intervened ? 'guardrail_intervened' : 'end_turn',
-    usage: { inputTokens: tokens(result.inputChars), outputTokens: tokens(outChars), totalTokens: tokens(result.inputChars) + tokens(outChars) },
+    usage: {
+      inputTokens: tokens(result.inputChars),
+      outputTokens: tokens(outChars),
+      totalTokens: tokens(result.inputChars) + tokens(outChars),
+    },
     metrics: { latencyMs: Math.max(1, Math.round(performance.now() - started)) },
   };
   if (trace !== 'off' && applied.length > 0) {
     const guardrail: Record<string, unknown> = { inputAssessment: result.inputAssessments, actionReason: result.actionReason };
     if (Object.keys(result.outputAssessments).length > 0) guardrail.outputAssessments = result.outputAssessments;
-    if (result.modelOutput !== undefined && (trace === 'full' || result.blockedAt === 'OUTPUT' || result.modelOutput !== result.outputText)) {
+    if (
+      result.modelOutput !== undefined &&
+      (trace === 'full' || result.blockedAt === 'OUTPUT' || result.modelOutput !== result.outputText)
+    ) {
       guardrail.modelOutput = [result.modelOutput];
     }
     response.trace = { guardrail };

@@ -17,7 +17,10 @@ import type { GuardrailSnapshot, RuntimeWorld } from './context.js';
 
 export type Origin = 'REQUEST' | 'ACCOUNT_ENFORCED' | 'ORGANIZATION_ENFORCED';
 export type Mode = 'SELECTIVE' | 'COMPREHENSIVE';
-export interface Modes { system: Mode; messages: Mode }
+export interface Modes {
+  system: Mode;
+  messages: Mode;
+}
 /**
  * How a guardrail picks content: enforced guardrails use their modes; a request guardrail on
  * Converse behaves like SELECTIVE/SELECTIVE (system only via guardContent, messages tagged-or-all);
@@ -92,7 +95,8 @@ export function organizationRefs(policy: Record<string, unknown> | null, region:
       if (typeof tags === 'string' && tags.toLowerCase() === 'honor') modes = { system: 'SELECTIVE', messages: 'SELECTIVE' };
     }
     const me = unwrap(cfg.model_enforcement) as Record<string, unknown> | undefined;
-    const models = me && typeof me === 'object' ? { included: strList(me.included_models), excluded: strList(me.excluded_models) } : undefined;
+    const models =
+      me && typeof me === 'object' ? { included: strList(me.included_models), excluded: strList(me.excluded_models) } : undefined;
     // The identifier is the guardrail ARN plus ":<numeric version>"; split at the last ':'.
     const id = typeof identifier === 'string' ? identifier : '';
     const cut = id.lastIndexOf(':');
@@ -111,12 +115,20 @@ export function accountRefs(world: RuntimeWorld, account: string, region: string
   const e = world.accountEnforcement(account, region);
   if (!e) return [];
   const invalid = /^[1-9]\d{0,7}$/.test(e.guardrailVersion) ? undefined : `version "${e.guardrailVersion}" is not a numeric version`;
-  return [{
-    origin: 'ACCOUNT_ENFORCED', identifier: e.guardrailIdentifier, version: e.guardrailVersion,
-    rule: { system: e.selectiveContentGuarding?.system ?? 'COMPREHENSIVE', messages: e.selectiveContentGuarding?.messages ?? 'COMPREHENSIVE' },
-    models: e.modelEnforcement ? { included: e.modelEnforcement.includedModels, excluded: e.modelEnforcement.excludedModels } : undefined,
-    where: `account-level enforced configuration ${e.configId}`, invalid,
-  }];
+  return [
+    {
+      origin: 'ACCOUNT_ENFORCED',
+      identifier: e.guardrailIdentifier,
+      version: e.guardrailVersion,
+      rule: {
+        system: e.selectiveContentGuarding?.system ?? 'COMPREHENSIVE',
+        messages: e.selectiveContentGuarding?.messages ?? 'COMPREHENSIVE',
+      },
+      models: e.modelEnforcement ? { included: e.modelEnforcement.includedModels, excluded: e.modelEnforcement.excludedModels } : undefined,
+      where: `account-level enforced configuration ${e.configId}`,
+      invalid,
+    },
+  ];
 }
 
 export function enforcedRefs(world: RuntimeWorld, account: string, region: string): GuardrailRef[] {
@@ -150,13 +162,19 @@ const arnRegion = (arn: string) => arn.split(':')[3];
 /** Throws AccessDeniedException unless the caller may use the guardrail (own account or RBP allows). */
 export function checkAccess(world: RuntimeWorld, g: GuardrailSnapshot, caller: string, context: string): 'SELF' | 'CROSS_ACCOUNT' {
   if (g.ownerAccount === caller) return 'SELF';
-  const allowed = policyAllows(world.resourcePolicy(g.guardrailArn), 'bedrock:ApplyGuardrail',
+  const allowed = policyAllows(
+    world.resourcePolicy(g.guardrailArn),
+    'bedrock:ApplyGuardrail',
     { account: caller, orgId: world.isOrgMember(caller) ? world.organizationId() : undefined, orgPath: world.orgPathOf(caller) },
-    { resourceArn: g.guardrailArn, owner: g.ownerAccount, orgId: world.organizationId() });
+    { resourceArn: g.guardrailArn, owner: g.ownerAccount, orgId: world.organizationId() },
+  );
   if (!allowed) {
-    throw new AwsError('AccessDeniedException', 403,
+    throw new AwsError(
+      'AccessDeniedException',
+      403,
       `User: arn:aws:iam::${caller}:root is not authorized to perform: bedrock:ApplyGuardrail on resource: ${g.guardrailArn} ` +
-      `because no resource-based policy allows the bedrock:ApplyGuardrail action (${context}).`);
+        `because no resource-based policy allows the bedrock:ApplyGuardrail action (${context}).`,
+    );
   }
   return 'CROSS_ACCOUNT';
 }
@@ -167,7 +185,12 @@ export function checkAccess(world: RuntimeWorld, g: GuardrailSnapshot, caller: s
  * in that region, whatever the model (failure stories 2 and 6). Returns the guardrails that apply
  * to the model, with access checked (failure story 1).
  */
-export function resolveEnforced(world: RuntimeWorld, caller: string, region: string, modelId: string): { ref: GuardrailRef; snapshot: GuardrailSnapshot }[] {
+export function resolveEnforced(
+  world: RuntimeWorld,
+  caller: string,
+  region: string,
+  modelId: string,
+): { ref: GuardrailRef; snapshot: GuardrailSnapshot }[] {
   const out: { ref: GuardrailRef; snapshot: GuardrailSnapshot }[] = [];
   const management = world.managementAccountId?.();
   for (const ref of enforcedRefs(world, caller, region)) {
@@ -179,11 +202,19 @@ export function resolveEnforced(world: RuntimeWorld, caller: string, region: str
       if (owner !== management) ref.invalid = `guardrail owner ${owner} is not the management account ${management}`;
     }
     const snapshot = ref.invalid ? undefined : world.findGuardrail(ref.identifier, ref.version, caller, region);
-    if (!snapshot || snapshot.version === 'DRAFT' || snapshot.region !== region || (ref.identifier.startsWith('arn:') && arnRegion(ref.identifier) !== region)) {
-      throw new AwsError('ValidationException', 400,
+    if (
+      !snapshot ||
+      snapshot.version === 'DRAFT' ||
+      snapshot.region !== region ||
+      (ref.identifier.startsWith('arn:') && arnRegion(ref.identifier) !== region)
+    ) {
+      throw new AwsError(
+        'ValidationException',
+        400,
         `The guardrail identifier or version provided in the ${ref.where} does not exist in ${region}: ` +
-        `${ref.identifier}${ref.version ? ':' + ref.version : ''}${ref.invalid ? ` (${ref.invalid})` : ''}. ` +
-        'Every Bedrock inference call in scope fails until the enforced configuration is fixed.');
+          `${ref.identifier}${ref.version ? `:${ref.version}` : ''}${ref.invalid ? ` (${ref.invalid})` : ''}. ` +
+          'Every Bedrock inference call in scope fails until the enforced configuration is fixed.',
+      );
     }
     out.push({ ref, snapshot });
   }
@@ -191,10 +222,20 @@ export function resolveEnforced(world: RuntimeWorld, caller: string, region: str
 }
 
 /** Resolves a request guardrail (Converse guardrailConfig / InvokeModel headers). */
-export function resolveRequest(world: RuntimeWorld, caller: string, region: string, identifier: string, version: string): GuardrailSnapshot {
+export function resolveRequest(
+  world: RuntimeWorld,
+  caller: string,
+  region: string,
+  identifier: string,
+  version: string,
+): GuardrailSnapshot {
   const snapshot = world.findGuardrail(identifier, version, caller, region);
   if (!snapshot || snapshot.region !== region) {
-    throw new AwsError('ValidationException', 400, `The guardrail identifier or version provided in the request does not exist: ${identifier}:${version}.`);
+    throw new AwsError(
+      'ValidationException',
+      400,
+      `The guardrail identifier or version provided in the request does not exist: ${identifier}:${version}.`,
+    );
   }
   return snapshot;
 }
@@ -205,10 +246,18 @@ export function resolveRequest(world: RuntimeWorld, caller: string, region: stri
  * request. Access is checked for each; automated-reasoning guardrails cannot be enforced.
  */
 export function applicableGuardrails(
-  world: RuntimeWorld, caller: string, region: string, modelId: string,
+  world: RuntimeWorld,
+  caller: string,
+  region: string,
+  modelId: string,
   request: { identifier: string; version: string; rule: SelectionRule } | undefined,
 ): AppliedGuardrail[] {
-  const entries = resolveEnforced(world, caller, region, modelId).map((e) => ({ ...e, rule: e.ref.rule, origin: e.ref.origin, where: e.ref.where }));
+  const entries = resolveEnforced(world, caller, region, modelId).map((e) => ({
+    ...e,
+    rule: e.ref.rule,
+    origin: e.ref.origin,
+    where: e.ref.where,
+  }));
   if (request) {
     const snapshot = resolveRequest(world, caller, region, request.identifier, request.version);
     entries.push({ ref: undefined as never, snapshot, rule: request.rule, origin: 'REQUEST', where: 'request guardrail' });
@@ -216,9 +265,12 @@ export function applicableGuardrails(
   const byKey = new Map<string, AppliedGuardrail>();
   for (const e of entries) {
     if (e.origin !== 'REQUEST' && (e.snapshot.config.automatedReasoningPolicyConfig?.policies?.length ?? 0) > 0) {
-      throw new AwsError('ValidationException', 400,
+      throw new AwsError(
+        'ValidationException',
+        400,
         `The guardrail ${e.snapshot.guardrailArn}:${e.snapshot.version} enforced by the ${e.where} contains an Automated Reasoning policy, ` +
-        'which enforced guardrails do not support.');
+          'which enforced guardrails do not support.',
+      );
     }
     const key = `${e.snapshot.guardrailArn}:${e.snapshot.version}`;
     const ownership = checkAccess(world, e.snapshot, caller, e.where);

@@ -11,10 +11,17 @@ import { invokeModel } from './invoke-model.js';
 
 export async function handleRuntime(req: RuntimeRequest, world: RuntimeWorld): Promise<RuntimeResponse> {
   switch (req.operation) {
-    case 'ApplyGuardrail': return applyGuardrail(req, world);
-    case 'Converse': return converse(req, world);
-    case 'InvokeModel': return invokeModel(req, world);
+    case 'ApplyGuardrail':
+      return applyGuardrail(req, world);
+    case 'Converse':
+      return converse(req, world);
+    case 'InvokeModel':
+      return invokeModel(req, world);
     default:
-      throw new AwsError('UnknownOperationException', 404, `The sandbox Bedrock Runtime does not implement ${(req as RuntimeRequest).operation}.`);
+      throw new AwsError(
+        'UnknownOperationException',
+        404,
+        `The sandbox Bedrock Runtime does not implement ${(req as RuntimeRequest).operation}.`,
+      );
   }
 }

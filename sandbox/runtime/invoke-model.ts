@@ -34,13 +34,30 @@ export function splitTags(text: string, suffix: string | undefined): { text: str
   return parts.filter((p) => p.text.length > 0 || parts.length === 1);
 }
 
-type Shape = 'anthropic' | 'nova' | 'chat' | 'titan-text' | 'titan-embed' | 'cohere-embed' | 'cohere-chat' | 'llama' | 'mistral' | 'completion';
+type Shape =
+  | 'anthropic'
+  | 'nova'
+  | 'chat'
+  | 'titan-text'
+  | 'titan-embed'
+  | 'cohere-embed'
+  | 'cohere-chat'
+  | 'llama'
+  | 'mistral'
+  | 'completion';
 
-interface Parsed { shape: Shape; raw: { surface: Segment['surface']; role?: string; message: number; text: string }[] }
+interface Parsed {
+  shape: Shape;
+  raw: { surface: Segment['surface']; role?: string; message: number; text: string }[];
+}
 
 const textOf = (c: unknown): string => {
   if (typeof c === 'string') return c;
-  if (Array.isArray(c)) return c.map((b) => (b && typeof b === 'object' && typeof (b as { text?: unknown }).text === 'string' ? (b as { text: string }).text : '')).filter(Boolean).join('\n');
+  if (Array.isArray(c))
+    return c
+      .map((b) => (b && typeof b === 'object' && typeof (b as { text?: unknown }).text === 'string' ? (b as { text: string }).text : ''))
+      .filter(Boolean)
+      .join('\n');
   return '';
 };
 
@@ -62,7 +79,9 @@ export function parseNativeBody(model: CatalogueModel, body: Record<string, unkn
     return { shape: isEmbedding(model) ? 'titan-embed' : 'titan-text', raw };
   }
   if (Array.isArray(body.texts)) {
-    body.texts.forEach((t, i) => raw.push({ surface: 'message', role: 'user', message: i, text: String(t) }));
+    body.texts.forEach((t, i) => {
+      raw.push({ surface: 'message', role: 'user', message: i, text: String(t) });
+    });
     return { shape: 'cohere-embed', raw };
   }
   if (typeof body.message === 'string') {
@@ -79,29 +98,73 @@ export function parseNativeBody(model: CatalogueModel, body: Record<string, unkn
     raw.push({ surface: 'message', role: 'user', message: 0, text: body.prompt });
     return { shape: provider === 'meta' ? 'llama' : provider === 'mistral' ? 'mistral' : 'completion', raw };
   }
-  throw new AwsError('ValidationException', 400, 'Malformed input request: expected messages, inputText, prompt, message or texts in the model body.');
+  throw new AwsError(
+    'ValidationException',
+    400,
+    'Malformed input request: expected messages, inputText, prompt, message or texts in the model body.',
+  );
 }
 
-function render(shape: Shape, modelId: string, text: string, inChars: number, intervened: boolean, embedText: string, body: Record<string, unknown>): Record<string, unknown> {
-  const inT = tokens(inChars); const outT = tokens(text.length);
+function render(
+  shape: Shape,
+  modelId: string,
+  text: string,
+  inChars: number,
+  intervened: boolean,
+  embedText: string,
+  body: Record<string, unknown>,
+): Record<string, unknown> {
+  const inT = tokens(inChars);
+  const outT = tokens(text.length);
   switch (shape) {
     case 'anthropic':
-      return { id: 'msg_sandbox', type: 'message', role: 'assistant', model: modelId, content: [{ type: 'text', text }],
-        stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: inT, output_tokens: outT } };
+      return {
+        id: 'msg_sandbox',
+        type: 'message',
+        role: 'assistant',
+        model: modelId,
+        content: [{ type: 'text', text }],
+        stop_reason: 'end_turn',
+        stop_sequence: null,
+        usage: { input_tokens: inT, output_tokens: outT },
+      };
     case 'nova':
-      return { output: { message: { role: 'assistant', content: [{ text }] } }, stopReason: intervened ? 'content_filtered' : 'end_turn',
-        usage: { inputTokens: inT, outputTokens: outT, totalTokens: inT + outT } };
+      return {
+        output: { message: { role: 'assistant', content: [{ text }] } },
+        stopReason: intervened ? 'content_filtered' : 'end_turn',
+        usage: { inputTokens: inT, outputTokens: outT, totalTokens: inT + outT },
+      };
     case 'chat':
-      return { id: 'chat-sandbox', choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
-        usage: { prompt_tokens: inT, completion_tokens: outT, total_tokens: inT + outT } };
+      return {
+        id: 'chat-sandbox',
+        choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: inT, completion_tokens: outT, total_tokens: inT + outT },
+      };
     case 'titan-text':
-      return { inputTextTokenCount: inT, results: [{ tokenCount: outT, outputText: text, completionReason: intervened ? 'CONTENT_FILTERED' : 'FINISH' }] };
+      return {
+        inputTextTokenCount: inT,
+        results: [{ tokenCount: outT, outputText: text, completionReason: intervened ? 'CONTENT_FILTERED' : 'FINISH' }],
+      };
     case 'titan-embed':
-      return { embedding: standInEmbedding(embedText, typeof body.dimensions === 'number' ? body.dimensions : 1024), inputTextTokenCount: inT };
+      return {
+        embedding: standInEmbedding(embedText, typeof body.dimensions === 'number' ? body.dimensions : 1024),
+        inputTextTokenCount: inT,
+      };
     case 'cohere-embed':
-      return { id: 'embed-sandbox', texts: body.texts, embeddings: (body.texts as unknown[]).map((t) => standInEmbedding(String(t), 1024)), response_type: 'embeddings_floats' };
+      return {
+        id: 'embed-sandbox',
+        texts: body.texts,
+        embeddings: (body.texts as unknown[]).map((t) => standInEmbedding(String(t), 1024)),
+        response_type: 'embeddings_floats',
+      };
     case 'cohere-chat':
-      return { response_id: 'sandbox', text, generation_id: 'sandbox', finish_reason: intervened ? 'ERROR_TOXIC' : 'COMPLETE', chat_history: [] };
+      return {
+        response_id: 'sandbox',
+        text,
+        generation_id: 'sandbox',
+        finish_reason: intervened ? 'ERROR_TOXIC' : 'COMPLETE',
+        chat_history: [],
+      };
     case 'llama':
       return { generation: text, prompt_token_count: inT, generation_token_count: outT, stop_reason: 'stop' };
     case 'mistral':
@@ -120,42 +183,73 @@ export async function invokeModel(req: RuntimeRequest, world: RuntimeWorld): Pro
   const traceHeader = (h('x-amzn-bedrock-trace') ?? '').toUpperCase();
   const trace: TraceLevel = traceHeader === 'ENABLED' ? 'on' : traceHeader === 'ENABLED_FULL' ? 'full' : 'off';
   const contentType = (h('content-type') ?? 'application/json').toLowerCase();
-  if (gid && !gver) throw new AwsError('ValidationException', 400, 'X-Amzn-Bedrock-GuardrailVersion is required when X-Amzn-Bedrock-GuardrailIdentifier is set.');
-  if (gver && !/^(?:DRAFT|[1-9]\d{0,7})$/.test(gver)) throw new AwsError('ValidationException', 400, `Invalid guardrail version "${gver}".`);
+  if (gid && !gver)
+    throw new AwsError(
+      'ValidationException',
+      400,
+      'X-Amzn-Bedrock-GuardrailVersion is required when X-Amzn-Bedrock-GuardrailIdentifier is set.',
+    );
+  if (gver && !/^(?:DRAFT|[1-9]\d{0,7})$/.test(gver))
+    throw new AwsError('ValidationException', 400, `Invalid guardrail version "${gver}".`);
 
   const body = parseJsonBody(req.body, 'model body');
   const tagConfig = body[CONFIG_KEY] as { tagSuffix?: unknown } | undefined;
   delete body[CONFIG_KEY]; // the guardrail configuration is stripped before the model sees the body
   const suffix = typeof tagConfig?.tagSuffix === 'string' ? tagConfig.tagSuffix : undefined;
-  if (suffix !== undefined && !/^[A-Za-z0-9]{1,20}$/.test(suffix)) throw new AwsError('ValidationException', 400, 'amazon-bedrock-guardrailConfig.tagSuffix must be 1–20 alphanumeric characters.');
+  if (suffix !== undefined && !/^[A-Za-z0-9]{1,20}$/.test(suffix))
+    throw new AwsError('ValidationException', 400, 'amazon-bedrock-guardrailConfig.tagSuffix must be 1–20 alphanumeric characters.');
 
-  const applied = applicableGuardrails(world, req.callerAccount, req.region, modelId,
-    gid ? { identifier: gid, version: gver, rule: 'TAGGED_OR_ALL' } : undefined);
+  const applied = applicableGuardrails(
+    world,
+    req.callerAccount,
+    req.region,
+    modelId,
+    gid ? { identifier: gid, version: gver, rule: 'TAGGED_OR_ALL' } : undefined,
+  );
   if (tagConfig !== undefined && applied.length === 0) {
-    throw new AwsError('ValidationException', 400, `${CONFIG_KEY} was sent but no guardrail applies to this request (set X-Amzn-Bedrock-GuardrailIdentifier).`);
+    throw new AwsError(
+      'ValidationException',
+      400,
+      `${CONFIG_KEY} was sent but no guardrail applies to this request (set X-Amzn-Bedrock-GuardrailIdentifier).`,
+    );
   }
   if (applied.length > 0 && !contentType.startsWith('application/json')) {
     throw new AwsError('ValidationException', 400, 'Guardrails require Content-Type application/json on InvokeModel.');
   }
   if (applied.length > 0 && isEmbedding(model)) {
     // Preview FAQ: models without guardrail support fail under enforcement; exclude them in model_enforcement.
-    throw new AwsError('ValidationException', 400, `The model ${modelId} does not support guardrails; exclude it from enforcement (model_enforcement.excluded_models) or drop the request guardrail.`);
+    throw new AwsError(
+      'ValidationException',
+      400,
+      `The model ${modelId} does not support guardrails; exclude it from enforcement (model_enforcement.excluded_models) or drop the request guardrail.`,
+    );
   }
 
   const parsed = parseNativeBody(model, body);
   const segments: Segment[] = [];
-  for (const r of parsed.raw) for (const p of splitTags(r.text, suffix)) segments.push({ surface: r.surface, role: r.role, message: r.message, text: p.text, tagged: p.tagged });
+  for (const r of parsed.raw)
+    for (const p of splitTags(r.text, suffix))
+      segments.push({ surface: r.surface, role: r.role, message: r.message, text: p.text, tagged: p.tagged });
   const anyTag = segments.some((s) => s.tagged);
   const embedText = parsed.raw.map((r) => r.text).join('\n');
 
   if (isEmbedding(model) || parsed.shape === 'titan-embed' || parsed.shape === 'cohere-embed') {
-    return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(render(parsed.shape, modelId, '', embedText.length, false, embedText, body)) };
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(render(parsed.shape, modelId, '', embedText.length, false, embedText, body)),
+    };
   }
 
   let out: Record<string, unknown>;
   if (applied.length === 0) {
     const lastUser = Math.max(-1, ...segments.filter((s) => s.surface === 'message' && s.role === 'user').map((s) => s.message));
-    const text = standInAnswer(segments.filter((s) => s.surface === 'message' && s.message === lastUser).map((s) => s.text).join(' '));
+    const text = standInAnswer(
+      segments
+        .filter((s) => s.surface === 'message' && s.message === lastUser)
+        .map((s) => s.text)
+        .join(' '),
+    );
     out = render(parsed.shape, modelId, text, embedText.length, false, embedText, body);
   } else {
     // Prompt-attack filtering on InvokeModel requires guard tags (guardrails-tagging docs).
@@ -168,7 +262,8 @@ export async function invokeModel(req: RuntimeRequest, world: RuntimeWorld): Pro
         outputs: Object.entries(result.outputAssessments).map(([k, v]) => ({ [k]: v[0] })),
         actionReason: result.actionReason,
       };
-      if (result.modelOutput !== undefined && (trace === 'full' || result.modelOutput !== result.outputText)) guardrail.modelOutput = [result.modelOutput];
+      if (result.modelOutput !== undefined && (trace === 'full' || result.modelOutput !== result.outputText))
+        guardrail.modelOutput = [result.modelOutput];
       out['amazon-bedrock-trace'] = { guardrail };
     }
   }

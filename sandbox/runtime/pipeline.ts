@@ -26,8 +26,11 @@ export interface PipelineResult {
 
 function details(g: AppliedGuardrail): NonNullable<GuardrailAssessment['appliedGuardrailDetails']> {
   return {
-    guardrailId: g.snapshot.guardrailId, guardrailVersion: g.snapshot.version, guardrailArn: g.snapshot.guardrailArn,
-    guardrailOrigin: [...g.origins], guardrailOwnership: g.ownership,
+    guardrailId: g.snapshot.guardrailId,
+    guardrailVersion: g.snapshot.version,
+    guardrailArn: g.snapshot.guardrailArn,
+    guardrailOrigin: [...g.origins],
+    guardrailOwnership: g.ownership,
   };
 }
 
@@ -41,11 +44,17 @@ function keyOf(g: AppliedGuardrail, used: Set<string>): string {
 function withMetrics(r: EvaluationResult, g: AppliedGuardrail, started: number, totalChars?: number): GuardrailAssessment {
   const a = r.assessment;
   // Coverage compares guarded characters with all characters of the prompt, not just the selection.
-  const guardrailCoverage = totalChars === undefined ? a.invocationMetrics?.guardrailCoverage
-    : { textCharacters: { guarded: r.coverage.guarded, total: totalChars } };
+  const guardrailCoverage =
+    totalChars === undefined
+      ? a.invocationMetrics?.guardrailCoverage
+      : { textCharacters: { guarded: r.coverage.guarded, total: totalChars } };
   return {
     ...a,
-    invocationMetrics: { ...a.invocationMetrics, guardrailCoverage, guardrailProcessingLatency: Math.max(0, Math.round(performance.now() - started)) },
+    invocationMetrics: {
+      ...a.invocationMetrics,
+      guardrailCoverage,
+      guardrailProcessingLatency: Math.max(0, Math.round(performance.now() - started)),
+    },
     appliedGuardrailDetails: details(g),
   };
 }
@@ -75,7 +84,9 @@ export function runGuarded(opts: {
     const idx = selectForGuardrail(segments, g);
     const started = performance.now();
     const r = evaluateGuardrail(g.snapshot.config, {
-      source: 'INPUT', outputScope, promptAttack: opts.promptAttack,
+      source: 'INPUT',
+      outputScope,
+      promptAttack: opts.promptAttack,
       blocks: idx.map((i) => ({ text: segments[i].text, qualifiers: segments[i].qualifiers })),
     });
     inputAssessments[keys.get(g)!] = withMetrics(r, g, started, inputChars);
@@ -84,15 +95,31 @@ export function runGuarded(opts: {
       reasons.push(...r.reasons.map((x) => `${g.snapshot.guardrailId} (${g.origins.join('+')}): ${x}`));
     }
     if (r.blocked) blockedMessage ??= r.outputs[0].text;
-    else idx.forEach((segIdx, j) => { segments[segIdx].text = r.blockTexts[j]; });
+    else
+      idx.forEach((segIdx, j) => {
+        segments[segIdx].text = r.blockTexts[j];
+      });
   }
   if (blockedMessage !== undefined) {
-    return { intervened: true, blockedAt: 'INPUT', outputText: blockedMessage, inputAssessments, outputAssessments, actionReason: reasons.join('; '), inputChars };
+    return {
+      intervened: true,
+      blockedAt: 'INPUT',
+      outputText: blockedMessage,
+      inputAssessments,
+      outputAssessments,
+      actionReason: reasons.join('; '),
+      inputChars,
+    };
   }
 
   // The stand-in model reads the (possibly masked) last user message.
   const lastUser = Math.max(-1, ...segments.filter((s) => s.surface === 'message' && s.role === 'user').map((s) => s.message));
-  const modelOutput = standInAnswer(segments.filter((s) => s.surface === 'message' && s.message === lastUser).map((s) => s.text).join(' '));
+  const modelOutput = standInAnswer(
+    segments
+      .filter((s) => s.surface === 'message' && s.message === lastUser)
+      .map((s) => s.text)
+      .join(' '),
+  );
 
   // Output: grounding sources and queries come from the input's qualified guard content.
   const references = opts.segments.filter((s) => s.qualifiers?.some((q) => q === 'grounding_source' || q === 'query'));
@@ -101,7 +128,8 @@ export function runGuarded(opts: {
   for (const g of applied) {
     const started = performance.now();
     const r = evaluateGuardrail(g.snapshot.config, {
-      source: 'OUTPUT', outputScope,
+      source: 'OUTPUT',
+      outputScope,
       blocks: [{ text }, ...references.map((s) => ({ text: s.text, qualifiers: s.qualifiers }))],
     });
     outputAssessments[keys.get(g)!] = [withMetrics(r, g, started)];
@@ -113,8 +141,13 @@ export function runGuarded(opts: {
     else text = r.blockTexts[0];
   }
   return {
-    intervened, blockedAt: blockedOut !== undefined ? 'OUTPUT' : undefined,
-    outputText: blockedOut ?? text, modelOutput, inputAssessments, outputAssessments,
-    actionReason: reasons.length ? reasons.join('; ') : 'No action.', inputChars,
+    intervened,
+    blockedAt: blockedOut !== undefined ? 'OUTPUT' : undefined,
+    outputText: blockedOut ?? text,
+    modelOutput,
+    inputAssessments,
+    outputAssessments,
+    actionReason: reasons.length ? reasons.join('; ') : 'No action.',
+    inputChars,
   };
 }

@@ -22,10 +22,14 @@ export const tokens = (chars: number) => Math.ceil(chars / 4);
 /** A deterministic pseudo-embedding (FNV-1a seeded), for embedding models called with InvokeModel. */
 export function standInEmbedding(text: string, dims: number): number[] {
   let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) { h ^= text.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
   const out: number[] = [];
   for (let i = 0; i < dims; i++) {
-    h ^= i; h = Math.imul(h, 0x01000193) >>> 0;
+    h ^= i;
+    h = Math.imul(h, 0x01000193) >>> 0;
     out.push(Math.round(((h / 0xffffffff) * 2 - 1) * 1e6) / 1e6);
   }
   return out;

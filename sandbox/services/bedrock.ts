@@ -8,8 +8,16 @@ import { FOUNDATION_MODELS, foundationModelArn } from '../models.js';
 import { json, paginate, type SvcRequest } from '../protocol.js';
 import { parseGuardrailPolicy, policyAllows } from '../rbp.js';
 import {
-  GUARDRAIL_ARN_RE, clone, guardrailArn, nextId, orgPathOf, accountById, resolveGuardrail,
-  type EnforcedRecord, type GuardrailRecord, type SandboxState,
+  GUARDRAIL_ARN_RE,
+  clone,
+  guardrailArn,
+  nextId,
+  orgPathOf,
+  accountById,
+  resolveGuardrail,
+  type EnforcedRecord,
+  type GuardrailRecord,
+  type SandboxState,
 } from '../state.js';
 import { iso, type HandlerResult, type ServiceContext } from './common.js';
 import { toOutputShape, validateGuardrailBody } from './guardrail-config.js';
@@ -42,12 +50,25 @@ export function handleBedrock(ctx: ServiceContext, req: SvcRequest): HandlerResu
       if (replay) return created(replay);
       const config = validateGuardrailBody(body);
       const mine = state.guardrails.filter((g) => g.owner === caller && g.region === region);
-      if (mine.some((g) => g.draft.name === config.name)) throw new AwsError('ConflictException', 400, `A guardrail named ${config.name} already exists.`);
-      if (mine.length >= MAX_GUARDRAILS_PER_ACCOUNT) throw new AwsError('ServiceQuotaExceededException', 400, 'You have reached the maximum number of guardrails in this account and Region.');
+      if (mine.some((g) => g.draft.name === config.name))
+        throw new AwsError('ConflictException', 400, `A guardrail named ${config.name} already exists.`);
+      if (mine.length >= MAX_GUARDRAILS_PER_ACCOUNT)
+        throw new AwsError(
+          'ServiceQuotaExceededException',
+          400,
+          'You have reached the maximum number of guardrails in this account and Region.',
+        );
       const id = nextId(state, 'guardrail', 12);
       const g: GuardrailRecord = {
-        id, arn: guardrailArn(region, caller, id), owner: caller, region, draft: config,
-        createdAt: now, updatedAt: now, nextVersion: 1, versions: [],
+        id,
+        arn: guardrailArn(region, caller, id),
+        owner: caller,
+        region,
+        draft: config,
+        createdAt: now,
+        updatedAt: now,
+        nextVersion: 1,
+        versions: [],
         tags: Array.isArray(body.tags) ? clone(body.tags as GuardrailRecord['tags']) : [],
         tokens: token ? { [`create:${token}`]: id } : {},
       };
@@ -58,7 +79,8 @@ export function handleBedrock(ctx: ServiceContext, req: SvcRequest): HandlerResu
     case 'GetGuardrail': {
       const g = findForCaller(state, label(1), caller, region, 'bedrock:GetGuardrail');
       const version = req.query.get('guardrailVersion') ?? 'DRAFT';
-      if (version !== 'DRAFT' && !VERSION_RE.test(version)) throw validation(`guardrailVersion must be DRAFT or a version number, not "${version}".`);
+      if (version !== 'DRAFT' && !VERSION_RE.test(version))
+        throw validation(`guardrailVersion must be DRAFT or a version number, not "${version}".`);
       const v = version === 'DRAFT' ? undefined : g.versions.find((x) => x.version === version);
       if (version !== 'DRAFT' && !v) throw notFound(`Guardrail ${g.id} has no version ${version}.`);
       const config = v ? v.config : g.draft;
@@ -91,11 +113,16 @@ export function handleBedrock(ctx: ServiceContext, req: SvcRequest): HandlerResu
     case 'CreateGuardrailVersion': {
       const g = findOwn(state, label(1), caller, region);
       const token = typeof body.clientRequestToken === 'string' ? body.clientRequestToken : undefined;
-      if (token && g.tokens[`version:${token}`]) return { response: json(202, { guardrailId: g.id, version: g.tokens[`version:${token}`] }), mutated: false };
-      if (body.description !== undefined && (typeof body.description !== 'string' || body.description.length < 1 || body.description.length > 200)) {
+      if (token && g.tokens[`version:${token}`])
+        return { response: json(202, { guardrailId: g.id, version: g.tokens[`version:${token}`] }), mutated: false };
+      if (
+        body.description !== undefined &&
+        (typeof body.description !== 'string' || body.description.length < 1 || body.description.length > 200)
+      ) {
         throw validation("Value at 'description' failed to satisfy constraint: Member must have length between 1 and 200");
       }
-      if (g.versions.length >= MAX_VERSIONS_PER_GUARDRAIL) throw new AwsError('ServiceQuotaExceededException', 400, `Guardrail ${g.id} has reached the maximum number of versions.`);
+      if (g.versions.length >= MAX_VERSIONS_PER_GUARDRAIL)
+        throw new AwsError('ServiceQuotaExceededException', 400, `Guardrail ${g.id} has reached the maximum number of versions.`);
       const version = String(g.nextVersion++);
       g.versions.push({ version, description: body.description as string | undefined, config: clone(g.draft), createdAt: now });
       if (token) g.tokens[`version:${token}`] = version;
@@ -108,9 +135,15 @@ export function handleBedrock(ctx: ServiceContext, req: SvcRequest): HandlerResu
       const g = findOwn(state, label(1), caller, region);
       const version = req.query.get('guardrailVersion');
       if (version !== null && !VERSION_RE.test(version)) throw validation(`guardrailVersion must be a version number, not "${version}".`);
-      if (version !== null && !g.versions.some((v) => v.version === version)) throw notFound(`Guardrail ${g.id} has no version ${version}.`);
+      if (version !== null && !g.versions.some((v) => v.version === version))
+        throw notFound(`Guardrail ${g.id} has no version ${version}.`);
       const users = enforcementsUsing(state, g, version ?? undefined);
-      if (users.length) throw new AwsError('ResourceInUseException', 400, `Guardrail ${g.id}${version ? ` version ${version}` : ''} is in use by ${users.join(', ')} and cannot be deleted.`);
+      if (users.length)
+        throw new AwsError(
+          'ResourceInUseException',
+          400,
+          `Guardrail ${g.id}${version ? ` version ${version}` : ''} is in use by ${users.join(', ')} and cannot be deleted.`,
+        );
       if (version === null) {
         state.guardrails = state.guardrails.filter((x) => x !== g);
         state.resourcePolicies = state.resourcePolicies.filter((p) => p.resourceArn !== g.arn);
@@ -157,13 +190,16 @@ export function handleBedrock(ctx: ServiceContext, req: SvcRequest): HandlerResu
       const arn = body.resourceArn;
       const text = body.resourcePolicy;
       if (typeof arn !== 'string' || arn.length < 1 || arn.length > 255) throw validation('resourceArn is required (1 to 255 characters).');
-      if (typeof text !== 'string' || text.length < 1 || text.length > 20480) throw validation('resourcePolicy is required (1 to 20480 characters).');
+      if (typeof text !== 'string' || text.length < 1 || text.length > 20480)
+        throw validation('resourcePolicy is required (1 to 20480 characters).');
       const g = guardrailForPolicy(state, arn, caller, region, false);
       const parsed = parseGuardrailPolicy(text, { resourceArn: g.arn, owner: g.owner, orgId: state.organization.id });
       if (!parsed.ok) throw validation(`The resource policy is not supported: ${parsed.message}`);
       const existing = state.resourcePolicies.find((p) => p.resourceArn === g.arn);
-      if (existing) { existing.policy = text; existing.updatedAt = now; }
-      else state.resourcePolicies.push({ resourceArn: g.arn, policy: text, updatedAt: now });
+      if (existing) {
+        existing.policy = text;
+        existing.updatedAt = now;
+      } else state.resourcePolicies.push({ resourceArn: g.arn, policy: text, updatedAt: now });
       return { response: json(201, { resourceArn: g.arn }), mutated: true };
     }
 
@@ -190,16 +226,26 @@ export function handleBedrock(ctx: ServiceContext, req: SvcRequest): HandlerResu
       const output = enumCheck('byOutputModality', ['TEXT', 'IMAGE', 'EMBEDDING']);
       const inference = enumCheck('byInferenceType', ['ON_DEMAND', 'PROVISIONED']);
       if (provider !== null && !/^[A-Za-z0-9- ]{1,63}$/.test(provider)) throw validation('byProvider must match [A-Za-z0-9- ]{1,63}.');
-      const models = FOUNDATION_MODELS.filter((m) =>
-        (provider === null || m.providerName.toLowerCase() === provider.toLowerCase() || m.modelId.split('.')[0] === provider.toLowerCase()) &&
-        (customization === null || (m.customizationsSupported as string[]).includes(customization)) &&
-        (output === null || (m.outputModalities as string[]).includes(output)) &&
-        (inference === null || (m.inferenceTypesSupported as string[]).includes(inference)));
+      const models = FOUNDATION_MODELS.filter(
+        (m) =>
+          (provider === null ||
+            m.providerName.toLowerCase() === provider.toLowerCase() ||
+            m.modelId.split('.')[0] === provider.toLowerCase()) &&
+          (customization === null || (m.customizationsSupported as string[]).includes(customization)) &&
+          (output === null || (m.outputModalities as string[]).includes(output)) &&
+          (inference === null || (m.inferenceTypesSupported as string[]).includes(inference)),
+      );
       return ok({
         modelSummaries: models.map((m) => ({
-          modelArn: foundationModelArn(region, m.modelId), modelId: m.modelId, modelName: m.modelName, providerName: m.providerName,
-          inputModalities: m.inputModalities, outputModalities: m.outputModalities, responseStreamingSupported: m.responseStreamingSupported,
-          customizationsSupported: m.customizationsSupported, inferenceTypesSupported: m.inferenceTypesSupported,
+          modelArn: foundationModelArn(region, m.modelId),
+          modelId: m.modelId,
+          modelName: m.modelName,
+          providerName: m.providerName,
+          inputModalities: m.inputModalities,
+          outputModalities: m.outputModalities,
+          responseStreamingSupported: m.responseStreamingSupported,
+          customizationsSupported: m.customizationsSupported,
+          inferenceTypesSupported: m.inferenceTypesSupported,
           modelLifecycle: { status: m.lifecycle },
         })),
       });
@@ -274,7 +320,12 @@ export function sharedWith(state: SandboxState, g: GuardrailRecord, caller: stri
 function guardrailForPolicy(state: SandboxState, arn: string, caller: string, region: string, missingIsNotFound: boolean): GuardrailRecord {
   const m = GUARDRAIL_ARN_RE.exec(arn);
   if (!m) throw validation(`resourceArn "${arn}" is not a guardrail ARN (arn:aws:bedrock:<region>:<account>:guardrail/<id>).`);
-  if (m[2] !== caller) throw new AwsError('AccessDeniedException', 403, `Account ${caller} cannot manage the resource policy of ${arn}, which it does not own.`);
+  if (m[2] !== caller)
+    throw new AwsError(
+      'AccessDeniedException',
+      403,
+      `Account ${caller} cannot manage the resource policy of ${arn}, which it does not own.`,
+    );
   if (m[1] !== region) throw validation(`resourceArn ${arn} is not in the Region of the request (${region}).`);
   const g = resolveGuardrail(state, arn, caller, region);
   if (!g) {
@@ -289,7 +340,10 @@ function listItem(g: GuardrailRecord, version: string | undefined): Obj {
   const config = v ? v.config : g.draft;
   const out = toOutputShape(config, g.region);
   return {
-    id: g.id, arn: g.arn, status: 'READY', name: config.name,
+    id: g.id,
+    arn: g.arn,
+    status: 'READY',
+    name: config.name,
     description: v?.description ?? config.description,
     version: version ?? 'DRAFT',
     createdAt: v ? v.createdAt : g.createdAt,
@@ -303,7 +357,8 @@ function enforcementsUsing(state: SandboxState, g: GuardrailRecord, version: str
   const users: string[] = [];
   for (const e of state.enforced) {
     const target = resolveGuardrail(state, e.guardrailIdentifier, e.account, e.region);
-    if (target === g && (version === undefined || e.guardrailVersion === version)) users.push(`enforced configuration ${e.configId} (account ${e.account})`);
+    if (target === g && (version === undefined || e.guardrailVersion === version))
+      users.push(`enforced configuration ${e.configId} (account ${e.account})`);
   }
   const attached = new Set(state.attachments.map((a) => a.policyId));
   for (const p of state.policies) {
@@ -322,30 +377,46 @@ function putEnforced(ctx: ServiceContext, req: SvcRequest, body: Obj, now: strin
   const configId = body.configId;
   if (configId !== undefined && (typeof configId !== 'string' || !ID_RE.test(configId))) errors.push('configId must match [a-z0-9]+');
   const gic = body.guardrailInferenceConfig as Obj | undefined;
-  if (!gic || typeof gic !== 'object') throw validation("1 validation error detected: Value null at 'guardrailInferenceConfig' failed to satisfy constraint: Member must not be null");
+  if (!gic || typeof gic !== 'object')
+    throw validation(
+      "1 validation error detected: Value null at 'guardrailInferenceConfig' failed to satisfy constraint: Member must not be null",
+    );
   for (const k of Object.keys(gic)) {
-    if (!['guardrailIdentifier', 'guardrailVersion', 'selectiveContentGuarding', 'modelEnforcement'].includes(k)) errors.push(`guardrailInferenceConfig.${k} is not a supported member`);
+    if (!['guardrailIdentifier', 'guardrailVersion', 'selectiveContentGuarding', 'modelEnforcement'].includes(k))
+      errors.push(`guardrailInferenceConfig.${k} is not a supported member`);
   }
   const identifier = gic.guardrailIdentifier;
   const version = gic.guardrailVersion;
-  if (typeof identifier !== 'string' || !(ID_RE.test(identifier) || GUARDRAIL_ARN_RE.test(identifier))) errors.push('guardrailIdentifier must be a guardrail id or guardrail ARN (without a version)');
-  if (typeof version !== 'string' || !VERSION_RE.test(version)) errors.push(`guardrailVersion must be a published version number ([1-9][0-9]{0,7}); "${String(version)}" is not (DRAFT cannot be enforced)`);
+  if (typeof identifier !== 'string' || !(ID_RE.test(identifier) || GUARDRAIL_ARN_RE.test(identifier)))
+    errors.push('guardrailIdentifier must be a guardrail id or guardrail ARN (without a version)');
+  if (typeof version !== 'string' || !VERSION_RE.test(version))
+    errors.push(
+      `guardrailVersion must be a published version number ([1-9][0-9]{0,7}); "${String(version)}" is not (DRAFT cannot be enforced)`,
+    );
   const scg = gic.selectiveContentGuarding as Obj | undefined;
   if (scg !== undefined) {
     if (!scg || typeof scg !== 'object') errors.push('selectiveContentGuarding must be a structure');
-    else for (const [k, v] of Object.entries(scg)) {
-      if (k !== 'system' && k !== 'messages') errors.push(`selectiveContentGuarding.${k} is not a supported member`);
-      else if (v !== 'SELECTIVE' && v !== 'COMPREHENSIVE') errors.push(`selectiveContentGuarding.${k} must be SELECTIVE or COMPREHENSIVE`);
-    }
+    else
+      for (const [k, v] of Object.entries(scg)) {
+        if (k !== 'system' && k !== 'messages') errors.push(`selectiveContentGuarding.${k} is not a supported member`);
+        else if (v !== 'SELECTIVE' && v !== 'COMPREHENSIVE')
+          errors.push(`selectiveContentGuarding.${k} must be SELECTIVE or COMPREHENSIVE`);
+      }
   }
   const me = gic.modelEnforcement as Obj | undefined;
   if (me !== undefined) {
     const inc = me?.includedModels;
     const exc = me?.excludedModels;
     if (!Array.isArray(inc) || inc.length < 1) errors.push('modelEnforcement.includedModels must list at least one model id or ALL');
-    else for (const m of inc) if (m !== 'ALL' && !(typeof m === 'string' && MODEL_ID_RE.test(m))) errors.push(`modelEnforcement.includedModels: "${String(m)}" is not a model id`);
+    else
+      for (const m of inc)
+        if (m !== 'ALL' && !(typeof m === 'string' && MODEL_ID_RE.test(m)))
+          errors.push(`modelEnforcement.includedModels: "${String(m)}" is not a model id`);
     if (!Array.isArray(exc)) errors.push('modelEnforcement.excludedModels is required (may be empty)');
-    else for (const m of exc) if (!(typeof m === 'string' && MODEL_ID_RE.test(m))) errors.push(`modelEnforcement.excludedModels: "${String(m)}" is not a model id`);
+    else
+      for (const m of exc)
+        if (!(typeof m === 'string' && MODEL_ID_RE.test(m)))
+          errors.push(`modelEnforcement.excludedModels: "${String(m)}" is not a model id`);
   }
   if (errors.length) throw validation(`${errors.length} validation error${errors.length > 1 ? 's' : ''} detected: ${errors.join('; ')}`);
 
@@ -364,12 +435,18 @@ function putEnforced(ctx: ServiceContext, req: SvcRequest, body: Obj, now: strin
   };
   const existing = state.enforced.find((e) => e.account === caller && e.region === region);
   if (configId !== undefined) {
-    if (!existing || existing.configId !== configId) throw notFound(`No enforced guardrail configuration ${configId as string} in this account and Region.`);
+    if (!existing || existing.configId !== configId)
+      throw notFound(`No enforced guardrail configuration ${configId as string} in this account and Region.`);
   } else if (existing) {
     // One configuration per account and Region. Repeating the same request is idempotent;
     // changing it requires the configId (as Terraform passes on update).
     const same = JSON.stringify(pick(existing)) === JSON.stringify(pick({ ...existing, ...fields }));
-    if (!same) throw new AwsError('ConflictException', 400, `An enforced guardrail configuration (${existing.configId}) already exists in this account and Region; pass its configId to update it.`);
+    if (!same)
+      throw new AwsError(
+        'ConflictException',
+        400,
+        `An enforced guardrail configuration (${existing.configId}) already exists in this account and Region; pass its configId to update it.`,
+      );
     return ok({ configId: existing.configId, updatedAt: existing.updatedAt, updatedBy: existing.updatedBy });
   }
   if (existing) {
@@ -379,8 +456,14 @@ function putEnforced(ctx: ServiceContext, req: SvcRequest, body: Obj, now: strin
     return { response: json(200, { configId: existing.configId, updatedAt: now, updatedBy: req.caller.arn }), mutated: true };
   }
   const record: EnforcedRecord = {
-    configId: nextId(state, 'enforced', 10), account: caller, region, ...fields,
-    createdAt: now, createdBy: req.caller.arn, updatedAt: now, updatedBy: req.caller.arn,
+    configId: nextId(state, 'enforced', 10),
+    account: caller,
+    region,
+    ...fields,
+    createdAt: now,
+    createdBy: req.caller.arn,
+    updatedAt: now,
+    updatedBy: req.caller.arn,
   };
   if (!record.selectiveContentGuarding) delete record.selectiveContentGuarding;
   if (!record.modelEnforcement) delete record.modelEnforcement;
@@ -396,12 +479,17 @@ function enforcedItem(state: SandboxState, e: EnforcedRecord): Obj {
   const g = resolveGuardrail(state, e.guardrailIdentifier, e.account, e.region);
   return {
     configId: e.configId,
-    guardrailArn: g?.arn ?? (GUARDRAIL_ARN_RE.test(e.guardrailIdentifier) ? e.guardrailIdentifier : guardrailArn(e.region, e.account, e.guardrailIdentifier)),
+    guardrailArn:
+      g?.arn ??
+      (GUARDRAIL_ARN_RE.test(e.guardrailIdentifier) ? e.guardrailIdentifier : guardrailArn(e.region, e.account, e.guardrailIdentifier)),
     guardrailId: g?.id ?? e.guardrailIdentifier.split('/').pop(),
     guardrailVersion: e.guardrailVersion,
     selectiveContentGuarding: e.selectiveContentGuarding,
     modelEnforcement: e.modelEnforcement,
     owner: 'ACCOUNT',
-    createdAt: e.createdAt, createdBy: e.createdBy, updatedAt: e.updatedAt, updatedBy: e.updatedBy,
+    createdAt: e.createdAt,
+    createdBy: e.createdBy,
+    updatedAt: e.updatedAt,
+    updatedBy: e.updatedBy,
   };
 }

@@ -7,12 +7,36 @@ import { AwsError } from '../errors.js';
 import type { GuardrailConfig } from '../state.js';
 
 export const PII_TYPES = [
-  'ADDRESS', 'AGE', 'AWS_ACCESS_KEY', 'AWS_SECRET_KEY', 'CA_HEALTH_NUMBER', 'CA_SOCIAL_INSURANCE_NUMBER',
-  'CREDIT_DEBIT_CARD_CVV', 'CREDIT_DEBIT_CARD_EXPIRY', 'CREDIT_DEBIT_CARD_NUMBER', 'DRIVER_ID', 'EMAIL',
-  'INTERNATIONAL_BANK_ACCOUNT_NUMBER', 'IP_ADDRESS', 'LICENSE_PLATE', 'MAC_ADDRESS', 'NAME', 'PASSWORD', 'PHONE',
-  'PIN', 'SWIFT_CODE', 'UK_NATIONAL_HEALTH_SERVICE_NUMBER', 'UK_NATIONAL_INSURANCE_NUMBER',
-  'UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER', 'URL', 'USERNAME', 'US_BANK_ACCOUNT_NUMBER', 'US_BANK_ROUTING_NUMBER',
-  'US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER', 'US_PASSPORT_NUMBER', 'US_SOCIAL_SECURITY_NUMBER',
+  'ADDRESS',
+  'AGE',
+  'AWS_ACCESS_KEY',
+  'AWS_SECRET_KEY',
+  'CA_HEALTH_NUMBER',
+  'CA_SOCIAL_INSURANCE_NUMBER',
+  'CREDIT_DEBIT_CARD_CVV',
+  'CREDIT_DEBIT_CARD_EXPIRY',
+  'CREDIT_DEBIT_CARD_NUMBER',
+  'DRIVER_ID',
+  'EMAIL',
+  'INTERNATIONAL_BANK_ACCOUNT_NUMBER',
+  'IP_ADDRESS',
+  'LICENSE_PLATE',
+  'MAC_ADDRESS',
+  'NAME',
+  'PASSWORD',
+  'PHONE',
+  'PIN',
+  'SWIFT_CODE',
+  'UK_NATIONAL_HEALTH_SERVICE_NUMBER',
+  'UK_NATIONAL_INSURANCE_NUMBER',
+  'UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER',
+  'URL',
+  'USERNAME',
+  'US_BANK_ACCOUNT_NUMBER',
+  'US_BANK_ROUTING_NUMBER',
+  'US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER',
+  'US_PASSPORT_NUMBER',
+  'US_SOCIAL_SECURITY_NUMBER',
   'VEHICLE_IDENTIFICATION_NUMBER',
 ];
 const FILTER_TYPES = ['SEXUAL', 'VIOLENCE', 'HATE', 'INSULTS', 'MISCONDUCT', 'PROMPT_ATTACK'];
@@ -23,20 +47,34 @@ const MODALITIES = ['TEXT', 'IMAGE'];
 const TIERS = ['CLASSIC', 'STANDARD'];
 
 const CONFIG_KEYS = new Set([
-  'name', 'description', 'topicPolicyConfig', 'contentPolicyConfig', 'wordPolicyConfig', 'sensitiveInformationPolicyConfig',
-  'contextualGroundingPolicyConfig', 'automatedReasoningPolicyConfig', 'crossRegionConfig', 'blockedInputMessaging',
-  'blockedOutputsMessaging', 'kmsKeyId',
+  'name',
+  'description',
+  'topicPolicyConfig',
+  'contentPolicyConfig',
+  'wordPolicyConfig',
+  'sensitiveInformationPolicyConfig',
+  'contextualGroundingPolicyConfig',
+  'automatedReasoningPolicyConfig',
+  'crossRegionConfig',
+  'blockedInputMessaging',
+  'blockedOutputsMessaging',
+  'kmsKeyId',
 ]);
 
 type Obj = Record<string, unknown>;
 
 class Checker {
   constructor(private readonly errors: string[]) {}
-  fail(path: string, what: string) { this.errors.push(`Value at '${path}' failed to satisfy constraint: ${what}`); }
+  fail(path: string, what: string) {
+    this.errors.push(`Value at '${path}' failed to satisfy constraint: ${what}`);
+  }
   str(o: Obj, key: string, path: string, opts: { required?: boolean; min?: number; max?: number; pattern?: RegExp; enum?: string[] } = {}) {
     const v = o[key];
     const at = `${path}${key}`;
-    if (v === undefined || v === null) { if (opts.required) this.fail(at, 'Member must not be null'); return; }
+    if (v === undefined || v === null) {
+      if (opts.required) this.fail(at, 'Member must not be null');
+      return;
+    }
     if (typeof v !== 'string') return this.fail(at, 'Member must be a string');
     if (opts.min !== undefined && v.length < opts.min) this.fail(at, `Member must have length greater than or equal to ${opts.min}`);
     if (opts.max !== undefined && v.length > opts.max) this.fail(at, `Member must have length less than or equal to ${opts.max}`);
@@ -49,8 +87,14 @@ class Checker {
   list(o: Obj, key: string, path: string, opts: { required?: boolean; min?: number; max?: number }): Obj[] {
     const v = o[key];
     const at = `${path}${key}`;
-    if (v === undefined || v === null) { if (opts.required) this.fail(at, 'Member must not be null'); return []; }
-    if (!Array.isArray(v)) { this.fail(at, 'Member must be a list'); return []; }
+    if (v === undefined || v === null) {
+      if (opts.required) this.fail(at, 'Member must not be null');
+      return [];
+    }
+    if (!Array.isArray(v)) {
+      this.fail(at, 'Member must be a list');
+      return [];
+    }
     if (opts.min !== undefined && v.length < opts.min) this.fail(at, `Member must have length greater than or equal to ${opts.min}`);
     if (opts.max !== undefined && v.length > opts.max) this.fail(at, `Member must have length less than or equal to ${opts.max}`);
     return v.map((x) => (x && typeof x === 'object' ? (x as Obj) : {}));
@@ -58,7 +102,10 @@ class Checker {
   obj(o: Obj, key: string, path: string): Obj | undefined {
     const v = o[key];
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'object' || Array.isArray(v)) { this.fail(`${path}${key}`, 'Member must be a structure'); return undefined; }
+    if (typeof v !== 'object' || Array.isArray(v)) {
+      this.fail(`${path}${key}`, 'Member must be a structure');
+      return undefined;
+    }
     return v as Obj;
   }
   actions(o: Obj, path: string, allowed = BLOCK_NONE) {
@@ -91,7 +138,10 @@ export function validateGuardrailBody(body: Obj): GuardrailConfig {
       c.str(t, 'definition', p, { required: true, min: 1, max: 200 });
       c.str(t, 'type', p, { required: true, enum: ['DENY'] });
       const ex = t.examples;
-      if (ex !== undefined && (!Array.isArray(ex) || ex.length > 5 || ex.some((e) => typeof e !== 'string' || e.length < 1 || e.length > 100))) {
+      if (
+        ex !== undefined &&
+        (!Array.isArray(ex) || ex.length > 5 || ex.some((e) => typeof e !== 'string' || e.length < 1 || e.length > 100))
+      ) {
         c.fail(`${p}examples`, 'Member must be a list of at most 5 strings of length 1..100');
       }
       c.actions(t, p);
@@ -108,11 +158,13 @@ export function validateGuardrailBody(body: Obj): GuardrailConfig {
       c.str(f, 'outputStrength', p, { required: true, enum: STRENGTHS });
       for (const k of ['inputModalities', 'outputModalities']) {
         const v = f[k];
-        if (v !== undefined && (!Array.isArray(v) || v.length < 1 || v.length > 2 || v.some((x) => !MODALITIES.includes(x as string)))) c.fail(`${p}${k}`, 'Member must be a list of TEXT|IMAGE');
+        if (v !== undefined && (!Array.isArray(v) || v.length < 1 || v.length > 2 || v.some((x) => !MODALITIES.includes(x as string))))
+          c.fail(`${p}${k}`, 'Member must be a list of TEXT|IMAGE');
       }
       // PROMPT_ATTACK applies to input only: its output strength must be NONE.
       // https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-prompt-attack.html
-      if (f.type === 'PROMPT_ATTACK' && f.outputStrength !== undefined && f.outputStrength !== 'NONE') c.fail(`${p}outputStrength`, 'PROMPT_ATTACK output strength must be NONE');
+      if (f.type === 'PROMPT_ATTACK' && f.outputStrength !== undefined && f.outputStrength !== 'NONE')
+        c.fail(`${p}outputStrength`, 'PROMPT_ATTACK output strength must be NONE');
       c.actions(f, p);
     });
     const types = filters.map((f) => f.type);
@@ -148,7 +200,11 @@ export function validateGuardrailBody(body: Obj): GuardrailConfig {
       c.str(r, 'action', p, { required: true, enum: PII_ACTIONS });
       c.actions(r, p, PII_ACTIONS);
       if (typeof r.pattern === 'string') {
-        try { new RegExp(r.pattern); } catch { c.fail(`${p}pattern`, 'Member must be a valid regular expression'); }
+        try {
+          new RegExp(r.pattern);
+        } catch {
+          c.fail(`${p}pattern`, 'Member must be a valid regular expression');
+        }
       }
     });
   }
@@ -160,14 +216,20 @@ export function validateGuardrailBody(body: Obj): GuardrailConfig {
       c.str(f, 'action', p, { enum: BLOCK_NONE });
       c.bool(f, 'enabled', p);
       // Thresholds are 0 ≤ t < 1 (the console's 0–0.99 slider).
-      if (typeof f.threshold !== 'number' || f.threshold < 0 || f.threshold >= 1) c.fail(`${p}threshold`, 'Member must be a number between 0 and 0.99');
+      if (typeof f.threshold !== 'number' || f.threshold < 0 || f.threshold >= 1)
+        c.fail(`${p}threshold`, 'Member must be a number between 0 and 0.99');
     });
   }
   const ar = c.obj(body, 'automatedReasoningPolicyConfig', '');
   if (ar) {
     const pol = ar.policies;
-    if (!Array.isArray(pol) || pol.length < 1 || pol.length > 2 || pol.some((x) => typeof x !== 'string')) c.fail('automatedReasoningPolicyConfig.policies', 'Member must be a list of 1..2 policy ARNs');
-    if (ar.confidenceThreshold !== undefined && (typeof ar.confidenceThreshold !== 'number' || ar.confidenceThreshold < 0 || ar.confidenceThreshold > 1)) c.fail('automatedReasoningPolicyConfig.confidenceThreshold', 'Member must be between 0 and 1');
+    if (!Array.isArray(pol) || pol.length < 1 || pol.length > 2 || pol.some((x) => typeof x !== 'string'))
+      c.fail('automatedReasoningPolicyConfig.policies', 'Member must be a list of 1..2 policy ARNs');
+    if (
+      ar.confidenceThreshold !== undefined &&
+      (typeof ar.confidenceThreshold !== 'number' || ar.confidenceThreshold < 0 || ar.confidenceThreshold > 1)
+    )
+      c.fail('automatedReasoningPolicyConfig.confidenceThreshold', 'Member must be between 0 and 1');
   }
   const cross = c.obj(body, 'crossRegionConfig', '');
   if (cross) c.str(cross, 'guardrailProfileIdentifier', 'crossRegionConfig.', { required: true, min: 15, max: 2048 });
@@ -199,13 +261,18 @@ export function toOutputShape(config: GuardrailConfig, region: string): Obj {
     topicPolicy: rename(c.topicPolicyConfig as Obj, { topicsConfig: 'topics', tierConfig: 'tier' }),
     contentPolicy: rename(c.contentPolicyConfig as Obj, { filtersConfig: 'filters', tierConfig: 'tier' }),
     wordPolicy: rename(c.wordPolicyConfig as Obj, { wordsConfig: 'words', managedWordListsConfig: 'managedWordLists' }),
-    sensitiveInformationPolicy: rename(c.sensitiveInformationPolicyConfig as Obj, { piiEntitiesConfig: 'piiEntities', regexesConfig: 'regexes' }),
+    sensitiveInformationPolicy: rename(c.sensitiveInformationPolicyConfig as Obj, {
+      piiEntitiesConfig: 'piiEntities',
+      regexesConfig: 'regexes',
+    }),
     contextualGroundingPolicy: rename(c.contextualGroundingPolicyConfig as Obj, { filtersConfig: 'filters' }),
     automatedReasoningPolicy: c.automatedReasoningPolicyConfig,
     crossRegionDetails: cross
       ? {
           guardrailProfileId: profileId,
-          guardrailProfileArn: cross.guardrailProfileIdentifier.startsWith('arn:') ? cross.guardrailProfileIdentifier : `arn:aws:bedrock:${region}::guardrail-profile/${cross.guardrailProfileIdentifier}`,
+          guardrailProfileArn: cross.guardrailProfileIdentifier.startsWith('arn:')
+            ? cross.guardrailProfileIdentifier
+            : `arn:aws:bedrock:${region}::guardrail-profile/${cross.guardrailProfileIdentifier}`,
         }
       : undefined,
     blockedInputMessaging: c.blockedInputMessaging,

@@ -13,9 +13,19 @@ import { iso, type HandlerResult, type ServiceContext } from './common.js';
 const CT = 'application/x-amz-json-1.1';
 
 export const POLICY_TYPES = [
-  'SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY', 'TAG_POLICY', 'BACKUP_POLICY', 'AISERVICES_OPT_OUT_POLICY',
-  'CHATBOT_POLICY', 'DECLARATIVE_POLICY_EC2', 'SECURITYHUB_POLICY', 'INSPECTOR_POLICY', 'UPGRADE_ROLLOUT_POLICY',
-  'BEDROCK_POLICY', 'S3_POLICY', 'NETWORK_SECURITY_DIRECTOR_POLICY',
+  'SERVICE_CONTROL_POLICY',
+  'RESOURCE_CONTROL_POLICY',
+  'TAG_POLICY',
+  'BACKUP_POLICY',
+  'AISERVICES_OPT_OUT_POLICY',
+  'CHATBOT_POLICY',
+  'DECLARATIVE_POLICY_EC2',
+  'SECURITYHUB_POLICY',
+  'INSPECTOR_POLICY',
+  'UPGRADE_ROLLOUT_POLICY',
+  'BEDROCK_POLICY',
+  'S3_POLICY',
+  'NETWORK_SECURITY_DIRECTOR_POLICY',
 ];
 /** DescribeEffectivePolicy covers management policies only (no SCP / RCP). */
 const EFFECTIVE_POLICY_TYPES = POLICY_TYPES.filter((t) => t !== 'SERVICE_CONTROL_POLICY' && t !== 'RESOURCE_CONTROL_POLICY');
@@ -27,14 +37,19 @@ type Input = Record<string, unknown>;
 
 const invalid = (reason: string, message: string) => new AwsError('InvalidInputException', 400, message, { Reason: reason });
 
-function str(input: Input, key: string, opts: { required?: boolean; pattern?: RegExp; reason?: string; min?: number; max?: number } = {}): string | undefined {
+function str(
+  input: Input,
+  key: string,
+  opts: { required?: boolean; pattern?: RegExp; reason?: string; min?: number; max?: number } = {},
+): string | undefined {
   const v = input[key];
   if (v === undefined || v === null) {
     if (opts.required) throw invalid('INPUT_REQUIRED', `You must specify a value for ${key}.`);
     return undefined;
   }
   if (typeof v !== 'string') throw invalid('INVALID_INPUT', `${key} must be a string.`);
-  if (opts.min !== undefined && v.length < opts.min) throw invalid('MIN_LENGTH_EXCEEDED', `${key} must be at least ${opts.min} characters.`);
+  if (opts.min !== undefined && v.length < opts.min)
+    throw invalid('MIN_LENGTH_EXCEEDED', `${key} must be at least ${opts.min} characters.`);
   if (opts.max !== undefined && v.length > opts.max) throw invalid('MAX_LENGTH_EXCEEDED', `${key} must be at most ${opts.max} characters.`);
   if (opts.pattern && !opts.pattern.test(v)) throw invalid(opts.reason ?? 'INVALID_PATTERN', `The value "${v}" for ${key} is not valid.`);
   return v;
@@ -47,7 +62,6 @@ function policyType(input: Input, key: string, allowed = POLICY_TYPES): string {
 }
 
 const ROOT_RE = /^r-[0-9a-z]{4,32}$/;
-const OU_RE = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
 const ACCOUNT_RE = /^\d{12}$/;
 const POLICY_RE = /^p-[0-9a-zA-Z_]{8,128}$/;
 const TARGET_RE = /^(r-[0-9a-z]{4,32}|\d{12}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
@@ -77,7 +91,11 @@ export function handleOrganizations(ctx: ServiceContext, req: SvcRequest): Handl
   }
   const isManagement = caller === state.organization.masterAccountId;
   if (!isManagement && !MEMBER_OPERATIONS.has(req.operation)) {
-    throw new AwsError('AccessDeniedException', 400, `You don't have permissions to access this resource. ${req.operation} can be called only from the organization's management account.`);
+    throw new AwsError(
+      'AccessDeniedException',
+      400,
+      `You don't have permissions to access this resource. ${req.operation} can be called only from the organization's management account.`,
+    );
   }
   const ok = (body: unknown, mutated = false): HandlerResult => ({ response: json(200, body ?? {}, CT), mutated });
   const org = state.organization;
@@ -103,28 +121,50 @@ export function handleOrganizations(ctx: ServiceContext, req: SvcRequest): Handl
     }
 
     case 'ListOrganizationalUnitsForParent': {
-      const parent = str(input, 'ParentId', { required: true, pattern: /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/, reason: 'INVALID_PATTERN' })!;
+      const parent = str(input, 'ParentId', {
+        required: true,
+        pattern: /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/,
+        reason: 'INVALID_PATTERN',
+      })!;
       requireParent(state, parent);
-      const p = page(input, org.ous.filter((o) => o.parent === parent).map((o) => ouShape(state, o.id)));
+      const p = page(
+        input,
+        org.ous.filter((o) => o.parent === parent).map((o) => ouShape(state, o.id)),
+      );
       return ok({ OrganizationalUnits: p.page, NextToken: p.nextToken });
     }
 
     case 'ListAccountsForParent': {
       const parent = str(input, 'ParentId', { required: true, pattern: /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/ })!;
       requireParent(state, parent);
-      const p = page(input, org.accounts.filter((a) => a.parent === parent).map((a) => accountShape(state, a.id)));
+      const p = page(
+        input,
+        org.accounts.filter((a) => a.parent === parent).map((a) => accountShape(state, a.id)),
+      );
       return ok({ Accounts: p.page, NextToken: p.nextToken });
     }
 
     case 'ListAccounts': {
-      const p = page(input, org.accounts.map((a) => accountShape(state, a.id)));
+      const p = page(
+        input,
+        org.accounts.map((a) => accountShape(state, a.id)),
+      );
       return ok({ Accounts: p.page, NextToken: p.nextToken });
     }
 
     case 'ListParents': {
-      const child = str(input, 'ChildId', { required: true, pattern: /^(\d{12}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/, reason: 'INVALID_PATTERN' })!;
+      const child = str(input, 'ChildId', {
+        required: true,
+        pattern: /^(\d{12}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/,
+        reason: 'INVALID_PATTERN',
+      })!;
       const parent = accountById(state, child)?.parent ?? ouById(state, child)?.parent;
-      if (!parent) throw new AwsError('ChildNotFoundException', 400, `We can't find an organizational unit (OU) or account with the ChildId ${child}.`);
+      if (!parent)
+        throw new AwsError(
+          'ChildNotFoundException',
+          400,
+          `We can't find an organizational unit (OU) or account with the ChildId ${child}.`,
+        );
       const p = page(input, [{ Id: parent, Type: parent === org.root.id ? 'ROOT' : 'ORGANIZATIONAL_UNIT' }]);
       return ok({ Parents: p.page, NextToken: p.nextToken });
     }
@@ -140,7 +180,8 @@ export function handleOrganizations(ctx: ServiceContext, req: SvcRequest): Handl
         // Real Organizations goes through PENDING_ENABLE; the sandbox enables synchronously.
         org.root.policyTypes.push({ Type: type, Status: 'ENABLED' });
       } else {
-        if (!enabled) throw new AwsError('PolicyTypeNotEnabledException', 400, 'This operation can be performed only for enabled policy types.');
+        if (!enabled)
+          throw new AwsError('PolicyTypeNotEnabledException', 400, 'This operation can be performed only for enabled policy types.');
         org.root.policyTypes = org.root.policyTypes.filter((p) => p.Type !== type);
         // Disabling a policy type detaches every policy of that type.
         // https://docs.aws.amazon.com/organizations/latest/APIReference/API_DisablePolicyType.html
@@ -159,7 +200,15 @@ export function handleOrganizations(ctx: ServiceContext, req: SvcRequest): Handl
       if (state.policies.some((p) => p.type === type && p.name === name)) {
         throw new AwsError('DuplicatePolicyException', 400, 'A policy with the same name already exists.');
       }
-      const policy: PolicyRecord = { id: `p-${nextId(state, 'policy', 8)}`, name, description, type, content, awsManaged: false, updatedAt: now };
+      const policy: PolicyRecord = {
+        id: `p-${nextId(state, 'policy', 8)}`,
+        name,
+        description,
+        type,
+        content,
+        awsManaged: false,
+        updatedAt: now,
+      };
       state.policies.push(policy);
       return ok({ Policy: policyShape(state, policy) }, true);
     }
@@ -183,7 +232,11 @@ export function handleOrganizations(ctx: ServiceContext, req: SvcRequest): Handl
     case 'DeletePolicy': {
       const policy = requirePolicy(state, input);
       if (state.attachments.some((a) => a.policyId === policy.id)) {
-        throw new AwsError('PolicyInUseException', 400, 'The policy is attached to one or more entities. You must detach it from all roots, OUs, and accounts before performing this operation.');
+        throw new AwsError(
+          'PolicyInUseException',
+          400,
+          'The policy is attached to one or more entities. You must detach it from all roots, OUs, and accounts before performing this operation.',
+        );
       }
       state.policies = state.policies.filter((p) => p.id !== policy.id);
       return ok({}, true);
@@ -194,7 +247,10 @@ export function handleOrganizations(ctx: ServiceContext, req: SvcRequest): Handl
 
     case 'ListPolicies': {
       const type = policyType(input, 'Filter');
-      const p = page(input, state.policies.filter((x) => x.type === type).map((x) => summaryShape(state, x)));
+      const p = page(
+        input,
+        state.policies.filter((x) => x.type === type).map((x) => summaryShape(state, x)),
+      );
       return ok({ Policies: p.page, NextToken: p.nextToken });
     }
 
@@ -208,10 +264,12 @@ export function handleOrganizations(ctx: ServiceContext, req: SvcRequest): Handl
         if (!isPolicyTypeEnabled(state, policy.type)) {
           throw new AwsError('PolicyTypeNotEnabledException', 400, 'This operation can be performed only for enabled policy types.');
         }
-        if (attached) throw new AwsError('DuplicatePolicyAttachmentException', 400, 'The selected policy is already attached to the specified target.');
+        if (attached)
+          throw new AwsError('DuplicatePolicyAttachmentException', 400, 'The selected policy is already attached to the specified target.');
         state.attachments.push({ policyId: policy.id, targetId: target, attachedAt: now });
       } else {
-        if (!attached) throw new AwsError('PolicyNotAttachedException', 400, 'The policy isn\'t attached to the specified target in the specified root.');
+        if (!attached)
+          throw new AwsError('PolicyNotAttachedException', 400, "The policy isn't attached to the specified target in the specified root.");
         state.attachments = state.attachments.filter((a) => !(a.policyId === policy.id && a.targetId === target));
       }
       return ok({}, true);
@@ -230,7 +288,10 @@ export function handleOrganizations(ctx: ServiceContext, req: SvcRequest): Handl
       requireTarget(state, target);
       const ids = state.attachments.filter((a) => a.targetId === target).map((a) => a.policyId);
       const list = ids.map((id) => state.policies.find((p) => p.id === id)!).filter((p) => p && p.type === type);
-      const p = page(input, list.map((x) => summaryShape(state, x)));
+      const p = page(
+        input,
+        list.map((x) => summaryShape(state, x)),
+      );
       return ok({ Policies: p.page, NextToken: p.nextToken });
     }
 
@@ -238,13 +299,22 @@ export function handleOrganizations(ctx: ServiceContext, req: SvcRequest): Handl
       const type = policyType(input, 'PolicyType', EFFECTIVE_POLICY_TYPES);
       const target = str(input, 'TargetId', { pattern: TARGET_RE, reason: 'INVALID_PATTERN_TARGET_ID' }) ?? caller;
       if (!ACCOUNT_RE.test(target)) {
-        throw invalid('TARGET_NOT_SUPPORTED', 'You can\'t perform the operation on the requested target type. Effective policies are available for accounts only.');
+        throw invalid(
+          'TARGET_NOT_SUPPORTED',
+          "You can't perform the operation on the requested target type. Effective policies are available for accounts only.",
+        );
       }
-      if (!accountById(state, target)) throw new AwsError('TargetNotFoundException', 400, `We can't find a root, OU, account, or policy with the TargetId ${target}.`);
+      if (!accountById(state, target))
+        throw new AwsError('TargetNotFoundException', 400, `We can't find a root, OU, account, or policy with the TargetId ${target}.`);
       if (!isManagement && target !== caller) {
-        throw new AwsError('AccessDeniedException', 400, 'You don\'t have permissions to access this resource. A member account can view only its own effective policy.');
+        throw new AwsError(
+          'AccessDeniedException',
+          400,
+          "You don't have permissions to access this resource. A member account can view only its own effective policy.",
+        );
       }
-      const notFound = () => new AwsError('EffectivePolicyNotFoundException', 400, 'We can\'t find an effective policy of the specified type for the target.');
+      const notFound = () =>
+        new AwsError('EffectivePolicyNotFoundException', 400, "We can't find an effective policy of the specified type for the target.");
       if (!isPolicyTypeEnabled(state, type)) throw notFound();
       if (type !== 'BEDROCK_POLICY') throw notFound();
       const doc = effectiveFor(state, ctx.engine, target);
@@ -261,17 +331,22 @@ export function handleOrganizations(ctx: ServiceContext, req: SvcRequest): Handl
 
     case 'ListAccountsWithInvalidEffectivePolicy': {
       const type = policyType(input, 'PolicyType', EFFECTIVE_POLICY_TYPES);
-      const bad = type === 'BEDROCK_POLICY' && isPolicyTypeEnabled(state, type)
-        ? org.accounts.filter((a) => validateEffective(state, ctx.engine, a.id).length > 0)
-        : [];
-      const p = page(input, bad.map((a) => accountShape(state, a.id)));
+      const bad =
+        type === 'BEDROCK_POLICY' && isPolicyTypeEnabled(state, type)
+          ? org.accounts.filter((a) => validateEffective(state, ctx.engine, a.id).length > 0)
+          : [];
+      const p = page(
+        input,
+        bad.map((a) => accountShape(state, a.id)),
+      );
       return ok({ Accounts: p.page, PolicyType: type, NextToken: p.nextToken });
     }
 
     case 'ListEffectivePolicyValidationErrors': {
       const account = str(input, 'AccountId', { required: true, pattern: ACCOUNT_RE })!;
       const type = policyType(input, 'PolicyType', EFFECTIVE_POLICY_TYPES);
-      if (!accountById(state, account)) throw new AwsError('AccountNotFoundException', 400, `We can't find an account with the AccountId ${account}.`);
+      if (!accountById(state, account))
+        throw new AwsError('AccountNotFoundException', 400, `We can't find an account with the AccountId ${account}.`);
       const errors = type === 'BEDROCK_POLICY' && isPolicyTypeEnabled(state, type) ? validateEffective(state, ctx.engine, account) : [];
       const p = page(input, errors);
       return ok({
@@ -315,9 +390,12 @@ export function checkContent(type: string, content: string): void {
   // types) is applied so an oversized document fails here as it would on AWS.
   // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
   if (content.length > BEDROCK_POLICY_MAX_CHARS) {
-    throw new AwsError('ConstraintViolationException', 400,
+    throw new AwsError(
+      'ConstraintViolationException',
+      400,
       `The policy content is ${content.length} characters; the maximum for this policy type is ${BEDROCK_POLICY_MAX_CHARS}.`,
-      { Reason: 'POLICY_CONTENT_LIMIT_EXCEEDED' });
+      { Reason: 'POLICY_CONTENT_LIMIT_EXCEEDED' },
+    );
   }
   const problem = bedrockShapeProblem(doc as Record<string, unknown>);
   if (problem) throw malformed(problem);
@@ -391,7 +469,12 @@ function rootShape(state: SandboxState) {
 function ouShape(state: SandboxState, id: string) {
   const org = state.organization;
   const ou = ouById(state, id)!;
-  return { Id: ou.id, Arn: `arn:aws:organizations::${org.masterAccountId}:ou/${org.id}/${ou.id}`, Name: ou.name, Path: orgPathOf(state, ou.id) };
+  return {
+    Id: ou.id,
+    Arn: `arn:aws:organizations::${org.masterAccountId}:ou/${org.id}/${ou.id}`,
+    Name: ou.name,
+    Path: orgPathOf(state, ou.id),
+  };
 }
 
 function accountShape(state: SandboxState, id: string) {

@@ -24,7 +24,11 @@ export function handleSts(state: SandboxState, req: SvcRequest, now: () => numbe
     case 'GetCallerIdentity': {
       const c = req.caller;
       return {
-        response: xml('GetCallerIdentity', `<UserId>${xmlEscape(c.userId)}</UserId><Account>${c.account}</Account><Arn>${xmlEscape(c.arn)}</Arn>`, req.requestId),
+        response: xml(
+          'GetCallerIdentity',
+          `<UserId>${xmlEscape(c.userId)}</UserId><Account>${c.account}</Account><Arn>${xmlEscape(c.arn)}</Arn>`,
+          req.requestId,
+        ),
         mutated: false,
       };
     }
@@ -38,23 +42,41 @@ export function handleSts(state: SandboxState, req: SvcRequest, now: () => numbe
 function assumeRole(state: SandboxState, req: SvcRequest, params: URLSearchParams, now: number): SvcResponse {
   const roleArn = params.get('RoleArn') ?? '';
   const sessionName = params.get('RoleSessionName') ?? '';
-  if (!roleArn) throw new AwsError('ValidationError', 400, "1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null");
+  if (!roleArn)
+    throw new AwsError(
+      'ValidationError',
+      400,
+      "1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null",
+    );
   if (!SESSION_RE.test(sessionName)) {
-    throw new AwsError('ValidationError', 400, `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`);
+    throw new AwsError(
+      'ValidationError',
+      400,
+      `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`,
+    );
   }
   const duration = params.has('DurationSeconds') ? Number(params.get('DurationSeconds')) : 3600;
   if (!Number.isInteger(duration) || duration < 900 || duration > 43200) {
-    throw new AwsError('ValidationError', 400, `1 validation error detected: Value '${params.get('DurationSeconds')}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200`);
+    throw new AwsError(
+      'ValidationError',
+      400,
+      `1 validation error detected: Value '${params.get('DurationSeconds')}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200`,
+    );
   }
   const m = ROLE_ARN_RE.exec(roleArn);
-  const deny = () => new AwsError('AccessDenied', 403, `User: ${req.caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+  const deny = () =>
+    new AwsError('AccessDenied', 403, `User: ${req.caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
   if (!m) throw deny();
   const [, account, roleName] = m;
   if (!(state.roles[account] ?? []).includes(roleName)) throw deny();
 
   const roleId = `AROA${hashChars(`role:${state.seed}:${account}:${roleName}`, 17, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}`;
   const accessKeyId = `ASIA${nextId(state, 'session', 16).toUpperCase()}`;
-  const secretAccessKey = hashChars(`session-secret:${state.seed}:${state.counter}`, 40, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
+  const secretAccessKey = hashChars(
+    `session-secret:${state.seed}:${state.counter}`,
+    40,
+    'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/',
+  );
   const sessionToken = `SBX${hashChars(`session-token:${state.seed}:${state.counter}`, 120, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789')}`;
   const expiration = new Date(Math.floor(now / 1000) * 1000 + duration * 1000).toISOString().replace('.000Z', 'Z');
   state.sessions[accessKeyId] = { accessKeyId, secretAccessKey, sessionToken, account, roleName, roleId, sessionName, expiration };

@@ -7,9 +7,20 @@ import { join, normalize, dirname } from 'node:path';
 
 /** Lowest first. Inside rollout/, folders of the same rank may not import each other. */
 const ORDER: [layer: string, rank: number][] = [
-  ['core', 0], ['guardrail', 1], ['model', 2], ['policy', 3], ['modules', 4], ['stacks', 5],
-  ['rollout/state', 6], ['rollout/aws', 7], ['rollout/engines', 8], ['rollout/gates', 8],
-  ['rollout/report', 9], ['rollout/ui', 10], ['rollout/flows', 11], ['rollout/cli', 12],
+  ['core', 0],
+  ['guardrail', 1],
+  ['model', 2],
+  ['policy', 3],
+  ['modules', 4],
+  ['stacks', 5],
+  ['rollout/state', 6],
+  ['rollout/aws', 7],
+  ['rollout/engines', 8],
+  ['rollout/gates', 8],
+  ['rollout/report', 9],
+  ['rollout/ui', 10],
+  ['rollout/flows', 11],
+  ['rollout/cli', 12],
 ];
 /** Beside the order: what else each may import. */
 const SIDE: Record<string, { mayImport: string[]; lazily?: string[] }> = {
@@ -19,7 +30,12 @@ const SIDE: Record<string, { mayImport: string[]; lazily?: string[] }> = {
 const LAZY_SANDBOX = ['rollout/flows', 'rollout/cli']; // load the emulator with import() only
 const CDKTF_HOMES = ['modules', 'stacks'];
 
-export interface Import { from: string; to: string; dynamic: boolean; pkg?: string }
+interface Import {
+  from: string;
+  to: string;
+  dynamic: boolean;
+  pkg?: string;
+}
 
 function layerOf(file: string): string | undefined {
   const hit = [...ORDER.map(([l]) => l), ...Object.keys(SIDE)].filter((l) => file === l || file.startsWith(`${l}/`));
@@ -27,13 +43,14 @@ function layerOf(file: string): string | undefined {
 }
 const rank = (l: string) => ORDER.find(([x]) => x === l)?.[1];
 
-export function violations(imports: Import[]): string[] {
+function violations(imports: Import[]): string[] {
   const out: string[] = [];
   for (const i of imports) {
     const from = layerOf(i.from);
     if (!from) continue; // tests, bench, scripts, bin: may import anything
     if (i.pkg) {
-      if (/^(cdktf|@cdktf\/|constructs$)/.test(i.pkg) && !CDKTF_HOMES.includes(from)) out.push(`${i.from}: imports ${i.pkg} outside ${CDKTF_HOMES.join('/')}`);
+      if (/^(cdktf|@cdktf\/|constructs$)/.test(i.pkg) && !CDKTF_HOMES.includes(from))
+        out.push(`${i.from}: imports ${i.pkg} outside ${CDKTF_HOMES.join('/')}`);
       if (i.pkg === '@cdktf/provider-aws') out.push(`${i.from}: imports the provider package root (use its submodules)`);
       continue;
     }
@@ -87,23 +104,27 @@ describe('layers (docs/architecture.md)', () => {
   });
 
   test('an upward import, a lateral one inside rollout, a cdktf import outside its homes and a static emulator import are each caught', () => {
-    expect(violations([
-      { from: 'core/errors.ts', to: 'rollout/cli/main.ts', dynamic: false },
-      { from: 'rollout/gates/preflight.ts', to: 'rollout/engines/sandbox/resources.ts', dynamic: false },
-      { from: 'policy/builder.ts', to: 'cdktf', dynamic: false, pkg: 'cdktf' },
-      { from: 'rollout/flows/target.ts', to: 'sandbox/index.ts', dynamic: false },
-      { from: 'sandbox/seed.ts', to: 'model/types.ts', dynamic: false },
-    ])).toHaveLength(5);
-    expect(violations([
-      { from: 'rollout/flows/target.ts', to: 'sandbox/index.ts', dynamic: true },
-      { from: 'policy/builder.ts', to: 'model/types.ts', dynamic: false },
-      { from: 'sandbox/state.ts', to: 'core/patterns.ts', dynamic: false },
-    ])).toEqual([]);
+    expect(
+      violations([
+        { from: 'core/errors.ts', to: 'rollout/cli/main.ts', dynamic: false },
+        { from: 'rollout/gates/preflight.ts', to: 'rollout/engines/sandbox/resources.ts', dynamic: false },
+        { from: 'policy/builder.ts', to: 'cdktf', dynamic: false, pkg: 'cdktf' },
+        { from: 'rollout/flows/target.ts', to: 'sandbox/index.ts', dynamic: false },
+        { from: 'sandbox/seed.ts', to: 'model/types.ts', dynamic: false },
+      ]),
+    ).toHaveLength(5);
+    expect(
+      violations([
+        { from: 'rollout/flows/target.ts', to: 'sandbox/index.ts', dynamic: true },
+        { from: 'policy/builder.ts', to: 'model/types.ts', dynamic: false },
+        { from: 'sandbox/state.ts', to: 'core/patterns.ts', dynamic: false },
+      ]),
+    ).toEqual([]);
   });
 
   test('docs/architecture.md lists the layers in this order', () => {
     const doc = readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8');
-    const positions = ORDER.map(([l]) => doc.indexOf(`\`${l}/\``));
+    const positions = ORDER.map(([l]) => doc.indexOf(`\n| \`${l}/\``));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
   });

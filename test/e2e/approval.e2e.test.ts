@@ -20,8 +20,13 @@ beforeAll(async () => {
   const base = await sandboxEnvironment();
   env = { ...base, phases: { ...base.phases, pilot: { ...base.phases.pilot, approval: true } } };
 });
-beforeEach(() => { home = freshHome(); });
-afterEach(() => { rmSync(home, { recursive: true, force: true }); delete process.env.ROLLOUT_HOME; });
+beforeEach(() => {
+  home = freshHome();
+});
+afterEach(() => {
+  rmSync(home, { recursive: true, force: true });
+  delete process.env.ROLLOUT_HOME;
+});
 
 async function promotePilot(approve?: string) {
   const s = await Session.open(parseFlags({ env: env.name, asOf: AS_OF, yes: true, json: true, approve }), { lock: 'promote pilot', env });
@@ -42,11 +47,23 @@ test('without --approve: exit 2 naming the flag, nothing applied; with it: promo
 
   const r = await promotePilot('CHG-4711 reviewed by security');
   expect(r).toMatchObject({ ok: true, outcome: 'promoted', phase: 'pilot' });
-  expect(r.gates.map((g) => `${g.gate}:${g.status}`)).toEqual(['approval:passed', 'preflight:passed', 'smoke:passed', 'effective-policy:passed', 'bake:passed']);
+  expect(r.gates.map((g) => `${g.gate}:${g.status}`)).toEqual([
+    'approval:passed',
+    'preflight:passed',
+    'smoke:passed',
+    'effective-policy:passed',
+    'bake:passed',
+  ]);
   const entries = (await ledger()).filter((e) => e.attemptId === r.attemptId);
   const approval = entries.findIndex((e) => e.kind === 'approval');
   const firstApply = entries.findIndex((e) => e.kind === 'apply');
   expect(approval).toBeGreaterThanOrEqual(0);
   expect(approval).toBeLessThan(firstApply); // approved before anything changed
-  expect(entries[approval]).toMatchObject({ status: 'passed', summary: 'approved: CHG-4711 reviewed by security', who: expect.any(String), at: expect.any(String), planHash: expect.any(String) });
+  expect(entries[approval]).toMatchObject({
+    status: 'passed',
+    summary: 'approved: CHG-4711 reviewed by security',
+    who: expect.any(String),
+    at: expect.any(String),
+    planHash: expect.any(String),
+  });
 }, 120_000);

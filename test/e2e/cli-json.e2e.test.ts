@@ -17,7 +17,9 @@ let home: string;
 let env: Environment;
 let prevHome: string | undefined;
 
-beforeAll(async () => { env = await loadEnvironment('sandbox'); });
+beforeAll(async () => {
+  env = await loadEnvironment('sandbox');
+});
 beforeEach(() => {
   prevHome = process.env.ROLLOUT_HOME;
   home = mkdtempSync(join(tmpdir(), 'rollout-json-'));
@@ -25,13 +27,18 @@ beforeEach(() => {
 });
 afterEach(() => {
   rmSync(home, { recursive: true, force: true });
-  if (prevHome === undefined) delete process.env.ROLLOUT_HOME; else process.env.ROLLOUT_HOME = prevHome;
+  if (prevHome === undefined) delete process.env.ROLLOUT_HOME;
+  else process.env.ROLLOUT_HOME = prevHome;
 });
 
 async function json(args: string[]) {
   const r = await runCli(['--json', ...args]);
-  let doc: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  try { doc = JSON.parse(r.out); } catch { throw new Error(`stdout of ${args.join(' ')} is not one JSON document (exit ${r.code}):\n${r.out}\n${r.err}`); }
+  let doc: any;
+  try {
+    doc = JSON.parse(r.out);
+  } catch {
+    throw new Error(`stdout of ${args.join(' ')} is not one JSON document (exit ${r.code}):\n${r.out}\n${r.err}`);
+  }
   return { code: r.code, doc };
 }
 
@@ -43,10 +50,18 @@ describe('exceptions list|check', () => {
     expect(code).toBe(0);
     expect(doc).toMatchObject({ schemaVersion: 1, kind: 'exceptions', env: 'sandbox', asOf: AS_OF });
     expect(doc.exceptions.map((e: { id: string; status: string }) => [e.id, e.status])).toEqual([
-      ['EXC-2026-001', 'active'], ['EXC-2026-002', 'expired'], ['EXC-2026-003', 'expiring-soon'],
+      ['EXC-2026-001', 'active'],
+      ['EXC-2026-002', 'expired'],
+      ['EXC-2026-003', 'expiring-soon'],
     ]);
     expect(doc.exceptions.map((e: { id: string }) => e.id)).toEqual(env.exceptions.map((e) => e.id));
-    expect(doc.exceptions[2]).toMatchObject({ target: '555555555552', owner: 'claims-team', approver: 'ciso-office', expires: '2026-12-15', daysLeft: 20 });
+    expect(doc.exceptions[2]).toMatchObject({
+      target: '555555555552',
+      owner: 'claims-team',
+      approver: 'ciso-office',
+      expires: '2026-12-15',
+      daysLeft: 20,
+    });
     expect(readdirSync(home)).toEqual([]);
   });
 
@@ -76,34 +91,77 @@ describe('plan, promote, verify, status, rollback --json', () => {
     const plan = await json(['plan', 'pilot', '--as-of', AS_OF, '--out', out]);
     expect(plan.code).toBe(0);
     expect(plan.doc).toMatchObject({
-      schemaVersion: 1, kind: 'plan-report', env: 'sandbox', phase: 'pilot', release, asOf: AS_OF, engine: 'sandbox',
-      promotion: { allowed: true }, markdownFile: out,
+      schemaVersion: 1,
+      kind: 'plan-report',
+      env: 'sandbox',
+      phase: 'pilot',
+      release,
+      asOf: AS_OF,
+      engine: 'sandbox',
+      promotion: { allowed: true },
+      markdownFile: out,
     });
     expect(plan.doc.stacks.map((s: { stack: string }) => s.stack)).toEqual(['guardrails', 'pilot']);
     expect(plan.doc.scope.accountIds).toEqual([env.pilot.account]);
-    expect(readFileSync(out, 'utf8')).toMatch(new RegExp(`^## Guardrail rollout plan: \`${release.replace(/[.@]/g, '\\$&')}\` → \\*\\*pilot\\*\\*`));
+    expect(readFileSync(out, 'utf8')).toMatch(
+      new RegExp(`^## Guardrail rollout plan: \`${release.replace(/[.@]/g, '\\$&')}\` → \\*\\*pilot\\*\\*`),
+    );
     const afterPlan = await json(['status']);
-    expect(afterPlan.doc.phases.map((p: { status: string }) => p.status)).toEqual(['not-started', 'not-started', 'not-started', 'not-started']);
+    expect(afterPlan.doc.phases.map((p: { status: string }) => p.status)).toEqual([
+      'not-started',
+      'not-started',
+      'not-started',
+      'not-started',
+    ]);
 
     // promote
     const promote = await json(['promote', 'pilot', '--as-of', AS_OF, '--yes']);
     expect(promote.code).toBe(0);
     expect(promote.doc).toMatchObject({
-      schemaVersion: 1, kind: 'promote', ok: true, exitCode: 0, outcome: 'promoted', env: 'sandbox', phase: 'pilot', release,
-      attemptId: expect.any(String), message: expect.any(String), failedChecks: [],
-      report: { kind: 'plan-report', phase: 'pilot' }, phaseState: { release, status: 'passed' },
+      schemaVersion: 1,
+      kind: 'promote',
+      ok: true,
+      exitCode: 0,
+      outcome: 'promoted',
+      env: 'sandbox',
+      phase: 'pilot',
+      release,
+      attemptId: expect.any(String),
+      message: expect.any(String),
+      failedChecks: [],
+      report: { kind: 'plan-report', phase: 'pilot' },
+      phaseState: { release, status: 'passed' },
     });
-    expect(promote.doc.gates.map((g: { gate: string; status: string }) => `${g.gate}:${g.status}`))
-      .toEqual(['preflight:passed', 'smoke:passed', 'effective-policy:passed', 'bake:passed']);
+    expect(promote.doc.gates.map((g: { gate: string; status: string }) => `${g.gate}:${g.status}`)).toEqual([
+      'preflight:passed',
+      'smoke:passed',
+      'effective-policy:passed',
+      'bake:passed',
+    ]);
     for (const g of promote.doc.gates) {
-      expect(g).toEqual({ gate: g.gate, status: 'passed', summary: expect.any(String), checks: expect.any(Array), startedAt: expect.any(String), finishedAt: expect.any(String) });
+      expect(g).toEqual({
+        gate: g.gate,
+        status: 'passed',
+        summary: expect.any(String),
+        checks: expect.any(Array),
+        startedAt: expect.any(String),
+        finishedAt: expect.any(String),
+      });
       expect(g.checks.length).toBeGreaterThan(0);
     }
 
     // verify re-runs smoke + effective-policy against what is recorded.
     const verify = await json(['verify', 'pilot', '--as-of', AS_OF]);
     expect(verify.code).toBe(0);
-    expect(verify.doc).toMatchObject({ schemaVersion: 1, kind: 'verify', ok: true, exitCode: 0, outcome: 'verified', phase: 'pilot', release });
+    expect(verify.doc).toMatchObject({
+      schemaVersion: 1,
+      kind: 'verify',
+      ok: true,
+      exitCode: 0,
+      outcome: 'verified',
+      phase: 'pilot',
+      release,
+    });
     expect(verify.doc.gates.map((g: { gate: string }) => g.gate)).toEqual(['smoke', 'effective-policy']);
 
     // status
@@ -112,8 +170,9 @@ describe('plan, promote, verify, status, rollback --json', () => {
     expect(status.doc).toMatchObject({ schemaVersion: 1, kind: 'status', env: 'sandbox', currentRelease: release });
     const pilot = status.doc.phases[0];
     expect(pilot).toMatchObject({ phase: 'pilot', release, status: 'passed', bakeLeftSeconds: 0, accountsInScope: 1 });
-    expect(pilot.versions.map((v: { account: string; region: string }) => `${v.account}/${v.region}`).sort())
-      .toEqual(env.regions.map((r) => `${env.pilot.account}/${r}`).sort());
+    expect(pilot.versions.map((v: { account: string; region: string }) => `${v.account}/${v.region}`).sort()).toEqual(
+      env.regions.map((r) => `${env.pilot.account}/${r}`).sort(),
+    );
     expect(status.doc.phases.slice(1).map((p: { status: string }) => p.status)).toEqual(['not-started', 'not-started', 'not-started']);
 
     // preview: its own envelope, and the pilot's account-level guardrail is the one status shows
@@ -123,16 +182,30 @@ describe('plan, promote, verify, status, rollback --json', () => {
     expect(preview.doc).toMatchObject({ schemaVersion: 1, kind: 'preview', env: 'sandbox', phase: 'pilot', release });
     type Row = { region: string; level: string; guardrailArn: string; version: string; published: boolean };
     const accountRows = (preview.doc.accounts as { account: string; enforcement: Row[] }[])
-      .find((a) => a.account === env.pilot.account)!.enforcement.filter((e) => e.level === 'account');
-    expect(accountRows.map((e) => `${e.region} ${e.guardrailArn} v${e.version} ${e.published}`).sort())
-      .toEqual(pilot.versions.map((v: { region: string; guardrailArn: string; version: string }) => `${v.region} ${v.guardrailArn} v${v.version} true`).sort());
+      .find((a) => a.account === env.pilot.account)!
+      .enforcement.filter((e) => e.level === 'account');
+    expect(accountRows.map((e) => `${e.region} ${e.guardrailArn} v${e.version} ${e.published}`).sort()).toEqual(
+      pilot.versions
+        .map((v: { region: string; guardrailArn: string; version: string }) => `${v.region} ${v.guardrailArn} v${v.version} true`)
+        .sort(),
+    );
     for (const e of accountRows) expect(e.guardrailArn).toMatch(new RegExp(`^arn:aws:bedrock:${e.region}:${env.pilot.account}:guardrail/`));
 
     // rollback: the pilot held nothing before, so the phase is removed and re-verified.
     const rollback = await json(['rollback', 'pilot', '--as-of', AS_OF]);
     expect(rollback.code).toBe(0);
-    expect(rollback.doc).toMatchObject({ schemaVersion: 1, kind: 'rollback', ok: true, exitCode: 0, outcome: 'rolled-back', phase: 'pilot', rollback: { to: null, status: 'rolled-back' } });
-    expect(rollback.doc.rollback.gates.map((g: { gate: string; status: string }) => `${g.gate}:${g.status}`)).toEqual(['effective-policy:passed']);
+    expect(rollback.doc).toMatchObject({
+      schemaVersion: 1,
+      kind: 'rollback',
+      ok: true,
+      exitCode: 0,
+      outcome: 'rolled-back',
+      phase: 'pilot',
+      rollback: { to: null, status: 'rolled-back' },
+    });
+    expect(rollback.doc.rollback.gates.map((g: { gate: string; status: string }) => `${g.gate}:${g.status}`)).toEqual([
+      'effective-policy:passed',
+    ]);
   }, 180_000);
 });
 
@@ -143,7 +216,11 @@ describe('exit 3: environment or tooling failure', () => {
     writeFileSync(paths.state, '{"schemaVersion":1,');
     const status = await json(['status']);
     expect(status.code).toBe(3);
-    expect(status.doc).toMatchObject({ ok: false, exitCode: 3, error: { type: 'ToolingError', message: expect.stringContaining('state.json') } });
+    expect(status.doc).toMatchObject({
+      ok: false,
+      exitCode: 3,
+      error: { type: 'ToolingError', message: expect.stringContaining('state.json') },
+    });
 
     const promote = await json(['promote', 'pilot', '--as-of', AS_OF, '--yes']);
     expect(promote.code).toBe(3);

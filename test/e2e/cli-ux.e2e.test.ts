@@ -23,7 +23,8 @@ beforeEach(() => {
 });
 afterEach(() => {
   rmSync(home, { recursive: true, force: true });
-  if (prevHome === undefined) delete process.env.ROLLOUT_HOME; else process.env.ROLLOUT_HOME = prevHome;
+  if (prevHome === undefined) delete process.env.ROLLOUT_HOME;
+  else process.env.ROLLOUT_HOME = prevHome;
 });
 
 function spawnCli(args: string[]) {
@@ -48,23 +49,31 @@ describe('usage errors and help, as spawned by a pipeline', () => {
     [['--json', 'promote', 'pilot', '--bogus'], /unknown option '--bogus'/, 'promote'],
     [['promote', '--json'], /missing required argument 'phase'/, 'promote'],
     [['exceptions', 'list', '--as-off', AS_OF, '--json'], /unknown option '--as-off'/, 'exceptions list'],
-  ])('%j: exit 2, one JSON error document on stdout, a one-line hint instead of the whole help', async (args, message, verb) => {
-    const r = await spawnCli(args);
-    expect(r.exitCode).toBe(2);
-    const doc = JSON.parse(r.stdout) as { ok: boolean; exitCode: number; error: { type: string; message: string } };
-    expect(doc).toEqual({ ok: false, exitCode: 2, error: { type: 'UsageError', message: expect.stringMatching(message) } });
-    expect(r.stderr).toMatch(message);
-    expect(r.stderr).toContain(`(run "rollout ${verb} --help" for usage)`);
-    expect(r.stderr).not.toMatch(/^Options:/m);
-    expect(readdirSync(home)).toEqual([]);
-  }, 60_000);
+  ])(
+    '%j: exit 2, one JSON error document on stdout, a one-line hint instead of the whole help',
+    async (args, message, verb) => {
+      const r = await spawnCli(args);
+      expect(r.exitCode).toBe(2);
+      const doc = JSON.parse(r.stdout) as { ok: boolean; exitCode: number; error: { type: string; message: string } };
+      expect(doc).toEqual({ ok: false, exitCode: 2, error: { type: 'UsageError', message: expect.stringMatching(message) } });
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).toContain(`(run "rollout ${verb} --help" for usage)`);
+      expect(r.stderr).not.toMatch(/^Options:/m);
+      expect(readdirSync(home)).toEqual([]);
+    },
+    60_000,
+  );
 
   test('a verb group without its verb (`rollout exceptions` in a CI step) is a usage error, not a silent pass', async () => {
     const [bare, json] = await Promise.all([spawnCli(['exceptions']), spawnCli(['--json', 'exceptions'])]);
     expect(bare.exitCode).toBe(2);
     expect(bare.stderr).toMatch(/Usage: rollout exceptions/);
     expect(json.exitCode).toBe(2);
-    expect(JSON.parse(json.stdout)).toEqual({ ok: false, exitCode: 2, error: { type: 'UsageError', message: 'missing command: list | check' } });
+    expect(JSON.parse(json.stdout)).toEqual({
+      ok: false,
+      exitCode: 2,
+      error: { type: 'UsageError', message: 'missing command: list | check' },
+    });
     const help = await spawnCli(['exceptions', 'help', 'check']);
     expect(help.exitCode).toBe(0);
   }, 60_000);
@@ -75,7 +84,7 @@ describe('usage errors and help, as spawned by a pipeline', () => {
     expect(r.stdout).toBe('');
   }, 60_000);
 
-  test('verb help lists --json and the verb\'s exit codes; the program help lists the environment variables', async () => {
+  test("verb help lists --json and the verb's exit codes; the program help lists the environment variables", async () => {
     const [verify, top] = await Promise.all([spawnCli(['verify', '--help']), spawnCli(['--help'])]);
     expect(verify.exitCode).toBe(0);
     expect(verify.stdout).toMatch(/--json\s+print one JSON document on stdout/);
@@ -100,19 +109,19 @@ describe('environment warnings', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  test.each([
-    [['exceptions', 'list']],
-    [['status']],
-    [['preview', '--phase', 'pilot']],
-  ])('%j prints the legacy inputTags warning once on stderr, naming the file; --json stdout stays one document', async (args) => {
-    const r = await runCli(['--json', ...args, '--env', dir]);
-    expect(r.code).toBe(0);
-    expect(() => JSON.parse(r.out)).not.toThrow();
-    const warnings = r.err.split('\n').filter((l) => l.startsWith('warning: '));
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain(join(dir, 'environment.yaml'));
-    expect(warnings[0]).toMatch(/inputTags: "honor" is the deprecated preview key; read as system: selective, messages: selective/);
-  }, 60_000);
+  test.each([[['exceptions', 'list']], [['status']], [['preview', '--phase', 'pilot']]])(
+    '%j prints the legacy inputTags warning once on stderr, naming the file; --json stdout stays one document',
+    async (args) => {
+      const r = await runCli(['--json', ...args, '--env', dir]);
+      expect(r.code).toBe(0);
+      expect(() => JSON.parse(r.out)).not.toThrow();
+      const warnings = r.err.split('\n').filter((l) => l.startsWith('warning: '));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain(join(dir, 'environment.yaml'));
+      expect(warnings[0]).toMatch(/inputTags: "honor" is the deprecated preview key; read as system: selective, messages: selective/);
+    },
+    60_000,
+  );
 
   test('an environment without warnings prints none', async () => {
     const r = await runCli(['exceptions', 'list', '--as-of', AS_OF]);
@@ -131,7 +140,8 @@ describe('GUARDRAIL_ENV selects the environment of every verb', () => {
       const byFlag = await runCli(['--json', 'exceptions', 'list', '--as-of', AS_OF, '--env', 'sandbox']);
       expect(JSON.parse(byFlag.out)).toMatchObject({ kind: 'exceptions', env: 'sandbox' });
     } finally {
-      if (prev === undefined) delete process.env.GUARDRAIL_ENV; else process.env.GUARDRAIL_ENV = prev;
+      if (prev === undefined) delete process.env.GUARDRAIL_ENV;
+      else process.env.GUARDRAIL_ENV = prev;
     }
   });
 });
@@ -169,9 +179,21 @@ describe('tooling failures exit 3 before anything is recorded', () => {
     } finally {
       process.env.PATH = prevPath;
     }
-    const byPath = await runCli(['--json', 'plan', 'pilot', '--engine', 'terraform', '--terraform-bin', './no/such/terraform', '--as-of', AS_OF]);
+    const byPath = await runCli([
+      '--json',
+      'plan',
+      'pilot',
+      '--engine',
+      'terraform',
+      '--terraform-bin',
+      './no/such/terraform',
+      '--as-of',
+      AS_OF,
+    ]);
     expect(byPath.code).toBe(3);
-    expect(JSON.parse(byPath.out).error.message).toBe(`${resolve('no/such/terraform')} does not exist: pass --terraform-bin (or set ROLLOUT_TERRAFORM_BIN) to the path of a terraform or tofu binary`);
+    expect(JSON.parse(byPath.out).error.message).toBe(
+      `${resolve('no/such/terraform')} does not exist: pass --terraform-bin (or set ROLLOUT_TERRAFORM_BIN) to the path of a terraform or tofu binary`,
+    );
     expect(recorded().state).toBeNull();
   }, 60_000);
 });

@@ -22,8 +22,12 @@ function rollout(args: string[], extraEnv: Record<string, string> = {}) {
   });
 }
 
-beforeEach(() => { home = mkdtempSync(join(tmpdir(), 'rollout-cli-')); });
-afterEach(() => { rmSync(home, { recursive: true, force: true }); });
+beforeEach(() => {
+  home = mkdtempSync(join(tmpdir(), 'rollout-cli-'));
+});
+afterEach(() => {
+  rmSync(home, { recursive: true, force: true });
+});
 
 const untouched = () => expect(readdirSync(home)).toEqual([]);
 
@@ -75,41 +79,63 @@ test('a second promote of the same environment is refused while the first holds 
 });
 
 describe('crash recovery', () => {
-  test.each(['apply', 'apply-unrecorded'])('killed after the phase apply (%s): re-run re-gates, nothing lost or doubled', async (point) => {
-    process.env.ROLLOUT_HOME = home;
-    try {
-      const crashed = await rollout(['promote', 'pilot'], { ROLLOUT_TEST_CRASH_AFTER: point });
-      expect(crashed.signal).toBe('SIGKILL');
-      const paths = envPaths('sandbox');
-      const mid = await loadState(paths.state, 'sandbox');
-      expect(mid.phases.pilot?.status).toBe(point === 'apply' ? 'applied' : 'applying');
-      const attemptId = mid.phases.pilot!.attemptId;
+  test.each(['apply', 'apply-unrecorded'])(
+    'killed after the phase apply (%s): re-run re-gates, nothing lost or doubled',
+    async (point) => {
+      process.env.ROLLOUT_HOME = home;
+      try {
+        const crashed = await rollout(['promote', 'pilot'], { ROLLOUT_TEST_CRASH_AFTER: point });
+        expect(crashed.signal).toBe('SIGKILL');
+        const paths = envPaths('sandbox');
+        const mid = await loadState(paths.state, 'sandbox');
+        expect(mid.phases.pilot?.status).toBe(point === 'apply' ? 'applied' : 'applying');
+        const attemptId = mid.phases.pilot!.attemptId;
 
-      const rerun = await rollout(['--json', 'promote', 'pilot']);
-      expect(rerun.exitCode).toBe(0);
-      const doc = JSON.parse(rerun.stdout) as { outcome: string; attemptId: string; gates: { gate: string; status: string }[] };
-      expect(doc).toMatchObject({ outcome: 'promoted', attemptId });
-      expect(doc.gates.map((g) => `${g.gate}:${g.status}`)).toEqual(['preflight:passed', 'smoke:passed', 'effective-policy:passed', 'bake:passed']);
+        const rerun = await rollout(['--json', 'promote', 'pilot']);
+        expect(rerun.exitCode).toBe(0);
+        const doc = JSON.parse(rerun.stdout) as { outcome: string; attemptId: string; gates: { gate: string; status: string }[] };
+        expect(doc).toMatchObject({ outcome: 'promoted', attemptId });
+        expect(doc.gates.map((g) => `${g.gate}:${g.status}`)).toEqual([
+          'preflight:passed',
+          'smoke:passed',
+          'effective-policy:passed',
+          'bake:passed',
+        ]);
 
-      const after = await loadState(paths.state, 'sandbox');
-      expect(after.phases.pilot).toMatchObject({ status: 'passed', attemptId });
-      const entries = await new Ledger(paths.ledger, 'sandbox').read();
-      expect(new Set(entries.map((e) => e.attemptId))).toEqual(new Set([attemptId]));
-      const applies = entries.filter((e) => e.kind === 'apply').map((e) => e.stack);
-      expect(applies.sort()).toEqual(['guardrails', 'pilot']);
-      expect(entries.filter((e) => e.kind === 'resume')).toHaveLength(1);
-      const resumeAt = entries.findIndex((e) => e.kind === 'resume');
-      // the re-plan found the crashed apply already in place: nothing left to change
-      expect(entries.slice(resumeAt).filter((e) => e.kind === 'plan').map((e) => [e.stack, e.changes])).toEqual([['guardrails', 0], ['pilot', 0]]);
-      // passed only with evidence recorded after the crash
-      expect(entries.slice(resumeAt).filter((e) => e.kind === 'gate').map((e) => e.gate)).toEqual(['preflight', 'smoke', 'effective-policy', 'bake']);
-      // one enforced configuration per region in the pilot account, not two
-      const sandboxState = JSON.parse(readFileSync(paths.sandboxState, 'utf8')) as { enforced: { account: string }[] };
-      expect(sandboxState.enforced.filter((c) => c.account === '666666666661')).toHaveLength(2);
-    } finally {
-      delete process.env.ROLLOUT_HOME;
-    }
-  }, 120_000);
+        const after = await loadState(paths.state, 'sandbox');
+        expect(after.phases.pilot).toMatchObject({ status: 'passed', attemptId });
+        const entries = await new Ledger(paths.ledger, 'sandbox').read();
+        expect(new Set(entries.map((e) => e.attemptId))).toEqual(new Set([attemptId]));
+        const applies = entries.filter((e) => e.kind === 'apply').map((e) => e.stack);
+        expect(applies.sort()).toEqual(['guardrails', 'pilot']);
+        expect(entries.filter((e) => e.kind === 'resume')).toHaveLength(1);
+        const resumeAt = entries.findIndex((e) => e.kind === 'resume');
+        // the re-plan found the crashed apply already in place: nothing left to change
+        expect(
+          entries
+            .slice(resumeAt)
+            .filter((e) => e.kind === 'plan')
+            .map((e) => [e.stack, e.changes]),
+        ).toEqual([
+          ['guardrails', 0],
+          ['pilot', 0],
+        ]);
+        // passed only with evidence recorded after the crash
+        expect(
+          entries
+            .slice(resumeAt)
+            .filter((e) => e.kind === 'gate')
+            .map((e) => e.gate),
+        ).toEqual(['preflight', 'smoke', 'effective-policy', 'bake']);
+        // one enforced configuration per region in the pilot account, not two
+        const sandboxState = JSON.parse(readFileSync(paths.sandboxState, 'utf8')) as { enforced: { account: string }[] };
+        expect(sandboxState.enforced.filter((c) => c.account === '666666666661')).toHaveLength(2);
+      } finally {
+        delete process.env.ROLLOUT_HOME;
+      }
+    },
+    120_000,
+  );
 });
 
 test('status --json has the documented schema', async () => {
@@ -117,5 +143,10 @@ test('status --json has the documented schema', async () => {
   expect(r.exitCode).toBe(0);
   const doc = JSON.parse(r.stdout) as { schemaVersion: number; kind: string; phases: { phase: string; status: string }[] };
   expect(doc).toMatchObject({ schemaVersion: 1, kind: 'status', env: 'sandbox' });
-  expect(doc.phases.map((p) => [p.phase, p.status])).toEqual([['pilot', 'not-started'], ['model-rules', 'not-started'], ['ou', 'not-started'], ['enterprise', 'not-started']]);
+  expect(doc.phases.map((p) => [p.phase, p.status])).toEqual([
+    ['pilot', 'not-started'],
+    ['model-rules', 'not-started'],
+    ['ou', 'not-started'],
+    ['enterprise', 'not-started'],
+  ]);
 });

@@ -7,8 +7,16 @@ import { rmSync } from 'node:fs';
 import { PHASES, type Environment, type Phase } from '../../model/types.js';
 import { statusView } from '../../rollout/cli/views/status.js';
 import {
-  EXCEPTION_ACTIVE_AT, EXPIRING_EXCEPTION, MISTYPED_EXCLUSION, OVERBLOCKING_RELEASE, PROMPT_ATTACK_HIGH_RELEASE, sandboxEnvironment,
-  withExpiringException, withMistypedExclusion, withOverblockingRelease, withPromptAttackHigh,
+  EXCEPTION_ACTIVE_AT,
+  EXPIRING_EXCEPTION,
+  MISTYPED_EXCLUSION,
+  OVERBLOCKING_RELEASE,
+  PROMPT_ATTACK_HIGH_RELEASE,
+  sandboxEnvironment,
+  withExpiringException,
+  withMistypedExclusion,
+  withOverblockingRelease,
+  withPromptAttackHigh,
 } from '../helpers/sandbox-fixture.js';
 import { engineStack, freshHome, ledger, runVerb, state } from '../helpers/cli.js';
 import { DeleteResourcePolicyCommand } from '@aws-sdk/client-bedrock';
@@ -23,9 +31,16 @@ const R2 = 'baseline@2026.11.2';
 
 let home: string;
 let env: Environment;
-beforeAll(async () => { env = await sandboxEnvironment(); });
-beforeEach(() => { home = freshHome(); });
-afterEach(() => { rmSync(home, { recursive: true, force: true }); delete process.env.ROLLOUT_HOME; });
+beforeAll(async () => {
+  env = await sandboxEnvironment();
+});
+beforeEach(() => {
+  home = freshHome();
+});
+afterEach(() => {
+  rmSync(home, { recursive: true, force: true });
+  delete process.env.ROLLOUT_HOME;
+});
 
 async function rollOut(e: Environment, release: string, phases: readonly Phase[] = PHASES, asOf = AS_OF) {
   for (const phase of phases) {
@@ -54,7 +69,12 @@ test('promotes a release through all four phases; status and ledger show it', as
     expect(p).toMatchObject({ release: R2, status: 'passed', bakeLeftSeconds: 0 });
     expect(p.versions.map((v) => v.region).sort()).toEqual([...env.regions].sort());
     expect(p.versions.every((v) => /^\d+$/.test(v.version))).toBe(true);
-    expect(p.gates.map((g) => [g.gate, g.status])).toEqual([['preflight', 'passed'], ['smoke', 'passed'], ['effective-policy', 'passed'], ['bake', 'passed']]);
+    expect(p.gates.map((g) => [g.gate, g.status])).toEqual([
+      ['preflight', 'passed'],
+      ['smoke', 'passed'],
+      ['effective-policy', 'passed'],
+      ['bake', 'passed'],
+    ]);
     expect(p.appliedAt).not.toBeNull();
   }
   expect(view.phases.find((p) => p.phase === 'pilot')!.versions[0].account).toBe(env.pilot.account);
@@ -67,13 +87,20 @@ test('promotes a release through all four phases; status and ledger show it', as
     expect(attempt.size).toBe(1);
     expect(mine.filter((e) => e.kind === 'plan').map((e) => e.stack)).toEqual(['guardrails', phase]);
     expect(mine.filter((e) => e.kind === 'apply' && e.stack === phase)).toHaveLength(1);
-    expect(mine.filter((e) => e.kind === 'gate').map((e) => `${e.gate}:${e.status}`)).toEqual(['preflight:passed', 'smoke:passed', 'effective-policy:passed', 'bake:passed']);
+    expect(mine.filter((e) => e.kind === 'gate').map((e) => `${e.gate}:${e.status}`)).toEqual([
+      'preflight:passed',
+      'smoke:passed',
+      'effective-policy:passed',
+      'bake:passed',
+    ]);
     expect(mine.at(-1)).toMatchObject({ kind: 'promoted', status: 'passed', release: R2 });
     for (const e of mine) expect(e).toMatchObject({ env: 'sandbox', who: expect.any(String), at: expect.any(String) });
   }
   // Every apply/plan entry carries the plan hash that was reviewed.
   for (const e of entries.filter((x) => x.kind === 'apply')) {
-    expect(entries.some((p) => p.kind === 'plan' && p.attemptId === e.attemptId && p.stack === e.stack && p.planHash === e.planHash)).toBe(true);
+    expect(entries.some((p) => p.kind === 'plan' && p.attemptId === e.attemptId && p.stack === e.stack && p.planHash === e.planHash)).toBe(
+      true,
+    );
   }
 
   // Promoting again is a no-op that says so, and writes nothing.
@@ -109,7 +136,9 @@ test('an overblocking release is halted at pilot and rolled back to the previous
   expect(kinds).toEqual(expect.arrayContaining(['halted', 'rollback']));
 
   // The halted release cannot move on.
-  await expect(runVerb('promote', 'model-rules', { env: e, release: OVERBLOCKING_RELEASE, asOf: AS_OF })).rejects.toThrow(/must pass pilot/);
+  await expect(runVerb('promote', 'model-rules', { env: e, release: OVERBLOCKING_RELEASE, asOf: AS_OF })).rejects.toThrow(
+    /must pass pilot/,
+  );
 }, 120_000);
 
 test('PROMPT_ATTACK raised to HIGH (failure story 3) is halted at pilot: the long system prompt is overblocked; rolled back, later phases untouched', async () => {
@@ -136,7 +165,9 @@ test('PROMPT_ATTACK raised to HIGH (failure story 3) is halted at pilot: the lon
   expect(await snapshotOthers('pilot')).toEqual(others);
   const kinds = (await ledger()).filter((x) => x.attemptId === r.attemptId).map((x) => x.kind);
   expect(kinds).toEqual(expect.arrayContaining(['halted', 'rollback']));
-  await expect(runVerb('promote', 'model-rules', { env: e, release: PROMPT_ATTACK_HIGH_RELEASE, asOf: AS_OF })).rejects.toThrow(/must pass pilot/);
+  await expect(runVerb('promote', 'model-rules', { env: e, release: PROMPT_ATTACK_HIGH_RELEASE, asOf: AS_OF })).rejects.toThrow(
+    /must pass pilot/,
+  );
 }, 120_000);
 
 test('a mistyped model exclusion is halted at pilot (the excluded model is still guarded) and removed', async () => {
@@ -151,7 +182,8 @@ test('a mistyped model exclusion is halted at pilot (the excluded model is still
   const verified = st.phases.pilot!.rollbackGates![0]!;
   expect(verified).toMatchObject({ gate: 'effective-policy', status: 'passed' });
   expect(verified.checks.map((c) => [c.id, c.status]).sort()).toEqual(
-    env.regions.map((region) => [`effective:account-config:${env.pilot.account}/${region}`, 'passed']).sort());
+    env.regions.map((region) => [`effective:account-config:${env.pilot.account}/${region}`, 'passed']).sort(),
+  );
   expect(deployed('pilot')).toEqual({});
   for (const p of ['model-rules', 'ou', 'enterprise'] as Phase[]) expect(st.phases[p]).toBeUndefined();
 }, 120_000);
@@ -192,7 +224,9 @@ test('an expired exception still in force halts the next promotion at its first 
   const r = await runVerb('promote', 'pilot', { env: e, release: R2, asOf: AS_OF });
   expect(r).toMatchObject({ ok: false, exitCode: 1, phase: 'pilot', rollback: { to: R1, status: 'rolled-back' } });
   expect(r.failedChecks.map((c) => c.id)).toContain(`preflight:exception:${EXPIRING_EXCEPTION.id}`);
-  expect(r.message).toMatch(/EXC-TEST-EXPIRED expired on 2026-11-20 but policy p-\w+ still applies it to 555555555553; re-apply the enterprise phase \(`rollout promote enterprise --release baseline@2026\.11\.1`/);
+  expect(r.message).toMatch(
+    /EXC-TEST-EXPIRED expired on 2026-11-20 but policy p-\w+ still applies it to 555555555553; re-apply the enterprise phase \(`rollout promote enterprise --release baseline@2026\.11\.1`/,
+  );
   expect(r.message).toMatch(/or renew the exception/);
   const st = await state();
   expect(st.phases.pilot).toMatchObject({ release: R1, status: 'rolled-back', attemptRelease: R2 });
@@ -204,7 +238,9 @@ async function policiesAttachedTo(e: Environment, target: string): Promise<strin
   const s = await Session.open(parseFlags({ env: 'sandbox', asOf: AS_OF, yes: true }), { env: e });
   try {
     const t = await s.target();
-    const out = await t.access.forAccount(e.managementAccountId).organizations.send(new ListPoliciesForTargetCommand({ TargetId: target, Filter: 'BEDROCK_POLICY' }));
+    const out = await t.access
+      .forAccount(e.managementAccountId)
+      .organizations.send(new ListPoliciesForTargetCommand({ TargetId: target, Filter: 'BEDROCK_POLICY' }));
     return (out.Policies ?? []).map((p) => p.Name ?? '');
   } finally {
     await s.close();
@@ -223,9 +259,15 @@ test('after an exception expired, re-applying enterprise passes preflight and de
   expect(r).toMatchObject({ ok: true, exitCode: 0, outcome: 'promoted', phase: 'enterprise', release: R1 });
   const pre = r.gates.find((g) => g.gate === 'preflight')!;
   expect(pre.status).toBe('passed');
-  expect(pre.checks.find((c) => c.id === `preflight:exception:${EXPIRING_EXCEPTION.id}`)!.detail)
-    .toMatch(/^exception EXC-TEST-EXPIRED expired; its policy p-\w+ is removed by this apply/);
-  expect(r.gates.map((g) => [g.gate, g.status])).toEqual([['preflight', 'passed'], ['smoke', 'passed'], ['effective-policy', 'passed'], ['bake', 'passed']]);
+  expect(pre.checks.find((c) => c.id === `preflight:exception:${EXPIRING_EXCEPTION.id}`)!.detail).toMatch(
+    /^exception EXC-TEST-EXPIRED expired; its policy p-\w+ is removed by this apply/,
+  );
+  expect(r.gates.map((g) => [g.gate, g.status])).toEqual([
+    ['preflight', 'passed'],
+    ['smoke', 'passed'],
+    ['effective-policy', 'passed'],
+    ['bake', 'passed'],
+  ]);
 
   // The exception's policy is detached; nothing but enterprise changed.
   expect(await policiesAttachedTo(e, EXPIRING_EXCEPTION.target)).not.toContain(policyName);

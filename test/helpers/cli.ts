@@ -18,7 +18,11 @@ export function freshHome(): string {
   return home;
 }
 
-export interface RunOpts { env: Environment; release?: string; asOf?: string }
+export interface RunOpts {
+  env: Environment;
+  release?: string;
+  asOf?: string;
+}
 
 export async function runVerb(verb: 'promote' | 'rollback' | 'verify', phase: Phase, o: RunOpts): Promise<RolloutResult> {
   const flags = parseFlags({ env: o.env.name, release: o.release, asOf: o.asOf, yes: true, json: true });

@@ -24,10 +24,18 @@ export class MemoryWorld implements RuntimeWorld {
     [OTHER_OU_MEMBER]: `${ORG}/r-ab12/ou-ab12-other222/`,
   };
 
-  organizationId() { return ORG; }
-  managementAccountId() { return MGMT; }
-  orgPathOf(account: string) { return this.paths[account]; }
-  isOrgMember(account: string) { return account in this.paths; }
+  organizationId() {
+    return ORG;
+  }
+  managementAccountId() {
+    return MGMT;
+  }
+  orgPathOf(account: string) {
+    return this.paths[account];
+  }
+  isOrgMember(account: string) {
+    return account in this.paths;
+  }
   findGuardrail(identifier: string, version: string, caller: string, region: string): GuardrailSnapshot | undefined {
     const m = /^arn:aws:bedrock:([a-z0-9-]+):(\d{12}):guardrail\/([a-z0-9]+)$/.exec(identifier);
     const g = m
@@ -38,9 +46,15 @@ export class MemoryWorld implements RuntimeWorld {
     if (!config) return undefined;
     return { guardrailId: g.id, guardrailArn: arnOf(g), ownerAccount: g.owner, region: g.region, version: version || 'DRAFT', config };
   }
-  accountEnforcement(account: string, region: string) { return this.enforced.find((e) => e.account === account && e.region === region); }
-  effectivePolicy(account: string) { return this.effective.get(account) ?? null; }
-  resourcePolicy(arn: string) { return this.policies.get(arn); }
+  accountEnforcement(account: string, region: string) {
+    return this.enforced.find((e) => e.account === account && e.region === region);
+  }
+  effectivePolicy(account: string) {
+    return this.effective.get(account) ?? null;
+  }
+  resourcePolicy(arn: string) {
+    return this.policies.get(arn);
+  }
 
   /** Adds a guardrail with version "1" (and DRAFT) and returns its ARN. */
   addGuardrail(id: string, config: Config, opts: { owner?: string; region?: string } = {}): string {
@@ -52,8 +66,21 @@ export class MemoryWorld implements RuntimeWorld {
   shareWithOrg(arn: string, paths?: string[]) {
     const condition: Record<string, unknown> = { StringEquals: { 'aws:PrincipalOrgID': ORG } };
     if (paths) condition['ForAnyValue:StringLike'] = { 'aws:PrincipalOrgPaths': paths };
-    this.policies.set(arn, JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*',
-      Action: ['bedrock:ApplyGuardrail', 'bedrock:GetGuardrail'], Resource: arn, Condition: condition }] }));
+    this.policies.set(
+      arn,
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: '*',
+            Action: ['bedrock:ApplyGuardrail', 'bedrock:GetGuardrail'],
+            Resource: arn,
+            Condition: condition,
+          },
+        ],
+      }),
+    );
   }
   /** An effective org policy (operators stripped) for the account. */
   orgPolicy(account: string, configs: Record<string, Record<string, unknown>>, region = REGION) {

@@ -7,7 +7,14 @@ import { buildProgram } from '../../rollout/cli/main.js';
 export async function runCli(args: string[]): Promise<{ out: string; err: string; code: number }> {
   let out = '';
   let err = '';
-  const program = buildProgram({ out: (t) => { out += t + '\n'; }, err: (t) => { err += t + '\n'; } });
+  const program = buildProgram({
+    out: (t) => {
+      out += `${t}\n`;
+    },
+    err: (t) => {
+      err += `${t}\n`;
+    },
+  });
   const before = process.exitCode;
   process.exitCode = undefined;
   try {

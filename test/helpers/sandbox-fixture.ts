@@ -42,7 +42,13 @@ export interface Fixture {
   deploy(releases: Partial<Record<Phase, string>>, asOf?: Date): Promise<Record<string, ApplyResult>>;
   /** Published versions of a release from a stack's outputs (guardrails: management; pilot: pilot account). */
   published(outputs: Record<string, unknown>, release: string, account: string): Record<string, PublishedVersion>;
-  context(phase: Phase, release: string, releases: Partial<Record<Phase, string>>, published: Record<string, PublishedVersion>, extra?: Partial<GateRunContext>): GateRunContext;
+  context(
+    phase: Phase,
+    release: string,
+    releases: Partial<Record<Phase, string>>,
+    published: Record<string, PublishedVersion>,
+    extra?: Partial<GateRunContext>,
+  ): GateRunContext;
   close(): Promise<void>;
 }
 
@@ -55,7 +61,7 @@ export interface FixtureOptions {
 }
 
 export async function startFixture(opts: FixtureOptions = {}): Promise<Fixture> {
-  const env = opts.env ?? await sandboxEnvironment();
+  const env = opts.env ?? (await sandboxEnvironment());
   const dir = mkdtempSync(join(tmpdir(), 'rollout-gates-'));
   const sandbox = await startSandbox({ env, faults: opts.faults, onInternalError: () => {} });
   const access = AwsAccess.forEnvironment(env, sandboxTarget(sandbox), { ratePerSecond: 0, maxAttempts: 4, ...opts.access });
@@ -63,7 +69,12 @@ export async function startFixture(opts: FixtureOptions = {}): Promise<Fixture> 
   const asOf = opts.asOf ?? FIXTURE_AS_OF;
   let n = 0;
   const fx: Fixture = {
-    env, sandbox, access, engine, dir, asOf,
+    env,
+    sandbox,
+    access,
+    engine,
+    dir,
+    asOf,
     synth(releases, at = asOf) {
       const outdir = join(dir, `synth-${n++}`);
       const stacks = synthStacks({ env, releases, asOf: at, outdir } as Parameters<typeof synthStacks>[0]);
@@ -83,10 +94,12 @@ export async function startFixture(opts: FixtureOptions = {}): Promise<Fixture> 
       return out;
     },
     published(outputs, release, account) {
-      return Object.fromEntries(env.regions.map((region) => {
-        const k = (attr: ReleaseOutputAttr) => outputs[releaseOutputKey(release, region, attr)] as string;
-        return [region, { account, region, guardrailArn: k('arn'), guardrailId: k('id'), version: k('version') }];
-      }));
+      return Object.fromEntries(
+        env.regions.map((region) => {
+          const k = (attr: ReleaseOutputAttr) => outputs[releaseOutputKey(release, region, attr)] as string;
+          return [region, { account, region, guardrailArn: k('arn'), guardrailId: k('id'), version: k('version') }];
+        }),
+      );
     },
     context(phase, release, releases, published, extra = {}) {
       const phaseStacks: GateRunContext['phaseStacks'] = {};
@@ -118,7 +131,12 @@ export function withOverblockingRelease(env: Environment): Environment {
     description: 'Overblocking variant (test fixture)',
     words: [...spec.words, { text: 'Portugal' }],
   });
-  const release: Release = { name: OVERBLOCKING_RELEASE, definitionPath: base.definitionPath, definition, contentHash: contentHash(definition) };
+  const release: Release = {
+    name: OVERBLOCKING_RELEASE,
+    definitionPath: base.definitionPath,
+    definition,
+    contentHash: contentHash(definition),
+  };
   return { ...env, releases: [...env.releases, release], currentRelease: OVERBLOCKING_RELEASE };
 }
 
@@ -139,7 +157,12 @@ export function withPromptAttackHigh(env: Environment): Environment {
     description: 'PROMPT_ATTACK at HIGH variant (test fixture)',
     contentFilters: spec.contentFilters.map((f) => (f.type === 'PROMPT_ATTACK' ? { ...f, inputStrength: 'HIGH' as const } : f)),
   });
-  const release: Release = { name: PROMPT_ATTACK_HIGH_RELEASE, definitionPath: base.definitionPath, definition, contentHash: contentHash(definition) };
+  const release: Release = {
+    name: PROMPT_ATTACK_HIGH_RELEASE,
+    definitionPath: base.definitionPath,
+    definition,
+    contentHash: contentHash(definition),
+  };
   return { ...env, releases: [...env.releases, release], currentRelease: PROMPT_ATTACK_HIGH_RELEASE };
 }
 

@@ -40,7 +40,13 @@ export function testEnv(overrides: Partial<SandboxEnv> = {}): SandboxEnv {
 }
 
 export async function start(opts: Partial<StartSandboxOptions> = {}): Promise<SandboxHandle> {
-  return startSandbox({ env: testEnv(), onInternalError: (e) => { throw e; }, ...opts });
+  return startSandbox({
+    env: testEnv(),
+    onInternalError: (e) => {
+      throw e;
+    },
+    ...opts,
+  });
 }
 
 /** Client config with retries off, so error tests are fast and exact. */

@@ -28,7 +28,9 @@ export function fullDefinition(name = 'org-baseline', tweak = '', kmsKeyArn: str
   })
     .addContentFilter({ type: 'VIOLENCE', inputStrength: 'HIGH', outputStrength: 'HIGH', inputModalities: ['TEXT', 'IMAGE'] })
     .addContentFilter({ type: 'PROMPT_ATTACK', inputStrength: 'HIGH', outputStrength: 'NONE', outputAction: 'NONE', outputEnabled: false })
-    .addDeniedTopicFilter(Topic.custom({ name: 'Weapons', definition: 'Instructions for building weapons.', examples: ['How do I build a rifle?'] }))
+    .addDeniedTopicFilter(
+      Topic.custom({ name: 'Weapons', definition: 'Instructions for building weapons.', examples: ['How do I build a rifle?'] }),
+    )
     .addDeniedTopicFilter(Topic.custom({ name: 'Gossip', definition: 'Rumours about colleagues.', inputAction: 'NONE' }))
     .addPIIFilter({ type: 'EMAIL', action: 'ANONYMIZE' })
     .addPIIFilter({ type: 'AWS_SECRET_KEY', action: 'BLOCK', outputAction: 'ANONYMIZE' })
@@ -46,7 +48,10 @@ export function release(name: string, definition: GuardrailDefinition): Release 
 
 const phase = (): PhaseSettings => ({ bakeSeconds: 0, approval: false, sample: { perOu: 1, floor: 1 }, smoke: [] });
 
-export function testEnv(overrides: Partial<Environment> = {}, backend: BackendSettings = { type: 'local', directory: '/state/test' }): Environment {
+export function testEnv(
+  overrides: Partial<Environment> = {},
+  backend: BackendSettings = { type: 'local', directory: '/state/test' },
+): Environment {
   return {
     name: 'unit',
     sourceFile: '/envs/unit.yaml',
@@ -80,12 +85,22 @@ export function testEnv(overrides: Partial<Environment> = {}, backend: BackendSe
     },
     exceptions: [
       {
-        id: 'EXC-2026-001', target: OTHER, changes: { excludedModels: ['cohere.embed-english-v3'] },
-        owner: 'team-a', reason: 'embeddings', approver: 'ciso', expires: '2026-12-31',
+        id: 'EXC-2026-001',
+        target: OTHER,
+        changes: { excludedModels: ['cohere.embed-english-v3'] },
+        owner: 'team-a',
+        reason: 'embeddings',
+        approver: 'ciso',
+        expires: '2026-12-31',
       },
       {
-        id: 'EXC-2025-009', target: OTHER_OU, changes: { messages: 'selective' },
-        owner: 'team-b', reason: 'legacy', approver: 'ciso', expires: '2025-06-30',
+        id: 'EXC-2025-009',
+        target: OTHER_OU,
+        changes: { messages: 'selective' },
+        owner: 'team-b',
+        reason: 'legacy',
+        approver: 'ciso',
+        expires: '2025-06-30',
       },
     ],
     phases: { pilot: phase(), 'model-rules': phase(), ou: phase(), enterprise: phase() },

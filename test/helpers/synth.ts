@@ -1,7 +1,7 @@
 import { Testing, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
 
 /** Builds constructs in a fresh stack and returns the synthesized cdk.tf.json as an object. */
 export function synthWith(build: (stack: TerraformStack) => void): Json {

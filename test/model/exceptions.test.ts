@@ -1,12 +1,25 @@
 import {
-  activeExceptions, daysLeft, exceptionStatus, exceptionsForAccount, expiredExceptions, expiringWithin, isExpiringSoon, EXPIRY_WARNING_DAYS,
+  activeExceptions,
+  daysLeft,
+  exceptionStatus,
+  exceptionsForAccount,
+  expiredExceptions,
+  expiringWithin,
+  isExpiringSoon,
+  EXPIRY_WARNING_DAYS,
 } from '../../model/exceptions.js';
 import { exceptionView } from '../../rollout/report/report.js';
 import { loadEnvironment } from '../../model/load.js';
 import type { EnforcementException } from '../../model/types.js';
 
 const exc = (id: string, expires: string): EnforcementException => ({
-  id, target: '444444444441', changes: { system: 'selective' }, owner: 'o', reason: 'r', approver: 'a', expires,
+  id,
+  target: '444444444441',
+  changes: { system: 'selective' },
+  owner: 'o',
+  reason: 'r',
+  approver: 'a',
+  expires,
 });
 
 describe('exception expiry: applies through the end of its expiry day (UTC)', () => {

@@ -1,11 +1,22 @@
 import { loadEnvironment } from '../../model/load.js';
 import {
-  accountsInScope, accountsUnder, ancestorsOf, isUnder, kindOf, namePath, orgPathOf, ouDepth, ouPath, ousUnder,
+  accountsInScope,
+  accountsUnder,
+  ancestorsOf,
+  isUnder,
+  kindOf,
+  namePath,
+  orgPathOf,
+  ouDepth,
+  ouPath,
+  ousUnder,
 } from '../../model/org.js';
 
 describe('organization tree helpers on the sandbox', () => {
   let env: Awaited<ReturnType<typeof loadEnvironment>>;
-  beforeAll(async () => { env = await loadEnvironment('sandbox'); });
+  beforeAll(async () => {
+    env = await loadEnvironment('sandbox');
+  });
 
   test('ancestors, OU path, name path and aws:PrincipalOrgPaths of a nested account', () => {
     expect(ancestorsOf(env, '444444444441')).toEqual(['ou-sb01-prod0001', 'ou-sb01-wkld0001', 'r-sb01']);
@@ -25,7 +36,12 @@ describe('organization tree helpers on the sandbox', () => {
   });
 
   test('kinds, depth and membership', () => {
-    expect([kindOf(env, 'r-sb01'), kindOf(env, 'ou-sb01-prod0001'), kindOf(env, '444444444441'), kindOf(env, 'x')]).toEqual(['root', 'ou', 'account', undefined]);
+    expect([kindOf(env, 'r-sb01'), kindOf(env, 'ou-sb01-prod0001'), kindOf(env, '444444444441'), kindOf(env, 'x')]).toEqual([
+      'root',
+      'ou',
+      'account',
+      undefined,
+    ]);
     expect(ouDepth(env, 'ou-sb01-prod0001')).toBe(2);
     expect(isUnder(env, env.pilot.account, env.pilot.ou)).toBe(true);
     expect(isUnder(env, '444444444441', env.pilot.ou)).toBe(false);

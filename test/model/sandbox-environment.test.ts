@@ -29,8 +29,15 @@ describe('the shipped sandbox environment', () => {
       expect(spec.contextualGrounding.map((g) => g.type)).toEqual(['GROUNDING', 'RELEVANCE']);
       expect(r.contentHash).toBe(contentHash(spec));
       expect(Object.keys(toBedrockApiInput(spec)).sort()).toEqual([
-        'blockedInputMessaging', 'blockedOutputsMessaging', 'contentPolicyConfig', 'contextualGroundingPolicyConfig',
-        'description', 'name', 'sensitiveInformationPolicyConfig', 'topicPolicyConfig', 'wordPolicyConfig',
+        'blockedInputMessaging',
+        'blockedOutputsMessaging',
+        'contentPolicyConfig',
+        'contextualGroundingPolicyConfig',
+        'description',
+        'name',
+        'sensitiveInformationPolicyConfig',
+        'topicPolicyConfig',
+        'wordPolicyConfig',
       ]);
     }
     expect(env.releases[0].contentHash).not.toBe(env.releases[1].contentHash);
@@ -72,13 +79,17 @@ describe('failure story 3: the long agent system prompt of pass-long-system-prom
       const spec = r.definition.toSpec();
       expect(spec.contentFilters.find((f) => f.type === 'PROMPT_ATTACK')!.inputStrength).toBe('MEDIUM');
       for (const strength of ['HIGH', 'MEDIUM'] as const) {
-        const variant = { ...spec, contentFilters: spec.contentFilters.map((f) => (f.type === 'PROMPT_ATTACK' ? { ...f, inputStrength: strength } : f)) };
+        const variant = {
+          ...spec,
+          contentFilters: spec.contentFilters.map((f) => (f.type === 'PROMPT_ATTACK' ? { ...f, inputStrength: strength } : f)),
+        };
         const res = evaluateGuardrail(toBedrockApiInput(variant) as never, { source: 'INPUT', outputScope: 'FULL', blocks });
         const pa = res.assessment.contentPolicy!.filters!.find((f) => f.type === 'PROMPT_ATTACK')!;
         expect({ release: r.name, strength, confidence: pa.confidence }).toEqual({ release: r.name, strength, confidence: 'LOW' });
         // The only finding is the prompt-attack one: no topic, word, PII, regex or other content filter.
         expect({ release: r.name, strength, reasons: res.reasons }).toEqual({
-          release: r.name, strength,
+          release: r.name,
+          strength,
           reasons: strength === 'HIGH' ? ['contentPolicy PROMPT_ATTACK confidence LOW at strength HIGH → BLOCKED'] : [],
         });
         expect(res.blocked).toBe(strength === 'HIGH');

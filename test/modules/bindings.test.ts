@@ -35,12 +35,19 @@ describe('typed bindings for resources the prebuilt provider lacks', () => {
       new BedrockEnforcedGuardrailConfiguration(stack, 'cfg', { guardrailIdentifier: 'abc', guardrailVersion: '1' });
     });
     const r = json.resource.aws_bedrock_enforced_guardrail_configuration.cfg;
-    expect(Object.keys(r).filter((k) => k !== '//').sort()).toEqual(['guardrail_identifier', 'guardrail_version']);
+    expect(
+      Object.keys(r)
+        .filter((k) => k !== '//')
+        .sort(),
+    ).toEqual(['guardrail_identifier', 'guardrail_version']);
   });
 
   test('aws_bedrock_guardrail_resource_policy carries resource_arn and the policy string', () => {
     const json = synthWith((stack) => {
-      new BedrockGuardrailResourcePolicy(stack, 'rbp', { resourceArn: 'arn:aws:bedrock:us-east-1:111111111111:guardrail/abc', policy: '{"Version":"2012-10-17"}' });
+      new BedrockGuardrailResourcePolicy(stack, 'rbp', {
+        resourceArn: 'arn:aws:bedrock:us-east-1:111111111111:guardrail/abc',
+        policy: '{"Version":"2012-10-17"}',
+      });
     });
     expect(json.resource.aws_bedrock_guardrail_resource_policy.rbp).toMatchObject({
       resource_arn: 'arn:aws:bedrock:us-east-1:111111111111:guardrail/abc',

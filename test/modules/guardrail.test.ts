@@ -31,11 +31,19 @@ describe('Guardrail construct', () => {
     const cpc = r.content_policy_config;
     expect(cpc).toHaveLength(1);
     expect(cpc[0].tier_config).toEqual([{ tier_name: spec.contentTier }]);
-    expect(cpc[0].filters_config).toEqual(spec.contentFilters.map((f) => ({
-      type: f.type, input_strength: f.inputStrength, output_strength: f.outputStrength,
-      input_action: f.inputAction, output_action: f.outputAction, input_enabled: f.inputEnabled, output_enabled: f.outputEnabled,
-      input_modalities: f.inputModalities, output_modalities: f.outputModalities,
-    })));
+    expect(cpc[0].filters_config).toEqual(
+      spec.contentFilters.map((f) => ({
+        type: f.type,
+        input_strength: f.inputStrength,
+        output_strength: f.outputStrength,
+        input_action: f.inputAction,
+        output_action: f.outputAction,
+        input_enabled: f.inputEnabled,
+        output_enabled: f.outputEnabled,
+        input_modalities: f.inputModalities,
+        output_modalities: f.outputModalities,
+      })),
+    );
     const pa = cpc[0].filters_config.find((f: { type: string }) => f.type === 'PROMPT_ATTACK');
     expect(pa).toMatchObject({ output_strength: 'NONE', output_enabled: false });
   });
@@ -44,7 +52,12 @@ describe('Guardrail construct', () => {
     const tpc = r.topic_policy_config[0];
     expect(tpc.tier_config).toEqual([{ tier_name: spec.topicTier }]);
     expect(tpc.topics_config.map((t: { name: string }) => t.name)).toEqual(spec.topics.map((t) => t.name));
-    expect(tpc.topics_config[0]).toEqual({ name: 'Weapons', definition: spec.topics[0]!.definition, type: 'DENY', examples: spec.topics[0]!.examples });
+    expect(tpc.topics_config[0]).toEqual({
+      name: 'Weapons',
+      definition: spec.topics[0]!.definition,
+      type: 'DENY',
+      examples: spec.topics[0]!.examples,
+    });
     // inputAction NONE is not in the 6.25 schema: written raw because it differs from the default
     expect(tpc.topics_config[1]).toMatchObject({ name: 'Gossip', input_action: 'NONE' });
     expect(tpc.topics_config[1]).not.toHaveProperty('output_action');
@@ -52,27 +65,49 @@ describe('Guardrail construct', () => {
 
   test('maps PII entities and regexes with per-direction actions', () => {
     const sipc = r.sensitive_information_policy_config[0];
-    expect(sipc.pii_entities_config).toEqual(spec.piiEntities.map((e) => ({
-      type: e.type, action: e.action, input_action: e.inputAction, output_action: e.outputAction,
-      input_enabled: e.inputEnabled, output_enabled: e.outputEnabled,
-    })));
-    expect(sipc.pii_entities_config.find((e: { type: string }) => e.type === 'AWS_SECRET_KEY')).toMatchObject({ action: 'BLOCK', output_action: 'ANONYMIZE' });
-    expect(sipc.regexes_config).toEqual([{
-      name: 'employee-id', pattern: 'EMP-[0-9]{6}', description: 'internal employee ids', action: 'ANONYMIZE',
-      input_action: 'ANONYMIZE', output_action: 'ANONYMIZE', input_enabled: true, output_enabled: true,
-    }]);
+    expect(sipc.pii_entities_config).toEqual(
+      spec.piiEntities.map((e) => ({
+        type: e.type,
+        action: e.action,
+        input_action: e.inputAction,
+        output_action: e.outputAction,
+        input_enabled: e.inputEnabled,
+        output_enabled: e.outputEnabled,
+      })),
+    );
+    expect(sipc.pii_entities_config.find((e: { type: string }) => e.type === 'AWS_SECRET_KEY')).toMatchObject({
+      action: 'BLOCK',
+      output_action: 'ANONYMIZE',
+    });
+    expect(sipc.regexes_config).toEqual([
+      {
+        name: 'employee-id',
+        pattern: 'EMP-[0-9]{6}',
+        description: 'internal employee ids',
+        action: 'ANONYMIZE',
+        input_action: 'ANONYMIZE',
+        output_action: 'ANONYMIZE',
+        input_enabled: true,
+        output_enabled: true,
+      },
+    ]);
   });
 
   test('maps words and the managed profanity list', () => {
     const wpc = r.word_policy_config[0];
     expect(wpc.words_config.map((w: { text: string }) => w.text)).toEqual(['project-nightshade', 'codename']);
     expect(wpc.words_config[1]).toMatchObject({ output_action: 'NONE', input_action: 'BLOCK' });
-    expect(wpc.managed_word_lists_config).toEqual([{ type: 'PROFANITY', input_action: 'BLOCK', output_action: 'BLOCK', input_enabled: true, output_enabled: true }]);
+    expect(wpc.managed_word_lists_config).toEqual([
+      { type: 'PROFANITY', input_action: 'BLOCK', output_action: 'BLOCK', input_enabled: true, output_enabled: true },
+    ]);
   });
 
   test('maps contextual grounding thresholds; a non-default action is written', () => {
     const f = r.contextual_grounding_policy_config[0].filters_config;
-    expect(f).toEqual([{ type: 'GROUNDING', threshold: 0.75 }, { type: 'RELEVANCE', threshold: 0.5, action: 'NONE' }]);
+    expect(f).toEqual([
+      { type: 'GROUNDING', threshold: 0.75 },
+      { type: 'RELEVANCE', threshold: 0.5, action: 'NONE' },
+    ]);
   });
 
   test('publishRelease creates a skip_destroy version naming the release and hash', () => {
@@ -86,11 +121,18 @@ describe('Guardrail construct', () => {
   test('cross-Region config and STANDARD tiers are mapped', () => {
     const profile = 'arn:aws:bedrock:us-east-1:111111111111:guardrail-profile/us.guardrail.v1:0';
     const d = new GuardrailDefinition({
-      name: 'std', blockedInputMessaging: 'no', blockedOutputsMessaging: 'no', contentTier: 'STANDARD', topicTier: 'STANDARD',
+      name: 'std',
+      blockedInputMessaging: 'no',
+      blockedOutputsMessaging: 'no',
+      contentTier: 'STANDARD',
+      topicTier: 'STANDARD',
       crossRegion: { guardrailProfileArn: profile },
-    }).addContentFilter({ type: 'HATE', inputStrength: 'LOW', outputStrength: 'LOW' })
+    })
+      .addContentFilter({ type: 'HATE', inputStrength: 'LOW', outputStrength: 'LOW' })
       .addDeniedTopicFilter({ name: 'X', definition: 'x'.repeat(500) });
-    const j = synthWith((stack) => { new Guardrail(stack, 'g', { definition: d }); });
+    const j = synthWith((stack) => {
+      new Guardrail(stack, 'g', { definition: d });
+    });
     const g = onlyResource(j, 'aws_bedrock_guardrail');
     expect(g.cross_region_config).toEqual([{ guardrail_profile_identifier: profile }]);
     expect(g.content_policy_config[0].tier_config).toEqual([{ tier_name: 'STANDARD' }]);
@@ -101,8 +143,12 @@ describe('Guardrail construct', () => {
   });
 
   test('accepts the canonical spec as well as the definition, with identical output', () => {
-    const a = synthWith((stack) => { new Guardrail(stack, 'g', { definition: def }); });
-    const b = synthWith((stack) => { new Guardrail(stack, 'g', { definition: spec }); });
+    const a = synthWith((stack) => {
+      new Guardrail(stack, 'g', { definition: def });
+    });
+    const b = synthWith((stack) => {
+      new Guardrail(stack, 'g', { definition: spec });
+    });
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
   });
 
@@ -125,27 +171,44 @@ describe('Guardrail construct', () => {
 describe('Guardrail prop validation', () => {
   const def = fullDefinition();
   test('an invalid name override names the prop', () => {
-    expect(() => synthWith((s) => { new Guardrail(s, 'g', { definition: def, name: 'has spaces' }); }))
-      .toThrow('Guardrail "test/g": props.name must be 1–50 letters, digits, "-" or "_" (got "has spaces")');
+    expect(() =>
+      synthWith((s) => {
+        new Guardrail(s, 'g', { definition: def, name: 'has spaces' });
+      }),
+    ).toThrow('Guardrail "test/g": props.name must be 1–50 letters, digits, "-" or "_" (got "has spaces")');
   });
   test('a missing definition names the prop', () => {
-    expect(() => synthWith((s) => { new Guardrail(s, 'g', { definition: undefined as never }); }))
-      .toThrow('Guardrail "test/g": props.definition is required');
+    expect(() =>
+      synthWith((s) => {
+        new Guardrail(s, 'g', { definition: undefined as never });
+      }),
+    ).toThrow('Guardrail "test/g": props.definition is required');
   });
   test('a guardrail with Automated Reasoning cannot be expressed by aws_bedrock_guardrail', () => {
     const ar = new GuardrailDefinition({
-      name: 'ar', blockedInputMessaging: 'no', blockedOutputsMessaging: 'no',
+      name: 'ar',
+      blockedInputMessaging: 'no',
+      blockedOutputsMessaging: 'no',
       automatedReasoning: { policies: ['arn:aws:bedrock:us-east-1:111111111111:automated-reasoning-policy/abcdefghijkl:1'] },
     }).addWordFilter('x');
-    expect(() => synthWith((s) => { new Guardrail(s, 'g', { definition: ar }); }))
-      .toThrow(/props\.definition guardrail "ar" carries an Automated Reasoning policy/);
+    expect(() =>
+      synthWith((s) => {
+        new Guardrail(s, 'g', { definition: ar });
+      }),
+    ).toThrow(/props\.definition guardrail "ar" carries an Automated Reasoning policy/);
   });
   test('publishRelease rejects a content hash that is not sha256 hex', () => {
-    expect(() => synthWith((s) => { new Guardrail(s, 'g', { definition: def }).publishRelease({ name: 'r', contentHash: 'xyz' }); }))
-      .toThrow(/props\.contentHash must be a sha256 hex digest/);
+    expect(() =>
+      synthWith((s) => {
+        new Guardrail(s, 'g', { definition: def }).publishRelease({ name: 'r', contentHash: 'xyz' });
+      }),
+    ).toThrow(/props\.contentHash must be a sha256 hex digest/);
   });
   test('publishRelease rejects a release name that would overflow the 200-char description', () => {
-    expect(() => synthWith((s) => { new Guardrail(s, 'g', { definition: def }).publishRelease({ name: 'r'.repeat(190), contentHash: HASH }); }))
-      .toThrow(/props\.name is too long: the version description .* would exceed 200 characters/);
+    expect(() =>
+      synthWith((s) => {
+        new Guardrail(s, 'g', { definition: def }).publishRelease({ name: 'r'.repeat(190), contentHash: HASH });
+      }),
+    ).toThrow(/props\.name is too long: the version description .* would exceed 200 characters/);
   });
 });

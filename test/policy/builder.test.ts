@@ -1,7 +1,13 @@
 import { isManagedPolicy } from '../../core/naming.js';
 import {
-  buildPhasePolicies, toApiGuarding, accountEnforcementConfig, effectivePolicies, enforcementByRegion,
-  validatePolicyDocument, type OrgSnapshot, type PolicySpec,
+  buildPhasePolicies,
+  toApiGuarding,
+  accountEnforcementConfig,
+  effectivePolicies,
+  enforcementByRegion,
+  validatePolicyDocument,
+  type OrgSnapshot,
+  type PolicySpec,
 } from '../../policy/index.js';
 import { InputError } from '../../core/errors.js';
 import { MGMT, OTHER_OU, PILOT_ACCOUNT, PILOT_OU, ROOT, arn, exception, ids, testEnv } from '../helpers/policy.js';
@@ -44,18 +50,24 @@ describe('buildPhasePolicies', () => {
     const c = cfgOf(spec);
     const ctl = (x: any) => x['@@operators_allowed_for_child_policies'];
     expect(ctl(c.identifier)).toEqual(['@@assign']);
-    expect([ctl(c.selective_content_guarding.system), ctl(c.selective_content_guarding.messages),
-      ctl(c.model_enforcement.included_models), ctl(c.model_enforcement.excluded_models)]).toEqual([['@@none'], ['@@none'], ['@@none'], ['@@none']]);
+    expect([
+      ctl(c.selective_content_guarding.system),
+      ctl(c.selective_content_guarding.messages),
+      ctl(c.model_enforcement.included_models),
+      ctl(c.model_enforcement.excluded_models),
+    ]).toEqual([['@@none'], ['@@none'], ['@@none'], ['@@none']]);
     // Containers carry no list (it would lock the identifier below them).
     expect(c['@@operators_allowed_for_child_policies']).toBeUndefined();
   });
 
   test('enterprise adds one policy per exception active as of the date; expired ones are left out', () => {
-    const env = testEnv({ exceptions: [
-      exception({ id: 'EXC-2', target: '444444444444', changes: { system: 'selective' }, expires: '2026-05-01' }),
-      exception({ id: 'EXC-1', target: OTHER_OU, changes: { excludedModels: ['cohere.embed-english-v3'] }, expires: '2026-12-31' }),
-      exception({ id: 'EXC-0', target: '555555555555', changes: { messages: 'selective' }, expires: '2026-04-30' }),
-    ] });
+    const env = testEnv({
+      exceptions: [
+        exception({ id: 'EXC-2', target: '444444444444', changes: { system: 'selective' }, expires: '2026-05-01' }),
+        exception({ id: 'EXC-1', target: OTHER_OU, changes: { excludedModels: ['cohere.embed-english-v3'] }, expires: '2026-12-31' }),
+        exception({ id: 'EXC-0', target: '555555555555', changes: { messages: 'selective' }, expires: '2026-04-30' }),
+      ],
+    });
     const specs = buildPhasePolicies({ env, phase: 'enterprise', identifiers: ids(3), asOf });
     expect(specs.map((s) => [s.key, s.name, s.targets])).toEqual([
       ['baseline', 'guardrail-rollout-enterprise', [ROOT]],
@@ -76,16 +88,33 @@ describe('buildPhasePolicies', () => {
   });
 
   test('stacked phases: pilot account and pilot OU run a newer release than the root; exceptions still apply below the OU', () => {
-    const env = testEnv({ exceptions: [exception({ id: 'EXC-1', target: '333333333333', changes: { excludedModels: ['cohere.embed-english-v3'] } })] });
+    const env = testEnv({
+      exceptions: [exception({ id: 'EXC-1', target: '333333333333', changes: { excludedModels: ['cohere.embed-english-v3'] } })],
+    });
     const specs = [
       ...buildPhasePolicies({ env, phase: 'enterprise', identifiers: ids(3), asOf }),
       ...buildPhasePolicies({ env, phase: 'ou', identifiers: ids(4), asOf }),
       ...buildPhasePolicies({ env, phase: 'model-rules', identifiers: ids(5), asOf }),
       // A foreign policy on the other OU trying to weaken the baseline.
-      { key: 'x', name: 'foreign', description: '', targets: [OTHER_OU], content: { bedrock: { guardrail_inference: { 'us-east-1': { config_1: {
-        identifier: { '@@assign': `${arn('us-east-1')}:9` },
-        selective_content_guarding: { messages: { '@@assign': 'selective' } },
-        model_enforcement: { excluded_models: { '@@assign': [] } } } } } } } } as unknown as PolicySpec,
+      {
+        key: 'x',
+        name: 'foreign',
+        description: '',
+        targets: [OTHER_OU],
+        content: {
+          bedrock: {
+            guardrail_inference: {
+              'us-east-1': {
+                config_1: {
+                  identifier: { '@@assign': `${arn('us-east-1')}:9` },
+                  selective_content_guarding: { messages: { '@@assign': 'selective' } },
+                  model_enforcement: { excluded_models: { '@@assign': [] } },
+                },
+              },
+            },
+          },
+        },
+      } as unknown as PolicySpec,
     ];
     const out = effectivePolicies(snapshot(env, specs));
     const us = (account: string) => enforcementByRegion(out.get(account)!.policy).find((e) => e.region === 'us-east-1')!;
@@ -101,9 +130,12 @@ describe('buildPhasePolicies', () => {
     expect(buildPhasePolicies({ env: testEnv(), phase: 'ou', identifiers: tokens, asOf })).toHaveLength(1);
     const bad = { ...ids(3), 'eu-west-1': `${arn('eu-west-1')}:DRAFT` };
     expect(() => buildPhasePolicies({ env: testEnv(), phase: 'ou', identifiers: bad, asOf })).toThrow(InputError);
-    expect(() => buildPhasePolicies({ env: testEnv(), phase: 'ou', identifiers: bad, asOf }))
-      .toThrow(/environment\.yaml at bedrock\.guardrail_inference\.eu-west-1\.config_1\.identifier\.@@assign: DRAFT/);
-    expect(() => buildPhasePolicies({ env: testEnv(), phase: 'ou', identifiers: { 'us-east-1': ids(3)['us-east-1'] }, asOf })).toThrow(/eu-west-1/);
+    expect(() => buildPhasePolicies({ env: testEnv(), phase: 'ou', identifiers: bad, asOf })).toThrow(
+      /environment\.yaml at bedrock\.guardrail_inference\.eu-west-1\.config_1\.identifier\.@@assign: DRAFT/,
+    );
+    expect(() => buildPhasePolicies({ env: testEnv(), phase: 'ou', identifiers: { 'us-east-1': ids(3)['us-east-1'] }, asOf })).toThrow(
+      /eu-west-1/,
+    );
   });
 });
 
@@ -118,7 +150,9 @@ describe('shared mappings', () => {
   test('guarding modes map to the upper-case API enum; the pilot configuration uses the environment defaults', () => {
     expect(toApiGuarding('comprehensive')).toBe('COMPREHENSIVE');
     expect(toApiGuarding('selective')).toBe('SELECTIVE');
-    const env = testEnv({ enforcement: { system: 'selective', messages: 'comprehensive', models: { included: [], excluded: ['cohere.embed-english-v3'] } } });
+    const env = testEnv({
+      enforcement: { system: 'selective', messages: 'comprehensive', models: { included: [], excluded: ['cohere.embed-english-v3'] } },
+    });
     expect(accountEnforcementConfig(env)).toEqual({
       selectiveContentGuarding: { system: 'SELECTIVE', messages: 'COMPREHENSIVE' },
       modelEnforcement: { includedModels: ['ALL'], excludedModels: ['cohere.embed-english-v3'] },

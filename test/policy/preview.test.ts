@@ -9,7 +9,10 @@ import { loadEnvironment } from '../../model/load.js';
 
 const asOf = new Date('2026-05-01T00:00:00Z');
 const published = {
-  'baseline@1.0.0': { 'us-east-1': { guardrailArn: arn('us-east-1'), version: '3' }, 'eu-west-1': { guardrailArn: arn('eu-west-1'), version: '2' } },
+  'baseline@1.0.0': {
+    'us-east-1': { guardrailArn: arn('us-east-1'), version: '3' },
+    'eu-west-1': { guardrailArn: arn('eu-west-1'), version: '2' },
+  },
   'baseline@1.1.0': { 'us-east-1': { guardrailArn: arn('us-east-1'), version: '4' } },
 };
 const rowsOf = (r: ReturnType<typeof computePreview>, account: string) => r.accounts.find((a) => a.account === account)!.enforcement;
@@ -26,7 +29,12 @@ describe('phase stacking', () => {
 
 describe('computePreview', () => {
   test('the pilot account runs the newer release while the rest keeps the recorded one; diff counts changed accounts', () => {
-    const recorded = { pilot: { release: 'baseline@1.0.0' }, 'model-rules': { release: 'baseline@1.0.0' }, ou: { release: 'baseline@1.0.0' }, enterprise: { release: 'baseline@1.0.0' } };
+    const recorded = {
+      pilot: { release: 'baseline@1.0.0' },
+      'model-rules': { release: 'baseline@1.0.0' },
+      ou: { release: 'baseline@1.0.0' },
+      enterprise: { release: 'baseline@1.0.0' },
+    };
     const r = computePreview({ env: testEnv(), phase: 'model-rules', release: 'baseline@1.1.0', asOf, recorded, published, diff: true });
     const pilotUs = rowsOf(r, PILOT_ACCOUNT).filter((x) => x.region === 'us-east-1');
     expect(pilotUs.map((x) => [x.level, x.version, x.release, x.published])).toEqual([
@@ -39,14 +47,17 @@ describe('computePreview', () => {
     expect(r.warnings.join('\n')).toMatch(new RegExp(`pilot account ${PILOT_ACCOUNT}: baseline@1.1.0 is not yet published there`));
     // 1.1.0 is not published in eu-west-1 yet: shown as a placeholder and warned about.
     const pilotEu = rowsOf(r, PILOT_ACCOUNT).find((x) => x.region === 'eu-west-1' && x.level === 'organization')!;
-    expect(pilotEu).toMatchObject({ published: false, identifier: `arn:aws:bedrock:eu-west-1:${MGMT}:guardrail/<unpublished:baseline@1.1.0>` });
+    expect(pilotEu).toMatchObject({
+      published: false,
+      identifier: `arn:aws:bedrock:eu-west-1:${MGMT}:guardrail/<unpublished:baseline@1.1.0>`,
+    });
     expect(r.warnings.join('\n')).toMatch(/not yet published in every region: baseline@1.1.0/);
     expect(rowsOf(r, '444444444444').map((x) => x.version)).toEqual(['2', '3']);
     expect(r.diff).toMatchObject({ totalAccounts: 4, changedAccounts: 1 });
     expect(r.diff!.changes[0].account).toBe(PILOT_ACCOUNT);
   });
 
-  test('the pilot\'s account-level enforcement names the pilot account\'s own guardrail (as status shows it), never the management account\'s', () => {
+  test("the pilot's account-level enforcement names the pilot account's own guardrail (as status shows it), never the management account's", () => {
     const pilotVersions = {
       'us-east-1': { guardrailArn: arn('us-east-1', 'pilotg1', PILOT_ACCOUNT), version: '7' },
       'eu-west-1': { guardrailArn: arn('eu-west-1', 'pilotg2', PILOT_ACCOUNT), version: '5' },
@@ -66,25 +77,42 @@ describe('computePreview', () => {
     // A pilot that now runs another release: that release is not yet in the pilot account.
     const next = computePreview({ env: testEnv(), phase: 'pilot', release: 'baseline@1.1.0', asOf, recorded, published, diff: true });
     const nextRows = rowsOf(next, PILOT_ACCOUNT).filter((x) => x.level === 'account');
-    expect(nextRows.map((x) => x.identifier)).toEqual(['eu-west-1', 'us-east-1'].map((g) => `arn:aws:bedrock:${g}:${PILOT_ACCOUNT}:guardrail/<unpublished:baseline@1.1.0>`));
+    expect(nextRows.map((x) => x.identifier)).toEqual(
+      ['eu-west-1', 'us-east-1'].map((g) => `arn:aws:bedrock:${g}:${PILOT_ACCOUNT}:guardrail/<unpublished:baseline@1.1.0>`),
+    );
     const before = next.diff!.before.find((a) => a.account === PILOT_ACCOUNT)!.enforcement.find((x) => x.region === 'us-east-1')!;
     expect(before).toMatchObject({ level: 'account', guardrailArn: pilotVersions['us-east-1'].guardrailArn, version: '7' });
   });
 
   test('from an empty organization, enterprise shows every account, with exceptions only while unexpired', () => {
-    const env = testEnv({ exceptions: [
-      exception({ id: 'EXC-1', target: OTHER_OU, changes: { excludedModels: ['cohere.embed-english-v3'] }, expires: '2026-05-01' }),
-      exception({ id: 'EXC-2', target: '555555555555', changes: { messages: 'selective' }, expires: '2026-04-30' }),
-    ] });
+    const env = testEnv({
+      exceptions: [
+        exception({ id: 'EXC-1', target: OTHER_OU, changes: { excludedModels: ['cohere.embed-english-v3'] }, expires: '2026-05-01' }),
+        exception({ id: 'EXC-2', target: '555555555555', changes: { messages: 'selective' }, expires: '2026-04-30' }),
+      ],
+    });
     const r = computePreview({ env, phase: 'enterprise', release: 'baseline@1.0.0', asOf, recorded: {}, published, diff: true });
     expect(r.accounts.map((a) => a.enforcement.length)).toEqual([4, 2, 2, 2]); // pilot: org + account level, 2 regions
-    expect(rowsOf(r, '444444444444')[0]).toMatchObject({ exceptions: ['EXC-1'], excludedModels: ['amazon.titan-embed-text-v2:0', 'cohere.embed-english-v3'] });
+    expect(rowsOf(r, '444444444444')[0]).toMatchObject({
+      exceptions: ['EXC-1'],
+      excludedModels: ['amazon.titan-embed-text-v2:0', 'cohere.embed-english-v3'],
+    });
     expect(rowsOf(r, '555555555555')[0]).toMatchObject({ exceptions: [], messages: 'comprehensive' });
-    expect(r.exceptions.map((e) => [e.id, e.active])).toEqual([['EXC-1', true], ['EXC-2', false]]);
+    expect(r.exceptions.map((e) => [e.id, e.active])).toEqual([
+      ['EXC-1', true],
+      ['EXC-2', false],
+    ]);
     expect(r.childControl.excludedModels).toEqual(['@@append']);
     expect(r.diff).toMatchObject({ changedAccounts: 4, totalAccounts: 4 });
     // A day later EXC-1 has expired as well.
-    const later = computePreview({ env, phase: 'enterprise', release: 'baseline@1.0.0', asOf: new Date('2026-05-02T00:00:00Z'), recorded: {}, published });
+    const later = computePreview({
+      env,
+      phase: 'enterprise',
+      release: 'baseline@1.0.0',
+      asOf: new Date('2026-05-02T00:00:00Z'),
+      recorded: {},
+      published,
+    });
     expect(rowsOf(later, '444444444444')[0].exceptions).toEqual([]);
   });
 
@@ -101,16 +129,31 @@ describe('recorded rollout state', () => {
     expect(await loadRecordedPhases({ name: 'test' }, home)).toEqual({});
     mkdirSync(join(home, 'test'));
     const pilotArn = arn('us-east-1', 'pilotg1', PILOT_ACCOUNT);
-    writeFileSync(join(home, 'test', 'state.json'), JSON.stringify({
-      schemaVersion: 1, env: 'test',
-      phases: {
-        pilot: { release: 'baseline@1.0.0', status: 'passed', appliedAt: '2026-04-01T00:00:00Z', versions: { 'us-east-1': { account: PILOT_ACCOUNT, guardrailArn: pilotArn, guardrailId: 'pilotg1', version: '2' } } },
-        ou: { release: null },
-      },
-      published: { 'baseline@1.0.0': { 'us-east-1': { guardrailArn: arn('us-east-1'), version: '3', account: MGMT } } },
-    }));
+    writeFileSync(
+      join(home, 'test', 'state.json'),
+      JSON.stringify({
+        schemaVersion: 1,
+        env: 'test',
+        phases: {
+          pilot: {
+            release: 'baseline@1.0.0',
+            status: 'passed',
+            appliedAt: '2026-04-01T00:00:00Z',
+            versions: { 'us-east-1': { account: PILOT_ACCOUNT, guardrailArn: pilotArn, guardrailId: 'pilotg1', version: '2' } },
+          },
+          ou: { release: null },
+        },
+        published: { 'baseline@1.0.0': { 'us-east-1': { guardrailArn: arn('us-east-1'), version: '3', account: MGMT } } },
+      }),
+    );
     const rec = await loadRecordedRollout({ name: 'test' }, home);
-    expect(rec.phases).toEqual({ pilot: { release: 'baseline@1.0.0', appliedAt: '2026-04-01T00:00:00Z', versions: { 'us-east-1': { guardrailArn: pilotArn, version: '2' } } } });
+    expect(rec.phases).toEqual({
+      pilot: {
+        release: 'baseline@1.0.0',
+        appliedAt: '2026-04-01T00:00:00Z',
+        versions: { 'us-east-1': { guardrailArn: pilotArn, version: '2' } },
+      },
+    });
     expect(rec.published['baseline@1.0.0']['us-east-1']).toEqual({ guardrailArn: arn('us-east-1'), version: '3' });
   });
 });
@@ -127,7 +170,16 @@ describe('rollout preview (CLI, sandbox environment)', () => {
     const prev = process.env.ROLLOUT_HOME;
     process.env.ROLLOUT_HOME = home;
     const BASE_EXCLUDED = ['amazon.titan-embed-text-v2:0', 'cohere.embed-english-v3'];
-    type Row = { region: string; level: string; system: string; messages: string; includedModels: string[]; excludedModels: string[]; exceptions: string[]; release: string };
+    type Row = {
+      region: string;
+      level: string;
+      system: string;
+      messages: string;
+      includedModels: string[];
+      excludedModels: string[];
+      exceptions: string[];
+      release: string;
+    };
     const preview = async (asOf: string) => {
       const r = await runCli(['preview', '--env', 'sandbox', '--phase', 'enterprise', '--as-of', asOf, '--json']);
       expect(r.code).toBe(0);
@@ -148,9 +200,12 @@ describe('rollout preview (CLI, sandbox environment)', () => {
         for (const row of rows) {
           const x = extra[a.id];
           expect({ account: a.id, ...row }).toMatchObject({
-            account: a.id, release: env.currentRelease,
+            account: a.id,
+            release: env.currentRelease,
             // EXC-2026-002 has expired: the Dev OU accounts are back to a comprehensive system prompt.
-            system: 'comprehensive', messages: 'selective', includedModels: ['ALL'],
+            system: 'comprehensive',
+            messages: 'selective',
+            includedModels: ['ALL'],
             excludedModels: x ? [...BASE_EXCLUDED, x[1]] : BASE_EXCLUDED,
             exceptions: x ? [x[0]] : [],
           });
@@ -159,7 +214,8 @@ describe('rollout preview (CLI, sandbox environment)', () => {
       // While EXC-2026-002 was valid, the Dev OU's system prompts were selective.
       const oct = await preview('2026-10-15');
       for (const id of ['555555555551', '555555555552', '555555555553']) {
-        for (const row of orgRows(oct, id)) expect(row).toMatchObject({ system: 'selective', exceptions: expect.arrayContaining(['EXC-2026-002']) });
+        for (const row of orgRows(oct, id))
+          expect(row).toMatchObject({ system: 'selective', exceptions: expect.arrayContaining(['EXC-2026-002']) });
       }
       expect(orgRows(oct, '444444444441').every((row) => row.system === 'comprehensive')).toBe(true);
       // The day after EXC-2026-003 ends, 555555555552 is back to the baseline.
@@ -167,7 +223,8 @@ describe('rollout preview (CLI, sandbox environment)', () => {
       for (const row of orgRows(dec, '555555555552')) expect(row).toMatchObject({ excludedModels: BASE_EXCLUDED, exceptions: [] });
       for (const row of orgRows(dec, '444444444443')) expect(row.exceptions).toEqual(['EXC-2026-001']);
     } finally {
-      if (prev === undefined) delete process.env.ROLLOUT_HOME; else process.env.ROLLOUT_HOME = prev;
+      if (prev === undefined) delete process.env.ROLLOUT_HOME;
+      else process.env.ROLLOUT_HOME = prev;
     }
   });
 
@@ -180,7 +237,14 @@ describe('rollout preview (CLI, sandbox environment)', () => {
       expect(r.code).toBe(0);
       const out = JSON.parse(r.out);
       // Same envelope as the other verbs' documents (docs/policy-engine.md), existing fields kept.
-      expect(out).toMatchObject({ schemaVersion: 1, kind: 'preview', env: 'sandbox', phase: 'enterprise', release: expect.any(String), asOf: expect.any(String) });
+      expect(out).toMatchObject({
+        schemaVersion: 1,
+        kind: 'preview',
+        env: 'sandbox',
+        phase: 'enterprise',
+        release: expect.any(String),
+        asOf: expect.any(String),
+      });
       expect(Object.keys(out).slice(0, 2)).toEqual(['schemaVersion', 'kind']);
       expect(out.phase).toBe('enterprise');
       expect(out.accounts.length).toBeGreaterThan(1);
@@ -193,7 +257,8 @@ describe('rollout preview (CLI, sandbox environment)', () => {
       expect((await runCli(['preview', '--env', 'sandbox', '--phase', 'everything'])).code).toBe(2);
       expect((await runCli(['preview', '--env', 'sandbox', '--release', 'nope@1'])).code).toBe(2);
     } finally {
-      if (prev === undefined) delete process.env.ROLLOUT_HOME; else process.env.ROLLOUT_HOME = prev;
+      if (prev === undefined) delete process.env.ROLLOUT_HOME;
+      else process.env.ROLLOUT_HOME = prev;
     }
   });
 });

@@ -1,9 +1,24 @@
 import {
-  BedrockClient, CreateGuardrailCommand, GetGuardrailCommand, UpdateGuardrailCommand, DeleteGuardrailCommand,
-  ListGuardrailsCommand, CreateGuardrailVersionCommand, PutEnforcedGuardrailConfigurationCommand,
-  ListEnforcedGuardrailsConfigurationCommand, DeleteEnforcedGuardrailConfigurationCommand, PutResourcePolicyCommand,
-  GetResourcePolicyCommand, DeleteResourcePolicyCommand, ListFoundationModelsCommand, paginateListGuardrails,
-  ValidationException, ResourceNotFoundException, ConflictException, ResourceInUseException, AccessDeniedException,
+  BedrockClient,
+  CreateGuardrailCommand,
+  GetGuardrailCommand,
+  UpdateGuardrailCommand,
+  DeleteGuardrailCommand,
+  ListGuardrailsCommand,
+  CreateGuardrailVersionCommand,
+  PutEnforcedGuardrailConfigurationCommand,
+  ListEnforcedGuardrailsConfigurationCommand,
+  DeleteEnforcedGuardrailConfigurationCommand,
+  PutResourcePolicyCommand,
+  GetResourcePolicyCommand,
+  DeleteResourcePolicyCommand,
+  ListFoundationModelsCommand,
+  paginateListGuardrails,
+  ValidationException,
+  ResourceNotFoundException,
+  ConflictException,
+  ResourceInUseException,
+  AccessDeniedException,
   type CreateGuardrailCommandInput,
 } from '@aws-sdk/client-bedrock';
 import { OrganizationsClient, CreatePolicyCommand, AttachPolicyCommand, DetachPolicyCommand } from '@aws-sdk/client-organizations';
@@ -13,18 +28,40 @@ import { cfg, MGMT, ORG, OU_PROD, PILOT, PROD, REGION, ROOT, start } from '../he
 
 let sb: SandboxHandle;
 let br: BedrockClient;
-beforeAll(async () => { sb = await start(); br = new BedrockClient(cfg(sb, MGMT)); });
-afterAll(async () => { await sb.close(); });
+beforeAll(async () => {
+  sb = await start();
+  br = new BedrockClient(cfg(sb, MGMT));
+});
+afterAll(async () => {
+  await sb.close();
+});
 
 const full: CreateGuardrailCommandInput = {
   name: 'full-guardrail',
   description: 'every policy type',
   blockedInputMessaging: 'Sorry, blocked input.',
   blockedOutputsMessaging: 'Sorry, blocked output.',
-  topicPolicyConfig: { topicsConfig: [{ name: 'Investment advice', definition: 'Recommendations about investing money.', examples: ['Which stock should I buy?'], type: 'DENY' }] },
-  contentPolicyConfig: { filtersConfig: [{ type: 'HATE', inputStrength: 'HIGH', outputStrength: 'HIGH' }, { type: 'PROMPT_ATTACK', inputStrength: 'HIGH', outputStrength: 'NONE' }] },
+  topicPolicyConfig: {
+    topicsConfig: [
+      {
+        name: 'Investment advice',
+        definition: 'Recommendations about investing money.',
+        examples: ['Which stock should I buy?'],
+        type: 'DENY',
+      },
+    ],
+  },
+  contentPolicyConfig: {
+    filtersConfig: [
+      { type: 'HATE', inputStrength: 'HIGH', outputStrength: 'HIGH' },
+      { type: 'PROMPT_ATTACK', inputStrength: 'HIGH', outputStrength: 'NONE' },
+    ],
+  },
   wordPolicyConfig: { wordsConfig: [{ text: 'project-x' }], managedWordListsConfig: [{ type: 'PROFANITY' }] },
-  sensitiveInformationPolicyConfig: { piiEntitiesConfig: [{ type: 'EMAIL', action: 'ANONYMIZE' }], regexesConfig: [{ name: 'ticket', pattern: 'TCK-\\d+', action: 'BLOCK' }] },
+  sensitiveInformationPolicyConfig: {
+    piiEntitiesConfig: [{ type: 'EMAIL', action: 'ANONYMIZE' }],
+    regexesConfig: [{ name: 'ticket', pattern: 'TCK-\\d+', action: 'BLOCK' }],
+  },
   contextualGroundingPolicyConfig: { filtersConfig: [{ type: 'GROUNDING', threshold: 0.7 }] },
 };
 
@@ -63,7 +100,9 @@ describe('guardrails', () => {
       { contextualGroundingPolicyConfig: { filtersConfig: [{ type: 'GROUNDING', threshold: 1.5 }] } },
     ];
     for (const patch of bad) {
-      const err = await br.send(new CreateGuardrailCommand({ ...full, name: 'valid-name', ...patch } as CreateGuardrailCommandInput)).catch((e) => e);
+      const err = await br
+        .send(new CreateGuardrailCommand({ ...full, name: 'valid-name', ...patch } as CreateGuardrailCommandInput))
+        .catch((e) => e);
       expect(err).toBeInstanceOf(ValidationException);
     }
     await create('dup-name');
@@ -74,10 +113,15 @@ describe('guardrails', () => {
     const c = await create('versioned');
     const v1 = await br.send(new CreateGuardrailVersionCommand({ guardrailIdentifier: c.guardrailId, description: 'release one' }));
     expect(v1).toMatchObject({ guardrailId: c.guardrailId, version: '1' });
-    const u = await br.send(new UpdateGuardrailCommand({
-      guardrailIdentifier: c.guardrailArn, name: 'versioned', blockedInputMessaging: 'new msg', blockedOutputsMessaging: 'new out',
-      wordPolicyConfig: { wordsConfig: [{ text: 'only-this' }] },
-    }));
+    const u = await br.send(
+      new UpdateGuardrailCommand({
+        guardrailIdentifier: c.guardrailArn,
+        name: 'versioned',
+        blockedInputMessaging: 'new msg',
+        blockedOutputsMessaging: 'new out',
+        wordPolicyConfig: { wordsConfig: [{ text: 'only-this' }] },
+      }),
+    );
     expect(u).toMatchObject({ version: 'DRAFT', guardrailId: c.guardrailId });
     const draft = await br.send(new GetGuardrailCommand({ guardrailIdentifier: c.guardrailId }));
     expect(draft.blockedInputMessaging).toBe('new msg');
@@ -91,9 +135,15 @@ describe('guardrails', () => {
     const versions = await br.send(new ListGuardrailsCommand({ guardrailIdentifier: c.guardrailId }));
     expect(versions.guardrails!.map((g) => g.version)).toEqual(['DRAFT', '1', '2']);
     expect(versions.guardrails![1].description).toBe('release one');
-    await expect(br.send(new GetGuardrailCommand({ guardrailIdentifier: c.guardrailId, guardrailVersion: '7' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
-    await expect(br.send(new GetGuardrailCommand({ guardrailIdentifier: c.guardrailId, guardrailVersion: 'LATEST' }))).rejects.toBeInstanceOf(ValidationException);
-    await expect(br.send(new GetGuardrailCommand({ guardrailIdentifier: 'zzzzzzzzzzzz' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(br.send(new GetGuardrailCommand({ guardrailIdentifier: c.guardrailId, guardrailVersion: '7' }))).rejects.toBeInstanceOf(
+      ResourceNotFoundException,
+    );
+    await expect(
+      br.send(new GetGuardrailCommand({ guardrailIdentifier: c.guardrailId, guardrailVersion: 'LATEST' })),
+    ).rejects.toBeInstanceOf(ValidationException);
+    await expect(br.send(new GetGuardrailCommand({ guardrailIdentifier: 'zzzzzzzzzzzz' }))).rejects.toBeInstanceOf(
+      ResourceNotFoundException,
+    );
   });
 
   test('ListGuardrails lists the DRAFT of each own guardrail and paginates', async () => {
@@ -105,7 +155,8 @@ describe('guardrails', () => {
     expect(first.guardrails).toHaveLength(2);
     expect(first.nextToken).toBeTruthy();
     const names: string[] = [];
-    for await (const page of paginateListGuardrails({ client: member, pageSize: 2 }, {})) names.push(...page.guardrails!.map((g) => g.name!));
+    for await (const page of paginateListGuardrails({ client: member, pageSize: 2 }, {}))
+      names.push(...page.guardrails!.map((g) => g.name!));
     expect(names).toEqual(['m-one', 'm-two', 'm-three']);
     // Another region of the same account is a separate namespace.
     const eu = new BedrockClient(cfg(sb, PROD, 'eu-west-1'));
@@ -115,37 +166,69 @@ describe('guardrails', () => {
   test('guardrails are private to their account unless a resource policy shares GetGuardrail', async () => {
     const c = await create('shared');
     const member = new BedrockClient(cfg(sb, PILOT));
-    await expect(member.send(new GetGuardrailCommand({ guardrailIdentifier: c.guardrailArn }))).rejects.toBeInstanceOf(AccessDeniedException);
-    await expect(member.send(new GetGuardrailCommand({ guardrailIdentifier: c.guardrailId }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(member.send(new GetGuardrailCommand({ guardrailIdentifier: c.guardrailArn }))).rejects.toBeInstanceOf(
+      AccessDeniedException,
+    );
+    await expect(member.send(new GetGuardrailCommand({ guardrailIdentifier: c.guardrailId }))).rejects.toBeInstanceOf(
+      ResourceNotFoundException,
+    );
     await br.send(new PutResourcePolicyCommand({ resourceArn: c.guardrailArn, resourcePolicy: orgPolicy(c.guardrailArn!) }));
     expect((await member.send(new GetGuardrailCommand({ guardrailIdentifier: c.guardrailArn }))).name).toBe('shared');
-    await expect(member.send(new UpdateGuardrailCommand({ guardrailIdentifier: c.guardrailArn, name: 'x', blockedInputMessaging: 'a', blockedOutputsMessaging: 'b' })))
-      .rejects.toBeInstanceOf(AccessDeniedException);
+    await expect(
+      member.send(
+        new UpdateGuardrailCommand({
+          guardrailIdentifier: c.guardrailArn,
+          name: 'x',
+          blockedInputMessaging: 'a',
+          blockedOutputsMessaging: 'b',
+        }),
+      ),
+    ).rejects.toBeInstanceOf(AccessDeniedException);
   });
 
   test('DeleteGuardrail refuses a guardrail in use by an enforcement, deletes versions and whole guardrails', async () => {
     const c = await create('deletable');
     await br.send(new CreateGuardrailVersionCommand({ guardrailIdentifier: c.guardrailId }));
     await br.send(new CreateGuardrailVersionCommand({ guardrailIdentifier: c.guardrailId }));
-    const put = await br.send(new PutEnforcedGuardrailConfigurationCommand({ guardrailInferenceConfig: { guardrailIdentifier: c.guardrailId, guardrailVersion: '1' } }));
-    await expect(br.send(new DeleteGuardrailCommand({ guardrailIdentifier: c.guardrailId }))).rejects.toBeInstanceOf(ResourceInUseException);
-    await expect(br.send(new DeleteGuardrailCommand({ guardrailIdentifier: c.guardrailId, guardrailVersion: '1' }))).rejects.toBeInstanceOf(ResourceInUseException);
+    const put = await br.send(
+      new PutEnforcedGuardrailConfigurationCommand({
+        guardrailInferenceConfig: { guardrailIdentifier: c.guardrailId, guardrailVersion: '1' },
+      }),
+    );
+    await expect(br.send(new DeleteGuardrailCommand({ guardrailIdentifier: c.guardrailId }))).rejects.toBeInstanceOf(
+      ResourceInUseException,
+    );
+    await expect(br.send(new DeleteGuardrailCommand({ guardrailIdentifier: c.guardrailId, guardrailVersion: '1' }))).rejects.toBeInstanceOf(
+      ResourceInUseException,
+    );
     const delV2 = await br.send(new DeleteGuardrailCommand({ guardrailIdentifier: c.guardrailId, guardrailVersion: '2' }));
     expect(delV2.$metadata.httpStatusCode).toBe(202);
     await br.send(new DeleteEnforcedGuardrailConfigurationCommand({ configId: put.configId }));
 
     // An attached organization policy referencing the version also blocks deletion.
     const org = new OrganizationsClient(cfg(sb, MGMT));
-    const p = (await org.send(new CreatePolicyCommand({
-      Name: 'uses-deletable', Description: '', Type: 'BEDROCK_POLICY',
-      Content: JSON.stringify({ bedrock: { guardrail_inference: { [REGION]: { config_1: { identifier: { '@@assign': `${c.guardrailArn}:1` } } } } } }),
-    }))).Policy!.PolicySummary!.Id!;
+    const p = (
+      await org.send(
+        new CreatePolicyCommand({
+          Name: 'uses-deletable',
+          Description: '',
+          Type: 'BEDROCK_POLICY',
+          Content: JSON.stringify({
+            bedrock: { guardrail_inference: { [REGION]: { config_1: { identifier: { '@@assign': `${c.guardrailArn}:1` } } } } },
+          }),
+        }),
+      )
+    ).Policy!.PolicySummary!.Id!;
     await org.send(new AttachPolicyCommand({ PolicyId: p, TargetId: ROOT }));
-    await expect(br.send(new DeleteGuardrailCommand({ guardrailIdentifier: c.guardrailId }))).rejects.toBeInstanceOf(ResourceInUseException);
+    await expect(br.send(new DeleteGuardrailCommand({ guardrailIdentifier: c.guardrailId }))).rejects.toBeInstanceOf(
+      ResourceInUseException,
+    );
     await org.send(new DetachPolicyCommand({ PolicyId: p, TargetId: ROOT }));
 
     await br.send(new DeleteGuardrailCommand({ guardrailIdentifier: c.guardrailArn }));
-    await expect(br.send(new GetGuardrailCommand({ guardrailIdentifier: c.guardrailId }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(br.send(new GetGuardrailCommand({ guardrailIdentifier: c.guardrailId }))).rejects.toBeInstanceOf(
+      ResourceNotFoundException,
+    );
   });
 });
 
@@ -158,7 +241,8 @@ describe('enforced guardrail configuration', () => {
     expect((await client.send(new ListEnforcedGuardrailsConfigurationCommand({}))).guardrailsConfig).toEqual([]);
 
     const input = {
-      guardrailIdentifier: c.guardrailId!, guardrailVersion: '1',
+      guardrailIdentifier: c.guardrailId!,
+      guardrailVersion: '1',
       selectiveContentGuarding: { system: 'COMPREHENSIVE' as const, messages: 'SELECTIVE' as const },
       modelEnforcement: { includedModels: ['ALL'], excludedModels: ['amazon.titan-embed-text-v2:0'] },
     };
@@ -167,14 +251,27 @@ describe('enforced guardrail configuration', () => {
     expect(put.updatedBy).toBe(`arn:aws:iam::${PILOT}:root`);
     expect(put.updatedAt).toBeInstanceOf(Date);
     // Repeating the same request is idempotent; a different one without configId conflicts.
-    expect((await client.send(new PutEnforcedGuardrailConfigurationCommand({ guardrailInferenceConfig: input }))).configId).toBe(put.configId);
-    await expect(client.send(new PutEnforcedGuardrailConfigurationCommand({ guardrailInferenceConfig: { ...input, guardrailVersion: '2' } }))).rejects.toBeInstanceOf(ConflictException);
-    await client.send(new PutEnforcedGuardrailConfigurationCommand({ configId: put.configId, guardrailInferenceConfig: { ...input, guardrailVersion: '2' } }));
+    expect((await client.send(new PutEnforcedGuardrailConfigurationCommand({ guardrailInferenceConfig: input }))).configId).toBe(
+      put.configId,
+    );
+    await expect(
+      client.send(new PutEnforcedGuardrailConfigurationCommand({ guardrailInferenceConfig: { ...input, guardrailVersion: '2' } })),
+    ).rejects.toBeInstanceOf(ConflictException);
+    await client.send(
+      new PutEnforcedGuardrailConfigurationCommand({
+        configId: put.configId,
+        guardrailInferenceConfig: { ...input, guardrailVersion: '2' },
+      }),
+    );
 
     const listed = (await client.send(new ListEnforcedGuardrailsConfigurationCommand({}))).guardrailsConfig!;
     expect(listed).toHaveLength(1);
     expect(listed[0]).toMatchObject({
-      configId: put.configId, guardrailId: c.guardrailId, guardrailArn: c.guardrailArn, guardrailVersion: '2', owner: 'ACCOUNT',
+      configId: put.configId,
+      guardrailId: c.guardrailId,
+      guardrailArn: c.guardrailArn,
+      guardrailVersion: '2',
+      owner: 'ACCOUNT',
       selectiveContentGuarding: { system: 'COMPREHENSIVE', messages: 'SELECTIVE' },
       modelEnforcement: { includedModels: ['ALL'], excludedModels: ['amazon.titan-embed-text-v2:0'] },
     });
@@ -188,16 +285,23 @@ describe('enforced guardrail configuration', () => {
       [{ ...input, guardrailVersion: '01' }, ValidationException],
       [{ ...input, modelEnforcement: { includedModels: [], excludedModels: [] } }, ValidationException],
       [{ ...input, modelEnforcement: { includedModels: ['ALL'], excludedModels: ['ALL'] } }, ValidationException],
-      [{ ...input, modelEnforcement: { includedModels: ['us.anthropic.claude-3-haiku-20240307-v1:0'], excludedModels: [] } }, ValidationException],
+      [
+        { ...input, modelEnforcement: { includedModels: ['us.anthropic.claude-3-haiku-20240307-v1:0'], excludedModels: [] } },
+        ValidationException,
+      ],
       [{ ...input, selectiveContentGuarding: { system: 'selective' } }, ValidationException],
       [{ ...input, guardrailIdentifier: 'nosuchguardrail' }, ResourceNotFoundException],
       [{ ...input, guardrailVersion: '9' }, ResourceNotFoundException],
     ];
     for (const [cfgIn, cls] of refused) {
-      const err = await client.send(new PutEnforcedGuardrailConfigurationCommand({ configId: put.configId, guardrailInferenceConfig: cfgIn as never })).catch((e) => e);
+      const err = await client
+        .send(new PutEnforcedGuardrailConfigurationCommand({ configId: put.configId, guardrailInferenceConfig: cfgIn as never }))
+        .catch((e) => e);
       expect(err).toBeInstanceOf(cls as never);
     }
-    await expect(client.send(new DeleteEnforcedGuardrailConfigurationCommand({ configId: 'nosuchconfig' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(client.send(new DeleteEnforcedGuardrailConfigurationCommand({ configId: 'nosuchconfig' }))).rejects.toBeInstanceOf(
+      ResourceNotFoundException,
+    );
     const del = await client.send(new DeleteEnforcedGuardrailConfigurationCommand({ configId: put.configId }));
     expect(del.$metadata.httpStatusCode).toBe(200);
     expect((await client.send(new ListEnforcedGuardrailsConfigurationCommand({}))).guardrailsConfig).toEqual([]);
@@ -207,10 +311,18 @@ describe('enforced guardrail configuration', () => {
 function orgPolicy(arn: string, paths?: string[]) {
   return JSON.stringify({
     Version: '2012-10-17',
-    Statement: [{
-      Effect: 'Allow', Principal: '*', Action: ['bedrock:ApplyGuardrail', 'bedrock:GetGuardrail'], Resource: arn,
-      Condition: { StringEquals: { 'aws:PrincipalOrgID': ORG }, ...(paths ? { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': paths } } : {}) },
-    }],
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: ['bedrock:ApplyGuardrail', 'bedrock:GetGuardrail'],
+        Resource: arn,
+        Condition: {
+          StringEquals: { 'aws:PrincipalOrgID': ORG },
+          ...(paths ? { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': paths } } : {}),
+        },
+      },
+    ],
   });
 }
 
@@ -218,7 +330,17 @@ describe('resource policies', () => {
   test('the three documented statement patterns are accepted, stored, read and deleted', async () => {
     const c = await create('rbp');
     const arn = c.guardrailArn!;
-    const own = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MGMT}:root` }, Action: ['bedrock:ApplyGuardrail', 'bedrock:GetGuardrail'], Resource: arn }] });
+    const own = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${MGMT}:root` },
+          Action: ['bedrock:ApplyGuardrail', 'bedrock:GetGuardrail'],
+          Resource: arn,
+        },
+      ],
+    });
     for (const text of [own, orgPolicy(arn), orgPolicy(arn, [`${ORG}/*/${OU_PROD}/*`])]) {
       const put = await br.send(new PutResourcePolicyCommand({ resourceArn: arn, resourcePolicy: text }));
       expect(put.$metadata.httpStatusCode).toBe(201);
@@ -234,10 +356,11 @@ describe('resource policies', () => {
   test('unsupported statements and foreign or malformed ARNs are refused', async () => {
     const c = await create('rbp-bad');
     const arn = c.guardrailArn!;
-    const stmt = (s: Record<string, unknown>) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'bedrock:ApplyGuardrail', Resource: arn, ...s }] });
+    const stmt = (s: Record<string, unknown>) =>
+      JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'bedrock:ApplyGuardrail', Resource: arn, ...s }] });
     const unsupported = [
-      stmt({ Principal: '*' }),                                                          // no org condition
-      stmt({ Principal: { AWS: `arn:aws:iam::${PILOT}:root` } }),                         // member account principal
+      stmt({ Principal: '*' }), // no org condition
+      stmt({ Principal: { AWS: `arn:aws:iam::${PILOT}:root` } }), // member account principal
       stmt({ Principal: '*', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-someoneelse' } } }), // outside the org
       stmt({ Principal: '*', Action: 'bedrock:InvokeModel', Condition: { StringEquals: { 'aws:PrincipalOrgID': ORG } } }),
       stmt({ Principal: '*', Condition: { StringEquals: { 'aws:PrincipalOrgID': ORG, 'aws:SourceIp': '1.2.3.4' } } }),
@@ -247,9 +370,13 @@ describe('resource policies', () => {
     for (const resourcePolicy of unsupported) {
       await expect(br.send(new PutResourcePolicyCommand({ resourceArn: arn, resourcePolicy }))).rejects.toBeInstanceOf(ValidationException);
     }
-    await expect(br.send(new PutResourcePolicyCommand({ resourceArn: `${arn}:1`, resourcePolicy: orgPolicy(arn) }))).rejects.toBeInstanceOf(ValidationException);
+    await expect(br.send(new PutResourcePolicyCommand({ resourceArn: `${arn}:1`, resourcePolicy: orgPolicy(arn) }))).rejects.toBeInstanceOf(
+      ValidationException,
+    );
     const member = new BedrockClient(cfg(sb, PILOT));
-    await expect(member.send(new PutResourcePolicyCommand({ resourceArn: arn, resourcePolicy: orgPolicy(arn) }))).rejects.toBeInstanceOf(AccessDeniedException);
+    await expect(member.send(new PutResourcePolicyCommand({ resourceArn: arn, resourcePolicy: orgPolicy(arn) }))).rejects.toBeInstanceOf(
+      AccessDeniedException,
+    );
   });
 });
 
@@ -259,18 +386,34 @@ describe('foundation models', () => {
     expect(all.length).toBe(FOUNDATION_MODELS.length);
     expect(all.length).toBeGreaterThanOrEqual(12);
     const ids = all.map((m) => m.modelId);
-    for (const id of ['anthropic.claude-3-5-sonnet-20240620-v1:0', 'anthropic.claude-3-haiku-20240307-v1:0', 'amazon.nova-pro-v1:0', 'amazon.nova-lite-v1:0',
-      'meta.llama3-1-8b-instruct-v1:0', 'mistral.mistral-large-2407-v1:0', 'amazon.titan-embed-text-v2:0', 'cohere.embed-english-v3']) {
+    for (const id of [
+      'anthropic.claude-3-5-sonnet-20240620-v1:0',
+      'anthropic.claude-3-haiku-20240307-v1:0',
+      'amazon.nova-pro-v1:0',
+      'amazon.nova-lite-v1:0',
+      'meta.llama3-1-8b-instruct-v1:0',
+      'mistral.mistral-large-2407-v1:0',
+      'amazon.titan-embed-text-v2:0',
+      'cohere.embed-english-v3',
+    ]) {
       expect(ids).toContain(id);
     }
     const haiku = all.find((m) => m.modelId === 'anthropic.claude-3-haiku-20240307-v1:0')!;
     expect(haiku.modelArn).toBe(`arn:aws:bedrock:${REGION}::foundation-model/anthropic.claude-3-haiku-20240307-v1:0`);
     expect(haiku.inputModalities).toEqual(['TEXT', 'IMAGE']);
-    const embeddings = (await br.send(new ListFoundationModelsCommand({ byOutputModality: 'EMBEDDING' }))).modelSummaries!.map((m) => m.modelId);
-    expect(embeddings.sort()).toEqual(FOUNDATION_MODELS.filter((m) => m.outputModalities.includes('EMBEDDING')).map((m) => m.modelId).sort());
+    const embeddings = (await br.send(new ListFoundationModelsCommand({ byOutputModality: 'EMBEDDING' }))).modelSummaries!.map(
+      (m) => m.modelId,
+    );
+    expect(embeddings.sort()).toEqual(
+      FOUNDATION_MODELS.filter((m) => m.outputModalities.includes('EMBEDDING'))
+        .map((m) => m.modelId)
+        .sort(),
+    );
     const anthropic = (await br.send(new ListFoundationModelsCommand({ byProvider: 'Anthropic' }))).modelSummaries!;
     expect(anthropic.every((m) => m.providerName === 'Anthropic')).toBe(true);
     expect(anthropic.length).toBeGreaterThan(0);
-    await expect(br.send(new ListFoundationModelsCommand({ byInferenceType: 'SOMETIMES' as never }))).rejects.toBeInstanceOf(ValidationException);
+    await expect(br.send(new ListFoundationModelsCommand({ byInferenceType: 'SOMETIMES' as never }))).rejects.toBeInstanceOf(
+      ValidationException,
+    );
   });
 });

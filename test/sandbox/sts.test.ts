@@ -4,8 +4,12 @@ import type { SandboxHandle } from '../../sandbox/index.js';
 import { cfg, MGMT, PILOT, start } from '../helpers/sandbox.js';
 
 let sb: SandboxHandle;
-beforeAll(async () => { sb = await start(); });
-afterAll(async () => { await sb.close(); });
+beforeAll(async () => {
+  sb = await start();
+});
+afterAll(async () => {
+  await sb.close();
+});
 
 test('GetCallerIdentity maps the seeded access key to its account', async () => {
   const sts = new STSClient(cfg(sb, PILOT));
@@ -17,13 +21,19 @@ test('GetCallerIdentity maps the seeded access key to its account', async () => 
 
 test('AssumeRole returns temporary credentials that act as the assumed role in the target account', async () => {
   const sts = new STSClient(cfg(sb, MGMT));
-  const r = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${PILOT}:role/GuardrailRolloutRole`, RoleSessionName: 'rollout-1' }));
+  const r = await sts.send(
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${PILOT}:role/GuardrailRolloutRole`, RoleSessionName: 'rollout-1' }),
+  );
   expect(r.Credentials?.AccessKeyId).toMatch(/^ASIA[A-Z0-9]{16}$/);
   expect(r.Credentials?.Expiration).toBeInstanceOf(Date);
   expect(r.Credentials!.Expiration!.getTime() - Date.now()).toBeGreaterThan(3500_000);
   expect(r.AssumedRoleUser?.Arn).toBe(`arn:aws:sts::${PILOT}:assumed-role/GuardrailRolloutRole/rollout-1`);
 
-  const creds = { accessKeyId: r.Credentials!.AccessKeyId!, secretAccessKey: r.Credentials!.SecretAccessKey!, sessionToken: r.Credentials!.SessionToken! };
+  const creds = {
+    accessKeyId: r.Credentials!.AccessKeyId!,
+    secretAccessKey: r.Credentials!.SecretAccessKey!,
+    sessionToken: r.Credentials!.SessionToken!,
+  };
   const assumed = new STSClient({ ...cfg(sb, MGMT), credentials: creds });
   const id = await assumed.send(new GetCallerIdentityCommand({}));
   expect(id.Account).toBe(PILOT);
@@ -36,7 +46,10 @@ test('AssumeRole returns temporary credentials that act as the assumed role in t
   expect((await org.send(new DescribeOrganizationCommand({}))).Organization?.MasterAccountId).toBe(MGMT);
 
   // Without its session token the temporary key is rejected.
-  const noToken = new STSClient({ ...cfg(sb, MGMT), credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey } });
+  const noToken = new STSClient({
+    ...cfg(sb, MGMT),
+    credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey },
+  });
   const err = await noToken.send(new GetCallerIdentityCommand({})).catch((e) => e);
   expect(err).toBeInstanceOf(STSServiceException);
   expect(err.name).toBe('InvalidClientTokenId');
@@ -46,7 +59,9 @@ test('the management role is assumable only in the management account', async ()
   const sts = new STSClient(cfg(sb, MGMT));
   const ok = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MGMT}:role/GuardrailAdminRole`, RoleSessionName: 'admin' }));
   expect(ok.AssumedRoleUser?.Arn).toContain(`${MGMT}:assumed-role/GuardrailAdminRole/admin`);
-  const err = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${PILOT}:role/GuardrailAdminRole`, RoleSessionName: 'admin' })).catch((e) => e);
+  const err = await sts
+    .send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${PILOT}:role/GuardrailAdminRole`, RoleSessionName: 'admin' }))
+    .catch((e) => e);
   expect(err).toBeInstanceOf(STSServiceException);
   expect(err.name).toBe('AccessDenied');
   expect(err.$metadata.httpStatusCode).toBe(403);
@@ -58,7 +73,9 @@ test('AssumeRole of an unknown role or account is AccessDenied; bad session name
     const err = await sts.send(new AssumeRoleCommand({ RoleArn, RoleSessionName: 's1' })).catch((e) => e);
     expect(err.name).toBe('AccessDenied');
   }
-  const bad = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${PILOT}:role/GuardrailRolloutRole`, RoleSessionName: 'has space' })).catch((e) => e);
+  const bad = await sts
+    .send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${PILOT}:role/GuardrailRolloutRole`, RoleSessionName: 'has space' }))
+    .catch((e) => e);
   expect(bad.name).toBe('ValidationError');
 });
 

@@ -4,17 +4,33 @@ import type { SandboxHandle } from '../../sandbox/index.js';
 import { cfg, MGMT, NESTED, ORG, OU_DEEP, OU_PROD, OU_WORK, PILOT, REGION, ROOT, start } from '../helpers/sandbox.js';
 
 let sb: SandboxHandle;
-beforeAll(async () => { sb = await start(); });
-afterAll(async () => { await sb.close(); });
+beforeAll(async () => {
+  sb = await start();
+});
+afterAll(async () => {
+  await sb.close();
+});
 
 test('RuntimeWorld resolves guardrails as the caller sees them and snapshots are immutable', async () => {
   const br = new BedrockClient(cfg(sb, MGMT));
   const g = await br.send(new CreateGuardrailCommand({ name: 'world', blockedInputMessaging: 'v1 in', blockedOutputsMessaging: 'out' }));
   await br.send(new CreateGuardrailVersionCommand({ guardrailIdentifier: g.guardrailId }));
-  await br.send(new UpdateGuardrailCommand({ guardrailIdentifier: g.guardrailId, name: 'world', blockedInputMessaging: 'draft in', blockedOutputsMessaging: 'out' }));
+  await br.send(
+    new UpdateGuardrailCommand({
+      guardrailIdentifier: g.guardrailId,
+      name: 'world',
+      blockedInputMessaging: 'draft in',
+      blockedOutputsMessaging: 'out',
+    }),
+  );
 
   const w = sb.world;
-  expect(w.findGuardrail(g.guardrailId!, '1', MGMT, REGION)).toMatchObject({ guardrailArn: g.guardrailArn, ownerAccount: MGMT, version: '1', config: { blockedInputMessaging: 'v1 in' } });
+  expect(w.findGuardrail(g.guardrailId!, '1', MGMT, REGION)).toMatchObject({
+    guardrailArn: g.guardrailArn,
+    ownerAccount: MGMT,
+    version: '1',
+    config: { blockedInputMessaging: 'v1 in' },
+  });
   expect(w.findGuardrail(g.guardrailId!, 'DRAFT', MGMT, REGION)?.config.blockedInputMessaging).toBe('draft in');
   // A bare id resolves only in the caller's own account and region; an ARN resolves across accounts.
   expect(w.findGuardrail(g.guardrailId!, '1', PILOT, REGION)).toBeUndefined();
@@ -39,10 +55,16 @@ test('RuntimeWorld reports org membership, paths and effective policies', async 
 
   const org = new OrganizationsClient(cfg(sb, MGMT));
   const arn = `arn:aws:bedrock:${REGION}:${MGMT}:guardrail/abcdefabcdef:1`;
-  const id = (await org.send(new CreatePolicyCommand({
-    Name: 'world-ou', Description: '', Type: 'BEDROCK_POLICY',
-    Content: JSON.stringify({ bedrock: { guardrail_inference: { [REGION]: { config_1: { identifier: { '@@assign': arn } } } } } }),
-  }))).Policy!.PolicySummary!.Id!;
+  const id = (
+    await org.send(
+      new CreatePolicyCommand({
+        Name: 'world-ou',
+        Description: '',
+        Type: 'BEDROCK_POLICY',
+        Content: JSON.stringify({ bedrock: { guardrail_inference: { [REGION]: { config_1: { identifier: { '@@assign': arn } } } } } }),
+      }),
+    )
+  ).Policy!.PolicySummary!.Id!;
   await org.send(new AttachPolicyCommand({ PolicyId: id, TargetId: OU_PROD }));
   expect(w.effectivePolicy(NESTED)).toEqual({ bedrock: { guardrail_inference: { [REGION]: { config_1: { identifier: arn } } } } });
   expect(w.effectivePolicy(PILOT)).toBeNull();

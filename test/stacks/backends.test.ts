@@ -4,7 +4,12 @@ import { testEnv, tf, tmpOut } from '../helpers/stacks.js';
 
 const V = 'baseline@2026.11.2';
 function synthWith(backend: BackendSettings) {
-  const arts = synthStacks({ env: testEnv({}, backend), releases: { pilot: V, 'model-rules': V, ou: V, enterprise: V }, asOf: new Date('2026-11-20'), outdir: tmpOut() });
+  const arts = synthStacks({
+    env: testEnv({}, backend),
+    releases: { pilot: V, 'model-rules': V, ou: V, enterprise: V },
+    asOf: new Date('2026-11-20'),
+    outdir: tmpOut(),
+  });
   return Object.fromEntries(arts.map((a) => [a.name, tf(a.json)]));
 }
 
@@ -12,29 +17,65 @@ describe('backends per stack', () => {
   test('local: <directory>/<stack>.tfstate, remote state reads the guardrails state file', () => {
     const by = synthWith({ type: 'local', directory: '/var/state/unit' });
     for (const [name, s] of Object.entries(by)) expect(s.terraform.backend).toEqual({ local: { path: `/var/state/unit/${name}.tfstate` } });
-    expect(by.ou!.data!.terraform_remote_state!.guardrails).toEqual({ backend: 'local', config: { path: '/var/state/unit/guardrails.tfstate' } });
+    expect(by.ou!.data!.terraform_remote_state!.guardrails).toEqual({
+      backend: 'local',
+      config: { path: '/var/state/unit/guardrails.tfstate' },
+    });
   });
 
   test('s3: bucket, key <prefix>/<stack>.tfstate, region, encrypt, lockfile; no DynamoDB unless configured', () => {
-    const by = synthWith({ type: 's3', bucket: 'tf-state', keyPrefix: 'guardrails/prod/', region: 'eu-central-1', useLockfile: true, encrypt: true });
+    const by = synthWith({
+      type: 's3',
+      bucket: 'tf-state',
+      keyPrefix: 'guardrails/prod/',
+      region: 'eu-central-1',
+      useLockfile: true,
+      encrypt: true,
+    });
     for (const [name, s] of Object.entries(by)) {
-      expect(s.terraform.backend).toEqual({ s3: { bucket: 'tf-state', key: `guardrails/prod/${name}.tfstate`, region: 'eu-central-1', encrypt: true, use_lockfile: true } });
+      expect(s.terraform.backend).toEqual({
+        s3: { bucket: 'tf-state', key: `guardrails/prod/${name}.tfstate`, region: 'eu-central-1', encrypt: true, use_lockfile: true },
+      });
     }
     expect(by.enterprise!.data!.terraform_remote_state!.guardrails).toEqual({
-      backend: 's3', config: { bucket: 'tf-state', key: 'guardrails/prod/guardrails.tfstate', region: 'eu-central-1', encrypt: true, use_lockfile: true },
+      backend: 's3',
+      config: { bucket: 'tf-state', key: 'guardrails/prod/guardrails.tfstate', region: 'eu-central-1', encrypt: true, use_lockfile: true },
     });
-    const withTable = synthWith({ type: 's3', bucket: 'b', keyPrefix: 'p', region: 'us-east-1', useLockfile: false, encrypt: true, dynamodbTable: 'locks' });
-    expect((withTable.pilot!.terraform.backend as { s3: Record<string, unknown> }).s3).toMatchObject({ dynamodb_table: 'locks', use_lockfile: false, key: 'p/pilot.tfstate' });
+    const withTable = synthWith({
+      type: 's3',
+      bucket: 'b',
+      keyPrefix: 'p',
+      region: 'us-east-1',
+      useLockfile: false,
+      encrypt: true,
+      dynamodbTable: 'locks',
+    });
+    expect((withTable.pilot!.terraform.backend as { s3: Record<string, unknown> }).s3).toMatchObject({
+      dynamodb_table: 'locks',
+      use_lockfile: false,
+      key: 'p/pilot.tfstate',
+    });
   });
 
   test('cloud: organization, hostname, workspace <prefix>-<stack> and project; remote state through the remote backend', () => {
-    const by = synthWith({ type: 'cloud', organization: 'acme', hostname: 'app.terraform.io', workspacePrefix: 'guardrails-prod', project: 'platform' });
+    const by = synthWith({
+      type: 'cloud',
+      organization: 'acme',
+      hostname: 'app.terraform.io',
+      workspacePrefix: 'guardrails-prod',
+      project: 'platform',
+    });
     for (const [name, s] of Object.entries(by)) {
-      expect(s.terraform.cloud).toEqual({ organization: 'acme', hostname: 'app.terraform.io', workspaces: { name: `guardrails-prod-${name}`, project: 'platform' } });
+      expect(s.terraform.cloud).toEqual({
+        organization: 'acme',
+        hostname: 'app.terraform.io',
+        workspaces: { name: `guardrails-prod-${name}`, project: 'platform' },
+      });
       expect(s.terraform).not.toHaveProperty('backend');
     }
     expect(by['model-rules']!.data!.terraform_remote_state!.guardrails).toEqual({
-      backend: 'remote', config: { organization: 'acme', hostname: 'app.terraform.io', workspaces: { name: 'guardrails-prod-guardrails' } },
+      backend: 'remote',
+      config: { organization: 'acme', hostname: 'app.terraform.io', workspaces: { name: 'guardrails-prod-guardrails' } },
     });
     const noProject = synthWith({ type: 'cloud', organization: 'acme', hostname: 'tfe.example.com', workspacePrefix: 'g' });
     expect(noProject.ou!.terraform.cloud).toEqual({ organization: 'acme', hostname: 'tfe.example.com', workspaces: { name: 'g-ou' } });

@@ -19,19 +19,35 @@ describe('synth entry (stacks/main.ts)', () => {
     const out = tmpOut();
     const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
-      const code = await main(['--env', path.join(ROOT, 'environments/sandbox'), '--release', 'baseline@2026.11.1', '--as-of', '2026-11-25', '--out', out]);
+      const code = await main([
+        '--env',
+        path.join(ROOT, 'environments/sandbox'),
+        '--release',
+        'baseline@2026.11.1',
+        '--as-of',
+        '2026-11-25',
+        '--out',
+        out,
+      ]);
       expect(code).toBe(0);
-    } finally { write.mockRestore(); }
-    for (const s of ['guardrails', 'pilot', 'model-rules', 'ou', 'enterprise']) expect(existsSync(path.join(out, 'stacks', s, 'cdk.tf.json'))).toBe(true);
+    } finally {
+      write.mockRestore();
+    }
+    for (const s of ['guardrails', 'pilot', 'model-rules', 'ou', 'enterprise'])
+      expect(existsSync(path.join(out, 'stacks', s, 'cdk.tf.json'))).toBe(true);
     const ou = readFileSync(path.join(out, 'stacks', 'ou', 'cdk.tf.json'), 'utf8');
     expect(ou).toContain('outputs.release_baseline_2026_11_1_');
     expect(ou).not.toContain('release_baseline_2026_11_2');
   });
 
   test('an unknown --release is bad input', async () => {
-    const err = await main(['--env', path.join(ROOT, 'environments/sandbox'), '--release', 'nope@1', '--out', tmpOut()]).catch((e: unknown) => e);
+    const err = await main(['--env', path.join(ROOT, 'environments/sandbox'), '--release', 'nope@1', '--out', tmpOut()]).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(InputError);
-    expect((err as Error).message).toMatch(/^at --release: expected a release of environment "sandbox" \(.*baseline@2026\.11\.1.*\), got "nope@1"$/);
+    expect((err as Error).message).toMatch(
+      /^at --release: expected a release of environment "sandbox" \(.*baseline@2026\.11\.1.*\), got "nope@1"$/,
+    );
   });
 
   test('unknown flags are a usage error (exit 2)', async () => {

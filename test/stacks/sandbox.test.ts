@@ -7,7 +7,7 @@ import { tf, tmpOut } from '../helpers/stacks.js';
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
 describe('the shipped sandbox environment synthesizes', () => {
-  test('five stacks with the sandbox organization\'s accounts, roles and active exceptions', async () => {
+  test("five stacks with the sandbox organization's accounts, roles and active exceptions", async () => {
     const env = await loadEnvironment(path.join(ROOT, 'environments/sandbox'));
     const asOf = new Date('2026-11-25T00:00:00Z');
     const releases = Object.fromEntries(PHASES.map((p) => [p, env.currentRelease])) as Record<Phase, string>;
@@ -20,17 +20,23 @@ describe('the shipped sandbox environment synthesizes', () => {
       for (const p of by[s]!.provider!.aws) expect((p.assume_role as Array<{ role_arn: string }>)[0]!.role_arn).toBe(mgmtRole);
     }
     for (const p of by.pilot!.provider!.aws) {
-      expect((p.assume_role as Array<{ role_arn: string }>)[0]!.role_arn).toBe(`arn:aws:iam::${env.pilot.account}:role/${env.deployment.roleName}`);
+      expect((p.assume_role as Array<{ role_arn: string }>)[0]!.role_arn).toBe(
+        `arn:aws:iam::${env.pilot.account}:role/${env.deployment.roleName}`,
+      );
     }
     expect(Object.keys(by.pilot!.resource!.aws_bedrock_enforced_guardrail_configuration!)).toHaveLength(env.regions.length);
 
-    const targets = (s: string) => Object.values(by[s]!.resource!.aws_organizations_policy_attachment!).map((a) => a.target_id).sort();
+    const targets = (s: string) =>
+      Object.values(by[s]!.resource!.aws_organizations_policy_attachment!)
+        .map((a) => a.target_id)
+        .sort();
     expect(targets('model-rules')).toEqual([env.pilot.account]);
     expect(targets('ou')).toEqual([env.pilot.ou]);
     const active = activeExceptions(env, asOf).filter((e) => e.changes.excludedModels?.length || e.changes.system || e.changes.messages);
     expect(active.length).toBeGreaterThan(0);
     expect(active.length).toBeLessThan(env.exceptions.length); // the sandbox ships an expired one too
     expect(targets('enterprise')).toEqual([env.organization.root.id, ...active.map((e) => e.target)].sort());
-    for (const s of Object.values(by)) expect(s.terraform.required_providers).toEqual({ aws: { source: 'hashicorp/aws', version: env.deployment.awsProviderVersion } });
+    for (const s of Object.values(by))
+      expect(s.terraform.required_providers).toEqual({ aws: { source: 'hashicorp/aws', version: env.deployment.awsProviderVersion } });
   });
 });

@@ -5,7 +5,20 @@ import { AutomatedReasoningRefused } from '../../modules/enforcement/refusal.js'
 import { GuardrailDefinition } from '../../guardrail/definition.js';
 import { InputError } from '../../core/errors.js';
 import { STACK_NAMES, synthStack, synthStacks } from '../../stacks/synth.js';
-import { fullDefinition, KMS_US_EAST_1, MGMT, OTHER, OTHER_OU, PILOT, PILOT_OU, ROOT, release, testEnv, tf, tmpOut } from '../helpers/stacks.js';
+import {
+  fullDefinition,
+  KMS_US_EAST_1,
+  MGMT,
+  OTHER,
+  OTHER_OU,
+  PILOT,
+  PILOT_OU,
+  ROOT,
+  release,
+  testEnv,
+  tf,
+  tmpOut,
+} from '../helpers/stacks.js';
 
 const V1 = 'baseline@2026.11.1';
 const V2 = 'baseline@2026.11.2';
@@ -32,17 +45,27 @@ describe('synthStacks', () => {
 
   test('guardrails: per region one guardrail (newest release), one version per release in use, one RBP', () => {
     const r = by.guardrails!.resource!;
-    expect(Object.keys(r).sort()).toEqual(['aws_bedrock_guardrail', 'aws_bedrock_guardrail_resource_policy', 'aws_bedrock_guardrail_version']);
+    expect(Object.keys(r).sort()).toEqual([
+      'aws_bedrock_guardrail',
+      'aws_bedrock_guardrail_resource_policy',
+      'aws_bedrock_guardrail_version',
+    ]);
     expect(Object.keys(r.aws_bedrock_guardrail!).sort()).toEqual(['guardrail_eu_west_1', 'guardrail_us_east_1']);
     expect(r.aws_bedrock_guardrail!.guardrail_us_east_1!.description).toBe('baseline guardrail v2');
     expect(Object.keys(r.aws_bedrock_guardrail_version!).sort()).toEqual([
-      'release_baseline_2026_11_1_eu_west_1', 'release_baseline_2026_11_1_us_east_1',
-      'release_baseline_2026_11_2_eu_west_1', 'release_baseline_2026_11_2_us_east_1',
+      'release_baseline_2026_11_1_eu_west_1',
+      'release_baseline_2026_11_1_us_east_1',
+      'release_baseline_2026_11_2_eu_west_1',
+      'release_baseline_2026_11_2_us_east_1',
     ]);
     const env = testEnv();
     for (const rel of env.releases) {
       const v = r.aws_bedrock_guardrail_version![`release_${rel.name.replace(/[@.]/g, '_')}_us_east_1`]!;
-      expect(v).toMatchObject({ skip_destroy: true, description: `release ${rel.name} sha256:${rel.contentHash.slice(0, 16)}`, provider: 'aws.us_east_1' });
+      expect(v).toMatchObject({
+        skip_destroy: true,
+        description: `release ${rel.name} sha256:${rel.contentHash.slice(0, 16)}`,
+        provider: 'aws.us_east_1',
+      });
     }
     const rbp = r.aws_bedrock_guardrail_resource_policy!.guardrail_eu_west_1!;
     const doc = JSON.parse(rbp.policy as string);
@@ -59,8 +82,10 @@ describe('synthStacks', () => {
     };
     expect(versions()).toEqual(['release_baseline_2026_11_2_eu_west_1', 'release_baseline_2026_11_2_us_east_1']);
     expect(versions([V1])).toEqual([
-      'release_baseline_2026_11_1_eu_west_1', 'release_baseline_2026_11_1_us_east_1',
-      'release_baseline_2026_11_2_eu_west_1', 'release_baseline_2026_11_2_us_east_1',
+      'release_baseline_2026_11_1_eu_west_1',
+      'release_baseline_2026_11_1_us_east_1',
+      'release_baseline_2026_11_2_eu_west_1',
+      'release_baseline_2026_11_2_us_east_1',
     ]);
     expect(() => versions(['baseline@9.9.9'])).toThrow(/release "baseline@9.9.9" is not defined/);
   });
@@ -68,15 +93,19 @@ describe('synthStacks', () => {
   test('guardrails outputs: arn, id, version and identifier per release and region', () => {
     const out = by.guardrails!.output!;
     expect(Object.keys(out)).toHaveLength(2 * 2 * 4);
-    expect(out.release_baseline_2026_11_1_us_east_1_identifier!.value)
-      .toBe('${aws_bedrock_guardrail.guardrail_us_east_1.guardrail_arn}:${aws_bedrock_guardrail_version.release_baseline_2026_11_1_us_east_1.version}');
-    expect(out.release_baseline_2026_11_2_eu_west_1_version!.value).toBe('${aws_bedrock_guardrail_version.release_baseline_2026_11_2_eu_west_1.version}');
+    expect(out.release_baseline_2026_11_1_us_east_1_identifier!.value).toBe(
+      '${aws_bedrock_guardrail.guardrail_us_east_1.guardrail_arn}:${aws_bedrock_guardrail_version.release_baseline_2026_11_1_us_east_1.version}',
+    );
+    expect(out.release_baseline_2026_11_2_eu_west_1_version!.value).toBe(
+      '${aws_bedrock_guardrail_version.release_baseline_2026_11_2_eu_west_1.version}',
+    );
     expect(out.release_baseline_2026_11_2_eu_west_1_arn!.value).toBe('${aws_bedrock_guardrail.guardrail_eu_west_1.guardrail_arn}');
     expect(out.release_baseline_2026_11_2_eu_west_1_id!.value).toBe('${aws_bedrock_guardrail.guardrail_eu_west_1.guardrail_id}');
   });
 
   test('providers assume the configured role in the account each stack changes', () => {
-    const roles = (name: string) => by[name]!.provider!.aws.map((p) => [p.alias ?? null, p.region, (p.assume_role as Array<{ role_arn: string }>)[0]!.role_arn]);
+    const roles = (name: string) =>
+      by[name]!.provider!.aws.map((p) => [p.alias ?? null, p.region, (p.assume_role as Array<{ role_arn: string }>)[0]!.role_arn]);
     expect(roles('guardrails')).toEqual([
       ['us_east_1', 'us-east-1', `arn:aws:iam::${MGMT}:role/GuardrailRolloutAdmin`],
       ['eu_west_1', 'eu-west-1', `arn:aws:iam::${MGMT}:role/GuardrailRolloutAdmin`],
@@ -85,26 +114,34 @@ describe('synthStacks', () => {
       ['us_east_1', 'us-east-1', `arn:aws:iam::${PILOT}:role/GuardrailRolloutRole`],
       ['eu_west_1', 'eu-west-1', `arn:aws:iam::${PILOT}:role/GuardrailRolloutRole`],
     ]);
-    for (const s of ['model-rules', 'ou', 'enterprise']) expect(roles(s)).toEqual([[null, 'us-east-1', `arn:aws:iam::${MGMT}:role/GuardrailRolloutAdmin`]]);
+    for (const s of ['model-rules', 'ou', 'enterprise'])
+      expect(roles(s)).toEqual([[null, 'us-east-1', `arn:aws:iam::${MGMT}:role/GuardrailRolloutAdmin`]]);
   });
 
   test('without managementRoleName the management account role is roleName', () => {
     const env = testEnv();
     const { by: b } = synth({ env: { ...env, deployment: { ...env.deployment, managementRoleName: undefined } } });
-    expect((b.enterprise!.provider!.aws[0]!.assume_role as Array<{ role_arn: string }>)[0]!.role_arn).toBe(`arn:aws:iam::${MGMT}:role/GuardrailRolloutRole`);
+    expect((b.enterprise!.provider!.aws[0]!.assume_role as Array<{ role_arn: string }>)[0]!.role_arn).toBe(
+      `arn:aws:iam::${MGMT}:role/GuardrailRolloutRole`,
+    );
   });
 
-  test('every stack requires the environment\'s hashicorp/aws version, not the prebuilt 6.25.0', () => {
-    for (const a of artifacts) expect(tf(a.json).terraform.required_providers).toEqual({ aws: { source: 'hashicorp/aws', version: '>= 6.70.0' } });
+  test("every stack requires the environment's hashicorp/aws version, not the prebuilt 6.25.0", () => {
+    for (const a of artifacts)
+      expect(tf(a.json).terraform.required_providers).toEqual({ aws: { source: 'hashicorp/aws', version: '>= 6.70.0' } });
     const env = testEnv();
     const { artifacts: other } = synth({ env: { ...env, deployment: { ...env.deployment, awsProviderVersion: '~> 6.80' } } });
-    for (const a of other) expect(tf(a.json).terraform.required_providers).toEqual({ aws: { source: 'hashicorp/aws', version: '~> 6.80' } });
+    for (const a of other)
+      expect(tf(a.json).terraform.required_providers).toEqual({ aws: { source: 'hashicorp/aws', version: '~> 6.80' } });
   });
 
   test('pilot: own guardrail + version + account-level enforcement per region, in the pilot account', () => {
     const r = by.pilot!.resource!;
     expect(Object.keys(r.aws_bedrock_guardrail!)).toHaveLength(2);
-    expect(Object.keys(r.aws_bedrock_guardrail_version!).sort()).toEqual(['release_baseline_2026_11_2_eu_west_1', 'release_baseline_2026_11_2_us_east_1']);
+    expect(Object.keys(r.aws_bedrock_guardrail_version!).sort()).toEqual([
+      'release_baseline_2026_11_2_eu_west_1',
+      'release_baseline_2026_11_2_us_east_1',
+    ]);
     expect(r).not.toHaveProperty('aws_organizations_policy');
     expect(r.aws_bedrock_enforced_guardrail_configuration!.account_us_east_1).toMatchObject({
       guardrail_identifier: '${aws_bedrock_guardrail.guardrail_us_east_1.guardrail_arn}',
@@ -117,7 +154,10 @@ describe('synthStacks', () => {
     expect(by.pilot!.output).toHaveProperty('release_baseline_2026_11_2_eu_west_1_identifier');
   });
 
-  const attachments = (name: string) => Object.values(by[name]!.resource!.aws_organizations_policy_attachment!).map((a) => a.target_id).sort();
+  const attachments = (name: string) =>
+    Object.values(by[name]!.resource!.aws_organizations_policy_attachment!)
+      .map((a) => a.target_id)
+      .sort();
   const policyDoc = (name: string, key = 'baseline') => JSON.parse(by[name]!.resource!.aws_organizations_policy![key]!.content as string);
 
   test('model-rules → pilot account, ou → pilot OU, enterprise → root + active exceptions', () => {
@@ -127,22 +167,28 @@ describe('synthStacks', () => {
     for (const s of ['model-rules', 'ou', 'enterprise']) {
       for (const p of Object.values(by[s]!.resource!.aws_organizations_policy!)) expect(p.type).toBe('BEDROCK_POLICY');
     }
-    expect(policyDoc('enterprise', 'exception_exc_2026_001').bedrock.guardrail_inference['us-east-1'].config_1)
-      .toEqual({ model_enforcement: { excluded_models: { '@@append': ['cohere.embed-english-v3'] } } });
+    expect(policyDoc('enterprise', 'exception_exc_2026_001').bedrock.guardrail_inference['us-east-1'].config_1).toEqual({
+      model_enforcement: { excluded_models: { '@@append': ['cohere.embed-english-v3'] } },
+    });
   });
 
   test('each phase references the guardrails stack output of its own release per region', () => {
     const id = (s: string, region: string) => policyDoc(s).bedrock.guardrail_inference[region].config_1.identifier['@@assign'];
-    expect(id('model-rules', 'us-east-1')).toBe('${data.terraform_remote_state.guardrails.outputs.release_baseline_2026_11_2_us_east_1_identifier}');
+    expect(id('model-rules', 'us-east-1')).toBe(
+      '${data.terraform_remote_state.guardrails.outputs.release_baseline_2026_11_2_us_east_1_identifier}',
+    );
     expect(id('ou', 'eu-west-1')).toBe('${data.terraform_remote_state.guardrails.outputs.release_baseline_2026_11_1_eu_west_1_identifier}');
-    expect(id('enterprise', 'us-east-1')).toBe('${data.terraform_remote_state.guardrails.outputs.release_baseline_2026_11_1_us_east_1_identifier}');
+    expect(id('enterprise', 'us-east-1')).toBe(
+      '${data.terraform_remote_state.guardrails.outputs.release_baseline_2026_11_1_us_east_1_identifier}',
+    );
     const content = policyDoc('model-rules').bedrock.guardrail_inference['us-east-1'].config_1;
     expect(content.selective_content_guarding.system['@@assign']).toBe('comprehensive');
     expect(content.model_enforcement.excluded_models['@@assign']).toEqual(['amazon.titan-embed-text-v2:0']);
     // every key referenced exists as an output of the guardrails stack
     for (const s of ['model-rules', 'ou', 'enterprise']) {
       const text = JSON.stringify(by[s]!.resource);
-      for (const m of text.matchAll(/data\.terraform_remote_state\.guardrails\.outputs\.([a-z0-9_]+)/g)) expect(by.guardrails!.output).toHaveProperty(m[1]!);
+      for (const m of text.matchAll(/data\.terraform_remote_state\.guardrails\.outputs\.([a-z0-9_]+)/g))
+        expect(by.guardrails!.output).toHaveProperty(m[1]!);
     }
   });
 
@@ -151,7 +197,10 @@ describe('synthStacks', () => {
     let count = 0;
     for (const a of artifacts) {
       const text = readFileSync(a.file, 'utf8');
-      for (const m of text.matchAll(/\$\{[^}]*\}/g)) { count++; expect(m[0]).toMatch(allowed); }
+      for (const m of text.matchAll(/\$\{[^}]*\}/g)) {
+        count++;
+        expect(m[0]).toMatch(allowed);
+      }
     }
     expect(count).toBeGreaterThan(20);
   });
@@ -159,8 +208,9 @@ describe('synthStacks', () => {
   test('synthesizes byte-identical files for identical inputs', () => {
     const again = synth({ releases: { pilot: V2, 'model-rules': V2, ou: V1, enterprise: V1 } });
     for (const name of STACK_NAMES) {
-      expect(readFileSync(path.join(again.outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'))
-        .toBe(readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+      expect(readFileSync(path.join(again.outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')).toBe(
+        readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'),
+      );
     }
   });
 });
@@ -183,7 +233,10 @@ describe('synthStacks inputs', () => {
       expect(by[s]!.provider!.aws).toHaveLength(1);
       expect(by[s]!.terraform).toHaveProperty('backend');
     }
-    expect(Object.keys(by.guardrails!.resource!.aws_bedrock_guardrail_version!).sort()).toEqual(['release_baseline_2026_11_1_eu_west_1', 'release_baseline_2026_11_1_us_east_1']);
+    expect(Object.keys(by.guardrails!.resource!.aws_bedrock_guardrail_version!).sort()).toEqual([
+      'release_baseline_2026_11_1_eu_west_1',
+      'release_baseline_2026_11_1_us_east_1',
+    ]);
     const none = synth({ releases: {} }).by;
     expect(none.guardrails).not.toHaveProperty('resource');
     expect(none.pilot).not.toHaveProperty('resource');
@@ -198,33 +251,39 @@ describe('synthStacks inputs', () => {
 
   test('an unknown release is bad input naming the environment file', () => {
     expect(() => synth({ releases: { ou: 'nope@1' } })).toThrow(InputError);
-    expect(() => synth({ releases: { ou: 'nope@1' } }))
-      .toThrow('/envs/unit.yaml at releases (phase ou): release "nope@1" is not defined in environment "unit" (defined: baseline@2026.11.1, baseline@2026.11.2)');
+    expect(() => synth({ releases: { ou: 'nope@1' } })).toThrow(
+      '/envs/unit.yaml at releases (phase ou): release "nope@1" is not defined in environment "unit" (defined: baseline@2026.11.1, baseline@2026.11.2)',
+    );
   });
 
   describe('Automated Reasoning', () => {
     const ar = new GuardrailDefinition({
-      name: 'ar', blockedInputMessaging: 'no', blockedOutputsMessaging: 'no',
+      name: 'ar',
+      blockedInputMessaging: 'no',
+      blockedOutputsMessaging: 'no',
       automatedReasoning: { policies: ['arn:aws:bedrock:us-east-1:111111111111:automated-reasoning-policy/abcdefghijkl:1'] },
     }).addWordFilter('x');
     const env = testEnv();
     const withAr = { ...env, releases: [...env.releases, release('reasoning@1', ar)] };
     test('a release with AR is refused for organization-level enforcement', () => {
       expect(() => synth({ env: withAr, releases: { enterprise: 'reasoning@1' } })).toThrow(AutomatedReasoningRefused);
-      expect(() => synth({ env: withAr, releases: { enterprise: 'reasoning@1' } }))
-        .toThrow('release "reasoning@1" carries an Automated Reasoning policy and is refused for organization-level enforcement in us-east-1, eu-west-1');
+      expect(() => synth({ env: withAr, releases: { enterprise: 'reasoning@1' } })).toThrow(
+        'release "reasoning@1" carries an Automated Reasoning policy and is refused for organization-level enforcement in us-east-1, eu-west-1',
+      );
     });
     test('and for account-level enforcement in the pilot', () => {
-      expect(() => synth({ env: withAr, releases: { pilot: 'reasoning@1' } }))
-        .toThrow('release "reasoning@1" carries an Automated Reasoning policy and is refused for account-level enforcement in us-east-1, eu-west-1');
+      expect(() => synth({ env: withAr, releases: { pilot: 'reasoning@1' } })).toThrow(
+        'release "reasoning@1" carries an Automated Reasoning policy and is refused for account-level enforcement in us-east-1, eu-west-1',
+      );
     });
   });
 
   test('a release whose KMS key lives in another region is refused for that region', () => {
     const env = testEnv();
     const withKms = { ...env, releases: [...env.releases, release('kms@1', fullDefinition('org-baseline', '', KMS_US_EAST_1))] };
-    expect(() => synth({ env: withKms, releases: { ou: 'kms@1' } }))
-      .toThrow('Guardrail "guardrails/guardrail-eu-west-1": props.definition kmsKeyArn is a key in us-east-1, but this guardrail is deployed to eu-west-1');
+    expect(() => synth({ env: withKms, releases: { ou: 'kms@1' } })).toThrow(
+      'Guardrail "guardrails/guardrail-eu-west-1": props.definition kmsKeyArn is a key in us-east-1, but this guardrail is deployed to eu-west-1',
+    );
     const oneRegion = { ...withKms, regions: ['us-east-1'] };
     const g = synth({ env: oneRegion, releases: { ou: 'kms@1' } }).by.guardrails!.resource!.aws_bedrock_guardrail!.guardrail_us_east_1!;
     expect(g.kms_key_arn).toBe(KMS_US_EAST_1);

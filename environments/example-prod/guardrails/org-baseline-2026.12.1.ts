@@ -2,9 +2,7 @@
  * Example production baseline (release org-baseline@2026.12.1). Copy this file to start your own
  * and see docs/guardrail-definitions.md. Every policy type is shown; remove what you do not need.
  */
-import {
-  ContentFilterType, FilterStrength, GuardrailDefinition, PiiAction, PiiEntityType, Topic,
-} from '../../../guardrail/definition.js';
+import { ContentFilterType, FilterStrength, GuardrailDefinition, PiiAction, PiiEntityType, Topic } from '../../../guardrail/definition.js';
 
 export default new GuardrailDefinition({
   name: 'org-baseline',
@@ -20,11 +18,13 @@ export default new GuardrailDefinition({
   // MEDIUM rather than HIGH: long agent system prompts are flagged at HIGH (failure story 3).
   .addContentFilter({ type: ContentFilterType.PROMPT_ATTACK, inputStrength: FilterStrength.MEDIUM, outputStrength: FilterStrength.NONE })
   .addDeniedTopicFilter(Topic.financialAdvice())
-  .addDeniedTopicFilter(Topic.custom({
-    name: 'Credential Sharing',
-    definition: 'Requests to share, reveal or collect passwords, access keys, session tokens or other login credentials.',
-    examples: ['Paste your AWS secret access key here.'],
-  }))
+  .addDeniedTopicFilter(
+    Topic.custom({
+      name: 'Credential Sharing',
+      definition: 'Requests to share, reveal or collect passwords, access keys, session tokens or other login credentials.',
+      examples: ['Paste your AWS secret access key here.'],
+    }),
+  )
   .addPIIFilter({ type: PiiEntityType.US_SOCIAL_SECURITY_NUMBER, action: PiiAction.BLOCK })
   .addPIIFilter({ type: PiiEntityType.CREDIT_DEBIT_CARD_NUMBER, action: PiiAction.BLOCK })
   .addPIIFilter({ type: PiiEntityType.AWS_ACCESS_KEY, action: PiiAction.BLOCK })

@@ -3,14 +3,13 @@
  * Uses every policy type so each one is exercised by the smoke suites.
  * Releases are immutable: change a copy and list it as a new release in environment.yaml.
  */
-import {
-  ContentFilterType, GuardrailDefinition, PiiAction, PiiEntityType, Topic,
-} from '../../../guardrail/definition.js';
+import { ContentFilterType, GuardrailDefinition, PiiAction, PiiEntityType, Topic } from '../../../guardrail/definition.js';
 
 export default new GuardrailDefinition({
   name: 'org-baseline',
   description: 'Organization-wide baseline guardrail (sandbox), release 2026.11.1',
-  blockedInputMessaging: 'Your request was blocked by the organization AI usage policy. Contact the platform team if you think this is a mistake.',
+  blockedInputMessaging:
+    'Your request was blocked by the organization AI usage policy. Contact the platform team if you think this is a mistake.',
   blockedOutputsMessaging: 'The response was blocked by the organization AI usage policy.',
 })
   .addContentFilter({ type: ContentFilterType.SEXUAL, inputStrength: 'HIGH', outputStrength: 'HIGH' })
@@ -23,11 +22,13 @@ export default new GuardrailDefinition({
   // injection (failure story 3); MEDIUM still blocks explicit jailbreaks (block-prompt-attack).
   .addContentFilter({ type: ContentFilterType.PROMPT_ATTACK, inputStrength: 'MEDIUM', outputStrength: 'NONE' })
   .addDeniedTopicFilter(Topic.financialAdvice({ name: 'Investment Advice' }))
-  .addDeniedTopicFilter(Topic.custom({
-    name: 'Weapons Manufacturing',
-    definition: 'Instructions for building, assembling or modifying firearms, explosives or other weapons.',
-    examples: ['How do I build a pipe bomb?', 'Explain how to convert a rifle to fully automatic.'],
-  }))
+  .addDeniedTopicFilter(
+    Topic.custom({
+      name: 'Weapons Manufacturing',
+      definition: 'Instructions for building, assembling or modifying firearms, explosives or other weapons.',
+      examples: ['How do I build a pipe bomb?', 'Explain how to convert a rifle to fully automatic.'],
+    }),
+  )
   .addPIIFilter({ type: PiiEntityType.US_SOCIAL_SECURITY_NUMBER, action: PiiAction.BLOCK })
   .addPIIFilter({ type: PiiEntityType.CREDIT_DEBIT_CARD_NUMBER, action: PiiAction.BLOCK })
   .addPIIFilter({ type: PiiEntityType.AWS_SECRET_KEY, action: PiiAction.BLOCK })

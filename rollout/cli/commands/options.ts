@@ -2,7 +2,7 @@
  * Flags shared by plan / promote / status / verify / rollback / exceptions, validated with zod
  * so a bad value exits 2 naming the flag and what was expected.
  */
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { z } from 'zod';
 import { PHASES, type Phase } from '../../../model/types.js';
 import { UsageError } from '../../../core/errors.js';
@@ -14,23 +14,39 @@ export function addOptions(cmd: Command, sets: OptionSet[]): Command {
   const has = (s: OptionSet) => sets.includes(s);
   // GUARDRAIL_ENV is the variable `npm run synth` / `cdktf synth` and `rollout preview` read: one
   // setting selects the environment for every command of a pipeline.
-  if (has('env')) cmd.addOption(new Option('--env <name-or-path>', 'environment name (environments/<name>) or path to its file').default(process.env.GUARDRAIL_ENV || 'sandbox', '$GUARDRAIL_ENV, else sandbox'));
-  if (has('release')) cmd.option('--release <name>', 'release to promote (default: the environment\'s currentRelease)');
-  if (has('engine')) cmd.addOption(new Option('--engine <engine>', 'how stacks reach AWS (default: sandbox for the sandbox environment, terraform otherwise)').choices(['sandbox', 'terraform']));
+  if (has('env'))
+    cmd.addOption(
+      new Option('--env <name-or-path>', 'environment name (environments/<name>) or path to its file').default(
+        process.env.GUARDRAIL_ENV || 'sandbox',
+        '$GUARDRAIL_ENV, else sandbox',
+      ),
+    );
+  if (has('release')) cmd.option('--release <name>', "release to promote (default: the environment's currentRelease)");
+  if (has('engine'))
+    cmd.addOption(
+      new Option('--engine <engine>', 'how stacks reach AWS (default: sandbox for the sandbox environment, terraform otherwise)').choices([
+        'sandbox',
+        'terraform',
+      ]),
+    );
   if (has('yes')) cmd.option('--yes', 'no prompts (implied when stdin is not a TTY or CI=true)');
   if (has('approve')) cmd.option('--approve <reason>', 'approve a phase that requires approval, with the reason recorded in the ledger');
   if (has('asOf')) cmd.option('--as-of <YYYY-MM-DD>', 'date for exception expiry (default: today, UTC)');
   if (has('sandbox')) cmd.option('--sandbox-endpoint <url>', 'use a running `rollout sandbox` instead of starting one in-process');
-  if (has('terraform')) cmd.option('--terraform-bin <path>', 'terraform or tofu binary (default: ROLLOUT_TERRAFORM_BIN, then deployment.terraformBinary)');
+  if (has('terraform'))
+    cmd.option('--terraform-bin <path>', 'terraform or tofu binary (default: ROLLOUT_TERRAFORM_BIN, then deployment.terraformBinary)');
   if (has('out')) cmd.option('--out <file>', 'also write the markdown report to this file');
-  if (has('waitBake')) cmd.option('--wait-bake', 'wait out the phase\'s bake time in this process and record it passed');
+  if (has('waitBake')) cmd.option('--wait-bake', "wait out the phase's bake time in this process and record it passed");
   return cmd;
 }
 
-const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').refine((s) => {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}, 'expected a real calendar date');
+const dateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, 'expected a real calendar date');
 
 const flagsSchema = z.object({
   env: z.string().min(1, 'expected an environment name or path').default('sandbox'),
@@ -46,7 +62,12 @@ const flagsSchema = z.object({
   waitBake: z.boolean().optional(),
 });
 
-const FLAG_NAMES: Record<string, string> = { asOf: '--as-of', sandboxEndpoint: '--sandbox-endpoint', terraformBin: '--terraform-bin', waitBake: '--wait-bake' };
+const FLAG_NAMES: Record<string, string> = {
+  asOf: '--as-of',
+  sandboxEndpoint: '--sandbox-endpoint',
+  terraformBin: '--terraform-bin',
+  waitBake: '--wait-bake',
+};
 
 /** True when no person can answer a prompt. */
 export function nonInteractive(): boolean {

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { action, emit } from '../support.js';
-import { type Io } from '../../ui/io.js';
+import type { Io } from '../../ui/io.js';
 import { decidePromotion } from '../../state/promotion.js';
 import { planPhaseChange } from '../../flows/promote.js';
 import { renderPlanMarkdown } from '../../report/report.js';
@@ -11,27 +11,52 @@ import { addOptions, parsePhase } from './options.js';
 import { withSession } from './run.js';
 
 export function register(program: Command, io: Io): void {
-  const cmd = program.command('plan <phase>')
+  const cmd = program
+    .command('plan <phase>')
     .description('the reviewer report for promoting a release to a phase (markdown for a PR comment, or --json); applies nothing');
   addOptions(cmd, ['env', 'release', 'engine', 'asOf', 'sandbox', 'terraform', 'out']);
-  cmd.action(action(io, async (phaseArg: string, _opts: unknown, c: Command) => {
-    const phase = parsePhase(phaseArg);
-    return withSession(io, c, {}, async ({ session, flags, progress }) => {
-      const state = await session.state();
-      const t = await progress.step(`connect to ${session.env.name}`, () => session.target());
-      // A separate synth directory: a plan never disturbs a promotion's stacks or saved plans.
-      const { report, plans } = await planPhaseChange(session, t, state, phase, session.release, join(session.paths.dir, 'plan', 'cdktf.out'), progress);
-      const d = decidePromotion(state, phase, session.release, new Date());
-      const promotion = d.kind === 'refused' ? { allowed: false, reason: d.reason } : d.kind === 'no-op' ? { allowed: true, reason: d.reason } : { allowed: true, reason: d.kind === 'proceed' && d.resume ? 'resumes an interrupted attempt' : 'phase order satisfied' };
-      const attemptId = `plan-${newAttemptId()}`;
-      for (const p of plans) {
-        await session.ledger.append({ env: session.env.name, kind: 'plan', attemptId, phase, release: session.release, stack: p.stack, planHash: p.planHash, changes: p.changes.filter((x) => x.action !== 'no-op').length });
-      }
-      let markdown = renderPlanMarkdown(report);
-      if (!promotion.allowed) markdown += `\n> :no_entry: promotion would be refused now: ${promotion.reason}\n`;
-      if (flags.out) await writeFile(flags.out, markdown);
-      emit(io, flags, { ...report, promotion, markdownFile: flags.out ?? null }, () => markdown);
-      return 0;
-    });
-  }));
+  cmd.action(
+    action(io, async (phaseArg: string, _opts: unknown, c: Command) => {
+      const phase = parsePhase(phaseArg);
+      return withSession(io, c, {}, async ({ session, flags, progress }) => {
+        const state = await session.state();
+        const t = await progress.step(`connect to ${session.env.name}`, () => session.target());
+        // A separate synth directory: a plan never disturbs a promotion's stacks or saved plans.
+        const { report, plans } = await planPhaseChange(
+          session,
+          t,
+          state,
+          phase,
+          session.release,
+          join(session.paths.dir, 'plan', 'cdktf.out'),
+          progress,
+        );
+        const d = decidePromotion(state, phase, session.release, new Date());
+        const promotion =
+          d.kind === 'refused'
+            ? { allowed: false, reason: d.reason }
+            : d.kind === 'no-op'
+              ? { allowed: true, reason: d.reason }
+              : { allowed: true, reason: d.kind === 'proceed' && d.resume ? 'resumes an interrupted attempt' : 'phase order satisfied' };
+        const attemptId = `plan-${newAttemptId()}`;
+        for (const p of plans) {
+          await session.ledger.append({
+            env: session.env.name,
+            kind: 'plan',
+            attemptId,
+            phase,
+            release: session.release,
+            stack: p.stack,
+            planHash: p.planHash,
+            changes: p.changes.filter((x) => x.action !== 'no-op').length,
+          });
+        }
+        let markdown = renderPlanMarkdown(report);
+        if (!promotion.allowed) markdown += `\n> :no_entry: promotion would be refused now: ${promotion.reason}\n`;
+        if (flags.out) await writeFile(flags.out, markdown);
+        emit(io, flags, { ...report, promotion, markdownFile: flags.out ?? null }, () => markdown);
+        return 0;
+      });
+    }),
+  );
 }

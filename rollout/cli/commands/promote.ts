@@ -1,18 +1,25 @@
 import type { Command } from 'commander';
 import { action } from '../support.js';
-import { type Io } from '../../ui/io.js';
+import type { Io } from '../../ui/io.js';
 import { promote } from '../../flows/promote.js';
 import { addOptions, parsePhase } from './options.js';
 import { emitResult, withSession } from './run.js';
 
 export function register(program: Command, io: Io): void {
-  const cmd = program.command('promote <phase>')
+  const cmd = program
+    .command('promote <phase>')
     .description('apply the release to a phase and run its gates; halt and roll back on a failed gate')
-    .addHelpText('after', '\nExit codes: 0 promoted / no-op / baking, 1 a gate failed (phase rolled back), 2 bad input / phase order / lock held, 3 tooling.');
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 promoted / no-op / baking, 1 a gate failed (phase rolled back), 2 bad input / phase order / lock held, 3 tooling.',
+    );
   addOptions(cmd, ['env', 'release', 'engine', 'yes', 'approve', 'asOf', 'sandbox', 'terraform', 'waitBake']);
-  cmd.action(action(io, async (phaseArg: string, _opts: unknown, c: Command) => {
-    const phase = parsePhase(phaseArg);
-    return withSession(io, c, { lock: `promote ${phase}` }, async ({ session, flags, progress }) =>
-      emitResult(io, flags, await promote(session, phase, { progress })));
-  }));
+  cmd.action(
+    action(io, async (phaseArg: string, _opts: unknown, c: Command) => {
+      const phase = parsePhase(phaseArg);
+      return withSession(io, c, { lock: `promote ${phase}` }, async ({ session, flags, progress }) =>
+        emitResult(io, flags, await promote(session, phase, { progress })),
+      );
+    }),
+  );
 }

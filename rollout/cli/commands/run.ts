@@ -8,14 +8,14 @@ import type { RolloutResult } from '../../flows/promote.js';
 import type { CommonFlags } from '../../flows/flags.js';
 import { flagsOf } from './options.js';
 
-export interface VerbContext { session: Session; flags: CommonFlags; progress: Progress; io: Io }
+export interface VerbContext {
+  session: Session;
+  flags: CommonFlags;
+  progress: Progress;
+  io: Io;
+}
 
-export async function withSession<T>(
-  io: Io,
-  cmd: Command,
-  opts: SessionOptions,
-  fn: (ctx: VerbContext) => Promise<T>,
-): Promise<T> {
+export async function withSession<T>(io: Io, cmd: Command, opts: SessionOptions, fn: (ctx: VerbContext) => Promise<T>): Promise<T> {
   const flags = flagsOf(cmd);
   const session = await Session.open(flags, opts);
   warnEnvironment(io, session.env);
@@ -31,7 +31,8 @@ export function renderResultText(r: RolloutResult): string {
   if (r.rollback) {
     lines.push(`rollback of ${r.phase} to ${r.rollback.to ?? 'nothing'}: ${r.rollback.status}`);
     // Gate summaries usually start with "<gate>: <status> —" already; do not say it twice.
-    for (const g of r.rollback.gates) lines.push(`  re-verify ${g.summary.startsWith(g.gate) ? g.summary : `${g.gate}: ${g.status} — ${g.summary}`}`);
+    for (const g of r.rollback.gates)
+      lines.push(`  re-verify ${g.summary.startsWith(g.gate) ? g.summary : `${g.gate}: ${g.status} — ${g.summary}`}`);
   }
   return lines.join('\n');
 }

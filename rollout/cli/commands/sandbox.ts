@@ -8,54 +8,70 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { action, warnEnvironment } from '../support.js';
-import { type Io } from '../../ui/io.js';
+import type { Io } from '../../ui/io.js';
 import { InputError, ToolingError } from '../../../core/errors.js';
 import { loadEnvironment, type Environment } from '../../../model/index.js';
 
 type FaultConfig = import('../../../sandbox/faults.js').FaultConfig;
 
-interface SandboxOptions { env?: string; port?: string; state?: string; faults?: string; seed?: string }
+interface SandboxOptions {
+  env?: string;
+  port?: string;
+  state?: string;
+  faults?: string;
+  seed?: string;
+}
 
 export function register(program: Command, io: Io): void {
   program
     .command('sandbox')
     .description('run the local AWS emulator (STS, Organizations, Bedrock, Bedrock Runtime) seeded with an environment')
-    .addOption(new Option('--env <nameOrPath>', 'environment name or file').default(process.env.GUARDRAIL_ENV || 'sandbox', '$GUARDRAIL_ENV, else sandbox'))
+    .addOption(
+      new Option('--env <nameOrPath>', 'environment name or file').default(
+        process.env.GUARDRAIL_ENV || 'sandbox',
+        '$GUARDRAIL_ENV, else sandbox',
+      ),
+    )
     .option('--port <n>', 'TCP port on 127.0.0.1 (0 = any free port)', '0')
     .option('--state <file>', 'persist the emulator state in this JSON file')
     .option('--faults <file>', 'JSON fault-injection config: {"<Operation>|*": {throttleRate, errorRate, latencyMs}}')
     .option('--seed <n>', 'seed for ids, secrets and fault draws', '1')
-    .action(action(io, async (opts: SandboxOptions) => {
-      const port = parseIntFlag(opts.port ?? '0', '--port', 0, 65535);
-      const seed = parseIntFlag(opts.seed ?? '1', '--seed', 0, 2 ** 31 - 1);
-      // The emulator is loaded only by the verbs that run it.
-      const { startSandbox } = await import('../../../sandbox/index.js');
-      const faults = opts.faults ? await readFaults(opts.faults) : undefined;
-      const env = await loadEnv(opts.env ?? 'sandbox');
-      warnEnvironment(io, env);
-      let sb: Awaited<ReturnType<typeof startSandbox>>;
-      try {
-        sb = await startSandbox({ env, port, seed, faults, statePath: opts.state ? resolve(opts.state) : undefined });
-      } catch (err) {
-        throw new ToolingError(`could not start the sandbox: ${(err as Error).message}`, err);
-      }
-      io.out(JSON.stringify({ endpoint: sb.endpoint, region: sb.region, managementAccountId: sb.managementAccountId, accounts: sb.accounts }));
-      await new Promise<void>((done) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          void sb.close().then(done, done);
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
-      return 0;
-    }));
+    .action(
+      action(io, async (opts: SandboxOptions) => {
+        const port = parseIntFlag(opts.port ?? '0', '--port', 0, 65535);
+        const seed = parseIntFlag(opts.seed ?? '1', '--seed', 0, 2 ** 31 - 1);
+        // The emulator is loaded only by the verbs that run it.
+        const { startSandbox } = await import('../../../sandbox/index.js');
+        const faults = opts.faults ? await readFaults(opts.faults) : undefined;
+        const env = await loadEnv(opts.env ?? 'sandbox');
+        warnEnvironment(io, env);
+        let sb: Awaited<ReturnType<typeof startSandbox>>;
+        try {
+          sb = await startSandbox({ env, port, seed, faults, statePath: opts.state ? resolve(opts.state) : undefined });
+        } catch (err) {
+          throw new ToolingError(`could not start the sandbox: ${(err as Error).message}`, err);
+        }
+        io.out(
+          JSON.stringify({ endpoint: sb.endpoint, region: sb.region, managementAccountId: sb.managementAccountId, accounts: sb.accounts }),
+        );
+        await new Promise<void>((done) => {
+          const stop = () => {
+            process.off('SIGINT', stop);
+            process.off('SIGTERM', stop);
+            void sb.close().then(done, done);
+          };
+          process.on('SIGINT', stop);
+          process.on('SIGTERM', stop);
+        });
+        return 0;
+      }),
+    );
 }
 
 function parseIntFlag(value: string, flag: string, min: number, max: number): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) throw new InputError(undefined, flag, `an integer between ${min} and ${max}, got "${value}"`);
+  if (!/^\d+$/.test(value) || n < min || n > max)
+    throw new InputError(undefined, flag, `an integer between ${min} and ${max}, got "${value}"`);
   return n;
 }
 
@@ -70,7 +86,11 @@ async function readFaults(file: string): Promise<FaultConfig> {
   const parsed = faultConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new InputError(file, issue.path.join('.') || undefined, `{"<Operation>|*": {throttleRate?: 0..1, errorRate?: 0..1, latencyMs?: integer}} (${issue.message})`);
+    throw new InputError(
+      file,
+      issue.path.join('.') || undefined,
+      `{"<Operation>|*": {throttleRate?: 0..1, errorRate?: 0..1, latencyMs?: integer}} (${issue.message})`,
+    );
   }
   return parsed.data;
 }

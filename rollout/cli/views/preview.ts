@@ -3,7 +3,11 @@ import type { PreviewResult, AccountPreview } from '../../../policy/preview.js';
 
 export function renderTable(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (c ?? '').padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -17,16 +21,26 @@ export function renderMarkdownTable(headers: string[], rows: string[][]): string
   ].join('\n');
 }
 
-
 function enforcementRows(accounts: AccountPreview[]): string[][] {
   const rows: string[][] = [];
   for (const a of accounts) {
-    if (a.enforcement.length === 0) { rows.push([a.account, a.name, '-', 'none', '(no enforcement)', '', '', '', '', '', '', '']); continue; }
+    if (a.enforcement.length === 0) {
+      rows.push([a.account, a.name, '-', 'none', '(no enforcement)', '', '', '', '', '', '', '']);
+      continue;
+    }
     for (const e of a.enforcement) {
       rows.push([
-        a.account, a.name, e.region, e.level === 'account' ? 'account-level' : 'organization',
-        e.guardrailArn ?? e.identifier, e.version ?? (e.published ? '?' : 'unpublished'), e.release ?? '',
-        e.system, e.messages, e.includedModels.join(','), e.excludedModels.join(',') || '-',
+        a.account,
+        a.name,
+        e.region,
+        e.level === 'account' ? 'account-level' : 'organization',
+        e.guardrailArn ?? e.identifier,
+        e.version ?? (e.published ? '?' : 'unpublished'),
+        e.release ?? '',
+        e.system,
+        e.messages,
+        e.includedModels.join(','),
+        e.excludedModels.join(',') || '-',
         [...e.exceptions, ...(e.level === 'organization' ? e.sources.filter((s) => !s.includes('exception-')) : ['pilot'])].join(' '),
       ]);
     }
@@ -34,7 +48,20 @@ function enforcementRows(accounts: AccountPreview[]): string[][] {
   return rows;
 }
 
-const HEADERS = ['account', 'name', 'region', 'level', 'guardrail', 'version', 'release', 'system', 'messages', 'included', 'excluded', 'exceptions / source policies'];
+const HEADERS = [
+  'account',
+  'name',
+  'region',
+  'level',
+  'guardrail',
+  'version',
+  'release',
+  'system',
+  'messages',
+  'included',
+  'excluded',
+  'exceptions / source policies',
+];
 
 const phasesLine = (p: Record<string, string | undefined>) =>
   ['pilot', 'model-rules', 'ou', 'enterprise'].map((k) => `${k}=${p[k] ?? '(none)'}`).join('  ');
@@ -45,11 +72,16 @@ export function renderPreviewText(r: PreviewResult): string {
   out.push(`  after:  ${phasesLine(r.phaseReleases.after)}`);
   out.push(`  before: ${phasesLine(r.phaseReleases.before)}`);
   out.push('', 'Child control of the baseline policy (what policies lower in the tree may change):');
-  out.push(`  identifier ${r.childControl.identifier.join(',')} · system ${r.childControl.system.join(',')} · messages ${r.childControl.messages.join(',')} · included_models ${r.childControl.includedModels.join(',')} · excluded_models ${r.childControl.excludedModels.join(',')}`);
+  out.push(
+    `  identifier ${r.childControl.identifier.join(',')} · system ${r.childControl.system.join(',')} · messages ${r.childControl.messages.join(',')} · included_models ${r.childControl.includedModels.join(',')} · excluded_models ${r.childControl.excludedModels.join(',')}`,
+  );
   for (const reason of r.childControl.reasons) out.push(`  - ${reason}`);
   if (r.exceptions.length) {
     out.push('', 'Exceptions:');
-    for (const e of r.exceptions) out.push(`  ${e.id} → ${e.target} expires ${e.expires}: ${e.active ? 'ACTIVE' : 'expired (not applied)'} ${JSON.stringify(e.changes)}`);
+    for (const e of r.exceptions)
+      out.push(
+        `  ${e.id} → ${e.target} expires ${e.expires}: ${e.active ? 'ACTIVE' : 'expired (not applied)'} ${JSON.stringify(e.changes)}`,
+      );
   }
   out.push('', renderTable(HEADERS, enforcementRows(r.accounts)));
   if (r.diff) {
@@ -59,7 +91,10 @@ export function renderPreviewText(r: PreviewResult): string {
       for (const ch of c.changes) out.push(`    ${ch.key}: ${ch.before}\n      → ${ch.after}`);
     }
   }
-  if (r.warnings.length) { out.push('', 'Warnings:'); for (const w of r.warnings) out.push(`  ! ${w}`); }
+  if (r.warnings.length) {
+    out.push('', 'Warnings:');
+    for (const w of r.warnings) out.push(`  ! ${w}`);
+  }
   return out.join('\n');
 }
 
@@ -67,30 +102,55 @@ export function renderPreviewMarkdown(r: PreviewResult): string {
   const out: string[] = [];
   out.push(`## Effective enforcement preview — ${r.env}, phase \`${r.phase}\`, release \`${r.release}\``, '');
   out.push(`Exceptions evaluated as of ${r.asOf.slice(0, 10)}.`, '');
-  out.push(renderMarkdownTable(['', 'pilot', 'model-rules', 'ou', 'enterprise'], [
-    ['before', ...['pilot', 'model-rules', 'ou', 'enterprise'].map((p) => r.phaseReleases.before[p as 'pilot'] ?? '—')],
-    ['after', ...['pilot', 'model-rules', 'ou', 'enterprise'].map((p) => r.phaseReleases.after[p as 'pilot'] ?? '—')],
-  ]), '');
+  out.push(
+    renderMarkdownTable(
+      ['', 'pilot', 'model-rules', 'ou', 'enterprise'],
+      [
+        ['before', ...['pilot', 'model-rules', 'ou', 'enterprise'].map((p) => r.phaseReleases.before[p as 'pilot'] ?? '—')],
+        ['after', ...['pilot', 'model-rules', 'ou', 'enterprise'].map((p) => r.phaseReleases.after[p as 'pilot'] ?? '—')],
+      ],
+    ),
+    '',
+  );
   out.push('### Child control of the baseline', '');
-  out.push(renderMarkdownTable(['setting', 'operators allowed below'], [
-    ['identifier', r.childControl.identifier.join(', ')], ['system', r.childControl.system.join(', ')],
-    ['messages', r.childControl.messages.join(', ')], ['included_models', r.childControl.includedModels.join(', ')],
-    ['excluded_models', r.childControl.excludedModels.join(', ')],
-  ]), '');
+  out.push(
+    renderMarkdownTable(
+      ['setting', 'operators allowed below'],
+      [
+        ['identifier', r.childControl.identifier.join(', ')],
+        ['system', r.childControl.system.join(', ')],
+        ['messages', r.childControl.messages.join(', ')],
+        ['included_models', r.childControl.includedModels.join(', ')],
+        ['excluded_models', r.childControl.excludedModels.join(', ')],
+      ],
+    ),
+    '',
+  );
   for (const reason of r.childControl.reasons) out.push(`- ${reason}`);
   if (r.exceptions.length) {
     out.push('', '### Exceptions', '');
-    out.push(renderMarkdownTable(['id', 'target', 'expires', 'status', 'changes'],
-      r.exceptions.map((e) => [e.id, e.target, e.expires, e.active ? 'active' : 'expired', JSON.stringify(e.changes)])));
+    out.push(
+      renderMarkdownTable(
+        ['id', 'target', 'expires', 'status', 'changes'],
+        r.exceptions.map((e) => [e.id, e.target, e.expires, e.active ? 'active' : 'expired', JSON.stringify(e.changes)]),
+      ),
+    );
   }
   out.push('', '### Enforcement per account and region', '', renderMarkdownTable(HEADERS, enforcementRows(r.accounts)));
   if (r.diff) {
     out.push('', `### Changes: ${r.diff.changedAccounts} of ${r.diff.totalAccounts} accounts`, '');
     if (r.diff.changes.length) {
-      out.push(renderMarkdownTable(['account', 'region/level', 'before', 'after'],
-        r.diff.changes.flatMap((c) => c.changes.map((ch) => [`${c.account} (${c.name})`, ch.key, ch.before, ch.after]))));
+      out.push(
+        renderMarkdownTable(
+          ['account', 'region/level', 'before', 'after'],
+          r.diff.changes.flatMap((c) => c.changes.map((ch) => [`${c.account} (${c.name})`, ch.key, ch.before, ch.after])),
+        ),
+      );
     }
   }
-  if (r.warnings.length) { out.push('', '### Warnings', ''); for (const w of r.warnings) out.push(`- ${w}`); }
+  if (r.warnings.length) {
+    out.push('', '### Warnings', '');
+    for (const w of r.warnings) out.push(`- ${w}`);
+  }
   return out.join('\n');
 }

@@ -53,7 +53,12 @@ export function statusView(env: Environment, state: RolloutState, now: Date): St
         bakeUntil: rec?.bakeUntil ?? null,
         bakeLeftSeconds: Math.ceil(bakeLeftMs(rec, now) / 1000),
         accountsInScope: phaseScope(env, phase).accountIds.length,
-        versions: Object.entries(rec?.versions ?? {}).map(([region, v]) => ({ account: v.account, region, guardrailArn: v.guardrailArn, version: v.version })),
+        versions: Object.entries(rec?.versions ?? {}).map(([region, v]) => ({
+          account: v.account,
+          region,
+          guardrailArn: v.guardrailArn,
+          version: v.version,
+        })),
         gates: (rec?.gates ?? []).map((g) => ({ gate: g.gate, status: g.status, summary: g.summary })),
       };
     }),
@@ -66,9 +71,14 @@ export function renderStatusText(v: StatusView): string {
     const head = `${p.phase.padEnd(12)} ${(p.release ?? '—').padEnd(24)} ${p.status}${p.attemptRelease && p.attemptRelease !== p.release ? ` (last attempt ${p.attemptRelease})` : ''}`;
     lines.push(head);
     if (p.status === 'not-started') continue;
-    lines.push(`             applied ${p.appliedAt ?? '—'} · scope ${p.accountsInScope} account(s)${p.bakeLeftSeconds > 0 ? ` · bake left ${formatDuration(p.bakeLeftSeconds * 1000)} (until ${p.bakeUntil})` : ''}`);
+    lines.push(
+      `             applied ${p.appliedAt ?? '—'} · scope ${p.accountsInScope} account(s)${p.bakeLeftSeconds > 0 ? ` · bake left ${formatDuration(p.bakeLeftSeconds * 1000)} (until ${p.bakeUntil})` : ''}`,
+    );
     for (const ver of p.versions) lines.push(`             ${ver.region} ${ver.account}: version ${ver.version} (${ver.guardrailArn})`);
-    if (p.gates.length) lines.push(`             gates: ${p.gates.map((g) => `${g.gate} ${g.status === 'passed' ? '✔' : g.status === 'failed' ? '✖' : '?'}`).join('  ')}`);
+    if (p.gates.length)
+      lines.push(
+        `             gates: ${p.gates.map((g) => `${g.gate} ${g.status === 'passed' ? '✔' : g.status === 'failed' ? '✖' : '?'}`).join('  ')}`,
+      );
   }
   return lines.join('\n');
 }

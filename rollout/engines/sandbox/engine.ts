@@ -22,8 +22,17 @@ import type { ApplyResult, ChangeAction, Engine, EnginePlan, ResourceChange } fr
 import type { StackArtifact, StackName } from '../../../stacks/artifact.js';
 import { comparableArgs, handlerFor, SUPPORTED_TYPES, type Attrs } from './resources.js';
 import {
-  accountOfRoleArn, canonical, containsUnknown, dependenciesOf, parseStack, resolveValue, topoSort, UNKNOWN,
-  type Reference, type TfResource, type TfStack,
+  accountOfRoleArn,
+  canonical,
+  containsUnknown,
+  dependenciesOf,
+  parseStack,
+  resolveValue,
+  topoSort,
+  UNKNOWN,
+  type Reference,
+  type TfResource,
+  type TfStack,
 } from '../tfjson.js';
 
 export interface ResourceState {
@@ -83,7 +92,9 @@ export interface SandboxEngineOptions {
 /** The plan given to apply() is not what the stack + state produce now. Nothing was changed. */
 export class StalePlanError extends UsageError {
   constructor(stack: string, expected: string, actual: string) {
-    super(`the plan for stack "${stack}" is stale (plan ${expected.slice(0, 12)}…, now ${actual.slice(0, 12)}…): the stack or the recorded state changed since it was made; run plan again`);
+    super(
+      `the plan for stack "${stack}" is stale (plan ${expected.slice(0, 12)}…, now ${actual.slice(0, 12)}…): the stack or the recorded state changed since it was made; run plan again`,
+    );
     this.name = 'StalePlanError';
   }
 }
@@ -97,7 +108,10 @@ interface Desired {
   deps: string[];
 }
 
-interface Op { kind: 'C' | 'D'; address: string }
+interface Op {
+  kind: 'C' | 'D';
+  address: string;
+}
 
 export class SandboxEngine implements Engine {
   readonly name = 'sandbox' as const;
@@ -130,7 +144,10 @@ export class SandboxEngine implements Engine {
       if (s.version !== 1 || typeof s.stacks !== 'object') throw new Error('unexpected format');
       return s;
     } catch (err) {
-      throw new ToolingError(`the sandbox engine state ${this.statePath} is not valid (${(err as Error).message}); restore it or remove it and reset the sandbox`, err);
+      throw new ToolingError(
+        `the sandbox engine state ${this.statePath} is not valid (${(err as Error).message}); restore it or remove it and reset the sandbox`,
+        err,
+      );
     }
   }
 
@@ -153,7 +170,7 @@ export class SandboxEngine implements Engine {
     const ref = r.provider ?? 'aws';
     const p = tf.providers.get(ref);
     if (r.provider && !p) throw new ToolingError(`${r.address} uses provider "${r.provider}", which the stack does not configure`);
-    const region = typeof r.args.region === 'string' ? r.args.region : p?.region ?? this.env.homeRegion;
+    const region = typeof r.args.region === 'string' ? r.args.region : (p?.region ?? this.env.homeRegion);
     const account = accountOfRoleArn(p?.roleArn) ?? this.env.managementAccountId;
     return { account, region };
   }
@@ -163,10 +180,14 @@ export class SandboxEngine implements Engine {
     const rs = tf.remoteStates.get(id);
     if (!rs) throw new ToolingError(`data.terraform_remote_state.${id} is referenced but not declared`);
     const cfg = rs.config;
-    const ws = (cfg.workspaces && typeof cfg.workspaces === 'object' ? (cfg.workspaces as { name?: string }).name : undefined);
+    const ws = cfg.workspaces && typeof cfg.workspaces === 'object' ? (cfg.workspaces as { name?: string }).name : undefined;
     const candidates = [cfg.path, cfg.key, ws].filter((x): x is string => typeof x === 'string');
     for (const c of candidates) {
-      const base = c.replace(/\\/g, '/').split('/').pop()!.replace(/\.tfstate$/, '');
+      const base = c
+        .replace(/\\/g, '/')
+        .split('/')
+        .pop()!
+        .replace(/\.tfstate$/, '');
       const hit = [...STACK_NAMES].sort((a, b) => b.length - a.length).find((n) => base === n || base.endsWith(`-${n}`));
       if (hit) return hit;
     }
@@ -174,7 +195,10 @@ export class SandboxEngine implements Engine {
     throw new ToolingError(`cannot tell which stack data.terraform_remote_state.${id} reads (config ${JSON.stringify(cfg)})`);
   }
 
-  private planWith(stack: StackArtifact, state: EngineState): { plan: SandboxEnginePlan; tf: TfStack; desired: Map<string, Desired>; order: Op[] } {
+  private planWith(
+    stack: StackArtifact,
+    state: EngineState,
+  ): { plan: SandboxEnginePlan; tf: TfStack; desired: Map<string, Desired>; order: Op[] } {
     const tf = parseStack(stack.json, SUPPORTED_TYPES);
     const st: StackState = state.stacks[stack.name] ?? { resources: {}, outputs: {} };
     const known = new Set(tf.resources.keys());
@@ -186,29 +210,31 @@ export class SandboxEngine implements Engine {
     const order = topoSort([...desired.keys()], (a) => desired.get(a)!.deps);
 
     const changes = new Map<string, SandboxResourceChange>();
-    const lookupFor = (self: string) => (ref: Reference): unknown => {
-      if (ref.kind === 'remote') {
-        const src = this.remoteStack(tf, ref.id);
-        const outs = state.stacks[src]?.outputs ?? {};
-        return ref.key in outs ? outs[ref.key] : UNKNOWN;
-      }
-      const dep = changes.get(ref.address);
-      const prior = st.resources[ref.address];
-      const h = handlerFor(desired.get(ref.address)!.resource.type);
-      let v: unknown;
-      if (!dep) throw new ToolingError(`${self} refers to ${ref.address} before it is planned (dependency order)`);
-      if (dep.action === 'create' || dep.action === 'replace') {
-        v = h.computed.includes(ref.attr) ? UNKNOWN : (dep.after as Attrs)[ref.attr];
-      } else {
-        v = h.computed.includes(ref.attr) ? prior?.attrs[ref.attr] : (dep.after as Attrs)[ref.attr];
-      }
-      for (const p of ref.path) {
-        if (v === UNKNOWN) break;
-        v = v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
-      }
-      if (v === undefined) throw new ToolingError(`${self}: ${ref.expr} has no value (${ref.address} has no attribute "${ref.attr}")`);
-      return v;
-    };
+    const lookupFor =
+      (self: string) =>
+      (ref: Reference): unknown => {
+        if (ref.kind === 'remote') {
+          const src = this.remoteStack(tf, ref.id);
+          const outs = state.stacks[src]?.outputs ?? {};
+          return ref.key in outs ? outs[ref.key] : UNKNOWN;
+        }
+        const dep = changes.get(ref.address);
+        const prior = st.resources[ref.address];
+        const h = handlerFor(desired.get(ref.address)!.resource.type);
+        let v: unknown;
+        if (!dep) throw new ToolingError(`${self} refers to ${ref.address} before it is planned (dependency order)`);
+        if (dep.action === 'create' || dep.action === 'replace') {
+          v = h.computed.includes(ref.attr) ? UNKNOWN : (dep.after as Attrs)[ref.attr];
+        } else {
+          v = h.computed.includes(ref.attr) ? prior?.attrs[ref.attr] : (dep.after as Attrs)[ref.attr];
+        }
+        for (const p of ref.path) {
+          if (v === UNKNOWN) break;
+          v = v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
+        }
+        if (v === undefined) throw new ToolingError(`${self}: ${ref.expr} has no value (${ref.address} has no attribute "${ref.attr}")`);
+        return v;
+      };
 
     for (const address of order) {
       const d = desired.get(address)!;
@@ -231,14 +257,27 @@ export class SandboxEngine implements Engine {
         const forcing = diff.filter((k) => h.forceNew.includes(k));
         const triggers = (r.lifecycle.replaceTriggeredBy ?? [])
           .map((t) => t.split('.').slice(0, 2).join('.'))
-          .filter((t) => { const c = changes.get(t); return c && c.action !== 'no-op'; });
-        if (forcing.length) { action = 'replace'; reason = `${forcing.join(', ')} changed (forces replacement)`; }
-        else if (triggers.length) { action = 'replace'; reason = `replace_triggered_by ${triggers.join(', ')}`; }
-        else if (diff.length) { action = 'update'; reason = `${diff.join(', ')} changed`; }
-        else action = 'no-op';
+          .filter((t) => {
+            const c = changes.get(t);
+            return c && c.action !== 'no-op';
+          });
+        if (forcing.length) {
+          action = 'replace';
+          reason = `${forcing.join(', ')} changed (forces replacement)`;
+        } else if (triggers.length) {
+          action = 'replace';
+          reason = `replace_triggered_by ${triggers.join(', ')}`;
+        } else if (diff.length) {
+          action = 'update';
+          reason = `${diff.join(', ')} changed`;
+        } else action = 'no-op';
       }
       changes.set(address, {
-        address, type: r.type, action, account: d.account, region: d.region,
+        address,
+        type: r.type,
+        action,
+        account: d.account,
+        region: d.region,
         ...(prior ? { before: comparableArgs(r.type, prior.args) } : {}),
         after: comparableArgs(r.type, after),
         ...(reason ? { reason } : {}),
@@ -247,16 +286,23 @@ export class SandboxEngine implements Engine {
     for (const [address, prior] of Object.entries(st.resources).sort(([a], [b]) => a.localeCompare(b))) {
       if (desired.has(address)) continue;
       changes.set(address, {
-        address, type: prior.type, action: 'delete', account: prior.account, region: prior.region,
+        address,
+        type: prior.type,
+        action: 'delete',
+        account: prior.account,
+        region: prior.region,
         before: comparableArgs(prior.type, prior.args),
       });
     }
 
     const ops = this.operationOrder(changes, desired, st);
     const opIndex = new Map(ops.map((o, i) => [`${o.kind}:${o.address}`, i]));
-    const firstOp = (c: SandboxResourceChange) => Math.min(opIndex.get(`C:${c.address}`) ?? Infinity, opIndex.get(`D:${c.address}`) ?? Infinity);
+    const firstOp = (c: SandboxResourceChange) =>
+      Math.min(opIndex.get(`C:${c.address}`) ?? Infinity, opIndex.get(`D:${c.address}`) ?? Infinity);
     const ordered = [...changes.values()].sort((a, b) => firstOp(a) - firstOp(b) || a.address.localeCompare(b.address));
-    const planHash = createHash('sha256').update(canonical({ stack: stack.name, changes: ordered })).digest('hex');
+    const planHash = createHash('sha256')
+      .update(canonical({ stack: stack.name, changes: ordered }))
+      .digest('hex');
     return { plan: { stack: stack.name, changes: ordered, planHash }, tf, desired, order: ops };
   }
 
@@ -271,8 +317,14 @@ export class SandboxEngine implements Engine {
     const ops: Op[] = [];
     const has = new Set<string>();
     for (const c of changes.values()) {
-      if (c.action === 'create' || c.action === 'update' || c.action === 'replace') { ops.push({ kind: 'C', address: c.address }); has.add(`C:${c.address}`); }
-      if (c.action === 'delete' || c.action === 'replace') { ops.push({ kind: 'D', address: c.address }); has.add(`D:${c.address}`); }
+      if (c.action === 'create' || c.action === 'update' || c.action === 'replace') {
+        ops.push({ kind: 'C', address: c.address });
+        has.add(`C:${c.address}`);
+      }
+      if (c.action === 'delete' || c.action === 'replace') {
+        ops.push({ kind: 'D', address: c.address });
+        has.add(`D:${c.address}`);
+      }
     }
     const before = new Map<string, Set<string>>(); // key → keys that must run first
     const edge = (first: string, then: string) => {
@@ -295,7 +347,11 @@ export class SandboxEngine implements Engine {
       else edge(`D:${c.address}`, `C:${c.address}`);
     }
     const keys = ops.map((o) => `${o.kind}:${o.address}`);
-    const sorted = topoSort(keys, (k) => [...(before.get(k) ?? [])], (a, b) => (a[0] === b[0] ? a.localeCompare(b) : a[0] === 'D' ? -1 : 1));
+    const sorted = topoSort(
+      keys,
+      (k) => [...(before.get(k) ?? [])],
+      (a, b) => (a[0] === b[0] ? a.localeCompare(b) : a[0] === 'D' ? -1 : 1),
+    );
     return sorted.map((k) => ({ kind: k[0] as 'C' | 'D', address: k.slice(2) }));
   }
 
@@ -308,25 +364,32 @@ export class SandboxEngine implements Engine {
     const st: StackState = (state.stacks[stack.name] ??= { resources: {}, outputs: {} });
     const changes = new Map(fresh.changes.map((c) => [c.address, c]));
 
-    const lookup = (self: string) => (ref: Reference): unknown => {
-      if (ref.kind === 'remote') {
-        const src = this.remoteStack(tf, ref.id);
-        const outs = state.stacks[src]?.outputs ?? {};
-        if (!(ref.key in outs)) throw new ToolingError(`${self}: stack "${src}" has no output "${ref.key}" — apply it first`);
-        return outs[ref.key];
-      }
-      let v: unknown = st.resources[ref.address]?.attrs[ref.attr];
-      for (const p of ref.path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
-      if (v === undefined) throw new ToolingError(`${self}: ${ref.expr} has no value after applying ${ref.address}`);
-      return v;
-    };
+    const lookup =
+      (self: string) =>
+      (ref: Reference): unknown => {
+        if (ref.kind === 'remote') {
+          const src = this.remoteStack(tf, ref.id);
+          const outs = state.stacks[src]?.outputs ?? {};
+          if (!(ref.key in outs)) throw new ToolingError(`${self}: stack "${src}" has no output "${ref.key}" — apply it first`);
+          return outs[ref.key];
+        }
+        let v: unknown = st.resources[ref.address]?.attrs[ref.attr];
+        for (const p of ref.path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
+        if (v === undefined) throw new ToolingError(`${self}: ${ref.expr} has no value after applying ${ref.address}`);
+        return v;
+      };
 
     let index = 0;
     for (const op of order) {
       const c = changes.get(op.address)!;
       if (op.kind === 'D') {
         const prior = st.resources[op.address]!;
-        const ctx = { clients: this.access.forAccount(prior.account, prior.region), account: prior.account, region: prior.region, address: op.address };
+        const ctx = {
+          clients: this.access.forAccount(prior.account, prior.region),
+          account: prior.account,
+          region: prior.region,
+          address: op.address,
+        };
         this.log(`${op.address}: delete (${prior.account}/${prior.region})`);
         await this.wrap(op.address, 'delete', () => handlerFor(prior.type).delete(ctx, prior.args, prior.attrs));
         await this.hooks.afterCall?.(op.address, 'delete', index);
@@ -341,11 +404,18 @@ export class SandboxEngine implements Engine {
         const ctx = { clients: this.access.forAccount(d.account, d.region), account: d.account, region: d.region, address: op.address };
         const kind = prior && c.action === 'update' ? 'update' : 'create';
         this.log(`${op.address}: ${kind} (${d.account}/${d.region})`);
-        const attrs = await this.wrap(op.address, kind, () => (kind === 'update' ? h.update(ctx, args, prior!.attrs) : h.create(ctx, args)));
+        const attrs = await this.wrap(op.address, kind, () =>
+          kind === 'update' ? h.update(ctx, args, prior!.attrs) : h.create(ctx, args),
+        );
         await this.hooks.afterCall?.(op.address, kind, index);
         st.resources[op.address] = {
-          type: d.resource.type, account: d.account, region: d.region, args, attrs,
-          dependsOn: d.deps, ...(d.resource.lifecycle.createBeforeDestroy ? { createBeforeDestroy: true } : {}),
+          type: d.resource.type,
+          account: d.account,
+          region: d.region,
+          args,
+          attrs,
+          dependsOn: d.deps,
+          ...(d.resource.lifecycle.createBeforeDestroy ? { createBeforeDestroy: true } : {}),
         };
         await this.writeState(state);
         await this.hooks.afterWrite?.(op.address, kind, index);

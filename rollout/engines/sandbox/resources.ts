@@ -5,14 +5,27 @@
  * Attribute names follow the hashicorp/aws provider docs (bedrock-enforcement.md §9).
  */
 import {
-  CreateGuardrailCommand, CreateGuardrailVersionCommand, DeleteEnforcedGuardrailConfigurationCommand,
-  DeleteGuardrailCommand, DeleteResourcePolicyCommand, GetGuardrailCommand, ListEnforcedGuardrailsConfigurationCommand,
-  ListGuardrailsCommand, PutEnforcedGuardrailConfigurationCommand, PutResourcePolicyCommand, UpdateGuardrailCommand,
+  CreateGuardrailCommand,
+  CreateGuardrailVersionCommand,
+  DeleteEnforcedGuardrailConfigurationCommand,
+  DeleteGuardrailCommand,
+  DeleteResourcePolicyCommand,
+  GetGuardrailCommand,
+  ListEnforcedGuardrailsConfigurationCommand,
+  ListGuardrailsCommand,
+  PutEnforcedGuardrailConfigurationCommand,
+  PutResourcePolicyCommand,
+  UpdateGuardrailCommand,
   type PutEnforcedGuardrailConfigurationCommandInput,
 } from '@aws-sdk/client-bedrock';
 import {
-  AttachPolicyCommand, CreatePolicyCommand, DeletePolicyCommand, DetachPolicyCommand, ListPoliciesCommand,
-  UpdatePolicyCommand, type PolicyType,
+  AttachPolicyCommand,
+  CreatePolicyCommand,
+  DeletePolicyCommand,
+  DetachPolicyCommand,
+  ListPoliciesCommand,
+  UpdatePolicyCommand,
+  type PolicyType,
 } from '@aws-sdk/client-organizations';
 import type { AccountClients } from '../../aws/clients.js';
 import { errorName } from '../../aws/errors.js';
@@ -52,7 +65,12 @@ export function comparableArgs(type: string, args: Attrs): Attrs {
   for (const [k, v] of Object.entries(args)) {
     if (IGNORED_ARGS.has(k) || v === null || v === undefined) continue;
     if (h?.jsonArgs?.includes(k) && typeof v === 'string') {
-      try { out[k] = JSON.parse(canonical(JSON.parse(v))); continue; } catch { /* not JSON: compare as text */ }
+      try {
+        out[k] = JSON.parse(canonical(JSON.parse(v)));
+        continue;
+      } catch {
+        /* not JSON: compare as text */
+      }
     }
     out[k] = v;
   }
@@ -94,12 +112,22 @@ const guardrail: ResourceHandler = {
     return guardrailAttrs(args, out.guardrailId ?? String(prior.guardrail_id), out.guardrailArn ?? String(prior.guardrail_arn));
   },
   async delete(ctx, _args, prior) {
-    await tolerateNotFound(() => ctx.clients.bedrock.send(new DeleteGuardrailCommand({ guardrailIdentifier: String(prior.guardrail_arn) })));
+    await tolerateNotFound(() =>
+      ctx.clients.bedrock.send(new DeleteGuardrailCommand({ guardrailIdentifier: String(prior.guardrail_arn) })),
+    );
   },
 };
 
 function guardrailAttrs(args: Attrs, id: string, arn: string, note?: string): Attrs {
-  return { ...args, guardrail_id: id, guardrail_arn: arn, version: 'DRAFT', status: 'READY', id: `${id},DRAFT`, ...(note ? { _note: note } : {}) };
+  return {
+    ...args,
+    guardrail_id: id,
+    guardrail_arn: arn,
+    version: 'DRAFT',
+    status: 'READY',
+    id: `${id},DRAFT`,
+    ...(note ? { _note: note } : {}),
+  };
 }
 
 // ─────────────── aws_bedrock_guardrail_version ───────────────
@@ -121,9 +149,14 @@ const guardrailVersion: ResourceHandler = {
   },
   async delete(ctx, args, prior) {
     if (args.skip_destroy === true || prior.skip_destroy === true) return; // forget only
-    await tolerateNotFound(() => ctx.clients.bedrock.send(new DeleteGuardrailCommand({
-      guardrailIdentifier: String(prior.guardrail_arn), guardrailVersion: String(prior.version),
-    })));
+    await tolerateNotFound(() =>
+      ctx.clients.bedrock.send(
+        new DeleteGuardrailCommand({
+          guardrailIdentifier: String(prior.guardrail_arn),
+          guardrailVersion: String(prior.version),
+        }),
+      ),
+    );
   },
 };
 
@@ -143,9 +176,13 @@ async function adoptableVersion(ctx: ResourceContext, arn: string, description: 
     nextToken = out.nextToken || undefined;
   } while (nextToken);
   if (!versions.length) return undefined;
-  const draft = guardrailOutputAsInput(await ctx.clients.bedrock.send(new GetGuardrailCommand({ guardrailIdentifier: arn, guardrailVersion: 'DRAFT' })));
+  const draft = guardrailOutputAsInput(
+    await ctx.clients.bedrock.send(new GetGuardrailCommand({ guardrailIdentifier: arn, guardrailVersion: 'DRAFT' })),
+  );
   for (const v of versions.sort((a, b) => Number(b) - Number(a))) {
-    const snap = guardrailOutputAsInput(await ctx.clients.bedrock.send(new GetGuardrailCommand({ guardrailIdentifier: arn, guardrailVersion: v })));
+    const snap = guardrailOutputAsInput(
+      await ctx.clients.bedrock.send(new GetGuardrailCommand({ guardrailIdentifier: arn, guardrailVersion: v })),
+    );
     const { description: _d1, ...a } = snap;
     const { description: _d2, ...b } = draft;
     if (sameGuardrailConfig(a, b)) return v;
@@ -161,10 +198,14 @@ const resourcePolicy: ResourceHandler = {
   jsonArgs: ['policy'],
   async create(ctx, args) {
     // PutResourcePolicy replaces: idempotent, nothing to adopt.
-    await ctx.clients.bedrock.send(new PutResourcePolicyCommand({ resourceArn: String(args.resource_arn), resourcePolicy: String(args.policy) }));
+    await ctx.clients.bedrock.send(
+      new PutResourcePolicyCommand({ resourceArn: String(args.resource_arn), resourcePolicy: String(args.policy) }),
+    );
     return { ...args, id: args.resource_arn };
   },
-  async update(ctx, args) { return resourcePolicy.create(ctx, args); },
+  async update(ctx, args) {
+    return resourcePolicy.create(ctx, args);
+  },
   async delete(ctx, _args, prior) {
     await tolerateNotFound(() => ctx.clients.bedrock.send(new DeleteResourcePolicyCommand({ resourceArn: String(prior.resource_arn) })));
   },
@@ -181,7 +222,14 @@ function enforcedInput(args: Attrs, configId?: string): PutEnforcedGuardrailConf
       guardrailIdentifier: String(args.guardrail_identifier),
       guardrailVersion: String(args.guardrail_version),
       ...(scg ? { selectiveContentGuarding: { system: scg.system as never, messages: scg.messages as never } } : {}),
-      ...(me ? { modelEnforcement: { includedModels: (me.included_models as string[]) ?? [], excludedModels: (me.excluded_models as string[]) ?? [] } } : {}),
+      ...(me
+        ? {
+            modelEnforcement: {
+              includedModels: (me.included_models as string[]) ?? [],
+              excludedModels: (me.excluded_models as string[]) ?? [],
+            },
+          }
+        : {}),
     },
   };
 }
@@ -206,14 +254,27 @@ const enforcedConfig: ResourceHandler = {
     const out = await ctx.clients.bedrock.send(new PutEnforcedGuardrailConfigurationCommand(enforcedInput(args, existing?.configId)));
     const now = await currentEnforced(ctx);
     return {
-      ...args, config_id: out.configId ?? now?.configId, guardrail_arn: now?.guardrailArn, guardrail_id: now?.guardrailId,
-      owner: now?.owner ?? 'ACCOUNT', id: ctx.region,
+      ...args,
+      config_id: out.configId ?? now?.configId,
+      guardrail_arn: now?.guardrailArn,
+      guardrail_id: now?.guardrailId,
+      owner: now?.owner ?? 'ACCOUNT',
+      id: ctx.region,
     };
   },
   async update(ctx, args, prior) {
-    const out = await ctx.clients.bedrock.send(new PutEnforcedGuardrailConfigurationCommand(enforcedInput(args, String(prior.config_id ?? '') || undefined)));
+    const out = await ctx.clients.bedrock.send(
+      new PutEnforcedGuardrailConfigurationCommand(enforcedInput(args, String(prior.config_id ?? '') || undefined)),
+    );
     const now = await currentEnforced(ctx);
-    return { ...prior, ...args, config_id: out.configId ?? now?.configId ?? prior.config_id, guardrail_arn: now?.guardrailArn, guardrail_id: now?.guardrailId, id: ctx.region };
+    return {
+      ...prior,
+      ...args,
+      config_id: out.configId ?? now?.configId ?? prior.config_id,
+      guardrail_arn: now?.guardrailArn,
+      guardrail_id: now?.guardrailId,
+      id: ctx.region,
+    };
   },
   async delete(ctx, _args, prior) {
     const configId = String(prior.config_id ?? '') || (await currentEnforced(ctx))?.configId;
@@ -245,22 +306,40 @@ const orgPolicy: ResourceHandler = {
     const existing = await findPolicyByName(ctx, type, name);
     if (existing?.Id) {
       // Policy names are unique in an organization: adopt (crash-safety) and converge content.
-      await ctx.clients.organizations.send(new UpdatePolicyCommand({
-        PolicyId: existing.Id, Name: name, Content: String(args.content), Description: (args.description as string | undefined) ?? '',
-      }));
+      await ctx.clients.organizations.send(
+        new UpdatePolicyCommand({
+          PolicyId: existing.Id,
+          Name: name,
+          Content: String(args.content),
+          Description: (args.description as string | undefined) ?? '',
+        }),
+      );
       return { ...args, id: existing.Id, arn: existing.Arn, _note: 'adopted' };
     }
-    const tags = args.tags && typeof args.tags === 'object' ? Object.entries(args.tags as Record<string, string>).map(([Key, Value]) => ({ Key, Value })) : undefined;
-    const out = await ctx.clients.organizations.send(new CreatePolicyCommand({
-      Name: name, Type: type as PolicyType, Content: String(args.content), Description: (args.description as string | undefined) ?? '',
-      ...(tags?.length ? { Tags: tags } : {}),
-    }));
+    const tags =
+      args.tags && typeof args.tags === 'object'
+        ? Object.entries(args.tags as Record<string, string>).map(([Key, Value]) => ({ Key, Value }))
+        : undefined;
+    const out = await ctx.clients.organizations.send(
+      new CreatePolicyCommand({
+        Name: name,
+        Type: type as PolicyType,
+        Content: String(args.content),
+        Description: (args.description as string | undefined) ?? '',
+        ...(tags?.length ? { Tags: tags } : {}),
+      }),
+    );
     return { ...args, id: out.Policy?.PolicySummary?.Id, arn: out.Policy?.PolicySummary?.Arn };
   },
   async update(ctx, args, prior) {
-    await ctx.clients.organizations.send(new UpdatePolicyCommand({
-      PolicyId: String(prior.id), Name: String(args.name), Content: String(args.content), Description: (args.description as string | undefined) ?? '',
-    }));
+    await ctx.clients.organizations.send(
+      new UpdatePolicyCommand({
+        PolicyId: String(prior.id),
+        Name: String(args.name),
+        Content: String(args.content),
+        Description: (args.description as string | undefined) ?? '',
+      }),
+    );
     return { ...args, id: prior.id, arn: prior.arn };
   },
   async delete(ctx, args, prior) {
@@ -283,10 +362,14 @@ const policyAttachment: ResourceHandler = {
     }
     return { ...args, id: `${args.target_id}:${args.policy_id}` };
   },
-  async update(_ctx, args, prior) { return { ...prior, ...args }; },
+  async update(_ctx, args, prior) {
+    return { ...prior, ...args };
+  },
   async delete(ctx, args, prior) {
     if (args.skip_destroy === true || prior.skip_destroy === true) return;
-    await tolerateNotFound(() => ctx.clients.organizations.send(new DetachPolicyCommand({ PolicyId: String(prior.policy_id), TargetId: String(prior.target_id) })));
+    await tolerateNotFound(() =>
+      ctx.clients.organizations.send(new DetachPolicyCommand({ PolicyId: String(prior.policy_id), TargetId: String(prior.target_id) })),
+    );
   },
 };
 
@@ -313,6 +396,7 @@ export const SUPPORTED_TYPES: ReadonlySet<string> = new Set(Object.keys(HANDLERS
 
 export function handlerFor(type: string): ResourceHandler {
   const h = HANDLERS[type];
-  if (!h) throw new ToolingError(`the sandbox engine does not support resource type "${type}" (supported: ${[...SUPPORTED_TYPES].join(', ')})`);
+  if (!h)
+    throw new ToolingError(`the sandbox engine does not support resource type "${type}" (supported: ${[...SUPPORTED_TYPES].join(', ')})`);
   return h;
 }

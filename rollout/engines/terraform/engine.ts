@@ -66,9 +66,12 @@ export class TerraformEngine implements Engine {
       const e = err as ExecaError;
       if ((e as { code?: string }).code === 'ENOENT') {
         const b = this.opts.binary;
-        throw new ToolingError(b.includes('/') || b.includes('\\')
-          ? `${b} does not exist: pass --terraform-bin (or set ROLLOUT_TERRAFORM_BIN) to the path of a terraform or tofu binary`
-          : `${b} not found on PATH: install Terraform (or OpenTofu) or pass --terraform-bin <path>`, err);
+        throw new ToolingError(
+          b.includes('/') || b.includes('\\')
+            ? `${b} does not exist: pass --terraform-bin (or set ROLLOUT_TERRAFORM_BIN) to the path of a terraform or tofu binary`
+            : `${b} not found on PATH: install Terraform (or OpenTofu) or pass --terraform-bin <path>`,
+          err,
+        );
       }
       const detail = tail(String(e.stderr ?? '')) || tail(String(e.stdout ?? '')) || e.shortMessage;
       throw new ToolingError(`${this.opts.binary} ${args[0]} failed in ${dir} (exit ${e.exitCode ?? '?'}):\n${detail}`, err);
@@ -103,7 +106,9 @@ export class TerraformEngine implements Engine {
     if (!plan.handle || plan.stack !== stack.name) throw new ToolingError(`no saved plan for stack ${stack.name}: plan before apply`);
     const current = await this.show(stack.dir, stack.name);
     if (current.planHash !== plan.planHash) {
-      throw new ToolingError(`saved plan for ${stack.name} changed since it was reviewed (hash ${plan.planHash.slice(0, 12)} → ${current.planHash.slice(0, 12)}); re-run plan`);
+      throw new ToolingError(
+        `saved plan for ${stack.name} changed since it was reviewed (hash ${plan.planHash.slice(0, 12)} → ${current.planHash.slice(0, 12)}); re-run plan`,
+      );
     }
     await this.run(stack.dir, ['apply', '-input=false', '-no-color', `-lock-timeout=${this.lockTimeout}s`, PLAN_FILE]);
     return { stack: stack.name, outputs: await this.outputs(stack.name, stack.dir) };

@@ -24,13 +24,20 @@ export interface TfPlanJson {
 export function actionOf(actions: string[]): ChangeAction | 'read' {
   const a = [...actions].sort().join(',');
   switch (a) {
-    case 'create': return 'create';
-    case 'update': return 'update';
-    case 'delete': return 'delete';
-    case 'create,delete': return 'replace';
-    case 'no-op': return 'no-op';
-    case 'read': return 'read';
-    default: throw new Error(`unknown Terraform change actions ${JSON.stringify(actions)}`);
+    case 'create':
+      return 'create';
+    case 'update':
+      return 'update';
+    case 'delete':
+      return 'delete';
+    case 'create,delete':
+      return 'replace';
+    case 'no-op':
+      return 'no-op';
+    case 'read':
+      return 'read';
+    default:
+      throw new Error(`unknown Terraform change actions ${JSON.stringify(actions)}`);
   }
 }
 
@@ -40,7 +47,13 @@ export function parsePlanJson(plan: TfPlanJson): { changes: ResourceChange[]; ou
     if (rc.mode === 'data') continue; // data sources are reads, not changes to the organization
     const action = actionOf(rc.change.actions);
     if (action === 'read') continue;
-    changes.push({ address: rc.address, type: rc.type, action, before: rc.change.before ?? undefined, after: rc.change.after ?? undefined });
+    changes.push({
+      address: rc.address,
+      type: rc.type,
+      action,
+      before: rc.change.before ?? undefined,
+      after: rc.change.after ?? undefined,
+    });
   }
   const outputChanges: Record<string, ChangeAction> = {};
   for (const [name, oc] of Object.entries(plan.output_changes ?? {})) {

@@ -17,15 +17,22 @@ describe('AwsAccess', () => {
       expect(who.Arn).toMatch(new RegExp(`assumed-role/${fx.env.deployment.roleName}/`));
       await fx.access.forAccount(member, 'us-east-1').sts.send(new GetCallerIdentityCommand({}));
       expect(fx.access.stats().assumeRoles).toBe(1); // one AssumeRole per account, shared by regions
-    } finally { await fx.close(); }
+    } finally {
+      await fx.close();
+    }
   });
 
   it('a member without the deployment role cannot be reached: AccessDenied, classified as denied (not transient)', async () => {
     const fx = await startFixture({ access: { roleName: 'NoSuchRole' } });
     try {
-      const err = await fx.access.forAccount('444444444441').organizations.send(new ListRootsCommand({})).catch((e: unknown) => e);
+      const err = await fx.access
+        .forAccount('444444444441')
+        .organizations.send(new ListRootsCommand({}))
+        .catch((e: unknown) => e);
       expect(classifyError(err)).toBe('denied');
-    } finally { await fx.close(); }
+    } finally {
+      await fx.close();
+    }
   });
 
   it('retries throttled calls and counts them per API', async () => {
@@ -37,7 +44,9 @@ describe('AwsAccess', () => {
       const s = fx.access.stats().byApi['organizations:ListRoots']!;
       expect(s.throttled).toBeGreaterThan(0);
       expect(s.attempts).toBe(10 + s.errors);
-    } finally { await fx.close(); }
+    } finally {
+      await fx.close();
+    }
   });
 });
 
@@ -58,9 +67,17 @@ describe('RateLimiter', () => {
   });
 
   it('classifies throttling and 5xx as transient, 403 as denied', () => {
-    expect(classifyError(Object.assign(new Error('x'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 429 } }))).toBe('transient');
-    expect(classifyError(Object.assign(new Error('x'), { name: 'ServiceException', $metadata: { httpStatusCode: 500 } }))).toBe('transient');
-    expect(classifyError(Object.assign(new Error('x'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } }))).toBe('denied');
-    expect(classifyError(Object.assign(new Error('x'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }))).toBe('invalid');
+    expect(classifyError(Object.assign(new Error('x'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 429 } }))).toBe(
+      'transient',
+    );
+    expect(classifyError(Object.assign(new Error('x'), { name: 'ServiceException', $metadata: { httpStatusCode: 500 } }))).toBe(
+      'transient',
+    );
+    expect(classifyError(Object.assign(new Error('x'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } }))).toBe(
+      'denied',
+    );
+    expect(classifyError(Object.assign(new Error('x'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }))).toBe(
+      'invalid',
+    );
   });
 });

@@ -12,12 +12,18 @@ import { runPreflight } from '../../../rollout/gates/index.js';
 import type { StackArtifact } from '../../../stacks/artifact.js';
 import { startFixture, type Fixture } from '../../helpers/sandbox-fixture.js';
 
-const artifact = (name: StackArtifact['name'], json: Record<string, unknown>): StackArtifact => ({ name, dir: '/nonexistent', file: '/nonexistent/cdk.tf.json', json });
+const artifact = (name: StackArtifact['name'], json: Record<string, unknown>): StackArtifact => ({
+  name,
+  dir: '/nonexistent',
+  file: '/nonexistent/cdk.tf.json',
+  json,
+});
 
 describe('cdk.tf.json reading (pure)', () => {
   it('splits templates, honours $${ escapes and resolves whole and embedded references', () => {
     expect(templateParts('a $${literal} ${x.y.z} b')).toEqual([{ lit: 'a ${literal} ' }, { expr: 'x.y.z' }, { lit: ' b' }]);
-    const lookup = (r: { kind: string; expr: string }) => (r.expr === 'aws_x.a.version' ? '3' : r.expr === 'aws_x.a.list' ? ['p', 'q'] : UNKNOWN);
+    const lookup = (r: { kind: string; expr: string }) =>
+      r.expr === 'aws_x.a.version' ? '3' : r.expr === 'aws_x.a.list' ? ['p', 'q'] : UNKNOWN;
     expect(resolveValue('${aws_x.a.version}', lookup as never)).toBe('3');
     expect(resolveValue('${aws_x.a.list}', lookup as never)).toEqual(['p', 'q']);
     expect(resolveValue({ id: 'arn:g:${aws_x.a.version}' }, lookup as never)).toEqual({ id: 'arn:g:3' });
@@ -25,7 +31,10 @@ describe('cdk.tf.json reading (pure)', () => {
   });
 
   it('finds resource and remote-state references, refuses expressions it cannot evaluate', () => {
-    const refs = referencesIn({ content: '{"id":"${data.terraform_remote_state.guardrails.outputs.k1}"}', arn: '${aws_bedrock_guardrail.g.guardrail_arn}' });
+    const refs = referencesIn({
+      content: '{"id":"${data.terraform_remote_state.guardrails.outputs.k1}"}',
+      arn: '${aws_bedrock_guardrail.g.guardrail_arn}',
+    });
     expect(refs.map((r) => r.kind)).toEqual(['remote', 'resource']);
     expect(() => referencesIn('${jsonencode(local.x)}')).toThrow(ToolingError);
   });
@@ -43,14 +52,29 @@ describe('cdk.tf.json reading (pure)', () => {
 
   it('maps terraform guardrail blocks to the CreateGuardrail input', () => {
     const input = guardrailApiInput({
-      name: 'g', blocked_input_messaging: 'no', blocked_outputs_messaging: 'no', kms_key_arn: 'arn:aws:kms:us-east-1:1:key/k',
-      content_policy_config: [{ filters_config: [{ type: 'VIOLENCE', input_strength: 'HIGH', output_strength: 'HIGH' }], tier_config: [{ tier_name: 'CLASSIC' }] }],
+      name: 'g',
+      blocked_input_messaging: 'no',
+      blocked_outputs_messaging: 'no',
+      kms_key_arn: 'arn:aws:kms:us-east-1:1:key/k',
+      content_policy_config: [
+        {
+          filters_config: [{ type: 'VIOLENCE', input_strength: 'HIGH', output_strength: 'HIGH' }],
+          tier_config: [{ tier_name: 'CLASSIC' }],
+        },
+      ],
       word_policy_config: [{ words_config: [{ text: 'x' }], managed_word_lists_config: [{ type: 'PROFANITY' }] }],
-      tags: { team: 'sec' }, region: 'us-east-1',
+      tags: { team: 'sec' },
+      region: 'us-east-1',
     });
     expect(input).toEqual({
-      name: 'g', blockedInputMessaging: 'no', blockedOutputsMessaging: 'no', kmsKeyId: 'arn:aws:kms:us-east-1:1:key/k',
-      contentPolicyConfig: { filtersConfig: [{ type: 'VIOLENCE', inputStrength: 'HIGH', outputStrength: 'HIGH' }], tierConfig: { tierName: 'CLASSIC' } },
+      name: 'g',
+      blockedInputMessaging: 'no',
+      blockedOutputsMessaging: 'no',
+      kmsKeyId: 'arn:aws:kms:us-east-1:1:key/k',
+      contentPolicyConfig: {
+        filtersConfig: [{ type: 'VIOLENCE', inputStrength: 'HIGH', outputStrength: 'HIGH' }],
+        tierConfig: { tierName: 'CLASSIC' },
+      },
       wordPolicyConfig: { wordsConfig: [{ text: 'x' }], managedWordListsConfig: [{ type: 'PROFANITY' }] },
       tags: [{ key: 'team', value: 'sec' }],
     });
@@ -69,10 +93,14 @@ describe('sandbox engine against the sandbox', () => {
     rbps: fx.sandbox.state.resourcePolicies.length,
     enforced: fx.sandbox.state.enforced.length,
   });
-  beforeEach(async () => { fx = await startFixture(); });
-  afterEach(async () => { await fx.close(); });
+  beforeEach(async () => {
+    fx = await startFixture();
+  });
+  afterEach(async () => {
+    await fx.close();
+  });
 
-  it('creates, re-plans to no-op, updates a guardrail and publishes a new version, and keeps each version\'s content', async () => {
+  it("creates, re-plans to no-op, updates a guardrail and publishes a new version, and keeps each version's content", async () => {
     const g1 = fx.synth({ pilot: R1 }).get('guardrails')!;
     const p1 = await fx.engine.plan(g1);
     expect(p1.changes.map((c) => c.action)).toEqual(Array(6).fill('create'));
@@ -87,7 +115,11 @@ describe('sandbox engine against the sandbox', () => {
 
     const g2 = fx.synth({ pilot: R2, 'model-rules': R1 }).get('guardrails')!;
     const p2 = await fx.engine.plan(g2);
-    const by = (a: string) => p2.changes.filter((c) => c.action === a).map((c) => c.type).sort();
+    const by = (a: string) =>
+      p2.changes
+        .filter((c) => c.action === a)
+        .map((c) => c.type)
+        .sort();
     expect(by('update')).toEqual(['aws_bedrock_guardrail', 'aws_bedrock_guardrail']);
     expect(by('create')).toEqual(['aws_bedrock_guardrail_version', 'aws_bedrock_guardrail_version']);
     const out = await fx.engine.apply(g2, p2);
@@ -122,7 +154,10 @@ describe('sandbox engine against the sandbox', () => {
 
     const empty = fx.synth({ pilot: R2 }).get('model-rules')!;
     const del = await fx.engine.plan(empty);
-    expect(del.changes.map((c) => `${c.action} ${c.type}`)).toEqual(['delete aws_organizations_policy_attachment', 'delete aws_organizations_policy']);
+    expect(del.changes.map((c) => `${c.action} ${c.type}`)).toEqual([
+      'delete aws_organizations_policy_attachment',
+      'delete aws_organizations_policy',
+    ]);
     await fx.engine.apply(empty, del);
     expect(count()).toMatchObject({ policies: 0, attachments: 0 });
     expect(await fx.engine.outputs('model-rules')).toEqual({});
@@ -150,8 +185,17 @@ describe('sandbox engine against the sandbox', () => {
     const stack = stacks.get(stackName)!;
     let crashed = false;
     const dying = new SandboxEngine({
-      env: fx.env, access: fx.access, statePath: join(fx.dir, 'sandbox-engine.json'),
-      hooks: { afterCall: (address) => { if (!crashed && address.startsWith(`${crashType}.`)) { crashed = true; throw new Error('killed'); } } },
+      env: fx.env,
+      access: fx.access,
+      statePath: join(fx.dir, 'sandbox-engine.json'),
+      hooks: {
+        afterCall: (address) => {
+          if (!crashed && address.startsWith(`${crashType}.`)) {
+            crashed = true;
+            throw new Error('killed');
+          }
+        },
+      },
     });
     await expect(dying.apply(stack, await dying.plan(stack))).rejects.toThrow('killed');
     expect(crashed).toBe(true);
@@ -168,7 +212,11 @@ describe('sandbox engine against the sandbox', () => {
       await ref.apply(refStacks.get(stackName)!);
       const c = count();
       expect({
-        guardrails: c.guardrails, versions: c.versions, policies: c.policies, attachments: c.attachments, enforced: c.enforced,
+        guardrails: c.guardrails,
+        versions: c.versions,
+        policies: c.policies,
+        attachments: c.attachments,
+        enforced: c.enforced,
       }).toEqual({
         guardrails: ref.sandbox.state.guardrails.length,
         versions: ref.sandbox.state.guardrails.reduce((n, g) => n + g.versions.length, 0),
@@ -176,6 +224,8 @@ describe('sandbox engine against the sandbox', () => {
         attachments: ref.sandbox.state.attachments.length,
         enforced: ref.sandbox.state.enforced.length,
       });
-    } finally { await ref.close(); }
+    } finally {
+      await ref.close();
+    }
   });
 });

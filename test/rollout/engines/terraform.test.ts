@@ -11,7 +11,15 @@ import { testEnv } from '../../helpers/stacks.js';
 
 const FAKE_DIR = resolve('test/helpers/fake-terraform');
 
-interface Call { bin: string; argv: string[]; cwd: string; backend: string | null; TF_IN_AUTOMATION?: string; TF_INPUT?: string; TF_TOKEN_app_terraform_io?: string }
+interface Call {
+  bin: string;
+  argv: string[];
+  cwd: string;
+  backend: string | null;
+  TF_IN_AUTOMATION?: string;
+  TF_INPUT?: string;
+  TF_TOKEN_app_terraform_io?: string;
+}
 
 let root: string;
 let logFile: string;
@@ -27,12 +35,17 @@ async function stack(name: 'guardrails' | 'pilot', json: Record<string, unknown>
 
 async function calls(): Promise<Call[]> {
   const text = await readFile(logFile, 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Call);
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Call);
 }
 
 const pilotJson = {
   terraform: { backend: { cloud: { organization: 'acme', workspaces: { name: 'guardrails-pilot' } } } },
-  resource: { aws_bedrock_enforced_guardrail_configuration: { pilot_us_east_1: { guardrail_identifier: 'arn:x', guardrail_version: '3' } } },
+  resource: {
+    aws_bedrock_enforced_guardrail_configuration: { pilot_us_east_1: { guardrail_identifier: 'arn:x', guardrail_version: '3' } },
+  },
   output: { config_id: { value: '${aws_bedrock_enforced_guardrail_configuration.pilot_us_east_1.id}' } },
 };
 
@@ -45,17 +58,25 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   process.env.PATH = saved.PATH;
-  if (saved.FAKE_TF_LOG === undefined) delete process.env.FAKE_TF_LOG; else process.env.FAKE_TF_LOG = saved.FAKE_TF_LOG;
+  if (saved.FAKE_TF_LOG === undefined) delete process.env.FAKE_TF_LOG;
+  else process.env.FAKE_TF_LOG = saved.FAKE_TF_LOG;
   delete process.env.FAKE_TF_FAIL;
   await rm(root, { recursive: true, force: true });
 });
 
 describe('terraform engine (against the test-double binary on PATH)', () => {
   test('plan then apply runs init, plan -out, show -json, apply <saved plan>, output -json with automation flags', async () => {
-    const engine = new TerraformEngine({ binary: 'terraform', stacksDir: join(root, 'stacks'), lockTimeoutSeconds: 120, env: { TF_TOKEN_app_terraform_io: 'tok' } });
+    const engine = new TerraformEngine({
+      binary: 'terraform',
+      stacksDir: join(root, 'stacks'),
+      lockTimeoutSeconds: 120,
+      env: { TF_TOKEN_app_terraform_io: 'tok' },
+    });
     const s = await stack('pilot', pilotJson);
     const plan = await engine.plan(s);
-    expect(plan.changes).toEqual([expect.objectContaining({ address: 'aws_bedrock_enforced_guardrail_configuration.pilot_us_east_1', action: 'create' })]);
+    expect(plan.changes).toEqual([
+      expect.objectContaining({ address: 'aws_bedrock_enforced_guardrail_configuration.pilot_us_east_1', action: 'create' }),
+    ]);
     expect(plan.handle).toBe(join(s.dir, PLAN_FILE));
     const result = await engine.apply(s, plan);
     expect(result.outputs).toEqual({ config_id: 'fake-output:config_id' });
@@ -85,7 +106,9 @@ describe('terraform engine (against the test-double binary on PATH)', () => {
     expect(again.changes.map((c) => c.action)).toEqual(['no-op']);
     const emptied = await stack('pilot', { ...pilotJson, resource: {}, output: {} });
     const removal = await engine.plan(emptied);
-    expect(removal.changes.map((c) => [c.address, c.action])).toEqual([['aws_bedrock_enforced_guardrail_configuration.pilot_us_east_1', 'delete']]);
+    expect(removal.changes.map((c) => [c.address, c.action])).toEqual([
+      ['aws_bedrock_enforced_guardrail_configuration.pilot_us_east_1', 'delete'],
+    ]);
     expect(removal.planHash).not.toBe(again.planHash);
     // init ran once for the directory
     expect((await calls()).filter((c) => c.argv[0] === 'init')).toHaveLength(1);
@@ -127,10 +150,16 @@ describe('terraform engine on synthesized stacks, per backend', () => {
     ['output', '-json', '-no-color'],
   ];
   test.each<[string, BackendSettings]>([
-    ['s3 (lockfile)', { type: 's3', bucket: 'tf-state', keyPrefix: 'guardrails/prod', region: 'eu-central-1', useLockfile: true, encrypt: true }],
+    [
+      's3 (lockfile)',
+      { type: 's3', bucket: 'tf-state', keyPrefix: 'guardrails/prod', region: 'eu-central-1', useLockfile: true, encrypt: true },
+    ],
     ['cloud (HCP Terraform)', { type: 'cloud', organization: 'acme', hostname: 'app.terraform.io', workspacePrefix: 'guardrails-prod' }],
   ])('%s: guardrails then pilot run the full command sequence in their own directories, unchanged', async (_name, backend) => {
-    const arts = synthStacks({ env: testEnv({}, backend), releases: { pilot: 'baseline@2026.11.2' }, asOf: new Date('2026-11-20T00:00:00Z'), outdir: root }, ['guardrails', 'pilot']);
+    const arts = synthStacks(
+      { env: testEnv({}, backend), releases: { pilot: 'baseline@2026.11.2' }, asOf: new Date('2026-11-20T00:00:00Z'), outdir: root },
+      ['guardrails', 'pilot'],
+    );
     const engine = new TerraformEngine({ binary: 'terraform', stacksDir: join(root, 'stacks') });
     const planned: Record<string, string[]> = {};
     for (const a of arts) {
@@ -141,11 +170,13 @@ describe('terraform engine on synthesized stacks, per backend', () => {
     // Exactly what the stacks declare is created: per region a guardrail, its version and (guardrails) the RBP,
     // (pilot) the account-level enforced configuration.
     expect(planned.guardrails).toEqual([
-      ...Array(2).fill('create aws_bedrock_guardrail'), ...Array(2).fill('create aws_bedrock_guardrail_resource_policy'),
+      ...Array(2).fill('create aws_bedrock_guardrail'),
+      ...Array(2).fill('create aws_bedrock_guardrail_resource_policy'),
       ...Array(2).fill('create aws_bedrock_guardrail_version'),
     ]);
     expect(planned.pilot).toEqual([
-      ...Array(2).fill('create aws_bedrock_enforced_guardrail_configuration'), ...Array(2).fill('create aws_bedrock_guardrail'),
+      ...Array(2).fill('create aws_bedrock_enforced_guardrail_configuration'),
+      ...Array(2).fill('create aws_bedrock_guardrail'),
       ...Array(2).fill('create aws_bedrock_guardrail_version'),
     ]);
     const log = await calls();
@@ -173,7 +204,9 @@ describe('terraform engine on synthesized stacks, per backend', () => {
     const log = await calls();
     expect(log.length).toBe(SEQUENCE.length);
     expect(new Set(log.map((c) => c.bin))).toEqual(new Set(['tofu']));
-    await expect(new TerraformEngine({ binary: 'terraform', stacksDir: join(root, 'stacks') }).plan(s)).rejects.toThrow(/terraform not found on PATH/);
+    await expect(new TerraformEngine({ binary: 'terraform', stacksDir: join(root, 'stacks') }).plan(s)).rejects.toThrow(
+      /terraform not found on PATH/,
+    );
   });
 
   test('binary resolution: --terraform-bin, then ROLLOUT_TERRAFORM_BIN, then deployment.terraformBinary', () => {
@@ -185,7 +218,8 @@ describe('terraform engine on synthesized stacks, per backend', () => {
       expect(terraformBinary(undefined, 'tofu')).toBe('/opt/tf/terraform');
       expect(terraformBinary('/usr/local/bin/tofu', 'terraform')).toBe('/usr/local/bin/tofu');
     } finally {
-      if (prev === undefined) delete process.env.ROLLOUT_TERRAFORM_BIN; else process.env.ROLLOUT_TERRAFORM_BIN = prev;
+      if (prev === undefined) delete process.env.ROLLOUT_TERRAFORM_BIN;
+      else process.env.ROLLOUT_TERRAFORM_BIN = prev;
     }
   });
 });
@@ -202,7 +236,10 @@ describe('terraform plan JSON parsing', () => {
       ],
       output_changes: { v: { actions: ['update'] } },
     });
-    expect(parsed.changes.map((c) => [c.address, c.action])).toEqual([['a.x', 'update'], ['c.z', 'replace']]);
+    expect(parsed.changes.map((c) => [c.address, c.action])).toEqual([
+      ['a.x', 'update'],
+      ['c.z', 'replace'],
+    ]);
     expect(parsed.outputChanges).toEqual({ v: 'update' });
     expect(() => actionOf(['explode'])).toThrow(/unknown Terraform change actions/);
   });

@@ -7,8 +7,12 @@
  * enforced configuration changed out of band. Against a real started sandbox.
  */
 import {
-  BedrockClient, CreateGuardrailCommand, CreateGuardrailVersionCommand, ListEnforcedGuardrailsConfigurationCommand,
-  PutEnforcedGuardrailConfigurationCommand, PutResourcePolicyCommand,
+  type BedrockClient,
+  CreateGuardrailCommand,
+  CreateGuardrailVersionCommand,
+  ListEnforcedGuardrailsConfigurationCommand,
+  PutEnforcedGuardrailConfigurationCommand,
+  PutResourcePolicyCommand,
 } from '@aws-sdk/client-bedrock';
 import type { Environment } from '../../../model/types.js';
 import { runEffectivePolicyCheck, runPreflight } from '../../../rollout/gates/index.js';
@@ -31,7 +35,9 @@ describe('preflight rules on the sandbox', () => {
     const g = await fx.apply(fx.synth(releases).get('guardrails')!);
     published = fx.published(g.outputs, rel, fx.env.managementAccountId);
   });
-  afterAll(async () => { await fx.close(); });
+  afterAll(async () => {
+    await fx.close();
+  });
 
   test('the untouched release passes, so each failure below is caused by its own defect', async () => {
     const pre = await runPreflight(fx.context('model-rules', rel, releases, published));
@@ -44,13 +50,17 @@ describe('preflight rules on the sandbox', () => {
     expect(missing.status).toBe('failed');
     expect(detailOf(missing, `preflight:published@${eu}`)).toBe(`release ${rel} has no published guardrail version in ${eu}`);
 
-    const draft = await runPreflight(fx.context('model-rules', rel, releases, { ...published, [us]: { ...published[us]!, version: 'DRAFT' } }));
+    const draft = await runPreflight(
+      fx.context('model-rules', rel, releases, { ...published, [us]: { ...published[us]!, version: 'DRAFT' } }),
+    );
     expect(failedIds(draft)).toContain(`preflight:published@${us}`);
     expect(detailOf(draft, `preflight:published@${us}`)).toMatch(/"DRAFT" is not a published numeric version/);
 
     // The eu-west-1 guardrail configured under us-east-1: a guardrail works only in its own region.
     const swapped = await runPreflight(fx.context('model-rules', rel, releases, { ...published, [us]: { ...published[eu]!, region: us } }));
-    expect(detailOf(swapped, `preflight:published@${us}`)).toMatch(new RegExp(`guardrail ARN region ${eu} does not match the configuration region ${us}`));
+    expect(detailOf(swapped, `preflight:published@${us}`)).toMatch(
+      new RegExp(`guardrail ARN region ${eu} does not match the configuration region ${us}`),
+    );
   });
 
   test('a published version whose content is not the release definition is refused (it snapshotted another DRAFT)', async () => {
@@ -58,7 +68,9 @@ describe('preflight rules on the sandbox', () => {
     const pre = await runPreflight(fx.context('model-rules', other, { pilot: other, 'model-rules': other }, published));
     expect(pre.status).toBe('failed');
     for (const region of fx.env.regions) {
-      expect(detailOf(pre, `preflight:content@${region}`)).toMatch(new RegExp(`does not have the content of ${other.replace(/[.@]/g, '\\$&')}`));
+      expect(detailOf(pre, `preflight:content@${region}`)).toMatch(
+        new RegExp(`does not have the content of ${other.replace(/[.@]/g, '\\$&')}`),
+      );
     }
   });
 
@@ -66,25 +78,54 @@ describe('preflight rules on the sandbox', () => {
     const region = fx.env.regions[0]!;
     const mgmt = fx.env.managementAccountId;
     const br = fx.access.forAccount(mgmt, region).bedrock as unknown as BedrockClient;
-    const g = await br.send(new CreateGuardrailCommand({
-      name: 'with-reasoning', blockedInputMessaging: 'no', blockedOutputsMessaging: 'no',
-      wordPolicyConfig: { wordsConfig: [{ text: 'x' }] },
-      automatedReasoningPolicyConfig: { policies: [`arn:aws:bedrock:${region}:${mgmt}:automated-reasoning-policy/abcdefghijkl:1`] },
-    }));
+    const g = await br.send(
+      new CreateGuardrailCommand({
+        name: 'with-reasoning',
+        blockedInputMessaging: 'no',
+        blockedOutputsMessaging: 'no',
+        wordPolicyConfig: { wordsConfig: [{ text: 'x' }] },
+        automatedReasoningPolicyConfig: { policies: [`arn:aws:bedrock:${region}:${mgmt}:automated-reasoning-policy/abcdefghijkl:1`] },
+      }),
+    );
     const v = await br.send(new CreateGuardrailVersionCommand({ guardrailIdentifier: g.guardrailId }));
-    await br.send(new PutResourcePolicyCommand({ resourceArn: g.guardrailArn, resourcePolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{
-      Effect: 'Allow', Principal: '*', Action: ['bedrock:ApplyGuardrail', 'bedrock:GetGuardrail'], Resource: g.guardrailArn,
-      Condition: { StringEquals: { 'aws:PrincipalOrgID': fx.env.organizationId } } }] }) }));
-    const withAr = { ...published, [region]: { account: mgmt, region, guardrailArn: g.guardrailArn!, guardrailId: g.guardrailId!, version: v.version! } };
+    await br.send(
+      new PutResourcePolicyCommand({
+        resourceArn: g.guardrailArn,
+        resourcePolicy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: '*',
+              Action: ['bedrock:ApplyGuardrail', 'bedrock:GetGuardrail'],
+              Resource: g.guardrailArn,
+              Condition: { StringEquals: { 'aws:PrincipalOrgID': fx.env.organizationId } },
+            },
+          ],
+        }),
+      }),
+    );
+    const withAr = {
+      ...published,
+      [region]: { account: mgmt, region, guardrailArn: g.guardrailArn!, guardrailId: g.guardrailId!, version: v.version! },
+    };
     const pre = await runPreflight(fx.context('model-rules', rel, releases, withAr));
     expect(failedIds(pre)).toContain(`preflight:automated-reasoning@${region}`);
-    expect(detailOf(pre, `preflight:automated-reasoning@${region}`)).toMatch(/contains an Automated Reasoning policy: enforcement does not support it/);
+    expect(detailOf(pre, `preflight:automated-reasoning@${region}`)).toMatch(
+      /contains an Automated Reasoning policy: enforcement does not support it/,
+    );
   });
 
   test('a policy document over the Organizations size limit is refused before anything is attached', async () => {
     // 200 extra excluded model ids make the baseline document (2 regions) far larger than 10,000 characters.
     const many = Array.from({ length: 200 }, (_, i) => `example.generated-model-${String(i).padStart(3, '0')}-v1:0`);
-    const env: Environment = { ...fx.env, enforcement: { ...fx.env.enforcement, models: { ...fx.env.enforcement.models, excluded: [...fx.env.enforcement.models.excluded, ...many] } } };
+    const env: Environment = {
+      ...fx.env,
+      enforcement: {
+        ...fx.env.enforcement,
+        models: { ...fx.env.enforcement.models, excluded: [...fx.env.enforcement.models.excluded, ...many] },
+      },
+    };
     const pre = await runPreflight({ ...fx.context('model-rules', rel, releases, published), env });
     expect(pre.status).toBe('failed');
     const doc = failed(pre).find((c) => c.id.startsWith('preflight:document'));
@@ -106,7 +147,9 @@ test('organization phases need the BEDROCK_POLICY type enabled on the root', asy
     // The pilot phase (account-level enforcement) does not need it.
     const pilot = await runPreflight(fx.context('pilot', rel, { pilot: rel }, published));
     expect(pilot.checks.some((c) => c.id === 'preflight:policy-type')).toBe(false);
-  } finally { await fx.close(); }
+  } finally {
+    await fx.close();
+  }
 });
 
 test('effective-policy: a pilot enforced configuration changed out of band (exclusions dropped) fails the gate', async () => {
@@ -122,13 +165,22 @@ test('effective-policy: a pilot enforced configuration changed out of band (excl
     const region = fx.env.regions[0]!;
     const br = fx.access.forAccount(account, region).bedrock as unknown as BedrockClient;
     const [cfg] = (await br.send(new ListEnforcedGuardrailsConfigurationCommand({}))).guardrailsConfig!;
-    await br.send(new PutEnforcedGuardrailConfigurationCommand({ configId: cfg!.configId, guardrailInferenceConfig: {
-      guardrailIdentifier: cfg!.guardrailArn!, guardrailVersion: cfg!.guardrailVersion!,
-      selectiveContentGuarding: cfg!.selectiveContentGuarding, modelEnforcement: { includedModels: ['ALL'], excludedModels: [] },
-    } }));
+    await br.send(
+      new PutEnforcedGuardrailConfigurationCommand({
+        configId: cfg!.configId,
+        guardrailInferenceConfig: {
+          guardrailIdentifier: cfg!.guardrailArn!,
+          guardrailVersion: cfg!.guardrailVersion!,
+          selectiveContentGuarding: cfg!.selectiveContentGuarding,
+          modelEnforcement: { includedModels: ['ALL'], excludedModels: [] },
+        },
+      }),
+    );
     const eff = await runEffectivePolicyCheck(ctx);
     expect(eff.status).toBe('failed');
     expect(failedIds(eff)).toEqual([`effective:account-config:${account}/${region}`]);
     expect(detailOf(eff, `effective:account-config:${account}/${region}`)).toMatch(/^enforced configuration differs: .*excludedModels/);
-  } finally { await fx.close(); }
+  } finally {
+    await fx.close();
+  }
 });

@@ -1,11 +1,23 @@
 /** Pure parts of the gates: scope and sampling, outcome classification, RBP reading, bake/approval, status rule. */
-import { bakeRemainingSeconds, classifyConverse, converseInput, grantsOrganization, runApproval, runBake, sampleAccounts, accountsForPhase, worst } from '../../../rollout/gates/index.js';
+import {
+  bakeRemainingSeconds,
+  classifyConverse,
+  converseInput,
+  grantsOrganization,
+  runApproval,
+  runBake,
+  sampleAccounts,
+  accountsForPhase,
+  worst,
+} from '../../../rollout/gates/index.js';
 import { invokeEvidence } from '../../../rollout/gates/smoke.js';
 import type { Environment } from '../../../model/types.js';
 import { sandboxEnvironment } from '../../helpers/sandbox-fixture.js';
 
 let env: Environment;
-beforeAll(async () => { env = await sandboxEnvironment(); });
+beforeAll(async () => {
+  env = await sandboxEnvironment();
+});
 
 describe('scope and sampling', () => {
   it('pilot and model-rules reach the pilot account, ou the pilot OU subtree, enterprise everything', () => {
@@ -31,22 +43,56 @@ describe('scope and sampling', () => {
 
 describe('outcome classification from Converse evidence', () => {
   const assess = (extra: Record<string, unknown>, origin = ['ORGANIZATION_ENFORCED']) => ({
-    trace: { guardrail: { inputAssessment: { g1: { ...extra, appliedGuardrailDetails: { guardrailArn: 'arn:g', guardrailVersion: '2', guardrailOrigin: origin } } } } },
+    trace: {
+      guardrail: {
+        inputAssessment: {
+          g1: { ...extra, appliedGuardrailDetails: { guardrailArn: 'arn:g', guardrailVersion: '2', guardrailOrigin: origin } },
+        },
+      },
+    },
   });
   it('blocked from findings or stopReason, anonymized without a block, allowed otherwise', () => {
-    expect(classifyConverse({ stopReason: 'guardrail_intervened', ...assess({ contentPolicy: { filters: [{ type: 'VIOLENCE', action: 'BLOCKED' }] } }) })).toMatchObject({ outcome: 'blocked', guarded: true, findings: ['contentPolicy:VIOLENCE=BLOCKED'] });
-    expect(classifyConverse({ stopReason: 'end_turn', ...assess({ sensitiveInformationPolicy: { piiEntities: [{ type: 'EMAIL', action: 'ANONYMIZED' }], regexes: [] } }) }).outcome).toBe('anonymized');
+    expect(
+      classifyConverse({
+        stopReason: 'guardrail_intervened',
+        ...assess({ contentPolicy: { filters: [{ type: 'VIOLENCE', action: 'BLOCKED' }] } }),
+      }),
+    ).toMatchObject({ outcome: 'blocked', guarded: true, findings: ['contentPolicy:VIOLENCE=BLOCKED'] });
+    expect(
+      classifyConverse({
+        stopReason: 'end_turn',
+        ...assess({ sensitiveInformationPolicy: { piiEntities: [{ type: 'EMAIL', action: 'ANONYMIZED' }], regexes: [] } }),
+      }).outcome,
+    ).toBe('anonymized');
     expect(classifyConverse({ stopReason: 'guardrail_intervened' }).outcome).toBe('blocked');
-    expect(classifyConverse({ stopReason: 'end_turn', ...assess({ contentPolicy: { filters: [{ type: 'HATE', action: 'NONE', detected: true }] } }) })).toMatchObject({ outcome: 'allowed', guarded: true });
+    expect(
+      classifyConverse({
+        stopReason: 'end_turn',
+        ...assess({ contentPolicy: { filters: [{ type: 'HATE', action: 'NONE', detected: true }] } }),
+      }),
+    ).toMatchObject({ outcome: 'allowed', guarded: true });
     expect(classifyConverse({ stopReason: 'end_turn' })).toMatchObject({ outcome: 'allowed', guarded: false });
   });
   it('reads InvokeModel guardrail body fields', () => {
-    expect(invokeEvidence(JSON.stringify({ embedding: [1], 'amazon-bedrock-guardrailAction': 'INTERVENED' }))).toEqual({ outcome: 'blocked', guarded: true });
+    expect(invokeEvidence(JSON.stringify({ embedding: [1], 'amazon-bedrock-guardrailAction': 'INTERVENED' }))).toEqual({
+      outcome: 'blocked',
+      guarded: true,
+    });
     expect(invokeEvidence(JSON.stringify({ embedding: [1] }))).toEqual({ outcome: 'allowed', guarded: false });
   });
   it('builds Converse requests that name no guardrail but ask for the trace', () => {
-    const input = converseInput({ id: 'x', surface: 'message', model: 'm.x', content: 'hi', tagged: true, expect: 'allowed',
-      history: [{ role: 'user', text: 'a' }, { role: 'assistant', text: 'b' }] });
+    const input = converseInput({
+      id: 'x',
+      surface: 'message',
+      model: 'm.x',
+      content: 'hi',
+      tagged: true,
+      expect: 'allowed',
+      history: [
+        { role: 'user', text: 'a' },
+        { role: 'assistant', text: 'b' },
+      ],
+    });
     expect(input.guardrailConfig).toEqual({ guardrailIdentifier: '', guardrailVersion: '', trace: 'enabled' });
     expect(input.messages!.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
     expect(input.messages![2]!.content![0]).toHaveProperty('guardContent');
@@ -57,12 +103,30 @@ describe('outcome classification from Converse evidence', () => {
 
 describe('resource policy reading', () => {
   const arn = 'arn:aws:bedrock:us-east-1:111111111111:guardrail/abc';
-  const stmt = (extra: Record<string, unknown>) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: ['bedrock:ApplyGuardrail', 'bedrock:GetGuardrail'], Resource: arn, ...extra }] });
+  const stmt = (extra: Record<string, unknown>) =>
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: '*', Action: ['bedrock:ApplyGuardrail', 'bedrock:GetGuardrail'], Resource: arn, ...extra }],
+    });
   it('accepts the organization pattern and rejects the wrong org, a missing action or an OU-only grant', () => {
     expect(grantsOrganization(stmt({ Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1' } } }), arn, 'o-1').ok).toBe(true);
     expect(grantsOrganization(stmt({ Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-2' } } }), arn, 'o-1').ok).toBe(false);
-    expect(grantsOrganization(stmt({ Action: 'bedrock:GetGuardrail', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1' } } }), arn, 'o-1').ok).toBe(false);
-    expect(grantsOrganization(stmt({ Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1' }, 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ['o-1/r/ou-x/*'] } } }), arn, 'o-1').ok).toBe(false);
+    expect(
+      grantsOrganization(stmt({ Action: 'bedrock:GetGuardrail', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1' } } }), arn, 'o-1')
+        .ok,
+    ).toBe(false);
+    expect(
+      grantsOrganization(
+        stmt({
+          Condition: {
+            StringEquals: { 'aws:PrincipalOrgID': 'o-1' },
+            'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ['o-1/r/ou-x/*'] },
+          },
+        }),
+        arn,
+        'o-1',
+      ).ok,
+    ).toBe(false);
   });
 });
 
@@ -84,7 +148,9 @@ describe('bake, approval and the status rule', () => {
     expect(ok.checks[0]!.evidence).toMatchObject({ reason: 'CHG-1 reviewed' });
     expect((await runApproval({ env: e, phase: 'enterprise', release: 'r', interactive: false, approve: '  ' })).status).toBe('failed');
     expect((await runApproval({ env: e, phase: 'enterprise', release: 'r', interactive: false })).status).toBe('inconclusive');
-    expect((await runApproval({ env: e, phase: 'enterprise', release: 'r', interactive: true, prompt: async () => false })).status).toBe('failed');
+    expect((await runApproval({ env: e, phase: 'enterprise', release: 'r', interactive: true, prompt: async () => false })).status).toBe(
+      'failed',
+    );
   });
   it('failed beats inconclusive beats passed; no evidence is inconclusive', () => {
     expect(worst(['passed', 'inconclusive', 'failed'])).toBe('failed');

@@ -7,17 +7,36 @@ import { plannedPoliciesOf } from '../../../rollout/flows/gate-calls.js';
 import { runEffectivePolicyCheck, runPostApplyGates, runPreflight, runSmoke } from '../../../rollout/gates/index.js';
 import type { GateResult } from '../../../rollout/state/contracts.js';
 import {
-  deleteResourcePolicies, EXCEPTION_ACTIVE_AT, EXPIRING_EXCEPTION, MISTYPED_EXCLUSION, OVERBLOCKING_RELEASE, PROMPT_ATTACK_HIGH_RELEASE,
-  sandboxEnvironment, startFixture, withExpiringException, withMistypedExclusion, withOverblockingRelease, withPromptAttackHigh, type Fixture,
+  deleteResourcePolicies,
+  EXCEPTION_ACTIVE_AT,
+  EXPIRING_EXCEPTION,
+  MISTYPED_EXCLUSION,
+  OVERBLOCKING_RELEASE,
+  PROMPT_ATTACK_HIGH_RELEASE,
+  sandboxEnvironment,
+  startFixture,
+  withExpiringException,
+  withMistypedExclusion,
+  withOverblockingRelease,
+  withPromptAttackHigh,
+  type Fixture,
 } from '../../helpers/sandbox-fixture.js';
 
 const failed = (r: GateResult) => r.checks.filter((c) => c.status === 'failed');
-const show = (r: GateResult) => `${r.summary}\n${r.checks.filter((c) => c.status !== 'passed').map((c) => `  ${c.status} ${c.id}: ${c.detail}`).join('\n')}`;
+const show = (r: GateResult) =>
+  `${r.summary}\n${r.checks
+    .filter((c) => c.status !== 'passed')
+    .map((c) => `  ${c.status} ${c.id}: ${c.detail}`)
+    .join('\n')}`;
 
 describe('gates on the sandbox: a good release passes every phase', () => {
   let fx: Fixture;
-  beforeAll(async () => { fx = await startFixture(); });
-  afterAll(async () => { await fx.close(); });
+  beforeAll(async () => {
+    fx = await startFixture();
+  });
+  afterAll(async () => {
+    await fx.close();
+  });
 
   it('pilot → model-rules → ou → enterprise: preflight, smoke and effective-policy all pass', async () => {
     const rel = fx.env.currentRelease;
@@ -37,15 +56,17 @@ describe('gates on the sandbox: a good release passes every phase', () => {
       const smoke = post[0]!;
       // Every case of the suite ran from at least one account in every region.
       const cases = fx.env.phases[phase].smoke.map((c) => c.id);
-      for (const id of cases) for (const region of fx.env.regions) {
-        expect(smoke.checks.some((c) => c.id.startsWith(`smoke:${id}@`) && c.region === region && c.status === 'passed')).toBe(true);
-      }
+      for (const id of cases)
+        for (const region of fx.env.regions) {
+          expect(smoke.checks.some((c) => c.id.startsWith(`smoke:${id}@`) && c.region === region && c.status === 'passed')).toBe(true);
+        }
       // Organization phases: Organizations reports no account with an invalid effective BEDROCK_POLICY.
       if (phase !== 'pilot') expect(post[1]!.checks.find((c) => c.id === 'effective:invalid-accounts')?.status).toBe('passed');
       if (phase === 'enterprise') {
         // Every account of the organization was verified, not a sample.
         const eff = post[1]!;
-        for (const a of fx.env.organization.accounts) expect(eff.checks.some((c) => c.account === a.id && c.status === 'passed')).toBe(true);
+        for (const a of fx.env.organization.accounts)
+          expect(eff.checks.some((c) => c.account === a.id && c.status === 'passed')).toBe(true);
       }
     }
   });
@@ -57,10 +78,16 @@ describe('gates on the sandbox: a good release passes every phase', () => {
     const published = fx.published(g.outputs, rel, fx.env.managementAccountId);
     const org = fx.access.forAccount(fx.env.managementAccountId).organizations;
     const arn = published['us-east-1']!.guardrailArn;
-    const created = await org.send(new CreatePolicyCommand({
-      Name: 'hand-made-bedrock', Type: 'BEDROCK_POLICY', Description: 'made in the console',
-      Content: JSON.stringify({ bedrock: { guardrail_inference: { 'us-east-1': { config_1: { identifier: { '@@assign': `${arn}:9` } } } } } }),
-    }));
+    const created = await org.send(
+      new CreatePolicyCommand({
+        Name: 'hand-made-bedrock',
+        Type: 'BEDROCK_POLICY',
+        Description: 'made in the console',
+        Content: JSON.stringify({
+          bedrock: { guardrail_inference: { 'us-east-1': { config_1: { identifier: { '@@assign': `${arn}:9` } } } } },
+        }),
+      }),
+    );
     const id = created.Policy!.PolicySummary!.Id!;
     await org.send(new AttachPolicyCommand({ PolicyId: id, TargetId: '333333333331' }));
     const pre = await runPreflight(fx.context('enterprise', rel, releases, published));
@@ -72,7 +99,9 @@ describe('gates on the sandbox: a good release passes every phase', () => {
     // Version 9 does not exist: Organizations lists the account as invalid (ListAccountsWithInvalidEffectivePolicy)
     // and the gate names the validation error, independently of the expected-vs-actual comparison.
     const invalid = failed(eff).find((c) => c.id === 'effective:invalid:333333333331');
-    expect(invalid?.detail).toMatch(/^listed by ListAccountsWithInvalidEffectivePolicy\(BEDROCK_POLICY\) — GUARDRAIL_VERSION_NOT_FOUND at bedrock\.guardrail_inference\.us-east-1\.config_1\.identifier/);
+    expect(invalid?.detail).toMatch(
+      /^listed by ListAccountsWithInvalidEffectivePolicy\(BEDROCK_POLICY\) — GUARDRAIL_VERSION_NOT_FOUND at bedrock\.guardrail_inference\.us-east-1\.config_1\.identifier/,
+    );
   });
 });
 
@@ -90,7 +119,9 @@ describe('gates on the sandbox: defective releases are caught', () => {
       expect(bad.every((c) => c.id.startsWith('smoke:pass-benign-question@'))).toBe(true);
       expect(bad[0]!.detail).toMatch(/OVERBLOCKING/);
       expect(smoke.summary).toMatch(/pass-benign-question/);
-    } finally { await fx.close(); }
+    } finally {
+      await fx.close();
+    }
   });
 
   it('PROMPT_ATTACK at HIGH (failure story 3): the long agent system prompt is blocked → smoke fails naming it, every must-block case still blocks', async () => {
@@ -109,7 +140,9 @@ describe('gates on the sandbox: defective releases are caught', () => {
       expect(bad[0]!.detail).toMatch(/PROMPT_ATTACK/);
       expect(smoke.summary).toMatch(/pass-long-system-prompt/);
       expect(smoke.checks.filter((c) => c.id.startsWith('smoke:block-prompt-attack@')).every((c) => c.status === 'passed')).toBe(true);
-    } finally { await fx.close(); }
+    } finally {
+      await fx.close();
+    }
   });
 
   it('mistyped model exclusion: the embedding model stays guarded → smoke fails', async () => {
@@ -124,8 +157,12 @@ describe('gates on the sandbox: defective releases are caught', () => {
       const ids = failed(smoke).map((c) => c.id);
       expect(ids).toContain(`smoke:exclusion-id:${MISTYPED_EXCLUSION}`);
       expect(ids.some((id) => id.startsWith('smoke:pass-excluded-embedding@'))).toBe(true);
-      expect(failed(smoke).find((c) => c.id.startsWith('smoke:exclusion-id'))!.detail).toMatch(/did you mean amazon\.titan-embed-text-v2:0/);
-    } finally { await fx.close(); }
+      expect(failed(smoke).find((c) => c.id.startsWith('smoke:exclusion-id'))!.detail).toMatch(
+        /did you mean amazon\.titan-embed-text-v2:0/,
+      );
+    } finally {
+      await fx.close();
+    }
   });
 
   it('missing resource policy: members cannot ApplyGuardrail → preflight fails before enforcement', async () => {
@@ -144,7 +181,9 @@ describe('gates on the sandbox: defective releases are caught', () => {
         expect(ids).toContain(`preflight:apply-guardrail@${fx.env.pilot.account}/${region}`);
       }
       expect(failed(pre).find((c) => c.id.startsWith('preflight:apply-guardrail'))!.detail).toMatch(/AccessDenied/);
-    } finally { await fx.close(); }
+    } finally {
+      await fx.close();
+    }
   });
 
   it('expired exception still in force: other phases fail preflight; enterprise passes only when its apply drops the policy, which it then detaches', async () => {
@@ -159,7 +198,9 @@ describe('gates on the sandbox: defective releases are caught', () => {
       const published = fx.published(out.guardrails!.outputs, rel, fx.env.managementAccountId);
       const org = fx.access.forAccount(fx.env.managementAccountId).organizations;
       const attachedTo = async (target: string) =>
-        ((await org.send(new ListPoliciesForTargetCommand({ TargetId: target, Filter: 'BEDROCK_POLICY' }))).Policies ?? []).map((p) => p.Name);
+        ((await org.send(new ListPoliciesForTargetCommand({ TargetId: target, Filter: 'BEDROCK_POLICY' }))).Policies ?? []).map(
+          (p) => p.Name,
+        );
       expect(await attachedTo(EXPIRING_EXCEPTION.target)).toContain(policyName);
 
       // While it was active, preflight passes.
@@ -168,12 +209,17 @@ describe('gates on the sandbox: defective releases are caught', () => {
 
       // A non-enterprise phase: nothing new goes on top of an out-of-policy organization.
       for (const phase of ['pilot', 'ou'] as const) {
-        const pre = await runPreflight(fx.context(phase, rel, releases, phase === 'pilot' ? fx.published(out.pilot!.outputs, rel, fx.env.pilot.account) : published));
+        const pre = await runPreflight(
+          fx.context(phase, rel, releases, phase === 'pilot' ? fx.published(out.pilot!.outputs, rel, fx.env.pilot.account) : published),
+        );
         expect(pre.status).toBe('failed');
         expect(failed(pre).map((c) => c.id)).toEqual([excId]);
-        expect(failed(pre)[0]!.detail).toMatch(new RegExp(
-          `^exception ${EXPIRING_EXCEPTION.id} expired on 2026-11-20 but policy p-\\w+ still applies it to 555555555553; `
-          + `re-apply the enterprise phase \\(\`rollout promote enterprise --release ${rel.replace(/[.@]/g, '\\$&')}\`.*\\) or renew the exception$`));
+        expect(failed(pre)[0]!.detail).toMatch(
+          new RegExp(
+            `^exception ${EXPIRING_EXCEPTION.id} expired on 2026-11-20 but policy p-\\w+ still applies it to 555555555553; ` +
+              `re-apply the enterprise phase \\(\`rollout promote enterprise --release ${rel.replace(/[.@]/g, '\\$&')}\`.*\\) or renew the exception$`,
+          ),
+        );
       }
 
       // Enterprise with a stack that still carries the exception (synthesized while it was active): fails.
@@ -193,7 +239,9 @@ describe('gates on the sandbox: defective releases are caught', () => {
       expect(planned).not.toContain(policyName);
       const pre = await runPreflight(fx.context('enterprise', rel, releases, published, { plannedPolicies: plannedPoliciesOf(fresh) }));
       expect({ status: pre.status, detail: show(pre) }).toEqual({ status: 'passed', detail: show(pre) });
-      expect(pre.checks.find((c) => c.id === excId)!.detail).toMatch(new RegExp(`^exception ${EXPIRING_EXCEPTION.id} expired; its policy p-\\w+ is removed by this apply`));
+      expect(pre.checks.find((c) => c.id === excId)!.detail).toMatch(
+        new RegExp(`^exception ${EXPIRING_EXCEPTION.id} expired; its policy p-\\w+ is removed by this apply`),
+      );
       // …and that apply detaches the exception's policy; the organization is back in policy.
       await fx.apply(fresh);
       expect(await attachedTo(EXPIRING_EXCEPTION.target)).not.toContain(policyName);
@@ -201,7 +249,9 @@ describe('gates on the sandbox: defective releases are caught', () => {
       expect({ status: eff.status, detail: show(eff) }).toEqual({ status: 'passed', detail: show(eff) });
       const ou = await runPreflight(fx.context('ou', rel, releases, published));
       expect(ou.checks.find((c) => c.id === excId)).toMatchObject({ status: 'passed', detail: expect.stringMatching(/is not in force/) });
-    } finally { await fx.close(); }
+    } finally {
+      await fx.close();
+    }
   });
 
   it('pilot without a release: effective-policy expects no account-level configuration in any region', async () => {
@@ -214,14 +264,22 @@ describe('gates on the sandbox: defective releases are caught', () => {
       // Still enforced, but the pilot phase is expected empty: failed in every region.
       const stale = await runEffectivePolicyCheck(fx.context('pilot', rel, {}, published));
       expect(stale.status).toBe('failed');
-      expect(failed(stale).map((c) => c.region).sort()).toEqual([...fx.env.regions].sort());
+      expect(
+        failed(stale)
+          .map((c) => c.region)
+          .sort(),
+      ).toEqual([...fx.env.regions].sort());
       expect(failed(stale)[0]!.detail).toMatch(/still in place .* although the pilot phase has no release/);
       // Pilot stack emptied: nothing enforced anywhere → passed.
       await fx.apply(fx.synth({}).get('pilot')!);
       const removed = await runEffectivePolicyCheck(fx.context('pilot', rel, {}, published));
       expect({ status: removed.status, detail: show(removed) }).toEqual({ status: 'passed', detail: show(removed) });
-      expect(removed.checks.map((c) => c.id).sort()).toEqual(fx.env.regions.map((r) => `effective:account-config:${fx.env.pilot.account}/${r}`).sort());
-    } finally { await fx.close(); }
+      expect(removed.checks.map((c) => c.id).sort()).toEqual(
+        fx.env.regions.map((r) => `effective:account-config:${fx.env.pilot.account}/${r}`).sort(),
+      );
+    } finally {
+      await fx.close();
+    }
   });
 });
 
@@ -245,7 +303,9 @@ describe('gates on the sandbox: throttling and 5xx never produce a false pass', 
       expect(smoke.status).toBe('inconclusive');
       expect(smoke.checks.filter((c) => c.id.startsWith('smoke:block-violence@')).every((c) => c.status === 'inconclusive')).toBe(true);
       expect(fx.access.stats().throttled).toBeGreaterThan(0);
-    } finally { await fx.close(); }
+    } finally {
+      await fx.close();
+    }
   });
 
   it('intermittent throttling and 5xx → the gates still pass after retries, with the retries counted', async () => {
@@ -256,7 +316,10 @@ describe('gates on the sandbox: throttling and 5xx never produce a false pass', 
       const out = await fx.deploy(releases);
       const published = fx.published(out.guardrails!.outputs, rel, fx.env.managementAccountId);
       fx.access.resetStats();
-      fx.sandbox.setFaults({ DescribeEffectivePolicy: { throttleRate: 0.3, errorRate: 0.1 }, Converse: { throttleRate: 0.2, errorRate: 0.05 } });
+      fx.sandbox.setFaults({
+        DescribeEffectivePolicy: { throttleRate: 0.3, errorRate: 0.1 },
+        Converse: { throttleRate: 0.2, errorRate: 0.05 },
+      });
       const [smoke, eff] = await runPostApplyGates(fx.context('ou', rel, releases, published));
       const stats = fx.access.stats();
       expect(stats.byApi['bedrock-runtime:Converse']!.errors).toBeGreaterThan(0);
@@ -267,6 +330,8 @@ describe('gates on the sandbox: throttling and 5xx never produce a false pass', 
         if (r.status === 'passed') expect(r.checks.every((c) => c.status === 'passed')).toBe(true);
       }
       expect(smoke!.status).toBe('passed');
-    } finally { await fx.close(); }
+    } finally {
+      await fx.close();
+    }
   });
 });

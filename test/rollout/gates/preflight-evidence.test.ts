@@ -10,8 +10,12 @@ import { sandboxEnvironment, startFixture, type Fixture } from '../../helpers/sa
 
 describe('preflight: ApplyGuardrail from identities in scope', () => {
   let fx: Fixture;
-  beforeAll(async () => { fx = await startFixture(); });
-  afterAll(async () => { await fx.close(); });
+  beforeAll(async () => {
+    fx = await startFixture();
+  });
+  afterAll(async () => {
+    await fx.close();
+  });
 
   it('no account in scope to call ApplyGuardrail from → failed, not a vacuous pass', async () => {
     const rel = fx.env.currentRelease;
@@ -27,7 +31,10 @@ describe('preflight: ApplyGuardrail from identities in scope', () => {
 
     // The same organization with the pilot OU emptied: nothing can be tried, so nothing is proven.
     const inOu = new Set(accountsForPhase(fx.env, 'ou'));
-    const emptied = { ...fx.env, organization: { ...fx.env.organization, accounts: fx.env.organization.accounts.filter((a) => !inOu.has(a.id)) } };
+    const emptied = {
+      ...fx.env,
+      organization: { ...fx.env.organization, accounts: fx.env.organization.accounts.filter((a) => !inOu.has(a.id)) },
+    };
     const pre = await runPreflight({ ...fx.context('ou', rel, releases, published), env: emptied });
     const check = pre.checks.find((c) => c.id === 'preflight:apply-guardrail');
     expect(check).toMatchObject({ status: 'failed' });
@@ -39,7 +46,9 @@ describe('preflight: ApplyGuardrail from identities in scope', () => {
 
 describe('preflight: guardrail-profile resource policy for cross-Region releases (reference §7.5)', () => {
   let env: Environment;
-  beforeAll(async () => { env = await sandboxEnvironment(); });
+  beforeAll(async () => {
+    env = await sandboxEnvironment();
+  });
   const PROFILE = 'arn:aws:bedrock:us-east-1:111111111111:guardrail-profile/us.guardrail.v1:0';
 
   /** A context whose release uses `crossRegion` and whose Bedrock GetResourcePolicy answers `answer`. */
@@ -50,32 +59,64 @@ describe('preflight: guardrail-profile resource policy for cross-Region releases
     const definition = { toSpec: () => ({ ...spec, crossRegion: crossRegion ? { guardrailProfileArn: PROFILE } : null }) };
     const access = {
       forAccount: (account: string, region: string) => ({
-        bedrock: { send: (cmd: { input: unknown }) => { calls.push({ account, region, input: cmd.input }); return answer(); } },
+        bedrock: {
+          send: (cmd: { input: unknown }) => {
+            calls.push({ account, region, input: cmd.input });
+            return answer();
+          },
+        },
       }),
     } as unknown as AwsAccess;
     const c = {
-      env: { ...env, releases: [{ ...release, definition }] }, phase, release: release.name, asOf: new Date('2026-11-25T00:00:00Z'),
-      access, published: {}, phaseStacks: {},
+      env: { ...env, releases: [{ ...release, definition }] },
+      phase,
+      release: release.name,
+      asOf: new Date('2026-11-25T00:00:00Z'),
+      access,
+      published: {},
+      phaseStacks: {},
     } as unknown as GateRunContext;
     return { c, calls };
   }
-  const grant = (resource: string, org: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*',
-    Action: ['bedrock:ApplyGuardrail'], Resource: resource, Condition: { StringEquals: { 'aws:PrincipalOrgID': org } } }] });
+  const grant = (resource: string, org: string) =>
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: '*',
+          Action: ['bedrock:ApplyGuardrail'],
+          Resource: resource,
+          Condition: { StringEquals: { 'aws:PrincipalOrgID': org } },
+        },
+      ],
+    });
 
   it('a profile without a resource policy fails (members would be denied through the profile)', async () => {
     const notFound = Object.assign(new Error('no policy'), { name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 404 } });
     const { c, calls } = ctx('enterprise', () => Promise.reject(notFound));
     const [check] = await profilePolicyChecks(c);
-    expect(check).toMatchObject({ id: 'preflight:resource-policy:guardrail-profile', status: 'failed', account: '111111111111', region: 'us-east-1' });
+    expect(check).toMatchObject({
+      id: 'preflight:resource-policy:guardrail-profile',
+      status: 'failed',
+      account: '111111111111',
+      region: 'us-east-1',
+    });
     expect(check.detail).toMatch(/cross-Region inference.*AccessDenied/);
     expect(calls).toEqual([{ account: '111111111111', region: 'us-east-1', input: { resourceArn: PROFILE } }]);
   });
 
   it('passes only when the profile policy grants the organization on the profile ARN', async () => {
-    expect((await profilePolicyChecks(ctx('ou', async () => ({ resourcePolicy: grant(PROFILE, env.organizationId) })).c))[0].status).toBe('passed');
-    expect((await profilePolicyChecks(ctx('ou', async () => ({ resourcePolicy: grant(PROFILE, 'o-someoneelse1') })).c))[0].status).toBe('failed');
+    expect((await profilePolicyChecks(ctx('ou', async () => ({ resourcePolicy: grant(PROFILE, env.organizationId) })).c))[0].status).toBe(
+      'passed',
+    );
+    expect((await profilePolicyChecks(ctx('ou', async () => ({ resourcePolicy: grant(PROFILE, 'o-someoneelse1') })).c))[0].status).toBe(
+      'failed',
+    );
     const guardrailArn = 'arn:aws:bedrock:us-east-1:111111111111:guardrail/abc123def456';
-    expect((await profilePolicyChecks(ctx('ou', async () => ({ resourcePolicy: grant(guardrailArn, env.organizationId) })).c))[0].status).toBe('failed');
+    expect(
+      (await profilePolicyChecks(ctx('ou', async () => ({ resourcePolicy: grant(guardrailArn, env.organizationId) })).c))[0].status,
+    ).toBe('failed');
   });
 
   it('no check without cross-Region inference, and none for the account-level pilot', async () => {

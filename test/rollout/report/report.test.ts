@@ -10,19 +10,45 @@ const AS_OF = new Date('2026-11-25T12:00:00Z');
 const R1 = 'baseline@2026.11.1';
 const R2 = 'baseline@2026.11.2';
 let env: Environment;
-beforeAll(async () => { env = await sandboxEnvironment(); });
+beforeAll(async () => {
+  env = await sandboxEnvironment();
+});
 
 function published(): RolloutState {
   const st = emptyState('sandbox');
-  for (const [r, v] of [[R1, '1'], [R2, '2']] as const) {
-    st.published[r] = Object.fromEntries(env.regions.map((region) => [region, { account: env.managementAccountId, guardrailArn: `arn:aws:bedrock:${region}:${env.managementAccountId}:guardrail/g${region.replace(/-/g, '')}`, guardrailId: 'g', version: v }]));
+  for (const [r, v] of [
+    [R1, '1'],
+    [R2, '2'],
+  ] as const) {
+    st.published[r] = Object.fromEntries(
+      env.regions.map((region) => [
+        region,
+        {
+          account: env.managementAccountId,
+          guardrailArn: `arn:aws:bedrock:${region}:${env.managementAccountId}:guardrail/g${region.replace(/-/g, '')}`,
+          guardrailId: 'g',
+          version: v,
+        },
+      ]),
+    );
   }
   return st;
 }
 
 const plans: EnginePlan[] = [
-  { stack: 'guardrails', planHash: 'a'.repeat(64), changes: [{ address: 'aws_bedrock_guardrail_version.release_x', type: 'aws_bedrock_guardrail_version', action: 'create' }, { address: 'aws_bedrock_guardrail.g', type: 'aws_bedrock_guardrail', action: 'no-op' }] },
-  { stack: 'ou', planHash: 'b'.repeat(64), changes: [{ address: 'aws_organizations_policy.baseline', type: 'aws_organizations_policy', action: 'update' }] },
+  {
+    stack: 'guardrails',
+    planHash: 'a'.repeat(64),
+    changes: [
+      { address: 'aws_bedrock_guardrail_version.release_x', type: 'aws_bedrock_guardrail_version', action: 'create' },
+      { address: 'aws_bedrock_guardrail.g', type: 'aws_bedrock_guardrail', action: 'no-op' },
+    ],
+  },
+  {
+    stack: 'ou',
+    planHash: 'b'.repeat(64),
+    changes: [{ address: 'aws_organizations_policy.baseline', type: 'aws_organizations_policy', action: 'update' }],
+  },
 ];
 
 test('report for moving the pilot OU from R1 to R2: versions, resources, scope, effective change, exceptions, gates', () => {
@@ -30,7 +56,17 @@ test('report for moving the pilot OU from R1 to R2: versions, resources, scope, 
   state.phases.ou = { release: R1, status: 'passed', attemptRelease: R1, attemptId: 'x', previousRelease: null, gates: [] };
   const before = { ou: R1 };
   const after = { ou: R2 };
-  const report = buildPlanReport({ env, phase: 'ou', release: R2, currentRelease: R1, asOf: AS_OF, engine: 'sandbox', state, plans, effective: effectiveDiff(env, state, before, after, AS_OF) });
+  const report = buildPlanReport({
+    env,
+    phase: 'ou',
+    release: R2,
+    currentRelease: R1,
+    asOf: AS_OF,
+    engine: 'sandbox',
+    state,
+    plans,
+    effective: effectiveDiff(env, state, before, after, AS_OF),
+  });
 
   expect(report).toMatchObject({ schemaVersion: 1, kind: 'plan-report', phase: 'ou', release: R2, currentRelease: R1, noChanges: false });
   // Content hashes tell the releases apart: the same 16 hex their guardrail version descriptions carry.
@@ -43,11 +79,18 @@ test('report for moving the pilot OU from R1 to R2: versions, resources, scope, 
   expect(report.stacks[0].counts).toMatchObject({ create: 1, 'no-op': 1 });
   expect(report.stacks[0].resources.map((r) => r.address)).toEqual(['aws_bedrock_guardrail_version.release_x']);
   // the pilot OU holds the pilot account and two application accounts in the sandbox
-  const inOu = env.organization.accounts.filter((a) => a.parent === env.pilot.ou).map((a) => a.id).sort();
+  const inOu = env.organization.accounts
+    .filter((a) => a.parent === env.pilot.ou)
+    .map((a) => a.id)
+    .sort();
   expect(inOu).toHaveLength(3);
   expect(report.scope).toMatchObject({ accounts: 3, accountIds: inOu, ouIds: [env.pilot.ou] });
   expect(report.effective.changedAccounts).toBe(3);
-  expect(report.effective.changes[0]).toMatchObject({ account: env.pilot.account, before: expect.stringContaining(`${R1} (v1)`), after: expect.stringContaining(`${R2} (v2)`) });
+  expect(report.effective.changes[0]).toMatchObject({
+    account: env.pilot.account,
+    before: expect.stringContaining(`${R1} (v1)`),
+    after: expect.stringContaining(`${R2} (v2)`),
+  });
   expect(report.exceptions.expired.map((e) => e.id)).toEqual(['EXC-2026-002']);
   expect(report.exceptions.expiringSoon.map((e) => e.id)).toEqual(['EXC-2026-003']);
   expect(report.gates.map((g) => g.gate)).toEqual(['preflight', 'smoke', 'effective-policy', 'bake']);
@@ -64,8 +107,21 @@ test('report for moving the pilot OU from R1 to R2: versions, resources, scope, 
 
 test('enterprise with a fresh organization: every account changes, unpublished release is labelled, approval shows as a gate', () => {
   const state = emptyState('sandbox');
-  const withApproval: Environment = { ...env, phases: { ...env.phases, enterprise: { ...env.phases.enterprise, approval: true, bakeSeconds: 3600 } } };
-  const report = buildPlanReport({ env: withApproval, phase: 'enterprise', release: R2, currentRelease: null, asOf: AS_OF, engine: 'terraform', state, plans: [], effective: effectiveDiff(env, state, {}, { enterprise: R2 }, AS_OF) });
+  const withApproval: Environment = {
+    ...env,
+    phases: { ...env.phases, enterprise: { ...env.phases.enterprise, approval: true, bakeSeconds: 3600 } },
+  };
+  const report = buildPlanReport({
+    env: withApproval,
+    phase: 'enterprise',
+    release: R2,
+    currentRelease: null,
+    asOf: AS_OF,
+    engine: 'terraform',
+    state,
+    plans: [],
+    effective: effectiveDiff(env, state, {}, { enterprise: R2 }, AS_OF),
+  });
   expect(report.noChanges).toBe(true);
   expect(report).toMatchObject({ currentRelease: null, currentReleaseHash: null, releaseHash: expect.stringMatching(/^[0-9a-f]{16}$/) });
   expect(renderPlanMarkdown(report)).toContain(`Release on enterprise: none → \`${R2}\` (sha256:${report.releaseHash})`);
@@ -74,7 +130,9 @@ test('enterprise with a fresh organization: every account changes, unpublished r
   expect(report.effective.changes[0].before).toBe('none');
   expect(report.effective.changes[0].after).toContain(`${R2} (to be published)`);
   // active exceptions add their excluded models in enterprise
-  expect(report.scope.models.excluded).toEqual(expect.arrayContaining(['cohere.embed-multilingual-v3', 'amazon.titan-image-generator-v2:0']));
+  expect(report.scope.models.excluded).toEqual(
+    expect.arrayContaining(['cohere.embed-multilingual-v3', 'amazon.titan-image-generator-v2:0']),
+  );
   expect(report.gates.map((g) => g.gate)).toEqual(['approval', 'preflight', 'smoke', 'effective-policy', 'bake']);
   expect(report.gates.find((g) => g.gate === 'bake')!.detail).toMatch(/3600s/);
   expect(renderPlanMarkdown(report)).toContain('**approval required**');

@@ -14,7 +14,12 @@ function state(phases: RolloutState['phases']): RolloutState {
 
 describe('promotion rules', () => {
   test('pilot accepts any release on a fresh environment; nothing to roll back to', () => {
-    expect(decidePromotion(emptyState('sandbox'), 'pilot', R1, NOW)).toEqual({ kind: 'proceed', resume: false, previousRelease: null, finishBakeOf: undefined });
+    expect(decidePromotion(emptyState('sandbox'), 'pilot', R1, NOW)).toEqual({
+      kind: 'proceed',
+      resume: false,
+      previousRelease: null,
+      finishBakeOf: undefined,
+    });
   });
 
   test('a later phase is refused until the previous phase passed the same release', () => {
@@ -36,7 +41,10 @@ describe('promotion rules', () => {
     expect(d).toEqual({ kind: 'refused', reason: expect.stringMatching(/pilot is baking .* for 30m more/) });
     const done = rec(R1, 'gated', { bakeUntil: '2026-11-20T11:59:59Z' });
     expect(decidePromotion(state({ pilot: done }), 'model-rules', R1, NOW)).toMatchObject({ kind: 'proceed', finishBakeOf: 'pilot' });
-    expect(decidePromotion(state({ pilot: rec(R1, 'passed') }), 'model-rules', R1, NOW)).toMatchObject({ kind: 'proceed', finishBakeOf: undefined });
+    expect(decidePromotion(state({ pilot: rec(R1, 'passed') }), 'model-rules', R1, NOW)).toMatchObject({
+      kind: 'proceed',
+      finishBakeOf: undefined,
+    });
   });
 
   test('a release already in place with gates passed is a no-op that says so', () => {
@@ -44,7 +52,10 @@ describe('promotion rules', () => {
     expect(d).toEqual({ kind: 'no-op', reason: expect.stringMatching(/already in place on pilot/) });
     const gated = decidePromotion(state({ pilot: rec(R1, 'gated', { bakeUntil: '2026-11-20T13:00:00Z' }) }), 'pilot', R1, NOW);
     expect(gated).toEqual({ kind: 'no-op', reason: expect.stringMatching(/bake time left 60m/) });
-    expect(decidePromotion(state({ pilot: rec(R1, 'gated', { bakeUntil: '2026-11-20T11:00:00Z' }) }), 'pilot', R1, NOW)).toEqual({ kind: 'finish-bake', phase: 'pilot' });
+    expect(decidePromotion(state({ pilot: rec(R1, 'gated', { bakeUntil: '2026-11-20T11:00:00Z' }) }), 'pilot', R1, NOW)).toEqual({
+      kind: 'finish-bake',
+      phase: 'pilot',
+    });
   });
 
   test('an attempt left applying/applied is resumed with the same attempt id and rollback target', () => {
@@ -55,9 +66,15 @@ describe('promotion rules', () => {
   });
 
   test('a new release replaces the one in place, which becomes the rollback target', () => {
-    expect(decidePromotion(state({ pilot: rec(R1, 'passed') }), 'pilot', R2, NOW)).toMatchObject({ kind: 'proceed', resume: false, previousRelease: R1 });
+    expect(decidePromotion(state({ pilot: rec(R1, 'passed') }), 'pilot', R2, NOW)).toMatchObject({
+      kind: 'proceed',
+      resume: false,
+      previousRelease: R1,
+    });
     // an unverified release in place is never a rollback target
-    expect(decidePromotion(state({ pilot: rec(R1, 'applied', { previousRelease: null }) }), 'pilot', R2, NOW)).toMatchObject({ previousRelease: null });
+    expect(decidePromotion(state({ pilot: rec(R1, 'applied', { previousRelease: null }) }), 'pilot', R2, NOW)).toMatchObject({
+      previousRelease: null,
+    });
   });
 
   test('rollback target, bake left and passed helpers', () => {

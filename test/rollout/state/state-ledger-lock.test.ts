@@ -8,8 +8,12 @@ import { acquireLock } from '../../../rollout/state/lock.js';
 import { UsageError, ToolingError } from '../../../core/errors.js';
 
 let dir: string;
-beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'rollout-state-')); });
-afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rollout-state-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 describe('state', () => {
   test('missing file reads as empty; saved state round-trips in the shape preview/effective read', async () => {
@@ -17,12 +21,21 @@ describe('state', () => {
     expect(await loadState(file, 'sandbox')).toMatchObject({ schemaVersion: 1, phases: {}, published: {} });
     await updateState(file, 'sandbox', (s) => {
       s.phases.pilot = { release: 'r1', status: 'passed', attemptRelease: 'r1', attemptId: 'a', previousRelease: null, gates: [] };
-      s.published.r1 = { 'us-east-1': { account: '111111111111', guardrailArn: 'arn:aws:bedrock:us-east-1:111111111111:guardrail/abc', guardrailId: 'abc', version: '2' } };
+      s.published.r1 = {
+        'us-east-1': {
+          account: '111111111111',
+          guardrailArn: 'arn:aws:bedrock:us-east-1:111111111111:guardrail/abc',
+          guardrailId: 'abc',
+          version: '2',
+        },
+      };
     });
     const raw = JSON.parse(await readFile(file, 'utf8'));
     expect(raw.phases.pilot.release).toBe('r1');
     expect(raw.published.r1['us-east-1']).toMatchObject({ guardrailArn: expect.stringContaining('guardrail/abc'), version: '2' });
-    expect(publishedVersions(await loadState(file, 'sandbox'), 'r1')).toEqual([expect.objectContaining({ region: 'us-east-1', version: '2' })]);
+    expect(publishedVersions(await loadState(file, 'sandbox'), 'r1')).toEqual([
+      expect.objectContaining({ region: 'us-east-1', version: '2' }),
+    ]);
   });
 
   test('a corrupt or foreign state file is a tooling error naming the file', async () => {
@@ -46,8 +59,18 @@ describe('ledger', () => {
     const ledger = new Ledger(join(dir, 'ledger.jsonl'), 'sandbox');
     process.env.ROLLOUT_ACTOR = 'ci-bot';
     try {
-      await ledger.append({ env: 'sandbox', kind: 'plan', attemptId: 'a1', phase: 'pilot', release: 'r1', planHash: 'h', key: 'a1:plan:pilot:h' });
-      expect(await ledger.appendOnce({ env: 'sandbox', kind: 'plan', attemptId: 'a1', phase: 'pilot', key: 'a1:plan:pilot:h' })).toBeUndefined();
+      await ledger.append({
+        env: 'sandbox',
+        kind: 'plan',
+        attemptId: 'a1',
+        phase: 'pilot',
+        release: 'r1',
+        planHash: 'h',
+        key: 'a1:plan:pilot:h',
+      });
+      expect(
+        await ledger.appendOnce({ env: 'sandbox', kind: 'plan', attemptId: 'a1', phase: 'pilot', key: 'a1:plan:pilot:h' }),
+      ).toBeUndefined();
       // a fresh reader (another process) also sees the key
       const other = new Ledger(ledger.file, 'sandbox');
       expect(await other.appendOnce({ env: 'sandbox', kind: 'plan', attemptId: 'a1', key: 'a1:plan:pilot:h' })).toBeUndefined();
@@ -90,7 +113,10 @@ describe('lock', () => {
     const deadPid = child.pid!;
     await new Promise((r) => child.on('exit', r));
     await mkdir(join(dir, 'promote.lock'));
-    await writeFile(join(dir, 'promote.lock.holder.json'), JSON.stringify({ pid: deadPid, host: hostname(), since: 'x', who: 'y', command: 'promote pilot' }));
+    await writeFile(
+      join(dir, 'promote.lock.holder.json'),
+      JSON.stringify({ pid: deadPid, host: hostname(), since: 'x', who: 'y', command: 'promote pilot' }),
+    );
     const held = await acquireLock(dir, 'promote pilot');
     expect(held.holder.pid).toBe(process.pid);
     await held.release();

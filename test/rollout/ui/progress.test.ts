@@ -11,7 +11,18 @@ import type { GateResult } from '../../../rollout/state/contracts.js';
 function capture() {
   const out: string[] = [];
   const err: string[] = [];
-  return { io: { out: (t: string) => { out.push(t); }, err: (t: string) => { err.push(t); } }, out, err };
+  return {
+    io: {
+      out: (t: string) => {
+        out.push(t);
+      },
+      err: (t: string) => {
+        err.push(t);
+      },
+    },
+    out,
+    err,
+  };
 }
 
 type Stream = 'stdout' | 'stderr';
@@ -20,11 +31,12 @@ type Stream = 'stdout' | 'stderr';
 function withTerminal<T>(tty: Partial<Record<Stream, boolean>>, ci: string | undefined, fn: () => T): T {
   const saved = (['stdout', 'stderr'] as const).map((name) => {
     const s = process[name];
-    return { s, had: Object.prototype.hasOwnProperty.call(s, 'isTTY'), prev: s.isTTY, next: tty[name] ?? false };
+    return { s, had: Object.hasOwn(s, 'isTTY'), prev: s.isTTY, next: tty[name] ?? false };
   });
   const prevCi = process.env.CI;
   for (const x of saved) Object.defineProperty(x.s, 'isTTY', { value: x.next, configurable: true, writable: true });
-  if (ci === undefined) delete process.env.CI; else process.env.CI = ci;
+  if (ci === undefined) delete process.env.CI;
+  else process.env.CI = ci;
   try {
     return fn();
   } finally {
@@ -32,7 +44,8 @@ function withTerminal<T>(tty: Partial<Record<Stream, boolean>>, ci: string | und
       if (x.had) Object.defineProperty(x.s, 'isTTY', { value: x.prev, configurable: true, writable: true });
       else delete (x.s as { isTTY?: boolean }).isTTY;
     }
-    if (prevCi === undefined) delete process.env.CI; else process.env.CI = prevCi;
+    if (prevCi === undefined) delete process.env.CI;
+    else process.env.CI = prevCi;
   }
 }
 
@@ -56,9 +69,18 @@ describe('renderer choice', () => {
   ])('%s: progress lines go to stderr, leaving stdout for the result', async (_name, json) => {
     const c = capture();
     const p = withTerminal({}, undefined, () => progressFor(c.io, json));
-    await p.step('synthesize stacks', async (note) => { note('5 stacks'); });
+    await p.step('synthesize stacks', async (note) => {
+      note('5 stacks');
+    });
     p.info('hello');
-    p.gate({ gate: 'smoke', status: 'passed', summary: 'smoke: passed — 3 cases', checks: [], startedAt: '', finishedAt: '' } as GateResult);
+    p.gate({
+      gate: 'smoke',
+      status: 'passed',
+      summary: 'smoke: passed — 3 cases',
+      checks: [],
+      startedAt: '',
+      finishedAt: '',
+    } as GateResult);
     expect(c.out).toEqual([]);
     expect(c.err[0]).toBe('▶ synthesize stacks');
     expect(c.err).toContain('    5 stacks');
@@ -71,7 +93,10 @@ describe('plain line renderer', () => {
   test('start, notes, success with the duration; the step value is returned', async () => {
     const lines: string[] = [];
     const p = new LineProgress((t) => lines.push(t));
-    const v = await p.step('apply pilot', async (note) => { note('2 to create'); return 42; });
+    const v = await p.step('apply pilot', async (note) => {
+      note('2 to create');
+      return 42;
+    });
     expect(v).toBe(42);
     expect(lines[0]).toBe('▶ apply pilot');
     expect(lines[1]).toBe('    2 to create');
@@ -82,13 +107,21 @@ describe('plain line renderer', () => {
     const lines: string[] = [];
     const p = new LineProgress((t) => lines.push(t));
     const boom = new Error('terraform plan failed\nstderr tail');
-    await expect(p.step('plan pilot', async () => { throw boom; })).rejects.toBe(boom);
+    await expect(
+      p.step('plan pilot', async () => {
+        throw boom;
+      }),
+    ).rejects.toBe(boom);
     expect(lines).toEqual(['▶ plan pilot', '✖ plan pilot: terraform plan failed']);
   });
 
   test('gate lines show the status and every check that did not pass', () => {
     const g: GateResult = {
-      gate: 'smoke', status: 'failed', summary: '1 of 3 cases failed', startedAt: '', finishedAt: '',
+      gate: 'smoke',
+      status: 'failed',
+      summary: '1 of 3 cases failed',
+      startedAt: '',
+      finishedAt: '',
       checks: [
         { id: 'smoke:block-violence@1/us-east-1', status: 'passed', detail: 'blocked' },
         { id: 'smoke:pass-benign-question@1/us-east-1', status: 'failed', detail: 'OVERBLOCKING' },
@@ -107,16 +140,31 @@ describe('listr2 renderer', () => {
   test('runs the step as a listr2 task on stderr: the value comes back, the title is rendered, errors propagate, stdout stays empty', async () => {
     const out: string[] = [];
     const err: string[] = [];
-    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => { out.push(String(chunk)); return true; });
-    const spyErr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => { err.push(String(chunk)); return true; });
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out.push(String(chunk));
+      return true;
+    });
+    const spyErr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      err.push(String(chunk));
+      return true;
+    });
     const info: string[] = [];
     try {
       // stdout redirected (`> plan.md`), stderr a terminal: listr2's own stdout check must not matter.
       await withTerminal({ stderr: true }, undefined, async () => {
         const p = new ListrProgress((t) => info.push(t));
-        await expect(p.step('synthesize stacks', async (note) => { note('5 stacks'); return 'done'; })).resolves.toBe('done');
+        await expect(
+          p.step('synthesize stacks', async (note) => {
+            note('5 stacks');
+            return 'done';
+          }),
+        ).resolves.toBe('done');
         const boom = new Error('sandbox unreachable');
-        await expect(p.step('connect to sandbox', async () => { throw boom; })).rejects.toBe(boom);
+        await expect(
+          p.step('connect to sandbox', async () => {
+            throw boom;
+          }),
+        ).rejects.toBe(boom);
         p.info('hello');
       });
     } finally {

@@ -4,7 +4,14 @@
  * tests can see exactly which guardrail evaluated which piece of content.
  */
 import { AwsError } from '../../../sandbox/errors.js';
-import { appliesToModel, organizationRefs, selectSegments, underlyingModelId, type Modes, type Segment } from '../../../sandbox/runtime/enforcement.js';
+import {
+  appliesToModel,
+  organizationRefs,
+  selectSegments,
+  underlyingModelId,
+  type Modes,
+  type Segment,
+} from '../../../sandbox/runtime/enforcement.js';
 import { CLAUDE, EMBED, NOVA, assistant, converse, invoke, tagged, text, user } from '../../helpers/runtime-call.js';
 import { MEMBER, MGMT, MemoryWorld, OTHER_OU_MEMBER, ORG, REGION, guardrailConfig } from '../../helpers/memory-world.js';
 
@@ -19,7 +26,8 @@ function orgWorld(configExtra: Record<string, unknown> = {}) {
 
 const blocked = (r: { stopReason: string }) => r.stopReason === 'guardrail_intervened';
 /** Blocked by the org guardrail's INPUT check (the stand-in model echoes, so output checks could block too). */
-const inputBlocked = (r: { output: { message: { content: { text: string }[] } } }) => r.output.message.content[0].text === 'org: input blocked';
+const inputBlocked = (r: { output: { message: { content: { text: string }[] } } }) =>
+  r.output.message.content[0].text === 'org: input blocked';
 
 describe('model include/exclude', () => {
   it.each([
@@ -46,15 +54,22 @@ describe('model include/exclude', () => {
   it('an embedding model that is not excluded fails under enforcement; excluded, it works', async () => {
     const { w, orgArn } = orgWorld();
     await expect(invoke(w, { inputText: 'hello' }, { model: EMBED })).rejects.toMatchObject({ code: 'ValidationException' });
-    w.orgPolicy(MEMBER, { config_1: { identifier: `${orgArn}:1`, model_enforcement: { included_models: ['ALL'], excluded_models: [EMBED] } } });
+    w.orgPolicy(MEMBER, {
+      config_1: { identifier: `${orgArn}:1`, model_enforcement: { included_models: ['ALL'], excluded_models: [EMBED] } },
+    });
     const r = await invoke(w, { inputText: 'hello' }, { model: EMBED });
     expect(r.embedding).toHaveLength(1024);
   });
 });
 
 describe('selective vs comprehensive (bedrock-enforcement.md §8.3 matrix)', () => {
-  const seg = (surface: Segment['surface'], isTagged: boolean, message = surface === 'system' ? -1 : 0): Segment =>
-    ({ surface, text: `${surface}-${isTagged ? 'tagged' : 'plain'}`, tagged: isTagged, message, role: 'user' });
+  const seg = (surface: Segment['surface'], isTagged: boolean, message = surface === 'system' ? -1 : 0): Segment => ({
+    surface,
+    text: `${surface}-${isTagged ? 'tagged' : 'plain'}`,
+    tagged: isTagged,
+    message,
+    role: 'user',
+  });
   const shapes: Record<string, Segment[]> = {
     'no tags': [seg('system', false), seg('message', false)],
     'tags in messages only': [seg('system', false), seg('message', false), seg('message', true)],
@@ -111,9 +126,19 @@ describe('selective vs comprehensive (bedrock-enforcement.md §8.3 matrix)', () 
 
   it('legacy input_tags is read when selective_content_guarding is absent', () => {
     const arn = 'arn:aws:bedrock:us-east-1:111111111111:guardrail/abc';
-    const [honor] = organizationRefs({ bedrock: { guardrail_inference: { [REGION]: { config_1: { identifier: `${arn}:2`, input_tags: 'honor' } } } } }, REGION);
+    const [honor] = organizationRefs(
+      { bedrock: { guardrail_inference: { [REGION]: { config_1: { identifier: `${arn}:2`, input_tags: 'honor' } } } } },
+      REGION,
+    );
     expect(honor.rule).toEqual({ system: 'SELECTIVE', messages: 'SELECTIVE' });
-    const [ignore] = organizationRefs({ bedrock: { guardrail_inference: { [REGION]: { config_1: { identifier: { '@@assign': `${arn}:2` }, input_tags: { '@@assign': 'ignore' } } } } } }, REGION);
+    const [ignore] = organizationRefs(
+      {
+        bedrock: {
+          guardrail_inference: { [REGION]: { config_1: { identifier: { '@@assign': `${arn}:2` }, input_tags: { '@@assign': 'ignore' } } } },
+        },
+      },
+      REGION,
+    );
     expect(ignore).toMatchObject({ identifier: arn, version: '2', rule: { system: 'COMPREHENSIVE', messages: 'COMPREHENSIVE' } });
   });
 });
@@ -130,7 +155,11 @@ describe('layering: organization, account and request guardrails', () => {
   it('every layer is evaluated: each guardrail blocks its own word', async () => {
     const { w } = layered();
     const gc = { guardrailIdentifier: 'reqgr1', guardrailVersion: '1' };
-    for (const [word, msg] of [['org-secret', 'org: input blocked'], ['acct-secret', 'acct: input blocked'], ['req-secret', 'req: input blocked']]) {
+    for (const [word, msg] of [
+      ['org-secret', 'org: input blocked'],
+      ['acct-secret', 'acct: input blocked'],
+      ['req-secret', 'req: input blocked'],
+    ]) {
       const r = await converse(w, { messages: [user(text(`say ${word}`))], guardrailConfig: gc });
       expect(r.stopReason).toBe('guardrail_intervened');
       expect(r.output.message.content[0].text).toBe(msg);
@@ -140,12 +169,29 @@ describe('layering: organization, account and request guardrails', () => {
 
   it('the trace shows every guardrail with its origin and ownership', async () => {
     const { w, orgArn, acctArn, reqArn } = layered();
-    const r = await converse(w, { messages: [user(text('acct-secret'))], guardrailConfig: { guardrailIdentifier: 'reqgr1', guardrailVersion: '1', trace: 'enabled' } });
+    const r = await converse(w, {
+      messages: [user(text('acct-secret'))],
+      guardrailConfig: { guardrailIdentifier: 'reqgr1', guardrailVersion: '1', trace: 'enabled' },
+    });
     const a = r.trace.guardrail.inputAssessment;
     expect(Object.keys(a).sort()).toEqual(['acctbase1', 'orgbase1', 'reqgr1']);
-    expect(a.orgbase1.appliedGuardrailDetails).toEqual({ guardrailId: 'orgbase1', guardrailVersion: '1', guardrailArn: orgArn, guardrailOrigin: ['ORGANIZATION_ENFORCED'], guardrailOwnership: 'CROSS_ACCOUNT' });
-    expect(a.acctbase1.appliedGuardrailDetails).toMatchObject({ guardrailArn: acctArn, guardrailOrigin: ['ACCOUNT_ENFORCED'], guardrailOwnership: 'SELF' });
-    expect(a.reqgr1.appliedGuardrailDetails).toMatchObject({ guardrailArn: reqArn, guardrailOrigin: ['REQUEST'], guardrailOwnership: 'SELF' });
+    expect(a.orgbase1.appliedGuardrailDetails).toEqual({
+      guardrailId: 'orgbase1',
+      guardrailVersion: '1',
+      guardrailArn: orgArn,
+      guardrailOrigin: ['ORGANIZATION_ENFORCED'],
+      guardrailOwnership: 'CROSS_ACCOUNT',
+    });
+    expect(a.acctbase1.appliedGuardrailDetails).toMatchObject({
+      guardrailArn: acctArn,
+      guardrailOrigin: ['ACCOUNT_ENFORCED'],
+      guardrailOwnership: 'SELF',
+    });
+    expect(a.reqgr1.appliedGuardrailDetails).toMatchObject({
+      guardrailArn: reqArn,
+      guardrailOrigin: ['REQUEST'],
+      guardrailOwnership: 'SELF',
+    });
     expect(a.acctbase1.wordPolicy.customWords).toEqual([{ match: 'acct-secret', action: 'BLOCKED', detected: true }]);
     expect(a.orgbase1.wordPolicy).toBeUndefined();
     expect(r.trace.guardrail.outputAssessments).toBeUndefined(); // blocked on input: the model never ran
@@ -154,15 +200,25 @@ describe('layering: organization, account and request guardrails', () => {
   it('the same guardrail through two origins is one entry listing both', async () => {
     const { w, orgArn } = orgWorld();
     w.enforced.push({ configId: 'cfg1', account: MEMBER, region: REGION, guardrailIdentifier: orgArn, guardrailVersion: '1' });
-    const r = await converse(w, { messages: [user(text('hello'))], guardrailConfig: { guardrailIdentifier: orgArn, guardrailVersion: '1', trace: 'enabled' } });
+    const r = await converse(w, {
+      messages: [user(text('hello'))],
+      guardrailConfig: { guardrailIdentifier: orgArn, guardrailVersion: '1', trace: 'enabled' },
+    });
     expect(Object.keys(r.trace.guardrail.inputAssessment)).toEqual(['orgbase1']);
-    expect(r.trace.guardrail.inputAssessment.orgbase1.appliedGuardrailDetails.guardrailOrigin).toEqual(['ORGANIZATION_ENFORCED', 'ACCOUNT_ENFORCED', 'REQUEST']);
+    expect(r.trace.guardrail.inputAssessment.orgbase1.appliedGuardrailDetails.guardrailOrigin).toEqual([
+      'ORGANIZATION_ENFORCED',
+      'ACCOUNT_ENFORCED',
+      'REQUEST',
+    ]);
     expect(r.trace.guardrail.outputAssessments.orgbase1).toHaveLength(1);
   });
 
   it('a request guardrail cannot weaken an enforced one; trace without identifiers shows enforced guardrails', async () => {
     const { w } = layered();
-    const r = await converse(w, { messages: [user(text('org-secret'))], guardrailConfig: { guardrailIdentifier: '', guardrailVersion: '', trace: 'enabled' } });
+    const r = await converse(w, {
+      messages: [user(text('org-secret'))],
+      guardrailConfig: { guardrailIdentifier: '', guardrailVersion: '', trace: 'enabled' },
+    });
     expect(r.stopReason).toBe('guardrail_intervened');
     expect(Object.keys(r.trace.guardrail.inputAssessment).sort()).toEqual(['acctbase1', 'orgbase1']);
     const noTrace = await converse(w, { messages: [user(text('org-secret'))] });
@@ -179,15 +235,23 @@ describe('layering: organization, account and request guardrails', () => {
 
   it('output guarding: repeated PII is masked on output, and blocked output uses blockedOutputsMessaging', async () => {
     const w = new MemoryWorld();
-    w.addGuardrail('reqgr1', guardrailConfig('req', {
-      sensitiveInformationPolicyConfig: { piiEntitiesConfig: [{ type: 'EMAIL', action: 'ANONYMIZE', inputAction: 'NONE' }] },
-      wordPolicyConfig: { wordsConfig: [{ text: 'forbidden', inputEnabled: false }] },
-    }), { owner: MEMBER });
+    w.addGuardrail(
+      'reqgr1',
+      guardrailConfig('req', {
+        sensitiveInformationPolicyConfig: { piiEntitiesConfig: [{ type: 'EMAIL', action: 'ANONYMIZE', inputAction: 'NONE' }] },
+        wordPolicyConfig: { wordsConfig: [{ text: 'forbidden', inputEnabled: false }] },
+      }),
+      { owner: MEMBER },
+    );
     const gc = { guardrailIdentifier: 'reqgr1', guardrailVersion: 'DRAFT', trace: 'enabled' };
     const masked = await converse(w, { messages: [user(text('Repeat: contact bob@example.com'))], guardrailConfig: gc });
     expect(masked.output.message.content[0].text).toBe('contact {EMAIL}');
     expect(masked.stopReason).toBe('guardrail_intervened');
-    expect(masked.trace.guardrail.inputAssessment.reqgr1.sensitiveInformationPolicy.piiEntities[0]).toMatchObject({ type: 'EMAIL', action: 'NONE', detected: true });
+    expect(masked.trace.guardrail.inputAssessment.reqgr1.sensitiveInformationPolicy.piiEntities[0]).toMatchObject({
+      type: 'EMAIL',
+      action: 'NONE',
+      detected: true,
+    });
     expect(masked.trace.guardrail.modelOutput).toEqual(['contact bob@example.com']);
     const out = await converse(w, { messages: [user(text('echo the forbidden word'))], guardrailConfig: gc });
     expect(out.output.message.content[0].text).toBe('req: output blocked');
@@ -200,8 +264,9 @@ describe('resource-based policy (failure story 1)', () => {
     const { w, orgArn } = orgWorld();
     w.policies.delete(orgArn);
     await expect(converse(w, { messages: [user(text('hello'))] })).rejects.toMatchObject({ code: 'AccessDeniedException', status: 403 });
-    await expect(invoke(w, { anthropic_version: 'bedrock-2023-05-31', max_tokens: 10, messages: [{ role: 'user', content: 'hello' }] }))
-      .rejects.toBeInstanceOf(AwsError);
+    await expect(
+      invoke(w, { anthropic_version: 'bedrock-2023-05-31', max_tokens: 10, messages: [{ role: 'user', content: 'hello' }] }),
+    ).rejects.toBeInstanceOf(AwsError);
   });
 
   it('an OU-scoped RBP allows accounts in that OU and denies others', async () => {
@@ -209,7 +274,9 @@ describe('resource-based policy (failure story 1)', () => {
     w.shareWithOrg(orgArn, [`${ORG}/*/ou-ab12-pilot111/*`]);
     policy(OTHER_OU_MEMBER);
     expect(blocked(await converse(w, { messages: [user(text('hello'))] }))).toBe(false);
-    await expect(converse(w, { messages: [user(text('hello'))] }, { caller: OTHER_OU_MEMBER })).rejects.toMatchObject({ code: 'AccessDeniedException' });
+    await expect(converse(w, { messages: [user(text('hello'))] }, { caller: OTHER_OU_MEMBER })).rejects.toMatchObject({
+      code: 'AccessDeniedException',
+    });
   });
 
   it('the owning account needs no RBP', async () => {
@@ -240,9 +307,14 @@ describe('bad enforced identifier fails every call in scope (stories 2 and 6)', 
     w.addGuardrail('orgbase1', guardrailConfig('eu'), { region: 'eu-west-1' });
     w.orgPolicy(MEMBER, { config_1: { identifier, model_enforcement: { included_models: ['ALL'], excluded_models: [NOVA] } } });
     for (const model of [CLAUDE, NOVA]) {
-      await expect(converse(w, { messages: [user(text('hello'))] }, { model })).rejects.toMatchObject({ code: 'ValidationException', message: expect.stringContaining('does not exist') });
+      await expect(converse(w, { messages: [user(text('hello'))] }, { model })).rejects.toMatchObject({
+        code: 'ValidationException',
+        message: expect.stringContaining('does not exist'),
+      });
     }
-    await expect(invoke(w, { inputText: 'hello' }, { model: 'amazon.titan-text-express-v1' })).rejects.toMatchObject({ code: 'ValidationException' });
+    await expect(invoke(w, { inputText: 'hello' }, { model: 'amazon.titan-text-express-v1' })).rejects.toMatchObject({
+      code: 'ValidationException',
+    });
   });
 
   it('an organization policy naming a guardrail the management account does not own fails closed, even with an RBP', async () => {
@@ -252,8 +324,10 @@ describe('bad enforced identifier fails every call in scope (stories 2 and 6)', 
     w.shareWithOrg(memberArn);
     w.orgPolicy(MEMBER, { config_1: { identifier: `${memberArn}:1` } });
     for (const model of [CLAUDE, NOVA]) {
-      await expect(converse(w, { messages: [user(text('hello'))] }, { model }))
-        .rejects.toMatchObject({ code: 'ValidationException', message: expect.stringContaining(`not the management account ${MGMT}`) });
+      await expect(converse(w, { messages: [user(text('hello'))] }, { model })).rejects.toMatchObject({
+        code: 'ValidationException',
+        message: expect.stringContaining(`not the management account ${MGMT}`),
+      });
     }
     // The same guardrail as the member's own account-level configuration is not an organization reference: allowed.
     const w2 = new MemoryWorld();
@@ -271,9 +345,17 @@ describe('bad enforced identifier fails every call in scope (stories 2 and 6)', 
 
   it('an enforced guardrail with an Automated Reasoning policy fails the call', async () => {
     const w = new MemoryWorld();
-    const a = w.addGuardrail('argr1', guardrailConfig('ar', { automatedReasoningPolicyConfig: { policies: ['arn:aws:bedrock:us-east-1:111111111111:automated-reasoning-policy/p1'] } }));
+    const a = w.addGuardrail(
+      'argr1',
+      guardrailConfig('ar', {
+        automatedReasoningPolicyConfig: { policies: ['arn:aws:bedrock:us-east-1:111111111111:automated-reasoning-policy/p1'] },
+      }),
+    );
     w.shareWithOrg(a);
     w.orgPolicy(MEMBER, { config_1: { identifier: `${a}:1` } });
-    await expect(converse(w, { messages: [user(text('hello'))] })).rejects.toMatchObject({ code: 'ValidationException', message: expect.stringContaining('Automated Reasoning') });
+    await expect(converse(w, { messages: [user(text('hello'))] })).rejects.toMatchObject({
+      code: 'ValidationException',
+      message: expect.stringContaining('Automated Reasoning'),
+    });
   });
 });
