@@ -7,6 +7,7 @@
  */
 import { resourceUsage } from 'node:process';
 import { PolicyIndex, effectivePolicies, evaluateChain, type NodeKind, type OrgSnapshot } from '../policy/index.js';
+import { seededRandom } from '../test/helpers/random.js';
 
 const ACCOUNTS = 10_000;
 const OUS = 1_000;
@@ -16,17 +17,6 @@ const POLICIES_PER_NODE = 3;
 const POOL_PER_LEVEL = 12;
 const MGMT = '111111111111';
 const CTL = '@@operators_allowed_for_child_policies';
-
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const gi = (perRegion: (region: string) => Record<string, unknown>) => ({
   bedrock: { guardrail_inference: Object.fromEntries(REGIONS.map((r) => [r, { config_1: perRegion(r) }])) },
@@ -65,7 +55,7 @@ function policyContent(level: number, n: number): unknown {
 }
 
 export function generateOrg(seed = 42): OrgSnapshot {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   const ous: { id: string; parent: string }[] = [];
   const depth = new Map<string, number>([['r-bench', 0]]);
   const byDepth: string[][] = [['r-bench'], [], [], [], [], []];

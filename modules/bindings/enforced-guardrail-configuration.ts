@@ -5,8 +5,9 @@
  * nested blocks are emitted as single-element lists, as the generated classes do.
  * Registry: https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/bedrock_enforced_guardrail_configuration
  */
-import { TerraformResource, type TerraformMetaArguments } from 'cdktf';
+import type { TerraformMetaArguments } from 'cdktf';
 import type { Construct } from 'constructs';
+import { AwsResourceBinding, dropUndefined } from './resource.js';
 
 export type ApiGuardingMode = 'COMPREHENSIVE' | 'SELECTIVE';
 
@@ -31,21 +32,13 @@ export interface BedrockEnforcedGuardrailConfigurationConfig extends TerraformMe
   readonly region?: string;
 }
 
-export class BedrockEnforcedGuardrailConfiguration extends TerraformResource {
+export class BedrockEnforcedGuardrailConfiguration extends AwsResourceBinding {
   static readonly tfResourceType = 'aws_bedrock_enforced_guardrail_configuration';
 
   private readonly config: BedrockEnforcedGuardrailConfigurationConfig;
 
   constructor(scope: Construct, id: string, config: BedrockEnforcedGuardrailConfigurationConfig) {
-    super(scope, id, {
-      terraformResourceType: BedrockEnforcedGuardrailConfiguration.tfResourceType,
-      terraformGeneratorMetadata: { providerName: 'aws' },
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      forEach: config.forEach,
-    });
+    super(scope, id, BedrockEnforcedGuardrailConfiguration.tfResourceType, config);
     this.config = config;
   }
 
@@ -88,8 +81,4 @@ export class BedrockEnforcedGuardrailConfiguration extends TerraformResource {
       region: c.region,
     });
   }
-}
-
-export function dropUndefined<T extends Record<string, unknown>>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

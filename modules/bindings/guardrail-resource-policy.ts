@@ -3,9 +3,9 @@
  * from the prebuilt 6.25.0 bindings. `policy` is the policy JSON as a string.
  * Registry: https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/bedrock_guardrail_resource_policy
  */
-import { TerraformResource, type TerraformMetaArguments } from 'cdktf';
+import type { TerraformMetaArguments } from 'cdktf';
 import type { Construct } from 'constructs';
-import { dropUndefined } from './enforced-guardrail-configuration.js';
+import { AwsResourceBinding, dropUndefined } from './resource.js';
 
 export interface BedrockGuardrailResourcePolicyConfig extends TerraformMetaArguments {
   /** Guardrail ARN (unversioned) or system-defined guardrail-profile ARN. ForceNew. */
@@ -15,21 +15,13 @@ export interface BedrockGuardrailResourcePolicyConfig extends TerraformMetaArgum
   readonly region?: string;
 }
 
-export class BedrockGuardrailResourcePolicy extends TerraformResource {
+export class BedrockGuardrailResourcePolicy extends AwsResourceBinding {
   static readonly tfResourceType = 'aws_bedrock_guardrail_resource_policy';
 
   private readonly config: BedrockGuardrailResourcePolicyConfig;
 
   constructor(scope: Construct, id: string, config: BedrockGuardrailResourcePolicyConfig) {
-    super(scope, id, {
-      terraformResourceType: BedrockGuardrailResourcePolicy.tfResourceType,
-      terraformGeneratorMetadata: { providerName: 'aws' },
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      forEach: config.forEach,
-    });
+    super(scope, id, BedrockGuardrailResourcePolicy.tfResourceType, config);
     this.config = config;
   }
 

@@ -12,6 +12,7 @@ import { DEFAULT_AWS_PROVIDER_VERSION, DEFAULT_ROLE_NAME } from '../../model/sch
 import type { Account, EnforcementException, Environment, OrgUnit, Phase, PhaseSettings, SmokeCase } from '../../model/types.js';
 import { PHASES } from '../../model/types.js';
 import { MAX_OU_DEPTH } from '../../model/validate.js';
+import { seededRandom } from './random.js';
 
 export interface GenerateOptions {
   /** Member accounts, not counting the management account. */
@@ -24,18 +25,6 @@ export interface GenerateOptions {
   seed?: number;
   /** Reference date for exception expiry spread (default 2026-11-25): ~20% expire before it. */
   asOf?: Date;
-}
-
-/** mulberry32: small, fast, deterministic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const TEAMS = [
@@ -103,7 +92,7 @@ export function generateEnvironment(opts: GenerateOptions): Environment {
   if (!Number.isInteger(nOus) || nOus < 1) throw new RangeError('ous must be a whole number ≥ 1 (the pilot OU)');
   if (maxDepth < 1 || maxDepth > MAX_OU_DEPTH) throw new RangeError(`maxDepth must be 1–${MAX_OU_DEPTH}`);
   if (nAccounts > 899_999_999_999) throw new RangeError('too many accounts');
-  const rand = rng(opts.seed ?? 1);
+  const rand = seededRandom(opts.seed ?? 1);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
   const regions = [...(opts.regions ?? ['us-east-1', 'eu-west-1'])];
 

@@ -1,6 +1,7 @@
 /** Invariants of the inheritance engine, checked on random organizations and policies (fast-check). */
 import fc from 'fast-check';
 import { effectivePolicies, effectivePolicyFor, pathTo, type OrgSnapshot } from '../../policy/index.js';
+import { seededRandom } from '../helpers/random.js';
 
 const CTL = '@@operators_allowed_for_child_policies';
 
@@ -110,7 +111,7 @@ describe('inheritance properties', () => {
   test('the result does not depend on the order policies, targets, OUs or accounts are listed', () => {
     fc.assert(
       fc.property(orgWithPolicies, fc.integer(), (org, seed) => {
-        const rnd = mulberry(seed);
+        const rnd = seededRandom(seed);
         const shuffle = <T>(xs: T[]) =>
           xs
             .map((x) => [rnd(), x] as const)
@@ -157,14 +158,3 @@ describe('inheritance properties', () => {
     );
   });
 });
-
-function mulberry(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
