@@ -1,9 +1,12 @@
 /**
- * The ONE mapping between the guardrail spec and the Bedrock API shapes: the CreateGuardrail /
- * UpdateGuardrail request a spec becomes, the same shape read back from GetGuardrail, and the
- * content comparison of two such shapes (what the engines and the published-content gate use).
+ * The ONE mapping between the guardrail spec, the Bedrock API shapes and the Terraform
+ * arguments: the CreateGuardrail / UpdateGuardrail request a spec becomes, the same shape read
+ * back from GetGuardrail, the content comparison of two such shapes (what the engines and the
+ * published-content gate use), and the request in `aws_bedrock_guardrail` block form and back
+ * (what the cdktf construct writes and the sandbox engine reads).
  * https://docs.aws.amazon.com/bedrock/latest/APIReference/API_CreateGuardrail.html
  * https://docs.aws.amazon.com/bedrock/latest/APIReference/API_GetGuardrail.html
+ * https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/bedrock_guardrail
  */
 import type { CreateGuardrailCommandInput, GetGuardrailCommandOutput } from '@aws-sdk/client-bedrock';
 import { canonicalJson } from '../core/canonical-json.js';
@@ -18,9 +21,7 @@ import type {
   PiiEntityType,
   TierName,
 } from './catalog.js';
-import type { GuardrailSpec } from './definition.js';
-
-type Directional<A> = { inputAction: A; outputAction: A; inputEnabled: boolean; outputEnabled: boolean };
+import type { Directional, GuardrailSpec } from './spec.js';
 
 type Dir<A> = { inputAction?: A; outputAction?: A; inputEnabled?: boolean; outputEnabled?: boolean };
 
@@ -239,6 +240,57 @@ export function sameGuardrailConfig(a: Record<string, unknown>, b: Record<string
 }
 
 // ─── Terraform arguments (aws_bedrock_guardrail) ───
+//
+// The provider's arguments are the API input's with three differences, handled here and
+// nowhere else: an object the API takes once is a list of one block, the KMS key is
+// `kms_key_arn`, and names are snake_case in Terraform JSON (cdktf config keeps camelCase).
+
+/** API input keys whose value is one object in the API and a list of one block in Terraform. */
+const SINGLE_BLOCKS = [
+  'automatedReasoningPolicyConfig',
+  'contentPolicyConfig',
+  'contextualGroundingPolicyConfig',
+  'crossRegionConfig',
+  'sensitiveInformationPolicyConfig',
+  'tierConfig',
+  'topicPolicyConfig',
+  'wordPolicyConfig',
+] as const;
+type SingleBlock = (typeof SINGLE_BLOCKS)[number];
+const isSingleBlock = (key: string): key is SingleBlock => (SINGLE_BLOCKS as readonly string[]).includes(key);
+
+/** `T` with every single block wrapped in a list of one. */
+type Blocks<T> = T extends readonly (infer E)[]
+  ? Blocks<E>[]
+  : T extends object
+    ? { [K in keyof T]: K extends SingleBlock ? Blocks<Exclude<T[K], undefined>>[] : Blocks<T[K]> }
+    : T;
+
+/** `aws_bedrock_guardrail` arguments in block form, with the camelCase names of cdktf config. */
+export type TerraformGuardrailBlocks = Omit<Blocks<BedrockGuardrailInput>, 'kmsKeyId'> & { kmsKeyArn?: string };
+
+/**
+ * CreateGuardrail input → `aws_bedrock_guardrail` arguments as cdktf config takes them: each
+ * single block becomes a list of one, `kmsKeyId` becomes `kmsKeyArn`, and an empty list (a
+ * topic without examples) is left unset. The inverse of `guardrailApiInput`.
+ */
+export function toTerraformBlocks(input: BedrockGuardrailInput): TerraformGuardrailBlocks {
+  const { kmsKeyId, ...rest } = input;
+  const out = wrapBlocks(rest) as TerraformGuardrailBlocks;
+  if (kmsKeyId !== undefined) out.kmsKeyArn = kmsKeyId;
+  return out;
+}
+
+function wrapBlocks(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(wrapBlocks);
+  if (!v || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (x === undefined || (Array.isArray(x) && x.length === 0)) continue;
+    out[k] = isSingleBlock(k) ? [wrapBlocks(x)] : wrapBlocks(x);
+  }
+  return out;
+}
 
 const camel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 /** Nested blocks as Terraform JSON gives them: a list of objects, or one object. */
@@ -248,32 +300,21 @@ function blocks(v: unknown): Record<string, unknown>[] {
 }
 const single = (v: unknown): Record<string, unknown> | undefined => blocks(v)[0];
 
-/** Nested blocks that the Bedrock API takes as one object (Terraform: list of one). */
-const SINGLE_BLOCKS = new Set([
-  'content_policy_config',
-  'contextual_grounding_policy_config',
-  'cross_region_config',
-  'sensitive_information_policy_config',
-  'topic_policy_config',
-  'word_policy_config',
-  'tier_config',
-  'automated_reasoning_policy_config',
-]);
-
-function convertBlock(obj: Record<string, unknown>): Record<string, unknown> {
+function unwrapBlocks(obj: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) {
+  for (const [key, v] of Object.entries(obj)) {
     if (v === null || v === undefined) continue;
-    if (SINGLE_BLOCKS.has(k)) {
+    const k = camel(key);
+    if (isSingleBlock(k)) {
       const b = single(v);
-      if (b) out[camel(k)] = convertBlock(b);
+      if (b) out[k] = unwrapBlocks(b);
       continue;
     }
     if (Array.isArray(v) && v.some((x) => x && typeof x === 'object')) {
-      out[camel(k)] = blocks(v).map(convertBlock);
+      out[k] = blocks(v).map(unwrapBlocks);
       continue;
     }
-    out[camel(k)] = v;
+    out[k] = v;
   }
   return out;
 }
@@ -281,11 +322,11 @@ function convertBlock(obj: Record<string, unknown>): Record<string, unknown> {
 /**
  * Terraform `aws_bedrock_guardrail` arguments → CreateGuardrail input: the provider's argument
  * names are the API's in snake_case, and an object the API takes once is a list of one block.
- * https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/bedrock_guardrail
+ * The inverse of `toTerraformBlocks`.
  */
 export function guardrailApiInput(args: Record<string, unknown>): Omit<CreateGuardrailCommandInput, 'clientRequestToken'> {
   const { tags, kms_key_arn, region: _r, timeouts: _t, tags_all: _ta, ...rest } = args;
-  const out = convertBlock(rest) as Omit<CreateGuardrailCommandInput, 'clientRequestToken'>;
+  const out = unwrapBlocks(rest) as Omit<CreateGuardrailCommandInput, 'clientRequestToken'>;
   if (typeof kms_key_arn === 'string') out.kmsKeyId = kms_key_arn;
   if (tags && typeof tags === 'object' && !Array.isArray(tags)) {
     const entries = Object.entries(tags as Record<string, string>);

@@ -10,7 +10,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LineCounter, parseDocument, parse as parseYaml, type Document } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../core/errors.js';
-import { GuardrailDefinition, GuardrailDefinitionError, contentHash, isGuardrailDefinition } from '../guardrail/definition.js';
+import { GuardrailDefinition, isGuardrailDefinition } from '../guardrail/definition.js';
+import { GuardrailDefinitionError } from '../guardrail/errors.js';
+import { contentHash } from '../guardrail/hash.js';
 import { environmentFileSchema, parseDuration, type EnvironmentFile, type RawSmokeCase } from './schema.js';
 import { checkEnvironment } from './validate.js';
 import type {
@@ -335,7 +337,7 @@ function guarding(
   if (v.system !== undefined || v.messages !== undefined) {
     err(`${path}.inputTags`, 'expected either the legacy inputTags or system/messages, not both (do not mix the preview and GA schemas)');
   }
-  // bedrock-enforcement reference §3.4: ignore → comprehensive; honor → selective (system: selective
+  // docs/aws-facts.md#legacy-input-tags: ignore → comprehensive; honor → selective (system: selective
   // with no tags checks NOTHING in the system prompt, which honor did not distinguish).
   const mode: GuardingMode = v.inputTags === 'ignore' ? 'comprehensive' : 'selective';
   warnings.push(
@@ -371,8 +373,8 @@ function moduleHint(e: unknown): string {
   const msg = String((e as Error)?.message ?? e);
   if (!/require\(\) ES Module|ERR_REQUIRE|Cannot find module|ERR_MODULE_NOT_FOUND/.test(msg)) return '';
   return (
-    " — hint: .ts/.js definitions are ES modules that import this project's modules/ by relative path " +
-    '(e.g. ../../../modules/guardrail/definition.js): keep the environment in environments/<name>/ of this project, ' +
+    " — hint: .ts/.js definitions are ES modules that import this project's guardrail/ by relative path " +
+    '(e.g. ../../../guardrail/index.js): keep the environment in environments/<name>/ of this project, ' +
     'or write the definition as .json/.yaml'
   );
 }

@@ -1,8 +1,8 @@
 /**
  * Zod schema of `environments/<name>/environment.yaml` (the file a person writes).
  * Structural rules live here (types, patterns, unknown keys, enums, dates); rules that need
- * the whole file (references, cycles, pilot placement) live in `environments/validate.ts`;
- * release definitions are imported by `environments/load.ts`.
+ * the whole file (references, cycles, pilot placement) live in `model/validate.ts`;
+ * release definitions are imported by `model/load.ts`.
  * Every object is strict: an unknown key is an error, so typos never pass silently.
  */
 import { z } from 'zod';
@@ -30,7 +30,7 @@ import { PHASES } from './types.js';
  * Default `hashicorp/aws` constraint written into every synthesized stack.
  * The enforced-configuration (`aws_bedrock_enforced_guardrail_configuration`) and guardrail
  * resource-policy resources need a provider newer than 6.25; the exact first release carrying
- * them is not established (bedrock-enforcement reference §9.9), so this is a conservative
+ * them is not established (docs/aws-facts.md#release-versions), so this is a conservative
  * floor from late 2026. Override with `deployment.awsProviderVersion`.
  */
 export const DEFAULT_AWS_PROVIDER_VERSION = '>= 6.70.0';
@@ -125,7 +125,7 @@ const guardingMode = z.enum(['comprehensive', 'selective'], {
   error: (iss) => `expected "comprehensive" or "selective" (lower case), got ${show(iss.input)}`,
 });
 
-/** Legacy preview key (bedrock-enforcement reference §3.4): read-only compatibility. */
+/** Legacy preview key (docs/aws-facts.md#legacy-input-tags): read-only compatibility. */
 const legacyInputTags = z.enum(['honor', 'ignore'], {
   error: (iss) => `expected "honor" or "ignore" (legacy preview key; prefer system/messages), got ${show(iss.input)}`,
 });

@@ -1,6 +1,6 @@
 /**
  * The environment model: one AWS Organization (or the sandbox) as validated data.
- * This file is the contract every other module codes against; `environments/schema.ts`
+ * This file is the contract every other module codes against; `model/schema.ts`
  * (zod) must produce exactly these types (checked at compile time there).
  * Pure types: no I/O, no cdktf, no AWS imports.
  */

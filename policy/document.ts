@@ -104,7 +104,7 @@ export function splitIdentifier(identifier: string | undefined): { guardrailArn?
  * Reads an effective BEDROCK_POLICY (plain values) into per-region enforcement with defaults
  * (comprehensive guarding, all models) applied, as the Bedrock guide documents them.
  * The legacy `input_tags` is mapped onto guarding modes only when the GA key is absent:
- * `ignore` → comprehensive, `honor` → selective (reference §3.4, partly inferred).
+ * `ignore` → comprehensive, `honor` → selective (docs/aws-facts.md#legacy-input-tags, partly inferred).
  */
 export function enforcementByRegion(effective: unknown): RegionEnforcement[] {
   const gi = (effective as EffectiveBedrockPolicy | null)?.bedrock?.guardrail_inference;

@@ -168,7 +168,7 @@ class Identifiers {
 
 /**
  * The guardrail the pilot's account-level enforced configuration names: the pilot stack publishes
- * its own guardrail IN THE PILOT ACCOUNT (rollout/promote.ts records it as phases.pilot.versions,
+ * its own guardrail IN THE PILOT ACCOUNT (rollout/flows/promote.ts records it as phases.pilot.versions,
  * which `status` shows). So it is the recorded pilot version when the pilot runs that release,
  * else a placeholder in the pilot account — never the management account's guardrail.
  */

@@ -7,15 +7,8 @@
 // Model-id and version patterns: one definition each, in the catalog (shared with the constructs and schema).
 import { GUARDRAIL_VERSION_PATTERN, MODEL_ID_PATTERN } from '../core/patterns.js';
 import { InputError } from '../core/errors.js';
+import { BEDROCK_POLICY_MAX_CHARS } from '../core/limits.js';
 import { APPEND, ASSIGN, CHILD_CONTROL, CONFIG_KEY, REMOVE } from './document.js';
-
-/**
- * Organizations' maximum policy document size. The quotas page lists 10,000 characters for the other
- * declarative management policy types (tag, backup, chat applications); the BEDROCK row was not
- * captured (reference §4.6), so the same limit is assumed.
- * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
- */
-export const BEDROCK_POLICY_MAX_CHARS = 10_000;
 
 const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 const CONFIG_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;

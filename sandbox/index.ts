@@ -7,7 +7,6 @@
  */
 import { FaultInjector, type FaultConfig } from './faults.js';
 import { loadStateFile, StateWriter } from './persist.js';
-import { loadPolicyEngine } from './policy-bridge.js';
 import { seedState, type SandboxEnv } from './seed.js';
 import { listen } from './server.js';
 import type { ServiceContext } from './services/common.js';
@@ -34,6 +33,8 @@ export interface StartSandboxOptions {
   now?: () => number;
   /** Logs unexpected internal errors (default: stderr). */
   onInternalError?: (err: unknown) => void;
+  /** Waits out injected latency (`latencyMs` faults; default: a timer). Tests pass their own. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface SandboxHandle {
@@ -63,10 +64,9 @@ export interface SdkClientConfig {
 export async function startSandbox(opts: StartSandboxOptions): Promise<SandboxHandle> {
   const seed = opts.seed ?? 1;
   const state = (opts.statePath && loadStateFile(opts.statePath)) || seedState(opts.env, seed);
-  const engine = await loadPolicyEngine();
-  const ctx: ServiceContext = { state, engine, now: opts.now ?? Date.now };
+  const ctx: ServiceContext = { state, now: opts.now ?? Date.now };
   const faults = new FaultInjector(opts.faults ?? {}, seed);
-  const world = createWorld(() => ctx.state, engine);
+  const world = createWorld(() => ctx.state);
   const writer = opts.statePath ? new StateWriter(opts.statePath, () => ctx.state) : undefined;
   const flush = () => writer?.flushSync();
   flush();
@@ -77,6 +77,7 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<SandboxHa
       world,
       persist: () => writer?.flush(),
       defaultRegion: state.homeRegion,
+      sleep: opts.sleep,
       onInternalError:
         opts.onInternalError ?? ((err) => process.stderr.write(`sandbox internal error: ${(err as Error)?.stack ?? String(err)}\n`)),
     },

@@ -1,7 +1,9 @@
 /**
  * Wire-level helpers shared by the services: who is calling (from the SigV4 Credential scope),
- * which service/operation a request is (reference §1.7), and the error envelopes the SDK
- * parses (reference §1.5).
+ * which service/operation a request is, and the error envelopes the SDK parses. The protocols:
+ * awsJson1_1 (Organizations, `X-Amz-Target`): https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html
+ * restJson1 (Bedrock, Bedrock Runtime): https://smithy.io/2.0/aws/protocols/aws-restjson1-protocol.html
+ * awsQuery (STS, `Action=`): https://smithy.io/2.0/aws/protocols/aws-query-protocol.html
  */
 import { AwsError } from './errors.js';
 import type { SandboxState, SessionRecord } from './state.js';
@@ -97,7 +99,7 @@ export function resolveCaller(
   throw badCredentials(service);
 }
 
-/** Which service and operation a request is, per reference §1.7. */
+/** Which service and operation a request is: the awsJson target header, the awsQuery Action, or the restJson1 route. */
 export function classify(
   method: string,
   segments: string[],
@@ -168,7 +170,7 @@ export function xmlEscape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 
-/** The protocol's error envelope for an AwsError (reference §1.5). */
+/** The protocol's error envelope for an AwsError (error serialization of each protocol page above). */
 export function errorResponse(service: Service, err: AwsError, requestId: string): SvcResponse {
   if (service === 'sts') {
     const type = err.status >= 500 ? 'Receiver' : 'Sender';

@@ -2,17 +2,29 @@
  * Builds the initial sandbox state from an Environment: the organization tree, the
  * management account, assumable roles and one deterministic access key per account.
  */
-import type { Environment } from '../model/types.js';
 import { STATE_FORMAT, hashChars, type SandboxState } from './state.js';
 
-/** The parts of an Environment the sandbox needs (a full Environment satisfies it). */
-export type SandboxEnv = Pick<
-  Environment,
-  'name' | 'managementAccountId' | 'organizationId' | 'regions' | 'homeRegion' | 'organization'
-> & {
-  deployment: Pick<Environment['deployment'], 'roleName' | 'managementRoleName'>;
-  sandbox?: Environment['sandbox'];
-};
+/**
+ * The parts of an environment the sandbox needs, declared here so the emulator imports nothing of
+ * the project but core/ (docs/architecture.md). The project's `Environment` (model/types.ts) is
+ * assignable to it.
+ */
+export interface SandboxEnv {
+  name: string;
+  managementAccountId: string;
+  organizationId: string;
+  regions: readonly string[];
+  /** Region for Organizations and STS; defaults to regions[0]. */
+  homeRegion: string;
+  organization: {
+    root: { id: string; name: string };
+    ous: readonly { id: string; name: string; parent: string }[];
+    accounts: readonly { id: string; name: string; parent: string; email?: string }[];
+  };
+  deployment: { roleName: string; managementRoleName?: string };
+  /** Sandbox-only knobs of the environment file. */
+  sandbox?: { policyTypeEnabled: boolean };
+}
 
 const SEED_TIME = '2026-01-01T00:00:00.000Z';
 

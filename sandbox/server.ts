@@ -1,7 +1,7 @@
 /**
  * The sandbox's network edge: one loopback port that speaks HTTP/1.1 and cleartext HTTP/2
  * (prior knowledge), because the Bedrock Runtime client defaults to h2c while the other
- * clients use HTTP/1.1 (reference §1.2, option B). Every request is classified (§1.7),
+ * clients use HTTP/1.1 (docs/sandbox.md, "Point clients at it"). Every request is classified,
  * authenticated from its SigV4 Credential scope, passed through fault injection, handled,
  * persisted if it changed the state, and answered in the protocol's envelope.
  */
@@ -16,7 +16,7 @@ import { classify, errorResponse, resolveCaller, type Service, type SvcRequest, 
 import type { RuntimeRequest, RuntimeResponse, RuntimeWorld } from './runtime/context.js';
 import type { HandlerResult, ServiceContext } from './services/common.js';
 import { handleBedrock } from './services/bedrock.js';
-import { handleOrganizations } from './services/organizations.js';
+import { handleOrganizations } from './services/organizations/index.js';
 import { handleSts } from './services/sts.js';
 
 export interface ServerDeps {
@@ -28,7 +28,11 @@ export interface ServerDeps {
   defaultRegion: string;
   /** Unexpected (non-AWS) errors, for logging. */
   onInternalError?(err: unknown): void;
+  /** Waits out injected latency (default: a timer); tests pass their own to observe it. */
+  sleep?(ms: number): Promise<void>;
 }
+
+const timer = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 
@@ -198,7 +202,7 @@ async function serve(
       requestId,
     };
     const fault = deps.faults.decide(cls.operation);
-    if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
+    if (fault.latencyMs > 0) await (deps.sleep ?? timer)(fault.latencyMs);
     if (fault.kind !== 'none') throw faultError(service, fault.kind);
     response = await dispatch(deps, sreq);
   } catch (err) {

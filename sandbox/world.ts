@@ -3,11 +3,10 @@
  * Runtime handlers. Reads only: the runtime never mutates the world.
  */
 import { effectiveFor } from './effective.js';
-import type { PolicyEngine } from './policy-bridge.js';
 import type { EnforcedConfig, GuardrailSnapshot, RuntimeWorld } from './runtime/context.js';
 import { accountById, clone, orgPathOf, resolveGuardrail, snapshotOf, type SandboxState } from './state.js';
 
-export function createWorld(getState: () => SandboxState, engine: PolicyEngine | undefined): RuntimeWorld {
+export function createWorld(getState: () => SandboxState): RuntimeWorld {
   return {
     organizationId: () => getState().organization.id,
     managementAccountId: () => getState().organization.masterAccountId,
@@ -30,7 +29,7 @@ export function createWorld(getState: () => SandboxState, engine: PolicyEngine |
       const state = getState();
       if (!accountById(state, account)) return null;
       if (!state.organization.root.policyTypes.some((p) => p.Type === 'BEDROCK_POLICY' && p.Status === 'ENABLED')) return null;
-      return effectiveFor(state, engine, account);
+      return effectiveFor(state, account);
     },
     resourcePolicy: (resourceArn) => getState().resourcePolicies.find((p) => p.resourceArn === resourceArn)?.policy,
   };

@@ -1,7 +1,7 @@
 /**
  * `pilot`: account-level enforcement in the pilot account. The enforced configuration must
  * reference a guardrail in the same account (cross-account identifiers are not established,
- * reference §2), so the pilot account gets its own guardrail + version per region.
+ * docs/aws-facts.md#cross-account-identifiers), so the pilot account gets its own guardrail + version per region.
  */
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';

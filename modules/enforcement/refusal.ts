@@ -5,7 +5,8 @@
  * https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-enforcements.html
  */
 import { EXIT } from '../../core/errors.js';
-import { hasAutomatedReasoning, type GuardrailDefinition, type GuardrailSpec } from '../../guardrail/definition.js';
+import { hasAutomatedReasoning, type GuardrailDefinition } from '../../guardrail/definition.js';
+import type { GuardrailSpec } from '../../guardrail/spec.js';
 
 export class AutomatedReasoningRefused extends Error {
   readonly exitCode = EXIT.badInput;

@@ -4,9 +4,11 @@
  * a numbered version (`aws_bedrock_guardrail_version`, skip_destroy) whose description names
  * the release and its content hash.
  *
- * Every field of the spec is mapped. The prebuilt bindings (hashicorp/aws 6.25.0 schema) lack
- * per-topic input/output action/enabled and per-grounding-filter action/enabled; those are
- * written as raw attributes ONLY when they differ from the API default (BLOCK / enabled), so a
+ * Every field of the spec is mapped, through the one mapping of guardrail/wire.ts (spec →
+ * CreateGuardrail input → `aws_bedrock_guardrail` blocks). The prebuilt bindings (hashicorp/aws
+ * 6.25.0 schema) keep only the fields their schema has, so they drop per-topic input/output
+ * action/enabled and per-grounding-filter action/enabled; `addUnmodelledAttributes` writes those
+ * as raw attributes ONLY when they differ from the API default (BLOCK / enabled), so a
  * definition that uses them fails loudly on a provider that cannot express them instead of
  * being silently weakened (docs/stacks.md).
  */
@@ -14,7 +16,9 @@ import { Construct } from 'constructs';
 import type { TerraformProvider } from 'cdktf';
 import { BedrockGuardrail, type BedrockGuardrailConfig } from '@cdktf/provider-aws/lib/bedrock-guardrail/index.js';
 import { BedrockGuardrailVersion } from '@cdktf/provider-aws/lib/bedrock-guardrail-version/index.js';
-import { isGuardrailDefinition, type GuardrailDefinition, type GuardrailSpec } from '../../guardrail/definition.js';
+import { isGuardrailDefinition, type GuardrailDefinition } from '../../guardrail/definition.js';
+import type { GuardrailSpec } from '../../guardrail/spec.js';
+import { toBedrockApiInput, toTerraformBlocks } from '../../guardrail/wire.js';
 import { PropChecker } from '../props.js';
 import { slug } from '../naming.js';
 import { versionDescription } from '../../core/naming.js';
@@ -133,90 +137,12 @@ export class Guardrail extends Construct {
   }
 }
 
-/** Spec → provider config (hashicorp/aws 6.25.0 generated schema). Empty policies are omitted. */
+/**
+ * Spec → provider config: the CreateGuardrail input of wire.ts in block form (empty policies
+ * omitted). Fields the 6.25.0 bindings lack are dropped by them; see addUnmodelledAttributes.
+ */
 export function guardrailConfig(spec: GuardrailSpec, name: string = spec.name): BedrockGuardrailConfig {
-  const dir = (d: { inputAction: string; outputAction: string; inputEnabled: boolean; outputEnabled: boolean }) => ({
-    inputAction: d.inputAction,
-    outputAction: d.outputAction,
-    inputEnabled: d.inputEnabled,
-    outputEnabled: d.outputEnabled,
-  });
-  const config: { -readonly [K in keyof BedrockGuardrailConfig]: BedrockGuardrailConfig[K] } = {
-    name,
-    blockedInputMessaging: spec.blockedInputMessaging,
-    blockedOutputsMessaging: spec.blockedOutputsMessaging,
-  };
-  if (spec.description !== null) config.description = spec.description;
-  if (spec.kmsKeyArn !== null) config.kmsKeyArn = spec.kmsKeyArn;
-  if (spec.contentFilters.length) {
-    config.contentPolicyConfig = [
-      {
-        filtersConfig: spec.contentFilters.map((f) => ({
-          type: f.type,
-          inputStrength: f.inputStrength,
-          outputStrength: f.outputStrength,
-          inputModalities: [...f.inputModalities],
-          outputModalities: [...f.outputModalities],
-          ...dir(f),
-        })),
-        tierConfig: [{ tierName: spec.contentTier }],
-      },
-    ];
-  }
-  if (spec.topics.length) {
-    config.topicPolicyConfig = [
-      {
-        topicsConfig: spec.topics.map((t) => ({
-          name: t.name,
-          definition: t.definition,
-          type: t.type,
-          ...(t.examples.length ? { examples: [...t.examples] } : {}),
-        })),
-        tierConfig: [{ tierName: spec.topicTier }],
-      },
-    ];
-  }
-  if (spec.piiEntities.length || spec.regexes.length) {
-    config.sensitiveInformationPolicyConfig = [
-      {
-        ...(spec.piiEntities.length
-          ? {
-              piiEntitiesConfig: spec.piiEntities.map((e) => ({ type: e.type, action: e.action, ...dir(e) })),
-            }
-          : {}),
-        ...(spec.regexes.length
-          ? {
-              regexesConfig: spec.regexes.map((r) => ({
-                name: r.name,
-                pattern: r.pattern,
-                action: r.action,
-                ...(r.description !== null ? { description: r.description } : {}),
-                ...dir(r),
-              })),
-            }
-          : {}),
-      },
-    ];
-  }
-  if (spec.words.length || spec.managedWordLists.length) {
-    config.wordPolicyConfig = [
-      {
-        ...(spec.words.length ? { wordsConfig: spec.words.map((w) => ({ text: w.text, ...dir(w) })) } : {}),
-        ...(spec.managedWordLists.length
-          ? { managedWordListsConfig: spec.managedWordLists.map((m) => ({ type: m.type, ...dir(m) })) }
-          : {}),
-      },
-    ];
-  }
-  if (spec.contextualGrounding.length) {
-    config.contextualGroundingPolicyConfig = [
-      {
-        filtersConfig: spec.contextualGrounding.map((g) => ({ type: g.type, threshold: g.threshold })),
-      },
-    ];
-  }
-  if (spec.crossRegion) config.crossRegionConfig = [{ guardrailProfileIdentifier: spec.crossRegion.guardrailProfileArn }];
-  return config;
+  return { ...toTerraformBlocks(toBedrockApiInput(spec)), name };
 }
 
 /** Attributes newer than the prebuilt schema, written only where they differ from the API default. */

@@ -1,7 +1,7 @@
 /**
  * Resource-based policy on a guardrail so that principals of THIS organization (and only
  * them) may evaluate it: the access organization-level enforcement needs, nothing broader.
- * Only the documented statement patterns are generated (reference §7.3):
+ * Only the documented statement patterns are generated (docs/aws-facts.md#supported-statement-patterns):
  *   (b) Principal "*" + StringEquals aws:PrincipalOrgID = <organization id>
  *   (a) optionally, the owning account itself.
  * https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-resource-based-policies.html

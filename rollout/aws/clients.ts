@@ -253,7 +253,8 @@ export class AwsAccess {
   private makeBundle(accountId: string, region: string): AccountClients {
     const creds = this.credentialsFor(accountId);
     const home = this.target.region;
-    // Organizations is a global service homed in us-east-1 (reference §4.1); the sandbox accepts any region.
+    // Organizations is a global service homed in us-east-1
+    // (https://docs.aws.amazon.com/organizations/latest/APIReference/Welcome.html); the sandbox accepts any region.
     const orgRegion = this.target.kind === 'aws' ? 'us-east-1' : home;
     const instrument = <C extends { middlewareStack: { addRelativeTo: (...a: never[]) => void } }>(client: C, service: string): C => {
       this.instrument(client as unknown as InstrumentableClient, service);

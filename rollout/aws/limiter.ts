@@ -3,8 +3,24 @@
  * next free slot, so N calls at R calls/s finish no earlier than (N - burst) / R seconds: the
  * bound the gate benchmark compares against. Adaptive: a throttled API's rate is halved (AIMD,
  * shared by every account's client, unlike the SDK's per-client adaptive mode) and recovers
- * additively on success. No I/O apart from timers.
+ * additively on success. No I/O apart from timers, which go through an injectable clock.
  */
+
+/** Time as the limiter sees it: the wall clock and timers by default; tests pass a simulated one. */
+export interface LimiterClock {
+  /** Milliseconds (any origin, non-decreasing). */
+  now(): number;
+  /** Calls `fn` once, `ms` milliseconds from now. */
+  sleep(ms: number, fn: () => void): void;
+}
+
+const SYSTEM_CLOCK: LimiterClock = {
+  now: () => Date.now(),
+  sleep: (ms, fn) => {
+    setTimeout(fn, ms);
+  },
+};
+
 export interface RateLimitOptions {
   /** Default calls per second for every API (0 or Infinity = unlimited). */
   ratePerSecond: number;
@@ -12,22 +28,26 @@ export interface RateLimitOptions {
   rates?: Record<string, number>;
   /** Tokens a bucket may hold (calls that can start back to back). Default 1. */
   burst?: number;
+  /** Default: the wall clock and setTimeout. */
+  clock?: LimiterClock;
 }
 
 class Bucket {
   private tokens: number;
   /** Current rate: the configured rate, lowered on throttling (AIMD) and recovered on success. */
   rate: number;
-  private last = Date.now();
+  private last: number;
   private queue: Array<() => void> = [];
-  private timer: NodeJS.Timeout | undefined;
+  private waiting = false;
 
   constructor(
     readonly configured: number,
     private readonly burst: number,
+    private readonly clock: LimiterClock,
   ) {
     this.tokens = burst;
     this.rate = configured;
+    this.last = clock.now();
   }
 
   /** Multiplicative decrease: halve the rate (not below 10% of the configured rate, nor 0.5/s). */
@@ -50,13 +70,13 @@ class Bucket {
   }
 
   private refill(): void {
-    const now = Date.now();
+    const now = this.clock.now();
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
     this.last = now;
   }
 
   private drain(): void {
-    if (this.timer) return;
+    if (this.waiting) return;
     this.refill();
     while (this.queue.length && this.tokens >= 1) {
       this.tokens -= 1;
@@ -64,10 +84,11 @@ class Bucket {
     }
     if (this.queue.length) {
       const waitMs = Math.max(1, Math.ceil(((1 - this.tokens) / this.rate) * 1000));
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
+      this.waiting = true;
+      this.clock.sleep(waitMs, () => {
+        this.waiting = false;
         this.drain();
-      }, waitMs);
+      });
     }
   }
 }
@@ -87,7 +108,7 @@ export class RateLimiter {
   private bucket(api: string): Bucket {
     let b = this.buckets.get(api);
     if (!b) {
-      b = new Bucket(this.rateFor(api), Math.max(1, this.opts.burst ?? 1));
+      b = new Bucket(this.rateFor(api), Math.max(1, this.opts.burst ?? 1), this.opts.clock ?? SYSTEM_CLOCK);
       this.buckets.set(api, b);
     }
     return b;

@@ -1,5 +1,5 @@
 /**
- * The `rollout` CLI. Each verb lives in rollout/commands/<verb>.ts and exports
+ * The `rollout` CLI. Each verb lives in rollout/cli/commands/<verb>.ts and exports
  * `register(program, io)`; this file only assembles them.
  */
 import { Command } from 'commander';

@@ -9,7 +9,6 @@
  * inside any string, whole or embedded; `$${` is a literal `${`. Anything else (functions,
  * for-expressions, count/for_each) is refused with a ToolingError naming it.
  */
-import { canonicalJson } from '../../core/canonical-json.js';
 import { ToolingError } from '../../core/errors.js';
 
 export const UNKNOWN = '(known after apply)';
@@ -320,10 +319,23 @@ export function accountOfRoleArn(arn: string | undefined): string | undefined {
   return m?.[1];
 }
 
-/** Canonical JSON (sorted keys, no undefined): the one implementation, shared with the content hash. */
-export const canonical: (value: unknown) => string = canonicalJson;
-
-const SNAKE = /_([a-z0-9])/g;
-export function camel(s: string): string {
-  return s.replace(SNAKE, (_, c: string) => c.toUpperCase());
+/**
+ * Which of `stacks` a terraform_remote_state data source reads, from the last segment of its
+ * `path` (local), `key` (s3) or `workspaces.name` (remote): `<stack>` or `<prefix>-<stack>`,
+ * `.tfstate` dropped; else the data source's own name if it is a stack. Undefined if neither.
+ */
+export function remoteStateStack(id: string, config: Record<string, unknown>, stacks: readonly string[]): string | undefined {
+  const ws = config.workspaces && typeof config.workspaces === 'object' ? (config.workspaces as { name?: string }).name : undefined;
+  const candidates = [config.path, config.key, ws].filter((x): x is string => typeof x === 'string');
+  const longestFirst = [...stacks].sort((a, b) => b.length - a.length);
+  for (const c of candidates) {
+    const base = c
+      .replace(/\\/g, '/')
+      .split('/')
+      .pop()!
+      .replace(/\.tfstate$/, '');
+    const hit = longestFirst.find((n) => base === n || base.endsWith(`-${n}`));
+    if (hit) return hit;
+  }
+  return stacks.includes(id) ? id : undefined;
 }

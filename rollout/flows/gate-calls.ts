@@ -1,22 +1,13 @@
 /**
- * The orchestrator's side of the gates: builds the GateRunContext from recorded state and
- * calls rollout/gates (which only produce evidence; promotion decides what to do with it).
+ * The orchestrator's side of the gates: builds the GateRunContext from recorded state (the
+ * gates, rollout/gates, only produce evidence; promotion decides what to do with it).
  */
 import type { Phase } from '../../model/types.js';
-import {
-  runApproval,
-  runBake,
-  runEffectivePolicyCheck,
-  runPostApplyGates,
-  runPreflight,
-  type ApprovalContext,
-  type BakeContext,
-  type GateRunContext,
-} from '../gates/index.js';
+import type { GateRunContext } from '../gates/index.js';
 import type { Session } from './session.js';
 import type { Target } from './target.js';
 import type { RolloutState } from '../state/store.js';
-import type { GateResult, PublishedVersion } from '../state/contracts.js';
+import type { PublishedVersion } from '../state/contracts.js';
 import type { StackArtifact } from '../../stacks/artifact.js';
 
 export function withRegion(
@@ -43,14 +34,6 @@ export function gateContext(
   for (const [p, r] of Object.entries(releases) as [Phase, string | undefined][]) if (r) phaseStacks[p] = { release: r };
   return { env: s.env, phase, release, asOf: s.flags.asOf, access: t.access, published, publishedByRelease, phaseStacks, log };
 }
-
-export const gates = {
-  preflight: (ctx: GateRunContext): Promise<GateResult> => runPreflight(ctx),
-  postApply: (ctx: GateRunContext): Promise<GateResult[]> => runPostApplyGates(ctx),
-  effectivePolicy: (ctx: GateRunContext): Promise<GateResult> => runEffectivePolicyCheck(ctx),
-  bake: (ctx: BakeContext): Promise<GateResult> => runBake(ctx),
-  approval: (ctx: ApprovalContext): Promise<GateResult> => runApproval(ctx),
-};
 
 /**
  * The organization policies a synthesized phase stack declares (its `aws_organizations_policy`

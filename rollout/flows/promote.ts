@@ -14,7 +14,16 @@
  */
 import type { Phase } from '../../model/types.js';
 import { UsageError } from '../../core/errors.js';
-import { gateContext, gates, plannedPoliciesOf } from './gate-calls.js';
+import { gateContext, plannedPoliciesOf } from './gate-calls.js';
+import {
+  approvalGate,
+  bakeGate,
+  effectivePolicyGate,
+  failedChecks,
+  preflightGate,
+  runPostApplyGates,
+  type FailedCheck,
+} from '../gates/index.js';
 import type { LedgerInput } from '../state/ledger.js';
 import { bakeUntil, decidePromotion } from '../state/promotion.js';
 import { silentProgress, type Progress } from '../ui/progress.js';
@@ -24,7 +33,7 @@ import type { Session } from './session.js';
 import { releasesInPlace, newAttemptId, updateState, type PhaseRecord, type RolloutState } from '../state/store.js';
 import { synthPhase, versionsFromOutputs } from './stacks.js';
 import { engineFor, type Target } from './target.js';
-import type { CheckResult, EnginePlan, GateName, GateResult } from '../state/contracts.js';
+import type { EnginePlan, GateResult } from '../state/contracts.js';
 import type { StackArtifact } from '../../stacks/artifact.js';
 import { confirm } from '../ui/prompt.js';
 import { currentActor } from '../state/ledger.js';
@@ -32,10 +41,6 @@ import { currentActor } from '../state/ledger.js';
 export const RESULT_SCHEMA_VERSION = 1 as const;
 
 export type Outcome = 'promoted' | 'baking' | 'no-op' | 'bake-finished' | 'halted' | 'rolled-back' | 'verified' | 'verify-failed';
-
-export interface FailedCheck extends CheckResult {
-  gate: GateName;
-}
 
 export interface RolloutResult {
   schemaVersion: typeof RESULT_SCHEMA_VERSION;
@@ -65,19 +70,6 @@ function crashHook(point: 'apply' | 'apply-unrecorded'): void {
   if (process.env.ROLLOUT_TEST_CRASH_AFTER === point) process.kill(process.pid, 'SIGKILL');
 }
 
-function failedChecks(results: GateResult[]): FailedCheck[] {
-  return results.flatMap((g) =>
-    g.checks
-      .filter((c) => c.status !== 'passed')
-      .map((c) => ({ ...c, gate: g.gate }))
-      .concat(
-        g.status !== 'passed' && g.checks.every((c) => c.status === 'passed')
-          ? [{ gate: g.gate, id: `${g.gate}`, status: g.status, detail: g.summary }]
-          : [],
-      ),
-  );
-}
-
 const hasChanges = (p: EnginePlan) => p.changes.some((c) => c.action !== 'no-op');
 
 /** Plans and, when it changes anything, applies one stack; ledger entries are idempotent per attempt. */
@@ -102,7 +94,8 @@ async function applyStack(
   return result.outputs;
 }
 
-async function recordGate(
+/** Shows a gate's result and records it in the ledger (with the ids of what did not pass). */
+export async function recordGate(
   s: Session,
   g: GateResult,
   base: { attemptId: string; phase: Phase; release: string | null },
@@ -116,7 +109,7 @@ async function recordGate(
     gate: g.gate,
     status: g.status,
     summary: g.summary,
-    detail: g.checks.filter((c) => c.status !== 'passed').map((c) => c.id),
+    detail: failedChecks([g]).map((f) => f.id),
   });
 }
 
@@ -256,7 +249,7 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   // Approval (where configured) and the interactive confirmation happen before any change.
   const results: GateResult[] = [];
   if (env.phases[phase].approval) {
-    const g = await gates.approval({
+    const g = await approvalGate.run({
       env,
       phase,
       release,
@@ -305,7 +298,7 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   // Preflight sees what the phase stack about to be applied declares (e.g. an expired
   // exception's policy that this enterprise apply removes).
   const preflight = await progress.step('gate: preflight', () =>
-    gates.preflight({ ...gateContext(s, t, state, phase, release, releases), plannedPolicies: plannedPoliciesOf(stacks.phase) }),
+    preflightGate.run({ ...gateContext(s, t, state, phase, release, releases), plannedPolicies: plannedPoliciesOf(stacks.phase) }),
   );
   await recordGate(s, preflight, entry, progress);
   results.push(preflight);
@@ -323,7 +316,7 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   crashHook('apply');
 
   const post = await progress.step('gates: smoke, effective-policy', () =>
-    gates.postApply(gateContext(s, t, state, phase, release, releases)),
+    runPostApplyGates(gateContext(s, t, state, phase, release, releases)),
   );
   for (const g of post) await recordGate(s, g, entry, progress);
   results.push(...post);
@@ -354,7 +347,7 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   const bake = await progress.step(`gate: bake (${bakeSeconds}s)`, async () => {
     const wait = Date.parse(until) - now().getTime();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    return gates.bake({ env, phase, appliedAt: applied, now: now() });
+    return bakeGate.run({ env, phase, appliedAt: applied, now: now() });
   });
   await recordGate(s, bake, entry, progress);
   results.push(bake);
@@ -402,7 +395,7 @@ async function finishBake(s: Session, phase: Phase, release: string, deps: FlowD
   const state = await s.state();
   const rec = state.phases[phase]!;
   const bake = await deps.progress.step(`gate: bake of ${phase}`, () =>
-    gates.bake({ env: s.env, phase, appliedAt: new Date(rec.appliedAt ?? 0), now: (deps.now ?? (() => new Date()))() }),
+    bakeGate.run({ env: s.env, phase, appliedAt: new Date(rec.appliedAt ?? 0), now: (deps.now ?? (() => new Date()))() }),
   );
   await recordGate(s, bake, { attemptId: rec.attemptId, phase, release }, deps.progress);
   if (bake.status === 'passed') {
@@ -535,7 +528,7 @@ export async function rollBackPhase(
     rec.versions = to ? (phase === 'pilot' ? versionsFromOutputs(s.env, outputs, to, s.env.pilot.account) : st.published[to]) : undefined;
   });
   const vctx = gateContext(s, t, st2, phase, verifyRelease, releases);
-  const verify = [await progress.step('gate: effective-policy (rolled-back state)', () => gates.effectivePolicy(vctx))];
+  const verify = [await progress.step('gate: effective-policy (rolled-back state)', () => effectivePolicyGate.run(vctx))];
   for (const g of verify) await recordGate(s, g, { attemptId, phase, release: to }, progress);
   const ok = verify.length > 0 && verify.every((g) => g.status === 'passed');
   await updateState(s.paths.state, s.env.name, (st) => {

@@ -4,8 +4,9 @@
  */
 import type { Phase } from '../../model/types.js';
 import { UsageError } from '../../core/errors.js';
-import { gateContext, gates } from './gate-calls.js';
-import { rollBackPhase, RESULT_SCHEMA_VERSION, type FlowDeps, type RolloutResult, type FailedCheck } from './promote.js';
+import { failedChecks, runPostApplyGates } from '../gates/index.js';
+import { gateContext } from './gate-calls.js';
+import { recordGate, rollBackPhase, RESULT_SCHEMA_VERSION, type FlowDeps, type RolloutResult } from './promote.js';
 import { releasesInPlace, newAttemptId } from '../state/store.js';
 import type { Session } from './session.js';
 
@@ -41,7 +42,7 @@ export async function rollBack(s: Session, phase: Phase, deps: FlowDeps): Promis
     outcome: 'rolled-back',
     rollback: rb,
     gates: rb.gates,
-    failedChecks: rb.gates.flatMap((g) => g.checks.filter((c) => c.status !== 'passed').map((c) => ({ ...c, gate: g.gate }))),
+    failedChecks: failedChecks(rb.gates),
     message: ok
       ? `${phase} rolled back from ${rec.release ?? 'nothing'} to ${to ?? 'nothing'}; effective policy re-verified`
       : `${phase} rolled back to ${to ?? 'nothing'}, but re-verification failed`,
@@ -56,23 +57,10 @@ export async function verify(s: Session, phase: Phase, deps: FlowDeps): Promise<
   const release = rec.release;
   const t = await deps.progress.step(`connect to ${s.env.name}`, () => s.target());
   const ctx = gateContext(s, t, state, phase, release, releasesInPlace(state));
-  const results = await deps.progress.step(`gates: smoke, effective-policy (${release} on ${phase})`, () => gates.postApply(ctx));
+  const results = await deps.progress.step(`gates: smoke, effective-policy (${release} on ${phase})`, () => runPostApplyGates(ctx));
   const attemptId = `verify-${newAttemptId()}`;
-  for (const g of results) {
-    deps.progress.gate(g);
-    await s.ledger.append({
-      env: s.env.name,
-      kind: 'gate',
-      attemptId,
-      phase,
-      release,
-      gate: g.gate,
-      status: g.status,
-      summary: g.summary,
-      detail: g.checks.filter((c) => c.status !== 'passed').map((c) => c.id),
-    });
-  }
-  const failed: FailedCheck[] = results.flatMap((g) => g.checks.filter((c) => c.status !== 'passed').map((c) => ({ ...c, gate: g.gate })));
+  for (const g of results) await recordGate(s, g, { attemptId, phase, release }, deps.progress);
+  const failed = failedChecks(results);
   const ok = results.length > 0 && results.every((g) => g.status === 'passed');
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,

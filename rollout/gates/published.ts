@@ -1,19 +1,18 @@
 /**
  * Published guardrail versions of releases, as evidence: given by the caller (stack outputs)
  * or found in the owning account by the version description the guardrail construct writes
- * ("release <name> sha256:<first 16 hex of the content hash>", modules/naming.ts — pure, so
- * rollout/ shares the one format without importing cdktf code).
+ * ("release <name> sha256:<first 16 hex of the content hash>", `versionDescription` of
+ * core/naming.ts — pure, so rollout/ shares the one format without importing cdktf code).
  */
 import { ListGuardrailsCommand } from '@aws-sdk/client-bedrock';
 import type { Environment, Release } from '../../model/types.js';
 import { versionDescription } from '../../core/naming.js';
+import { allItems } from '../../core/paginate.js';
 import type { AwsAccess } from '../aws/clients.js';
 import type { PublishedVersion } from '../state/contracts.js';
 
-/** The description the guardrail construct gives a release's version (one format, modules/naming.ts). */
-export const versionDescriptionOf: (release: Pick<Release, 'name' | 'contentHash'>) => string = versionDescription;
-
-export function identifierOf(p: PublishedVersion): string {
+/** `<guardrail ARN>:<version>`, the identifier a BEDROCK_POLICY references. */
+export function identifierOf(p: Pick<PublishedVersion, 'guardrailArn' | 'version'>): string {
   return `${p.guardrailArn}:${p.version}`;
 }
 
@@ -25,26 +24,25 @@ export async function findPublished(
   release: Release,
 ): Promise<PublishedVersion | undefined> {
   const bedrock = access.forAccount(account, region).bedrock;
-  const want = versionDescriptionOf(release);
-  const drafts: Array<{ id: string; arn: string }> = [];
-  let nextToken: string | undefined;
-  do {
-    const out = await bedrock.send(new ListGuardrailsCommand({ maxResults: 1000, nextToken }));
-    for (const g of out.guardrails ?? []) if (g.id && g.arn) drafts.push({ id: g.id, arn: g.arn });
-    nextToken = out.nextToken || undefined;
-  } while (nextToken);
+  const want = versionDescription(release);
+  const guardrails = await allItems(
+    (nextToken) => bedrock.send(new ListGuardrailsCommand({ maxResults: 1000, nextToken })),
+    (page) => page.nextToken,
+    (page) => page.guardrails,
+  );
   let best: PublishedVersion | undefined;
-  for (const d of drafts) {
-    let tok: string | undefined;
-    do {
-      const out = await bedrock.send(new ListGuardrailsCommand({ guardrailIdentifier: d.arn, maxResults: 1000, nextToken: tok }));
-      for (const v of out.guardrails ?? []) {
-        if (v.description === want && v.version && /^\d+$/.test(v.version) && (!best || Number(v.version) > Number(best.version))) {
-          best = { account, region, guardrailArn: d.arn, guardrailId: d.id, version: v.version };
-        }
+  for (const d of guardrails) {
+    if (!d.id || !d.arn) continue;
+    const versions = await allItems(
+      (nextToken) => bedrock.send(new ListGuardrailsCommand({ guardrailIdentifier: d.arn, maxResults: 1000, nextToken })),
+      (page) => page.nextToken,
+      (page) => page.guardrails,
+    );
+    for (const v of versions) {
+      if (v.description === want && v.version && /^\d+$/.test(v.version) && (!best || Number(v.version) > Number(best.version))) {
+        best = { account, region, guardrailArn: d.arn, guardrailId: d.id, version: v.version };
       }
-      tok = out.nextToken || undefined;
-    } while (tok);
+    }
   }
   return best;
 }

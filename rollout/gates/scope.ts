@@ -10,8 +10,6 @@ import { accountsInScope } from '../../model/org.js';
 import type { Environment, Phase, SampleSettings } from '../../model/types.js';
 import { phaseTarget } from '../../policy/builder.js';
 
-export { phaseTarget };
-
 export function accountsForPhase(env: Environment, phase: Phase): string[] {
   const ids = accountsInScope(env, phaseTarget(env, phase));
   if (

@@ -7,13 +7,14 @@
 import { PHASES, type Environment, type Phase } from '../../model/types.js';
 import { buildPhasePolicies, effectivePolicies, enforcementByRegion, orgSnapshotOf, type OrgSnapshot } from '../../policy/index.js';
 import type { RolloutState } from '../state/store.js';
+import { identifierOf } from '../gates/index.js';
 
 /** region → identifier for a release; a release not yet published gets an opaque placeholder. */
 export function identifiersFor(env: Environment, state: RolloutState, release: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const region of env.regions) {
     const p = state.published[release]?.[region];
-    out[region] = p ? `${p.guardrailArn}:${p.version}` : `\${unpublished:${release}:${region}}`;
+    out[region] = p ? identifierOf(p) : `\${unpublished:${release}:${region}}`;
   }
   return out;
 }

@@ -5,7 +5,7 @@
  */
 import type { EnforcementException, Environment, Phase } from '../../model/types.js';
 import { ousUnder } from '../../model/org.js';
-import { accountsForPhase } from '../gates/scope.js';
+import { accountsForPhase } from '../gates/index.js';
 import { activeExceptions, exceptionStatus, isExpiringSoon, daysLeft, EXPIRY_WARNING_DAYS } from '../../model/exceptions.js';
 import { releaseShortHash } from '../../core/naming.js';
 import type { ChangeAction, EnginePlan } from '../state/contracts.js';

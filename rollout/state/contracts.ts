@@ -1,7 +1,7 @@
 /**
  * Contracts inside the orchestrator: engines (how a synthesized stack reaches AWS or the
- * sandbox) and gates (evidence that a phase works). Promotion (rollout/promote*) decides
- * *whether* to advance; gates (rollout/gates/*) only produce evidence — the Argo Rollouts split.
+ * sandbox) and gates (evidence that a phase works). Promotion (rollout/flows/) decides
+ * *whether* to advance; gates (rollout/gates/) only produce evidence — the Argo Rollouts split.
  */
 import type { Environment, Phase } from '../../model/types.js';
 import type { StackArtifact, StackName } from '../../stacks/artifact.js';

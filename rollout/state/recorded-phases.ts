@@ -1,6 +1,6 @@
 /**
  * What `rollout preview --diff` compares against: the releases recorded per phase and the
- * published guardrail versions, read from `.rollout/<env>/state.json` (written by rollout/state.ts).
+ * published guardrail versions, read from `.rollout/<env>/state.json` (written by rollout/state/store.ts).
  * Missing file ⇒ nothing recorded ("empty organization" before). Read-only and lenient: only the
  * stable shapes `phases.<phase>.release`, `phases.pilot.versions[region]` (the pilot account's own
  * guardrail, as `status` shows it) and `published[release][region]` are used.

@@ -4,7 +4,7 @@
  *
  * Compatibility: `phases.<phase>.release` (release in place) and
  * `published[<release>][<region>] = { guardrailArn, version, … }` are read by
- * rollout/recorded-phases.ts (preview/effective); keep those two shapes stable.
+ * rollout/state/recorded-phases.ts (preview/effective); keep those two shapes stable.
  */
 import { readFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';

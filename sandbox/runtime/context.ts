@@ -32,7 +32,9 @@ export interface RuntimeWorld {
   organizationId(): string | undefined;
   /**
    * The organization's management account (optional, added by the enforcement audit): an
-   * organization policy may only reference a guardrail it owns (bedrock-enforcement.md §3.3).
+   * organization policy may only reference a guardrail it owns ("The Guardrail must be owned by
+   * the Management account":
+   * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_bedrock_syntax.html).
    * When absent, ownership of organization-enforced guardrails is not checked.
    */
   managementAccountId?(): string | undefined;

@@ -11,6 +11,7 @@
  *   both lists is excluded (exclusion wins);
  * - selective_content_guarding per surface (matrix in selectSegments).
  */
+import { GUARDRAIL_VERSION_PATTERN } from '../../core/patterns.js';
 import { AwsError } from '../errors.js';
 import { policyAllows } from '../rbp.js';
 import type { GuardrailSnapshot, RuntimeWorld } from './context.js';
@@ -104,7 +105,8 @@ export function organizationRefs(policy: Record<string, unknown> | null, region:
     const version = cut > 0 ? id.slice(cut + 1) : '';
     let invalid: string | undefined;
     if (!/^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{12}:guardrail\/[a-z0-9]+$/.test(arn)) invalid = `malformed identifier "${id}"`;
-    else if (!/^[1-9]\d{0,7}$/.test(version)) invalid = `identifier "${id}" must end with ":<numeric version>" (DRAFT is not allowed)`;
+    else if (!GUARDRAIL_VERSION_PATTERN.test(version))
+      invalid = `identifier "${id}" must end with ":<numeric version>" (DRAFT is not allowed)`;
     refs.push({ origin: 'ORGANIZATION_ENFORCED', identifier: arn, version, rule: modes, models, where, invalid });
   }
   return refs;
@@ -114,7 +116,9 @@ export function organizationRefs(policy: Record<string, unknown> | null, region:
 export function accountRefs(world: RuntimeWorld, account: string, region: string): GuardrailRef[] {
   const e = world.accountEnforcement(account, region);
   if (!e) return [];
-  const invalid = /^[1-9]\d{0,7}$/.test(e.guardrailVersion) ? undefined : `version "${e.guardrailVersion}" is not a numeric version`;
+  const invalid = GUARDRAIL_VERSION_PATTERN.test(e.guardrailVersion)
+    ? undefined
+    : `version "${e.guardrailVersion}" is not a numeric version`;
   return [
     {
       origin: 'ACCOUNT_ENFORCED',
@@ -139,7 +143,8 @@ const GEO_PREFIX = /^(?:us|eu|apac|ap|global|ca|jp|au|us-gov)\./;
 /**
  * The foundation-model id behind a model identifier: bare ids stay, foundation-model ARNs and
  * system inference profiles (us.…, eu.…, global.…) map to the model id. Matching enforced lists on
- * the underlying model is the reference's [INFERRED] expectation (bedrock-enforcement.md §8.5).
+ * the underlying model is an inferred reading: AWS does not say how inference-profile ids and ARNs
+ * match the lists (docs/evaluator.md, "Enforcement semantics", item 2).
  */
 export function underlyingModelId(modelId: string): string {
   let id = modelId;
@@ -286,7 +291,9 @@ export function applicableGuardrails(
 }
 
 /**
- * The segments a guardrail evaluates under one rule (bedrock-enforcement.md §8.3 matrix):
+ * The segments a guardrail evaluates under one rule (the selective/comprehensive matrix of
+ * https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-enforcements.html, as
+ * docs/evaluator.md "Enforcement semantics", item 3, spells it out):
  * system COMPREHENSIVE → all system text; SELECTIVE → tagged system text only (none if untagged);
  * messages COMPREHENSIVE → all message text (every turn); SELECTIVE → tagged message text, or all
  * messages when no message is tagged.

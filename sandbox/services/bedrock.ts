@@ -3,6 +3,7 @@
  * enforced guardrail configurations, guardrail resource policies, foundation models.
  * https://docs.aws.amazon.com/bedrock/latest/APIReference/ (operation pages cited per branch)
  */
+import { GUARDRAIL_VERSION_PATTERN, MODEL_ID_PATTERN } from '../../core/patterns.js';
 import { AwsError } from '../errors.js';
 import { FOUNDATION_MODELS, foundationModelArn } from '../models.js';
 import { json, paginate, type SvcRequest } from '../protocol.js';
@@ -27,10 +28,10 @@ type Obj = Record<string, unknown>;
 const validation = (message: string) => new AwsError('ValidationException', 400, message);
 const notFound = (message: string) => new AwsError('ResourceNotFoundException', 404, message);
 
-const VERSION_RE = /^[1-9][0-9]{0,7}$/;
+const VERSION_RE = GUARDRAIL_VERSION_PATTERN;
 const ID_RE = /^[a-z0-9]+$/;
-/** Model-id pattern of ModelEnforcement (reference bedrock-enforcement §6.1). */
-export const MODEL_ID_RE = /^([a-z0-9-]{1,63}[.][a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}(\/[a-z0-9]{12})?$/;
+/** Model-id pattern of ModelEnforcement (core/patterns.ts, from PutEnforcedGuardrailConfiguration's model). */
+const MODEL_ID_RE = MODEL_ID_PATTERN;
 const MAX_GUARDRAILS_PER_ACCOUNT = 100;
 const MAX_VERSIONS_PER_GUARDRAIL = 20;
 

@@ -1,11 +1,9 @@
 /** What every service handler receives and returns. */
-import type { PolicyEngine } from '../policy-bridge.js';
 import type { SvcResponse } from '../protocol.js';
 import type { SandboxState } from '../state.js';
 
 export interface ServiceContext {
   state: SandboxState;
-  engine?: PolicyEngine;
   now(): number;
 }
 

@@ -250,7 +250,10 @@ const rename = (o: Obj | undefined, names: Record<string, string>): Obj | undefi
   return out;
 };
 
-/** GetGuardrail output: policy blocks lose their "Config" suffixes (reference §2.3). */
+/**
+ * GetGuardrail output: policy blocks lose their "Config" suffixes (topicPolicyConfig → topicPolicy, …):
+ * https://docs.aws.amazon.com/bedrock/latest/APIReference/API_GetGuardrail.html
+ */
 export function toOutputShape(config: GuardrailConfig, region: string): Obj {
   const c = config as unknown as Obj;
   const cross = c.crossRegionConfig as { guardrailProfileIdentifier: string } | undefined;

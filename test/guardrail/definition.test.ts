@@ -1,22 +1,15 @@
-import type { CreateGuardrailCommandInput } from '@aws-sdk/client-bedrock';
 import {
   ContentFilterType,
   GuardrailDefinition,
-  GuardrailDefinitionError,
   PII_ENTITY_TYPES,
   PiiAction,
   PiiEntityType,
   Topic,
-  contentHash,
-  hasAutomatedReasoning,
   type GuardrailProps,
-} from '../../guardrail/definition.js';
-import { toBedrockApiInput, type BedrockGuardrailInput } from '../../guardrail/wire.js';
-import { canonicalJson } from '../../core/canonical-json.js';
-
-// Compile-time: the request body fits the SDK's CreateGuardrail input.
-const _fits = (b: BedrockGuardrailInput): CreateGuardrailCommandInput => b;
-void _fits;
+} from '../../guardrail/index.js';
+import { hasAutomatedReasoning } from '../../guardrail/definition.js';
+import { GuardrailDefinitionError } from '../../guardrail/errors.js';
+import { toBedrockApiInput } from '../../guardrail/wire.js';
 
 const base = (): GuardrailProps => ({ name: 'org-baseline', blockedInputMessaging: 'Blocked.', blockedOutputsMessaging: 'Withheld.' });
 
@@ -334,121 +327,5 @@ describe('validation errors carry the path and the expectation', () => {
   test('fromPlain names the file', () => {
     const err = fails(() => GuardrailDefinition.fromPlain({ ...base(), words: [42] }, 'guardrails/x.json'));
     expect(err.message).toBe('guardrails/x.json at words[0]: expected a word or phrase (a string) or { text, … }, got number 42');
-  });
-});
-
-describe('canonical spec and hash', () => {
-  const props = (): GuardrailProps => ({
-    ...base(),
-    contentFilters: [
-      { type: 'VIOLENCE', inputStrength: 'HIGH', outputStrength: 'HIGH' },
-      { type: 'HATE', inputStrength: 'HIGH', outputStrength: 'HIGH', inputModalities: ['IMAGE', 'TEXT'] },
-    ],
-    piiEntities: [
-      { type: 'PHONE', action: 'BLOCK' },
-      { type: 'EMAIL', action: 'ANONYMIZE' },
-    ],
-    topics: [{ name: 'A', definition: 'a' }],
-  });
-
-  test('the hash is stable under key order and set-like list order', () => {
-    const p = props();
-    const reordered = JSON.parse(
-      JSON.stringify({
-        topics: p.topics,
-        piiEntities: [...p.piiEntities!].reverse(),
-        contentFilters: [...p.contentFilters!].reverse(),
-        blockedOutputsMessaging: p.blockedOutputsMessaging,
-        blockedInputMessaging: p.blockedInputMessaging,
-        name: p.name,
-      }),
-    );
-    const h1 = contentHash(new GuardrailDefinition(p).toSpec());
-    const h2 = contentHash(GuardrailDefinition.fromPlain(reordered).toSpec());
-    expect(h1).toMatch(/^[0-9a-f]{64}$/);
-    expect(h2).toBe(h1);
-    // Modalities are canonicalised too.
-    expect(new GuardrailDefinition(p).toSpec().contentFilters.find((f) => f.type === 'HATE')!.inputModalities).toEqual(['TEXT', 'IMAGE']);
-  });
-
-  test('any content change changes the hash', () => {
-    const h1 = contentHash(new GuardrailDefinition(props()).toSpec());
-    const p = props();
-    p.topics![0].definition = 'b';
-    expect(contentHash(new GuardrailDefinition(p).toSpec())).not.toBe(h1);
-  });
-
-  test('a spec round-trips through fromPlain', () => {
-    const spec = new GuardrailDefinition(props()).toSpec();
-    expect(GuardrailDefinition.fromPlain(JSON.parse(JSON.stringify(spec))).toSpec()).toEqual(spec);
-    expect(JSON.parse(JSON.stringify(new GuardrailDefinition(props())))).toEqual(spec);
-  });
-
-  test('canonicalJson sorts keys at every level', () => {
-    expect(canonicalJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[{"y":2,"z":1}]},"b":1}');
-  });
-});
-
-describe('toBedrockApiInput', () => {
-  test('uses the API input names and writes every default explicitly', () => {
-    const spec = new GuardrailDefinition({
-      ...base(),
-      description: 'd',
-      kmsKeyArn: 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-    })
-      .addContentFilter({ type: 'PROMPT_ATTACK', inputStrength: 'HIGH', outputStrength: 'NONE' })
-      .addDeniedTopicFilter({ name: 'T', definition: 'd', examples: ['e'] })
-      .addPIIFilter({ type: 'EMAIL', action: 'ANONYMIZE' })
-      .addRegexFilter({ name: 'r', pattern: 'a+', action: 'BLOCK', description: 'rd' })
-      .addWordFilter('w')
-      .addManagedWordListFilter()
-      .addContextualGroundingFilter({ type: 'RELEVANCE', threshold: 0.5, action: 'NONE' })
-      .toSpec();
-    const dir = { inputAction: 'BLOCK', outputAction: 'BLOCK', inputEnabled: true, outputEnabled: true };
-    expect(toBedrockApiInput(spec)).toEqual({
-      name: 'org-baseline',
-      description: 'd',
-      blockedInputMessaging: 'Blocked.',
-      blockedOutputsMessaging: 'Withheld.',
-      contentPolicyConfig: {
-        filtersConfig: [
-          {
-            type: 'PROMPT_ATTACK',
-            inputStrength: 'HIGH',
-            outputStrength: 'NONE',
-            inputModalities: ['TEXT'],
-            outputModalities: ['TEXT'],
-            ...dir,
-          },
-        ],
-        tierConfig: { tierName: 'CLASSIC' },
-      },
-      topicPolicyConfig: {
-        topicsConfig: [{ name: 'T', definition: 'd', examples: ['e'], type: 'DENY', ...dir }],
-        tierConfig: { tierName: 'CLASSIC' },
-      },
-      wordPolicyConfig: { wordsConfig: [{ text: 'w', ...dir }], managedWordListsConfig: [{ type: 'PROFANITY', ...dir }] },
-      sensitiveInformationPolicyConfig: {
-        piiEntitiesConfig: [
-          {
-            type: 'EMAIL',
-            action: 'ANONYMIZE',
-            inputAction: 'ANONYMIZE',
-            outputAction: 'ANONYMIZE',
-            inputEnabled: true,
-            outputEnabled: true,
-          },
-        ],
-        regexesConfig: [{ name: 'r', description: 'rd', pattern: 'a+', action: 'BLOCK', ...dir }],
-      },
-      contextualGroundingPolicyConfig: { filtersConfig: [{ type: 'RELEVANCE', threshold: 0.5, action: 'NONE', enabled: true }] },
-      kmsKeyId: 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-    });
-  });
-
-  test('policies without entries are omitted', () => {
-    const api = toBedrockApiInput(new GuardrailDefinition(base()).addWordFilter('w').toSpec());
-    expect(Object.keys(api).sort()).toEqual(['blockedInputMessaging', 'blockedOutputsMessaging', 'name', 'wordPolicyConfig']);
-    expect(api.wordPolicyConfig).not.toHaveProperty('managedWordListsConfig');
   });
 });

@@ -5,7 +5,7 @@
  * Pure apart from the two definition modules it imports.
  */
 import { fileURLToPath } from 'node:url';
-import { contentHash } from '../../guardrail/definition.js';
+import { contentHash } from '../../guardrail/hash.js';
 import baseline1 from '../../environments/sandbox/guardrails/baseline-2026.11.1.js';
 import baseline2 from '../../environments/sandbox/guardrails/baseline-2026.11.2.js';
 import { DEFAULT_AWS_PROVIDER_VERSION, DEFAULT_ROLE_NAME } from '../../model/schema.js';

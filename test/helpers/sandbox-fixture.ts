@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { DeleteResourcePolicyCommand } from '@aws-sdk/client-bedrock';
 import { loadEnvironment, projectRoot } from '../../model/index.js';
 import type { EnforcementException, Environment, Phase, Release } from '../../model/types.js';
-import { contentHash, GuardrailDefinition } from '../../guardrail/definition.js';
+import { contentHash, GuardrailDefinition } from '../../guardrail/index.js';
 import { releaseOutputKey, type ReleaseOutputAttr } from '../../modules/naming.js';
 import { startSandbox, type FaultConfig, type SandboxHandle } from '../../sandbox/index.js';
 import { synthStacks } from '../../stacks/synth.js';

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BackendSettings, Environment, PhaseSettings, Release } from '../../model/types.js';
-import { contentHash, GuardrailDefinition, Topic } from '../../guardrail/definition.js';
+import { contentHash, GuardrailDefinition, Topic } from '../../guardrail/index.js';
 
 export const MGMT = '111111111111';
 export const PILOT = '222222222222';

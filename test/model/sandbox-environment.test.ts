@@ -1,8 +1,8 @@
 import { loadEnvironment, PHASES, accountsInScope, activeExceptions, expiredExceptions } from '../../model/index.js';
-import { contentHash } from '../../guardrail/definition.js';
+import { contentHash } from '../../guardrail/hash.js';
 import { toBedrockApiInput } from '../../guardrail/wire.js';
 import { evaluateGuardrail, heuristics } from '../../sandbox/evaluator/index.js';
-import { BENIGN_USER_TURN } from '../../rollout/gates/smoke.js';
+import { BENIGN_USER_TURN } from '../../rollout/gates/smoke/requests.js';
 
 describe('the shipped sandbox environment', () => {
   test('loads with both releases, every phase and the documented defaults', async () => {

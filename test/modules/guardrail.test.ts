@@ -1,7 +1,8 @@
 import { TerraformOutput } from 'cdktf';
 import { Guardrail } from '../../modules/guardrail/construct.js';
 import { versionDescription } from '../../core/naming.js';
-import { contentHash, GuardrailDefinition } from '../../guardrail/definition.js';
+import { contentHash, GuardrailDefinition } from '../../guardrail/index.js';
+import { guardrailApiInput, sameGuardrailConfig, toBedrockApiInput } from '../../guardrail/wire.js';
 import { fullDefinition } from '../helpers/stacks.js';
 import { onlyResource, synthWith } from '../helpers/synth.js';
 
@@ -108,6 +109,13 @@ describe('Guardrail construct', () => {
       { type: 'GROUNDING', threshold: 0.75 },
       { type: 'RELEVANCE', threshold: 0.5, action: 'NONE' },
     ]);
+  });
+
+  test('the synthesized arguments are the one mapping of wire.ts: read back, they are the API input of the spec', () => {
+    const back = guardrailApiInput(r);
+    const input = toBedrockApiInput(spec);
+    expect(back.kmsKeyId).toBe(input.kmsKeyId);
+    expect(sameGuardrailConfig(back as Record<string, unknown>, input as unknown as Record<string, unknown>)).toBe(true);
   });
 
   test('publishRelease creates a skip_destroy version naming the release and hash', () => {

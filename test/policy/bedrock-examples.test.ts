@@ -1,7 +1,8 @@
 /**
  * BEDROCK_POLICY examples: the GA syntax skeleton and its effective display
  * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_bedrock_syntax.html,
- * shared/reference/bedrock-enforcement.md §3.1/§3.5) and the reference's worked examples A–F (§5.4).
+ * docs/aws-facts.md#policy-syntax and #effective-policy-display) and the worked examples A–F of
+ * docs/aws-facts.md#inheritance-worked-examples.
  */
 import { effectivePolicies, effectivePolicyFor, validatePolicyDocument, enforcementByRegion } from '../../policy/index.js';
 
@@ -38,7 +39,7 @@ const exampleA = {
 const pResearch = cfg({ model_enforcement: { excluded_models: { '@@assign': [TITAN, COHERE, LLAMA] } } });
 const excludedOf = (doc: unknown) => (doc as any).bedrock.guardrail_inference['us-east-1'].config_1.model_enforcement.excluded_models;
 
-describe('Bedrock GA syntax (reference §3.1 → §3.5)', () => {
+describe('Bedrock GA syntax (docs/aws-facts.md#policy-syntax → #effective-policy-display)', () => {
   const skeleton = {
     bedrock: {
       guardrail_inference: {
@@ -58,7 +59,7 @@ describe('Bedrock GA syntax (reference §3.1 → §3.5)', () => {
     expect(validatePolicyDocument(skeleton, { managementAccountId: '111111111111', regions: ['us-east-1', 'eu-west-1'] })).toEqual([]);
   });
 
-  test('its effective policy is displayed with operators stripped, exactly as §3.5 shows it', () => {
+  test('its effective policy is displayed with operators stripped, exactly as AWS shows it (docs/aws-facts.md#effective-policy-display)', () => {
     const r = effectivePolicyFor(
       {
         root: 'r-1',
@@ -105,7 +106,7 @@ describe('Bedrock GA syntax (reference §3.1 → §3.5)', () => {
   });
 });
 
-describe('reference §5.4 worked examples', () => {
+describe('worked inheritance examples A–F (docs/aws-facts.md#inheritance-worked-examples)', () => {
   test('A — baseline at the root applies unchanged to 222222222222', () => {
     const out = effectivePolicies(layout([{ id: 'p-root', content: pRoot, targets: ['r-ab12'] }]));
     expect(out.get('222222222222')!.policy).toEqual(cfg(exampleA));

@@ -2,11 +2,11 @@ import {
   validatePolicyDocument,
   validateEffectivePolicy,
   assertValidPolicy,
-  BEDROCK_POLICY_MAX_CHARS,
   PolicyValidationError,
   type ValidationContext,
 } from '../../policy/index.js';
 import { MGMT, arn, bedrock } from '../helpers/policy.js';
+import { BEDROCK_POLICY_MAX_CHARS } from '../../core/limits.js';
 
 const ctx = { managementAccountId: MGMT, regions: ['us-east-1', 'eu-west-1'], file: 'env.yaml' };
 const ID = 'bedrock.guardrail_inference.us-east-1.config_1.identifier.@@assign';

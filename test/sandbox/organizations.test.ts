@@ -39,7 +39,7 @@ import {
   OrganizationsServiceException,
   ConstraintViolationException,
 } from '@aws-sdk/client-organizations';
-import { BEDROCK_POLICY_MAX_CHARS } from '../../policy/validate.js';
+import { BEDROCK_POLICY_MAX_CHARS } from '../../core/limits.js';
 import { BedrockClient, CreateGuardrailCommand, CreateGuardrailVersionCommand } from '@aws-sdk/client-bedrock';
 import type { SandboxHandle } from '../../sandbox/index.js';
 import { cfg, MGMT, NESTED, ORG, OU_DEEP, OU_PROD, OU_WORK, PILOT, PROD, REGION, ROOT, start, testEnv } from '../helpers/sandbox.js';

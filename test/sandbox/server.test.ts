@@ -284,12 +284,41 @@ describe('fault injection', () => {
   });
 
   test('added latency delays the answer', async () => {
-    const sb = await start({ faults: { ListGuardrails: { latencyMs: 150 } } });
+    // The sandbox waits out the latency through `sleep`; this one hands the test the release, so
+    // "delayed" is observed as "still unanswered until the wait ends", with no clock involved.
+    const waits: number[] = [];
+    let entered!: () => void;
+    const waiting = new Promise<void>((r) => {
+      entered = r;
+    });
+    let release!: () => void;
+    const sleep = (ms: number) => {
+      waits.push(ms);
+      entered();
+      return new Promise<void>((r) => {
+        release = r;
+      });
+    };
+    const sb = await start({ faults: { ListGuardrails: { latencyMs: 150 } }, sleep });
     try {
       const br = new BedrockClient(cfg(sb, MGMT));
-      const t0 = Date.now();
-      await br.send(new ListGuardrailsCommand({}));
-      expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
+      let answered = false;
+      const call = br.send(new ListGuardrailsCommand({})).then((r) => {
+        answered = true;
+        return r;
+      });
+      await waiting;
+      expect(waits).toEqual([150]);
+      // Another round trip completes meanwhile: the server is not blocked, only that call waits.
+      expect((await br.send(new GetGuardrailCommand({ guardrailIdentifier: 'nope00000000' })).catch((e) => e)).name).toBe(
+        'ResourceNotFoundException',
+      );
+      expect(answered).toBe(false);
+      release();
+      expect((await call).guardrails).toEqual([]);
+      expect(answered).toBe(true);
+      // Operations without a latency rule never wait.
+      expect(waits).toEqual([150]);
     } finally {
       await sb.close();
     }

@@ -2,7 +2,7 @@
  * Example production baseline (release org-baseline@2026.12.1). Copy this file to start your own
  * and see docs/guardrail-definitions.md. Every policy type is shown; remove what you do not need.
  */
-import { ContentFilterType, FilterStrength, GuardrailDefinition, PiiAction, PiiEntityType, Topic } from '../../../guardrail/definition.js';
+import { ContentFilterType, FilterStrength, GuardrailDefinition, PiiAction, PiiEntityType, Topic } from '../../../guardrail/index.js';
 
 export default new GuardrailDefinition({
   name: 'org-baseline',
@@ -15,7 +15,7 @@ export default new GuardrailDefinition({
   .addContentFilter({ type: ContentFilterType.HATE, inputStrength: FilterStrength.HIGH, outputStrength: FilterStrength.HIGH })
   .addContentFilter({ type: ContentFilterType.INSULTS, inputStrength: FilterStrength.MEDIUM, outputStrength: FilterStrength.MEDIUM })
   .addContentFilter({ type: ContentFilterType.MISCONDUCT, inputStrength: FilterStrength.HIGH, outputStrength: FilterStrength.HIGH })
-  // MEDIUM rather than HIGH: long agent system prompts are flagged at HIGH (failure story 3).
+  // MEDIUM rather than HIGH: long agent system prompts are flagged at HIGH (failure story 3, docs/aws-facts.md).
   .addContentFilter({ type: ContentFilterType.PROMPT_ATTACK, inputStrength: FilterStrength.MEDIUM, outputStrength: FilterStrength.NONE })
   .addDeniedTopicFilter(Topic.financialAdvice())
   .addDeniedTopicFilter(

@@ -3,7 +3,7 @@
  * Uses every policy type so each one is exercised by the smoke suites.
  * Releases are immutable: change a copy and list it as a new release in environment.yaml.
  */
-import { ContentFilterType, GuardrailDefinition, PiiAction, PiiEntityType, Topic } from '../../../guardrail/definition.js';
+import { ContentFilterType, GuardrailDefinition, PiiAction, PiiEntityType, Topic } from '../../../guardrail/index.js';
 
 export default new GuardrailDefinition({
   name: 'org-baseline',
@@ -19,7 +19,7 @@ export default new GuardrailDefinition({
   .addContentFilter({ type: ContentFilterType.MISCONDUCT, inputStrength: 'HIGH', outputStrength: 'HIGH' })
   // Input only: Bedrock requires outputStrength NONE for prompt attacks. MEDIUM, not HIGH: at HIGH
   // the 29K-character agent system prompt of smoke case pass-long-system-prompt is flagged as an
-  // injection (failure story 3); MEDIUM still blocks explicit jailbreaks (block-prompt-attack).
+  // injection (failure story 3, docs/aws-facts.md); MEDIUM still blocks explicit jailbreaks (block-prompt-attack).
   .addContentFilter({ type: ContentFilterType.PROMPT_ATTACK, inputStrength: 'MEDIUM', outputStrength: 'NONE' })
   .addDeniedTopicFilter(Topic.financialAdvice({ name: 'Investment Advice' }))
   .addDeniedTopicFilter(

@@ -6,7 +6,7 @@
  *  - grounding threshold raised to 0.8.
  * Every policy type is used. Releases are immutable: change a copy and list it as a new release.
  */
-import { ContentFilterType, GuardrailDefinition, Modality, PiiAction, PiiEntityType, Topic } from '../../../guardrail/definition.js';
+import { ContentFilterType, GuardrailDefinition, Modality, PiiAction, PiiEntityType, Topic } from '../../../guardrail/index.js';
 
 export default new GuardrailDefinition({
   name: 'org-baseline',
@@ -22,7 +22,7 @@ export default new GuardrailDefinition({
   .addContentFilter({ type: ContentFilterType.MISCONDUCT, inputStrength: 'HIGH', outputStrength: 'HIGH' })
   // PROMPT_ATTACK at MEDIUM, not HIGH: at HIGH the filter flagged the 29K-character agent system
   // prompt (instructions + JSON tool schemas, smoke case pass-long-system-prompt) as an injection
-  // and blocked every turn (failure story 3). MEDIUM still blocks explicit jailbreaks ("ignore all
+  // and blocked every turn (failure story 3, docs/aws-facts.md). MEDIUM still blocks explicit jailbreaks ("ignore all
   // previous instructions…", smoke case block-prompt-attack), so system prompts can stay
   // comprehensively guarded instead of being exempted.
   .addContentFilter({

@@ -1,16 +1,19 @@
 /**
  * The sandbox engine: applies a synthesized cdk.tf.json to the emulator (or any AWS endpoint)
  * through the SDK clients, with its own state file — the Terraform workflow (plan → apply of
- * exactly that plan → outputs) without Terraform.
+ * exactly that plan → outputs) without Terraform. This file is the core (plan diffing, operation
+ * order, state) and makes no SDK call itself: the per-type handlers in `resources/` do, reached
+ * through `registry.ts`; reading the Terraform JSON is `../tfjson.ts`.
  *
  * - plan(): desired (the stack JSON, references resolved) vs recorded state → create / update /
  *   delete / replace / no-op per resource; planHash = sha256 of the canonical changes.
  * - apply(): re-plans and refuses a plan that no longer matches; runs operations in dependency
  *   order (creates/updates after what they reference, deletes before what they referenced —
  *   detach before deleting a policy); writes the state atomically after every resource.
- * - Crash safety: creates first look for the object an interrupted apply may have made (a
- *   guardrail by name, a version by description + content, a policy by name, an existing
- *   attachment or account configuration) and adopt it, so re-running converges without doubles.
+ * - Crash safety (in the handlers): creates first look for the object an interrupted apply may
+ *   have made (a guardrail by name, a version by description + content, a policy by name, an
+ *   existing attachment or account configuration) and adopt it, so re-running converges without
+ *   doubles.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -20,13 +23,14 @@ import { ToolingError, UsageError } from '../../../core/errors.js';
 import { writeJsonAtomic } from '../../state/store.js';
 import type { ApplyResult, ChangeAction, Engine, EnginePlan, ResourceChange } from '../../state/contracts.js';
 import type { StackArtifact, StackName } from '../../../stacks/artifact.js';
-import { comparableArgs, handlerFor, SUPPORTED_TYPES, type Attrs } from './resources.js';
+import { canonicalJson } from '../../../core/canonical-json.js';
+import { comparableArgs, handlerFor, SUPPORTED_TYPES, type Attrs, type ResourceContext } from './registry.js';
 import {
   accountOfRoleArn,
-  canonical,
   containsUnknown,
   dependenciesOf,
   parseStack,
+  remoteStateStack,
   resolveValue,
   topoSort,
   UNKNOWN,
@@ -179,20 +183,9 @@ export class SandboxEngine implements Engine {
   private remoteStack(tf: TfStack, id: string): string {
     const rs = tf.remoteStates.get(id);
     if (!rs) throw new ToolingError(`data.terraform_remote_state.${id} is referenced but not declared`);
-    const cfg = rs.config;
-    const ws = cfg.workspaces && typeof cfg.workspaces === 'object' ? (cfg.workspaces as { name?: string }).name : undefined;
-    const candidates = [cfg.path, cfg.key, ws].filter((x): x is string => typeof x === 'string');
-    for (const c of candidates) {
-      const base = c
-        .replace(/\\/g, '/')
-        .split('/')
-        .pop()!
-        .replace(/\.tfstate$/, '');
-      const hit = [...STACK_NAMES].sort((a, b) => b.length - a.length).find((n) => base === n || base.endsWith(`-${n}`));
-      if (hit) return hit;
-    }
-    if (STACK_NAMES.includes(id)) return id;
-    throw new ToolingError(`cannot tell which stack data.terraform_remote_state.${id} reads (config ${JSON.stringify(cfg)})`);
+    const hit = remoteStateStack(id, rs.config, STACK_NAMES);
+    if (hit) return hit;
+    throw new ToolingError(`cannot tell which stack data.terraform_remote_state.${id} reads (config ${JSON.stringify(rs.config)})`);
   }
 
   private planWith(
@@ -253,7 +246,7 @@ export class SandboxEngine implements Engine {
         const a = comparableArgs(r.type, after);
         const b = comparableArgs(r.type, prior.args);
         const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-        const diff = keys.filter((k) => containsUnknown(a[k]) || canonical(a[k]) !== canonical(b[k]));
+        const diff = keys.filter((k) => containsUnknown(a[k]) || canonicalJson(a[k]) !== canonicalJson(b[k]));
         const forcing = diff.filter((k) => h.forceNew.includes(k));
         const triggers = (r.lifecycle.replaceTriggeredBy ?? [])
           .map((t) => t.split('.').slice(0, 2).join('.'))
@@ -301,7 +294,7 @@ export class SandboxEngine implements Engine {
       Math.min(opIndex.get(`C:${c.address}`) ?? Infinity, opIndex.get(`D:${c.address}`) ?? Infinity);
     const ordered = [...changes.values()].sort((a, b) => firstOp(a) - firstOp(b) || a.address.localeCompare(b.address));
     const planHash = createHash('sha256')
-      .update(canonical({ stack: stack.name, changes: ordered }))
+      .update(canonicalJson({ stack: stack.name, changes: ordered }))
       .digest('hex');
     return { plan: { stack: stack.name, changes: ordered, planHash }, tf, desired, order: ops };
   }
@@ -384,12 +377,7 @@ export class SandboxEngine implements Engine {
       const c = changes.get(op.address)!;
       if (op.kind === 'D') {
         const prior = st.resources[op.address]!;
-        const ctx = {
-          clients: this.access.forAccount(prior.account, prior.region),
-          account: prior.account,
-          region: prior.region,
-          address: op.address,
-        };
+        const ctx = this.context(op.address, prior.account, prior.region);
         this.log(`${op.address}: delete (${prior.account}/${prior.region})`);
         await this.wrap(op.address, 'delete', () => handlerFor(prior.type).delete(ctx, prior.args, prior.attrs));
         await this.hooks.afterCall?.(op.address, 'delete', index);
@@ -401,7 +389,7 @@ export class SandboxEngine implements Engine {
         const h = handlerFor(d.resource.type);
         const args = resolveValue(d.resource.args, lookup(op.address)) as Attrs;
         const prior = st.resources[op.address];
-        const ctx = { clients: this.access.forAccount(d.account, d.region), account: d.account, region: d.region, address: op.address };
+        const ctx = this.context(op.address, d.account, d.region);
         const kind = prior && c.action === 'update' ? 'update' : 'create';
         this.log(`${op.address}: ${kind} (${d.account}/${d.region})`);
         const attrs = await this.wrap(op.address, kind, () =>
@@ -430,6 +418,11 @@ export class SandboxEngine implements Engine {
     if (!Object.keys(st.resources).length && !Object.keys(outputs).length) delete state.stacks[stack.name];
     await this.writeState(state);
     return { stack: stack.name, outputs };
+  }
+
+  /** What a handler acts with: the clients of the resource's account and region. */
+  private context(address: string, account: string, region: string): ResourceContext {
+    return { clients: this.access.forAccount(account, region), account, region, address };
   }
 
   private async wrap<T>(address: string, op: string, fn: () => Promise<T>): Promise<T> {

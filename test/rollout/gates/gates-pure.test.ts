@@ -1,16 +1,14 @@
 /** Pure parts of the gates: scope and sampling, outcome classification, RBP reading, bake/approval, status rule. */
-import {
-  bakeRemainingSeconds,
-  classifyConverse,
-  converseInput,
-  grantsOrganization,
-  runApproval,
-  runBake,
-  sampleAccounts,
-  accountsForPhase,
-  worst,
-} from '../../../rollout/gates/index.js';
-import { invokeEvidence } from '../../../rollout/gates/smoke.js';
+import { approvalGate, bakeGate, failedChecks } from '../../../rollout/gates/index.js';
+import { bakeRemainingSeconds } from '../../../rollout/gates/bake/bake.js';
+import { isCheckId } from '../../../rollout/gates/gate.js';
+import { PREFLIGHT_CHECKS } from '../../../rollout/gates/preflight/index.js';
+import { grantsOrganization } from '../../../rollout/gates/preflight/resource-policy.js';
+import { worst } from '../../../rollout/gates/result.js';
+import { accountsForPhase, sampleAccounts } from '../../../rollout/gates/scope.js';
+import { classifyConverse, invokeEvidence } from '../../../rollout/gates/smoke/outcome.js';
+import { converseInput } from '../../../rollout/gates/smoke/requests.js';
+import type { GateResult } from '../../../rollout/state/contracts.js';
 import type { Environment } from '../../../model/types.js';
 import { sandboxEnvironment } from '../../helpers/sandbox-fixture.js';
 
@@ -135,27 +133,85 @@ describe('bake, approval and the status rule', () => {
     const e = { ...env, phases: { ...env.phases, ou: { ...env.phases.ou, bakeSeconds: 3600 } } };
     const appliedAt = new Date('2026-11-25T10:00:00Z');
     expect(bakeRemainingSeconds({ env: e, phase: 'ou', appliedAt, now: new Date('2026-11-25T10:30:00Z') })).toBe(1800);
-    const waiting = await runBake({ env: e, phase: 'ou', appliedAt, now: new Date('2026-11-25T10:30:00Z') });
+    const waiting = await bakeGate.run({ env: e, phase: 'ou', appliedAt, now: new Date('2026-11-25T10:30:00Z') });
     expect(waiting.status).toBe('inconclusive');
     expect(waiting.summary).toMatch(/1800s left/);
-    expect((await runBake({ env: e, phase: 'ou', appliedAt, now: new Date('2026-11-25T11:00:00Z') })).status).toBe('passed');
+    expect((await bakeGate.run({ env: e, phase: 'ou', appliedAt, now: new Date('2026-11-25T11:00:00Z') })).status).toBe('passed');
   });
   it('approval: not required → passed; --approve with a reason → passed and recorded; none → inconclusive; declined → failed', async () => {
     const e = { ...env, phases: { ...env.phases, enterprise: { ...env.phases.enterprise, approval: true } } };
-    expect((await runApproval({ env, phase: 'enterprise', release: 'r', interactive: false })).status).toBe('passed');
-    const ok = await runApproval({ env: e, phase: 'enterprise', release: 'r', interactive: false, approve: 'CHG-1 reviewed' });
+    expect((await approvalGate.run({ env, phase: 'enterprise', release: 'r', interactive: false })).status).toBe('passed');
+    const ok = await approvalGate.run({ env: e, phase: 'enterprise', release: 'r', interactive: false, approve: 'CHG-1 reviewed' });
     expect(ok.status).toBe('passed');
     expect(ok.checks[0]!.evidence).toMatchObject({ reason: 'CHG-1 reviewed' });
-    expect((await runApproval({ env: e, phase: 'enterprise', release: 'r', interactive: false, approve: '  ' })).status).toBe('failed');
-    expect((await runApproval({ env: e, phase: 'enterprise', release: 'r', interactive: false })).status).toBe('inconclusive');
-    expect((await runApproval({ env: e, phase: 'enterprise', release: 'r', interactive: true, prompt: async () => false })).status).toBe(
+    expect((await approvalGate.run({ env: e, phase: 'enterprise', release: 'r', interactive: false, approve: '  ' })).status).toBe(
       'failed',
     );
+    expect((await approvalGate.run({ env: e, phase: 'enterprise', release: 'r', interactive: false })).status).toBe('inconclusive');
+    expect(
+      (await approvalGate.run({ env: e, phase: 'enterprise', release: 'r', interactive: true, prompt: async () => false })).status,
+    ).toBe('failed');
   });
   it('failed beats inconclusive beats passed; no evidence is inconclusive', () => {
     expect(worst(['passed', 'inconclusive', 'failed'])).toBe('failed');
     expect(worst(['passed', 'inconclusive'])).toBe('inconclusive');
     expect(worst(['passed'])).toBe('passed');
     expect(worst([])).toBe('inconclusive');
+  });
+});
+
+describe('failedChecks: what promote, rollback and verify list as not passed', () => {
+  const gate = (g: Partial<GateResult>): GateResult => ({
+    gate: 'smoke',
+    status: 'passed',
+    summary: 'smoke: passed',
+    checks: [],
+    startedAt: '2026-01-01T00:00:00.000Z',
+    finishedAt: '2026-01-01T00:00:01.000Z',
+    ...g,
+  });
+  it('lists every check that did not pass, with its gate, in gate order', () => {
+    const smoke = gate({
+      status: 'failed',
+      checks: [
+        { id: 'smoke:a@1/r', status: 'passed', detail: 'ok' },
+        { id: 'smoke:b@1/r', status: 'failed', detail: 'blocked', account: '1', region: 'r' },
+        { id: 'smoke:c@1/r', status: 'inconclusive', detail: 'throttled' },
+      ],
+    });
+    const effective = gate({
+      gate: 'effective-policy',
+      status: 'failed',
+      checks: [{ id: 'effective:1', status: 'failed', detail: 'differs' }],
+    });
+    expect(failedChecks([smoke, effective])).toEqual([
+      { id: 'smoke:b@1/r', status: 'failed', detail: 'blocked', account: '1', region: 'r', gate: 'smoke' },
+      { id: 'smoke:c@1/r', status: 'inconclusive', detail: 'throttled', gate: 'smoke' },
+      { id: 'effective:1', status: 'failed', detail: 'differs', gate: 'effective-policy' },
+    ]);
+    expect(failedChecks([gate({ checks: [{ id: 'smoke:a@1/r', status: 'passed', detail: 'ok' }] })])).toEqual([]);
+  });
+  it('names a gate that did not pass without a failed check (no evidence) by the gate itself', () => {
+    const empty = gate({ status: 'inconclusive', summary: 'smoke: no evidence collected (inconclusive)' });
+    expect(failedChecks([empty])).toEqual([
+      { gate: 'smoke', id: 'smoke', status: 'inconclusive', detail: 'smoke: no evidence collected (inconclusive)' },
+    ]);
+  });
+});
+
+describe('the Gate and Check interfaces', () => {
+  it('each gate carries the name its results have', async () => {
+    const r = await bakeGate.run({ env, phase: 'pilot', appliedAt: new Date(0), now: new Date() });
+    expect([bakeGate.name, approvalGate.name]).toEqual(['bake', 'approval']);
+    expect(r.gate).toBe(bakeGate.name);
+  });
+  it('preflight check ids are exact or a prefix before @ or :', () => {
+    const ids = PREFLIGHT_CHECKS.flatMap((c) => c.ids);
+    expect(ids.every((id) => id.startsWith('preflight:'))).toBe(true);
+    expect(isCheckId(ids, 'preflight:published@us-east-1')).toBe(true);
+    expect(isCheckId(ids, 'preflight:exception:ex-1')).toBe(true);
+    expect(isCheckId(ids, 'preflight:policy-type')).toBe(true);
+    expect(isCheckId(ids, 'preflight:publishedx')).toBe(false);
+    expect(isCheckId(ids, 'smoke:published@us-east-1')).toBe(false);
   });
 });

@@ -5,6 +5,8 @@
 import { CreatePolicyCommand, AttachPolicyCommand, ListPoliciesForTargetCommand } from '@aws-sdk/client-organizations';
 import { plannedPoliciesOf } from '../../../rollout/flows/gate-calls.js';
 import { runEffectivePolicyCheck, runPostApplyGates, runPreflight, runSmoke } from '../../../rollout/gates/index.js';
+import { isCheckId } from '../../../rollout/gates/gate.js';
+import { PREFLIGHT_CHECKS } from '../../../rollout/gates/preflight/index.js';
 import type { GateResult } from '../../../rollout/state/contracts.js';
 import {
   deleteResourcePolicies,
@@ -49,6 +51,9 @@ describe('gates on the sandbox: a good release passes every phase', () => {
       const published = fx.published(g.outputs, rel, mgmt);
       const pre = await runPreflight(fx.context(phase, rel, releases, published));
       expect(pre.status).toBe('passed');
+      // Every result belongs to one of the checks preflight runs.
+      const ids = PREFLIGHT_CHECKS.flatMap((c) => c.ids);
+      expect(pre.checks.map((c) => c.id).filter((id) => !isCheckId(ids, id))).toEqual([]);
       const out = await fx.apply(stacks.get(phase)!);
       const gatePublished = phase === 'pilot' ? fx.published(out.outputs, rel, fx.env.pilot.account) : published;
       const post = await runPostApplyGates(fx.context(phase, rel, releases, gatePublished));

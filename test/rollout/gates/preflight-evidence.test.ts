@@ -3,7 +3,7 @@
  */
 import type { Environment, Phase } from '../../../model/types.js';
 import type { AwsAccess } from '../../../rollout/aws/clients.js';
-import { profilePolicyChecks } from '../../../rollout/gates/preflight.js';
+import { profilePolicyCheck } from '../../../rollout/gates/preflight/profile-policy.js';
 import { accountsForPhase } from '../../../rollout/gates/scope.js';
 import { runPreflight, type GateRunContext } from '../../../rollout/gates/index.js';
 import { sandboxEnvironment, startFixture, type Fixture } from '../../helpers/sandbox-fixture.js';
@@ -44,7 +44,9 @@ describe('preflight: ApplyGuardrail from identities in scope', () => {
   });
 });
 
-describe('preflight: guardrail-profile resource policy for cross-Region releases (reference §7.5)', () => {
+// Callers need ApplyGuardrail on the guardrail profile too when the guardrail uses cross-Region inference:
+// https://docs.aws.amazon.com/bedrock/latest/userguide/guardrail-profiles-permissions.html
+describe('preflight: guardrail-profile resource policy for cross-Region releases', () => {
   let env: Environment;
   beforeAll(async () => {
     env = await sandboxEnvironment();
@@ -95,7 +97,7 @@ describe('preflight: guardrail-profile resource policy for cross-Region releases
   it('a profile without a resource policy fails (members would be denied through the profile)', async () => {
     const notFound = Object.assign(new Error('no policy'), { name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 404 } });
     const { c, calls } = ctx('enterprise', () => Promise.reject(notFound));
-    const [check] = await profilePolicyChecks(c);
+    const [check] = await profilePolicyCheck.run(c);
     expect(check).toMatchObject({
       id: 'preflight:resource-policy:guardrail-profile',
       status: 'failed',
@@ -107,21 +109,21 @@ describe('preflight: guardrail-profile resource policy for cross-Region releases
   });
 
   it('passes only when the profile policy grants the organization on the profile ARN', async () => {
-    expect((await profilePolicyChecks(ctx('ou', async () => ({ resourcePolicy: grant(PROFILE, env.organizationId) })).c))[0].status).toBe(
-      'passed',
-    );
-    expect((await profilePolicyChecks(ctx('ou', async () => ({ resourcePolicy: grant(PROFILE, 'o-someoneelse1') })).c))[0].status).toBe(
+    expect(
+      (await profilePolicyCheck.run(ctx('ou', async () => ({ resourcePolicy: grant(PROFILE, env.organizationId) })).c))[0].status,
+    ).toBe('passed');
+    expect((await profilePolicyCheck.run(ctx('ou', async () => ({ resourcePolicy: grant(PROFILE, 'o-someoneelse1') })).c))[0].status).toBe(
       'failed',
     );
     const guardrailArn = 'arn:aws:bedrock:us-east-1:111111111111:guardrail/abc123def456';
     expect(
-      (await profilePolicyChecks(ctx('ou', async () => ({ resourcePolicy: grant(guardrailArn, env.organizationId) })).c))[0].status,
+      (await profilePolicyCheck.run(ctx('ou', async () => ({ resourcePolicy: grant(guardrailArn, env.organizationId) })).c))[0].status,
     ).toBe('failed');
   });
 
   it('no check without cross-Region inference, and none for the account-level pilot', async () => {
     const never = () => Promise.reject(new Error('must not be called'));
-    expect(await profilePolicyChecks(ctx('enterprise', never, false).c)).toEqual([]);
-    expect(await profilePolicyChecks(ctx('pilot', never).c)).toEqual([]);
+    expect(await profilePolicyCheck.run(ctx('enterprise', never, false).c)).toEqual([]);
+    expect(await profilePolicyCheck.run(ctx('pilot', never).c)).toEqual([]);
   });
 });

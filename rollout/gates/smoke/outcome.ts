@@ -1,10 +1,13 @@
 /**
- * What a Converse response says happened, from the evidence the API gives
- * (bedrock-enforcement.md §8.6): stopReason "guardrail_intervened", and the trace's
- * assessments (keyed by guardrail id) with per-policy actions and appliedGuardrailDetails
- * (guardrailOrigin ACCOUNT_ENFORCED / ORGANIZATION_ENFORCED). Pure.
+ * What a response says happened, from the evidence the API gives (docs/aws-facts.md#detecting-intervention).
+ * Converse: stopReason "guardrail_intervened", and the trace's assessments
+ * (`trace.guardrail.inputAssessment` keyed by guardrail id, `outputAssessments` id → list;
+ * https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_GuardrailTraceAssessment.html)
+ * with per-policy actions and `appliedGuardrailDetails` (`guardrailOrigin` ACCOUNT_ENFORCED /
+ * ORGANIZATION_ENFORCED; https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_AppliedGuardrailDetails.html).
+ * Pure.
  */
-import type { SmokeExpectation } from '../../model/types.js';
+import type { SmokeExpectation } from '../../../model/types.js';
 
 export interface ConverseEvidence {
   stopReason?: string;
@@ -88,4 +91,26 @@ function dedupeGuardrails(g: Outcome['guardrails']): Outcome['guardrails'] {
     else seen.set(k, { ...x, origin: [...x.origin] });
   }
   return [...seen.values()];
+}
+
+/**
+ * Evidence from an InvokeModel response body: with a guardrail applied, Bedrock adds
+ * `amazon-bedrock-guardrailAction` (INTERVENED | NONE) and, with the trace enabled,
+ * `amazon-bedrock-trace` to the model's own body
+ * (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html,
+ * docs/aws-facts.md#detecting-intervention; the sandbox's answer: docs/evaluator.md).
+ */
+export function invokeEvidence(bodyText: string): { outcome: 'blocked' | 'allowed'; guarded: boolean } {
+  let body: Record<string, unknown> = {};
+  try {
+    body = JSON.parse(bodyText) as Record<string, unknown>;
+  } catch {
+    /* opaque body: no guardrail fields */
+  }
+  const action = body['amazon-bedrock-guardrailAction'];
+  const intervened = action === 'INTERVENED' || action === 'GUARDRAIL_INTERVENED';
+  return {
+    outcome: intervened ? 'blocked' : 'allowed',
+    guarded: intervened || body['amazon-bedrock-trace'] !== undefined || action !== undefined,
+  };
 }

@@ -1,34 +1,12 @@
 /**
- * Time and people: bake time (the phase must have been in place for bakeSeconds) and approval
- * (a recorded reason with --approve, or an interactive yes). Pure apart from the optional prompt.
+ * Approval: a recorded reason with --approve, or an interactive yes, where the phase requires
+ * it. A blank reason or a declined prompt is `failed`; nothing given non-interactively is
+ * `inconclusive`. Pure apart from the optional prompt.
  */
-import type { GateResult } from '../state/contracts.js';
-import { gateResult, type GateRunContext } from './common.js';
-
-export type BakeContext = Pick<GateRunContext, 'env' | 'phase'> & { appliedAt: Date; now: Date };
-
-export function bakeRemainingSeconds(ctx: BakeContext): number {
-  const need = ctx.env.phases[ctx.phase].bakeSeconds;
-  const elapsed = (ctx.now.getTime() - ctx.appliedAt.getTime()) / 1000;
-  return Math.max(0, Math.ceil(need - elapsed));
-}
-
-export async function runBake(ctx: BakeContext): Promise<GateResult> {
-  const startedAt = new Date();
-  const need = ctx.env.phases[ctx.phase].bakeSeconds;
-  const left = bakeRemainingSeconds(ctx);
-  const elapsed = Math.max(0, Math.floor((ctx.now.getTime() - ctx.appliedAt.getTime()) / 1000));
-  const check =
-    left === 0
-      ? { id: `bake:${ctx.phase}`, status: 'passed' as const, detail: `baked ${elapsed}s of ${need}s since ${ctx.appliedAt.toISOString()}` }
-      : {
-          id: `bake:${ctx.phase}`,
-          status: 'inconclusive' as const,
-          detail: `${left}s of bake time left (${elapsed}s of ${need}s since ${ctx.appliedAt.toISOString()})`,
-          evidence: { secondsLeft: left },
-        };
-  return gateResult('bake', startedAt, [check], check.status === 'passed' ? `bake: passed (${need}s)` : `bake: ${left}s left`);
-}
+import type { GateResult } from '../../state/contracts.js';
+import type { GateRunContext } from '../context.js';
+import type { Gate } from '../gate.js';
+import { gateResult } from '../result.js';
 
 export type ApprovalContext = Pick<GateRunContext, 'env' | 'phase' | 'release'> & {
   approve?: string;
@@ -71,3 +49,5 @@ export async function runApproval(ctx: ApprovalContext): Promise<GateResult> {
     },
   ]);
 }
+
+export const approvalGate: Gate<ApprovalContext> = { name: 'approval', run: runApproval };

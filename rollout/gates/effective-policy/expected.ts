@@ -1,0 +1,48 @@
+/**
+ * What the effective policy should be (the policy engine over every org phase's recorded
+ * release), and how a difference is told to a reader. Pure.
+ */
+import diff from 'microdiff';
+import { canonicalJson } from '../../../core/canonical-json.js';
+import type { Phase } from '../../../model/types.js';
+import { buildPhasePolicies, effectivePolicies, orgSnapshotOf, type OrgSnapshot } from '../../../policy/index.js';
+import type { GateRunContext } from '../context.js';
+
+export const ORG_PHASES: readonly Phase[] = ['model-rules', 'ou', 'enterprise'];
+
+/** Expected effective policy per account for the org phases recorded in phaseStacks. */
+export function expectedEffective(
+  ctx: Pick<GateRunContext, 'env' | 'asOf' | 'phaseStacks'>,
+  identifiers: Record<string, Record<string, string>>,
+): Map<string, Record<string, unknown> | null> {
+  const { env } = ctx;
+  const policies: OrgSnapshot['policies'] = [];
+  for (const phase of ORG_PHASES) {
+    const rel = ctx.phaseStacks[phase]?.release;
+    if (!rel) continue;
+    for (const spec of buildPhasePolicies({ env, phase, identifiers: identifiers[rel] ?? {}, asOf: ctx.asOf, release: rel })) {
+      policies.push({ id: `${phase}/${spec.key}`, content: spec.content, targets: spec.targets });
+    }
+  }
+  const out = new Map<string, Record<string, unknown> | null>();
+  for (const [id, r] of effectivePolicies(orgSnapshotOf(env, policies))) out.set(id, r.policy);
+  return out;
+}
+
+/** Canonical JSON where lists of strings (model ids) are sets, as they are for enforcement. */
+export const AS_ENFORCED = { stringListsAsSets: true } as const;
+
+/** The first differences, expected → actual, in one line. */
+export function shortDiff(actual: unknown, expected: unknown): string {
+  const a = JSON.parse(canonicalJson(actual ?? {}, AS_ENFORCED)) as Record<string, unknown>;
+  const e = JSON.parse(canonicalJson(expected ?? {}, AS_ENFORCED)) as Record<string, unknown>;
+  const d = diff(e, a)
+    .slice(0, 4)
+    .map((x) => {
+      const p = x.path.join('.');
+      if (x.type === 'CHANGE') return `${p}: expected ${JSON.stringify(x.oldValue)}, got ${JSON.stringify(x.value)}`;
+      if (x.type === 'CREATE') return `${p}: unexpected ${JSON.stringify(x.value)}`;
+      return `${p}: missing (expected ${JSON.stringify(x.oldValue)})`;
+    });
+  return d.join('; ');
+}

@@ -1,0 +1,50 @@
+/**
+ * Smoke invocations: the phase's suite through Converse WITHOUT naming a guardrail (only
+ * enforcement can block; requests.ts), from a stratified sample of the accounts in scope, in
+ * every region. Must-pass cases that get blocked fail the gate (overblocking); models on the
+ * effective exclusion list must not be guarded at all (excluded-models.ts).
+ */
+import type { GateResult } from '../../state/contracts.js';
+import type { GateRunContext } from '../context.js';
+import type { Gate } from '../gate.js';
+import { gateResult, runAll } from '../result.js';
+import { accountsForPhase, sampleAccounts } from '../scope.js';
+import { loadCatalogue } from './catalogue.js';
+import { runCase } from './cases.js';
+import { excludedModelCalls, exclusionIdChecks } from './excluded-models.js';
+
+export async function runSmoke(ctx: GateRunContext): Promise<GateResult> {
+  const startedAt = new Date();
+  const settings = ctx.env.phases[ctx.phase];
+  const suite = settings.smoke;
+  const accounts = sampleAccounts(ctx.env, accountsForPhase(ctx.env, ctx.phase), settings.sample);
+  ctx.log?.(`smoke: ${suite.length} case(s) × ${accounts.length} account(s) × ${ctx.env.regions.length} region(s)`);
+  if (!suite.length || !accounts.length) {
+    return gateResult('smoke', startedAt, [
+      {
+        id: 'smoke:suite',
+        status: 'failed',
+        detail: !suite.length
+          ? `phase ${ctx.phase} has no smoke cases: a gate never passes without evidence`
+          : 'no account in scope to invoke from',
+      },
+    ]);
+  }
+  const tasks = accounts.flatMap((account) => ctx.env.regions.flatMap((region) => suite.map((c) => ({ c, account, region }))));
+  const { catalogue, checks: catalogueChecks } = await loadCatalogue(ctx, accounts[0]!);
+  const [caseChecks, probeChecks] = await Promise.all([
+    runAll(tasks, ctx.concurrency ?? 16, ({ c, account, region }) => runCase(ctx, catalogue, c, account, region)),
+    excludedModelCalls(ctx, accounts, suite, catalogue),
+  ]);
+  const idChecks = [...catalogueChecks, ...exclusionIdChecks(ctx, accounts, catalogue)];
+  const checks = [...caseChecks, ...idChecks, ...probeChecks];
+  const failedCases = [...new Set(caseChecks.filter((c) => c.status === 'failed').map((c) => c.id.split('@')[0]!.replace(/^smoke:/, '')))];
+  const r = gateResult('smoke', startedAt, checks);
+  // Say where checks beyond cases × accounts × regions come from, so the total adds up for a reader.
+  const extra = checks.length - tasks.length;
+  r.summary += ` (${suite.length} cases × ${accounts.length} accounts × ${ctx.env.regions.length} regions${extra > 0 ? ` + ${extra} model-catalogue and excluded-model checks` : ''})`;
+  if (failedCases.length) r.summary += `; failed: ${failedCases.slice(0, 8).join(', ')}${failedCases.length > 8 ? ', …' : ''}`;
+  return r;
+}
+
+export const smokeGate: Gate<GateRunContext> = { name: 'smoke', run: runSmoke };
