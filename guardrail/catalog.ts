@@ -5,81 +5,57 @@
  * Pure data: no AWS, no cdktf.
  */
 
+import {
+  CONTENT_FILTER_TYPES,
+  FILTER_STRENGTHS,
+  GROUNDING_FILTER_TYPES,
+  GUARDRAIL_ACTIONS,
+  MANAGED_WORD_LIST_TYPES,
+  MODALITIES,
+  PII_ACTIONS,
+  PII_ENTITY_TYPES,
+  TIER_NAMES,
+} from '../core/bedrock-guardrail-enums.js';
+
+/** `{ A: 'A', B: 'B' }` from the API's list of values: named constants for editor completion. */
+function named<const T extends readonly string[]>(values: T): { readonly [K in T[number]]: K } {
+  return Object.fromEntries(values.map((v) => [v, v])) as { readonly [K in T[number]]: K };
+}
+
 /** Harmful-content categories of the content filter (plus PROMPT_ATTACK, input-only). */
-export const ContentFilterType = {
-  SEXUAL: 'SEXUAL',
-  VIOLENCE: 'VIOLENCE',
-  HATE: 'HATE',
-  INSULTS: 'INSULTS',
-  MISCONDUCT: 'MISCONDUCT',
-  PROMPT_ATTACK: 'PROMPT_ATTACK',
-} as const;
+export const ContentFilterType = named(CONTENT_FILTER_TYPES);
 export type ContentFilterType = (typeof ContentFilterType)[keyof typeof ContentFilterType];
 
-export const FilterStrength = { NONE: 'NONE', LOW: 'LOW', MEDIUM: 'MEDIUM', HIGH: 'HIGH' } as const;
+export const FilterStrength = named(FILTER_STRENGTHS);
 export type FilterStrength = (typeof FilterStrength)[keyof typeof FilterStrength];
 
 /** Action of content, topic, word and grounding filters. NONE = detect and report only. */
-export const GuardrailAction = { BLOCK: 'BLOCK', NONE: 'NONE' } as const;
+export const GuardrailAction = named(GUARDRAIL_ACTIONS);
 export type GuardrailAction = (typeof GuardrailAction)[keyof typeof GuardrailAction];
 
 /** Action of sensitive-information (PII and regex) filters. */
-export const PiiAction = { BLOCK: 'BLOCK', ANONYMIZE: 'ANONYMIZE', NONE: 'NONE' } as const;
+export const PiiAction = named(PII_ACTIONS);
 export type PiiAction = (typeof PiiAction)[keyof typeof PiiAction];
 
-export const Modality = { TEXT: 'TEXT', IMAGE: 'IMAGE' } as const;
+export const Modality = named(MODALITIES);
 export type Modality = (typeof Modality)[keyof typeof Modality];
 
 /**
  * Safeguard tier of content filters and denied topics. STANDARD needs a cross-Region
  * guardrail profile: https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-tiers.html
  */
-export const TierName = { CLASSIC: 'CLASSIC', STANDARD: 'STANDARD' } as const;
+export const TierName = named(TIER_NAMES);
 export type TierName = (typeof TierName)[keyof typeof TierName];
 
-export const ManagedWordListType = { PROFANITY: 'PROFANITY' } as const;
+export const ManagedWordListType = named(MANAGED_WORD_LIST_TYPES);
 export type ManagedWordListType = (typeof ManagedWordListType)[keyof typeof ManagedWordListType];
 
-export const GroundingFilterType = { GROUNDING: 'GROUNDING', RELEVANCE: 'RELEVANCE' } as const;
+export const GroundingFilterType = named(GROUNDING_FILTER_TYPES);
 export type GroundingFilterType = (typeof GroundingFilterType)[keyof typeof GroundingFilterType];
 
-/** Every PII entity type Bedrock Guardrails detects (GuardrailPiiEntityType). */
-export const PII_ENTITY_TYPES = [
-  'ADDRESS',
-  'AGE',
-  'AWS_ACCESS_KEY',
-  'AWS_SECRET_KEY',
-  'CA_HEALTH_NUMBER',
-  'CA_SOCIAL_INSURANCE_NUMBER',
-  'CREDIT_DEBIT_CARD_CVV',
-  'CREDIT_DEBIT_CARD_EXPIRY',
-  'CREDIT_DEBIT_CARD_NUMBER',
-  'DRIVER_ID',
-  'EMAIL',
-  'INTERNATIONAL_BANK_ACCOUNT_NUMBER',
-  'IP_ADDRESS',
-  'LICENSE_PLATE',
-  'MAC_ADDRESS',
-  'NAME',
-  'PASSWORD',
-  'PHONE',
-  'PIN',
-  'SWIFT_CODE',
-  'UK_NATIONAL_HEALTH_SERVICE_NUMBER',
-  'UK_NATIONAL_INSURANCE_NUMBER',
-  'UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER',
-  'URL',
-  'USERNAME',
-  'US_BANK_ACCOUNT_NUMBER',
-  'US_BANK_ROUTING_NUMBER',
-  'US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER',
-  'US_PASSPORT_NUMBER',
-  'US_SOCIAL_SECURITY_NUMBER',
-  'VEHICLE_IDENTIFICATION_NUMBER',
-] as const;
 export type PiiEntityType = (typeof PII_ENTITY_TYPES)[number];
 /** `PiiEntityType.EMAIL` etc., for editor completion. */
-export const PiiEntityType = Object.fromEntries(PII_ENTITY_TYPES.map((t) => [t, t])) as { readonly [K in PiiEntityType]: K };
+export const PiiEntityType = named(PII_ENTITY_TYPES);
 
 /** Documented limits (CreateGuardrail request constraints and guardrail quotas). */
 export const LIMITS = {

@@ -14,7 +14,7 @@
  *
  * Limits and enums: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_CreateGuardrail.html
  */
-import { ContentFilterType, GroundingFilterType, LIMITS, PII_ENTITY_TYPES } from './catalog.js';
+import { ContentFilterType, GroundingFilterType, LIMITS } from './catalog.js';
 import type {
   ContentFilterProps,
   GroundingFilterProps,
@@ -51,6 +51,7 @@ import {
   normTopic,
   normWord,
 } from './validate.js';
+import { PII_ENTITY_TYPES } from '../core/bedrock-guardrail-enums.js';
 
 /**
  * One Bedrock guardrail as code. Every `add*` validates immediately and throws

@@ -14,7 +14,6 @@ export {
   LIMITS,
   ManagedWordListType,
   Modality,
-  PII_ENTITY_TYPES,
   PiiAction,
   PiiEntityType,
   TierName,
@@ -33,3 +32,4 @@ export type {
   WordProps,
 } from './props.js';
 export { contentHash } from './hash.js';
+export { PII_ENTITY_TYPES } from '../core/bedrock-guardrail-enums.js';

@@ -19,7 +19,6 @@ import {
   ManagedWordListType,
   Modality,
   PiiAction,
-  PII_ENTITY_TYPES,
   TierName,
   TOPIC_NAME_PATTERN,
 } from './catalog.js';
@@ -46,6 +45,7 @@ import type {
   TopicSpec,
   WordSpec,
 } from './spec.js';
+import { PII_ENTITY_TYPES } from '../core/bedrock-guardrail-enums.js';
 
 // ───────────────────────────── helpers ─────────────────────────────
 

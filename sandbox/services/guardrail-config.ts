@@ -5,46 +5,16 @@
  */
 import { AwsError } from '../errors.js';
 import type { GuardrailConfig } from '../state.js';
-
-export const PII_TYPES = [
-  'ADDRESS',
-  'AGE',
-  'AWS_ACCESS_KEY',
-  'AWS_SECRET_KEY',
-  'CA_HEALTH_NUMBER',
-  'CA_SOCIAL_INSURANCE_NUMBER',
-  'CREDIT_DEBIT_CARD_CVV',
-  'CREDIT_DEBIT_CARD_EXPIRY',
-  'CREDIT_DEBIT_CARD_NUMBER',
-  'DRIVER_ID',
-  'EMAIL',
-  'INTERNATIONAL_BANK_ACCOUNT_NUMBER',
-  'IP_ADDRESS',
-  'LICENSE_PLATE',
-  'MAC_ADDRESS',
-  'NAME',
-  'PASSWORD',
-  'PHONE',
-  'PIN',
-  'SWIFT_CODE',
-  'UK_NATIONAL_HEALTH_SERVICE_NUMBER',
-  'UK_NATIONAL_INSURANCE_NUMBER',
-  'UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER',
-  'URL',
-  'USERNAME',
-  'US_BANK_ACCOUNT_NUMBER',
-  'US_BANK_ROUTING_NUMBER',
-  'US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER',
-  'US_PASSPORT_NUMBER',
-  'US_SOCIAL_SECURITY_NUMBER',
-  'VEHICLE_IDENTIFICATION_NUMBER',
-];
-const FILTER_TYPES = ['SEXUAL', 'VIOLENCE', 'HATE', 'INSULTS', 'MISCONDUCT', 'PROMPT_ATTACK'];
-const STRENGTHS = ['NONE', 'LOW', 'MEDIUM', 'HIGH'];
-const BLOCK_NONE = ['BLOCK', 'NONE'];
-const PII_ACTIONS = ['BLOCK', 'ANONYMIZE', 'NONE'];
-const MODALITIES = ['TEXT', 'IMAGE'];
-const TIERS = ['CLASSIC', 'STANDARD'];
+import {
+  CONTENT_FILTER_TYPES as FILTER_TYPES,
+  FILTER_STRENGTHS as STRENGTHS,
+  GROUNDING_FILTER_TYPES,
+  GUARDRAIL_ACTIONS as BLOCK_NONE,
+  MODALITIES,
+  PII_ACTIONS,
+  PII_ENTITY_TYPES as PII_TYPES,
+  TIER_NAMES as TIERS,
+} from '../../core/bedrock-guardrail-enums.js';
 
 const CONFIG_KEYS = new Set([
   'name',
@@ -68,7 +38,12 @@ class Checker {
   fail(path: string, what: string) {
     this.errors.push(`Value at '${path}' failed to satisfy constraint: ${what}`);
   }
-  str(o: Obj, key: string, path: string, opts: { required?: boolean; min?: number; max?: number; pattern?: RegExp; enum?: string[] } = {}) {
+  str(
+    o: Obj,
+    key: string,
+    path: string,
+    opts: { required?: boolean; min?: number; max?: number; pattern?: RegExp; enum?: readonly string[] } = {},
+  ) {
     const v = o[key];
     const at = `${path}${key}`;
     if (v === undefined || v === null) {
@@ -108,7 +83,7 @@ class Checker {
     }
     return v as Obj;
   }
-  actions(o: Obj, path: string, allowed = BLOCK_NONE) {
+  actions(o: Obj, path: string, allowed: readonly string[] = BLOCK_NONE) {
     this.str(o, 'inputAction', path, { enum: allowed });
     this.str(o, 'outputAction', path, { enum: allowed });
     this.bool(o, 'inputEnabled', path);
@@ -158,7 +133,10 @@ export function validateGuardrailBody(body: Obj): GuardrailConfig {
       c.str(f, 'outputStrength', p, { required: true, enum: STRENGTHS });
       for (const k of ['inputModalities', 'outputModalities']) {
         const v = f[k];
-        if (v !== undefined && (!Array.isArray(v) || v.length < 1 || v.length > 2 || v.some((x) => !MODALITIES.includes(x as string))))
+        if (
+          v !== undefined &&
+          (!Array.isArray(v) || v.length < 1 || v.length > 2 || v.some((x) => !(MODALITIES as readonly string[]).includes(x as string)))
+        )
           c.fail(`${p}${k}`, 'Member must be a list of TEXT|IMAGE');
       }
       // PROMPT_ATTACK applies to input only: its output strength must be NONE.
@@ -212,7 +190,7 @@ export function validateGuardrailBody(body: Obj): GuardrailConfig {
   if (grounding) {
     c.list(grounding, 'filtersConfig', 'contextualGroundingPolicyConfig.', { required: true, min: 1 }).forEach((f, i) => {
       const p = `contextualGroundingPolicyConfig.filtersConfig.${i + 1}.member.`;
-      c.str(f, 'type', p, { required: true, enum: ['GROUNDING', 'RELEVANCE'] });
+      c.str(f, 'type', p, { required: true, enum: GROUNDING_FILTER_TYPES });
       c.str(f, 'action', p, { enum: BLOCK_NONE });
       c.bool(f, 'enabled', p);
       // Thresholds are 0 ≤ t < 1 (the console's 0–0.99 slider).

@@ -3,6 +3,7 @@
  * policies, account-level enforcement and an effective organization policy per account.
  */
 import type { EnforcedConfig, GuardrailSnapshot, RuntimeWorld } from '../../sandbox/runtime/context.js';
+import { orgSharingPolicy } from './resource-policy.js';
 
 export const ORG = 'o-abc123def4';
 export const MGMT = '111111111111';
@@ -64,23 +65,7 @@ export class MemoryWorld implements RuntimeWorld {
   }
   /** The documented whole-organization RBP (pattern b), optionally narrowed to OU paths (pattern c). */
   shareWithOrg(arn: string, paths?: string[]) {
-    const condition: Record<string, unknown> = { StringEquals: { 'aws:PrincipalOrgID': ORG } };
-    if (paths) condition['ForAnyValue:StringLike'] = { 'aws:PrincipalOrgPaths': paths };
-    this.policies.set(
-      arn,
-      JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: '*',
-            Action: ['bedrock:ApplyGuardrail', 'bedrock:GetGuardrail'],
-            Resource: arn,
-            Condition: condition,
-          },
-        ],
-      }),
-    );
+    this.policies.set(arn, orgSharingPolicy(arn, ORG, paths));
   }
   /** An effective org policy (operators stripped) for the account. */
   orgPolicy(account: string, configs: Record<string, Record<string, unknown>>, region = REGION) {

@@ -25,6 +25,7 @@ import { OrganizationsClient, CreatePolicyCommand, AttachPolicyCommand, DetachPo
 import type { SandboxHandle } from '../../sandbox/index.js';
 import { FOUNDATION_MODELS } from '../../sandbox/index.js';
 import { cfg, MGMT, ORG, OU_PROD, PILOT, PROD, REGION, ROOT, start } from '../helpers/sandbox.js';
+import { orgSharingPolicy } from '../helpers/resource-policy.js';
 
 let sb: SandboxHandle;
 let br: BedrockClient;
@@ -308,23 +309,7 @@ describe('enforced guardrail configuration', () => {
   });
 });
 
-function orgPolicy(arn: string, paths?: string[]) {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: '*',
-        Action: ['bedrock:ApplyGuardrail', 'bedrock:GetGuardrail'],
-        Resource: arn,
-        Condition: {
-          StringEquals: { 'aws:PrincipalOrgID': ORG },
-          ...(paths ? { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': paths } } : {}),
-        },
-      },
-    ],
-  });
-}
+const orgPolicy = (arn: string, paths?: string[]) => orgSharingPolicy(arn, ORG, paths);
 
 describe('resource policies', () => {
   test('the three documented statement patterns are accepted, stored, read and deleted', async () => {

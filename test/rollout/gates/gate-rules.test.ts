@@ -18,6 +18,7 @@ import type { Environment } from '../../../model/types.js';
 import { runEffectivePolicyCheck, runPreflight } from '../../../rollout/gates/index.js';
 import type { GateResult, PublishedVersion } from '../../../rollout/state/contracts.js';
 import { sandboxEnvironment, startFixture, type Fixture } from '../../helpers/sandbox-fixture.js';
+import { orgSharingPolicy } from '../../helpers/resource-policy.js';
 
 const failed = (r: GateResult) => r.checks.filter((c) => c.status === 'failed');
 const failedIds = (r: GateResult) => failed(r).map((c) => c.id);
@@ -91,18 +92,7 @@ describe('preflight rules on the sandbox', () => {
     await br.send(
       new PutResourcePolicyCommand({
         resourceArn: g.guardrailArn,
-        resourcePolicy: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: '*',
-              Action: ['bedrock:ApplyGuardrail', 'bedrock:GetGuardrail'],
-              Resource: g.guardrailArn,
-              Condition: { StringEquals: { 'aws:PrincipalOrgID': fx.env.organizationId } },
-            },
-          ],
-        }),
+        resourcePolicy: orgSharingPolicy(g.guardrailArn!, fx.env.organizationId),
       }),
     );
     const withAr = {

@@ -62,7 +62,7 @@ describe('model include/exclude', () => {
   });
 });
 
-describe('selective vs comprehensive (bedrock-enforcement.md §8.3 matrix)', () => {
+describe('selective vs comprehensive (docs/aws-facts.md#selective-vs-comprehensive matrix)', () => {
   const seg = (surface: Segment['surface'], isTagged: boolean, message = surface === 'system' ? -1 : 0): Segment => ({
     surface,
     text: `${surface}-${isTagged ? 'tagged' : 'plain'}`,

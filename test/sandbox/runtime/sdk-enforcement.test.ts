@@ -31,6 +31,7 @@ import {
   UpdatePolicyCommand,
 } from '@aws-sdk/client-organizations';
 import { clientConfig, startSandbox, type SandboxEnv, type SandboxHandle } from '../../../sandbox/index.js';
+import { orgSharingPolicy } from '../../helpers/resource-policy.js';
 
 const MGMT = '111111111111';
 const PILOT = '222222222222'; // in the Pilot OU
@@ -148,18 +149,7 @@ describe('through the real SDK clients', () => {
     await bedrock.send(
       new PutResourcePolicyCommand({
         resourceArn: orgArn,
-        resourcePolicy: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: '*',
-              Action: ['bedrock:ApplyGuardrail', 'bedrock:GetGuardrail'],
-              Resource: orgArn,
-              Condition: { StringEquals: { 'aws:PrincipalOrgID': ORG } },
-            },
-          ],
-        }),
+        resourcePolicy: orgSharingPolicy(orgArn, ORG),
       }),
     );
     const rt = new BedrockRuntimeClient(cfg(PILOT));
