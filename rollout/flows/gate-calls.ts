@@ -2,7 +2,7 @@
  * The orchestrator's side of the gates: builds the GateRunContext from recorded state (the
  * gates, rollout/gates, only produce evidence; promotion decides what to do with it).
  */
-import type { Phase } from '../../model/types.js';
+import type { Environment, Phase } from '../../model/types.js';
 import type { GateRunContext } from '../gates/index.js';
 import type { Session } from './session.js';
 import type { Target } from './target.js';
@@ -23,8 +23,13 @@ export function gateContext(
   phase: Phase,
   release: string,
   releases: Partial<Record<Phase, string>>,
-  log?: (line: string) => void,
+  /**
+   * The unit under judgement: the environment as it sees it (model/unit.ts environmentOfUnit) and
+   * the date its exceptions are judged by. Default: the session's environment and --as-of.
+   */
+  view: { env?: Environment; asOf?: Date } = {},
 ): GateRunContext {
+  const env = view.env ?? s.env;
   const published =
     phase === 'pilot' && state.phases.pilot?.versions && state.phases.pilot.release === release
       ? withRegion(state.phases.pilot.versions)
@@ -32,7 +37,7 @@ export function gateContext(
   const publishedByRelease = Object.fromEntries(Object.keys(state.published).map((r) => [r, withRegion(state.published[r])]));
   const phaseStacks: GateRunContext['phaseStacks'] = {};
   for (const [p, r] of Object.entries(releases) as [Phase, string | undefined][]) if (r) phaseStacks[p] = { release: r };
-  return { env: s.env, phase, release, asOf: s.flags.asOf, access: t.access, published, publishedByRelease, phaseStacks, log };
+  return { env, phase, release, asOf: view.asOf ?? s.flags.asOf, access: t.access, published, publishedByRelease, phaseStacks };
 }
 
 /**

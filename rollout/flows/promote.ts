@@ -25,12 +25,24 @@ import {
   type FailedCheck,
 } from '../gates/index.js';
 import type { LedgerInput } from '../state/ledger.js';
-import { bakeUntil, decidePromotion } from '../state/promotion.js';
+import { bakeUntil, decidePromotion, type CandidateUnit } from '../state/promotion.js';
 import { silentProgress, type Progress } from '../ui/progress.js';
 import { buildPlanReport, renderPlanMarkdown, type PlanReport } from '../report/report.js';
 import { effectiveDiff } from '../report/effective-diff.js';
 import type { Session } from './session.js';
-import { releasesInPlace, newAttemptId, updateState, type PhaseRecord, type RolloutState } from '../state/store.js';
+import {
+  releasesInPlace,
+  newAttemptId,
+  updateState,
+  writeJsonAtomic,
+  type PhaseRecord,
+  type RolloutState,
+  type UnitRecord,
+} from '../state/store.js';
+import { keepStack, keptStack } from '../state/stack-store.js';
+import { candidateUnit, environmentOf, refuseBackdatedPromote, unitDate } from './unit.js';
+import { unitChanges } from '../../model/unit.js';
+import { join } from 'node:path';
 import { synthPhase, versionsFromOutputs } from './stacks.js';
 import { engineFor, type Target } from './target.js';
 import type { EnginePlan, GateResult } from '../state/contracts.js';
@@ -51,12 +63,14 @@ export interface RolloutResult {
   env: string;
   phase: Phase;
   release: string | null;
+  /** The promoted unit (label, hash) this verb acted on. */
+  unit?: { label: string; hash: string } | null;
   attemptId?: string;
   message: string;
   report?: PlanReport;
   gates: GateResult[];
   failedChecks: FailedCheck[];
-  rollback?: { to: string | null; status: 'rolled-back' | 'failed'; gates: GateResult[] };
+  rollback?: { to: string | null; toUnit: string | null; status: 'rolled-back' | 'failed'; gates: GateResult[] };
   phaseState?: PhaseRecord;
 }
 
@@ -98,7 +112,7 @@ async function applyStack(
 export async function recordGate(
   s: Session,
   g: GateResult,
-  base: { attemptId: string; phase: Phase; release: string | null },
+  base: { attemptId: string; phase: Phase; release: string | null; unit?: string },
   progress: Progress,
 ): Promise<void> {
   progress.gate(g);
@@ -119,15 +133,25 @@ export async function planPhaseChange(
   t: Target,
   state: RolloutState,
   phase: Phase,
-  release: string,
+  unit: CandidateUnit,
   outdir: string,
   progress: Progress,
 ): Promise<{ stacks: ReturnType<typeof synthPhase>; plans: EnginePlan[]; report: PlanReport; releases: Partial<Record<Phase, string>> }> {
+  const release = unit.release.name;
   const before = releasesInPlace(state);
   const releases = { ...before, [phase]: release };
   const current = state.phases[phase]?.release ?? null;
+  // The phase stack is synthesized from the unit (its settings and exceptions), not from whatever
+  // else the environment file holds.
   const stacks = await progress.step(`synthesize guardrails + ${phase} stacks`, async () =>
-    synthPhase({ env: s.env, outdir, releases, phase, keepPublished: [current, ...Object.keys(state.published)], asOf: s.flags.asOf }),
+    synthPhase({
+      env: environmentOf(s.env, unit, s.flags.asOf),
+      outdir,
+      releases,
+      phase,
+      keepPublished: [current, ...Object.keys(state.published)],
+      asOf: s.flags.asOf,
+    }),
   );
   const plans = await progress.step(`plan (${t.engineName} engine)`, async (note) => {
     const out = [await t.engine.plan(stacks.guardrails), await t.engine.plan(stacks.phase)];
@@ -144,7 +168,8 @@ export async function planPhaseChange(
     engine: t.engineName,
     state,
     plans,
-    effective: effectiveDiff(s.env, state, before, releases, s.flags.asOf),
+    effective: effectiveDiff(environmentOf(s.env, unit, s.flags.asOf), state, before, releases, s.flags.asOf),
+    unit: { label: unit.label, hash: unit.hash, changes: unitChanges(state.phases[phase]?.unit, unit) },
   });
   return { stacks, plans, report, releases };
 }
@@ -154,10 +179,20 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   const now = deps.now ?? (() => new Date());
   const release = s.release;
   const env = s.env;
+  refuseBackdatedPromote(s.flags.asOf, engineFor(env, s.flags), now());
+  const unit = candidateUnit(env, release, phase, s.flags.asOf);
+  const unitEnv = environmentOf(env, unit, s.flags.asOf);
   let state = await s.state();
-  const base = { schemaVersion: RESULT_SCHEMA_VERSION, kind: 'promote' as const, env: env.name, phase, release };
+  const base = {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    kind: 'promote' as const,
+    env: env.name,
+    phase,
+    release,
+    unit: { label: unit.label, hash: unit.hash },
+  };
 
-  let decision = decidePromotion(state, phase, release, now());
+  let decision = decidePromotion(state, phase, unit, now());
   if (decision.kind === 'refused') throw new UsageError(decision.reason);
   const noOp = () => ({
     ...base,
@@ -178,15 +213,15 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   if (decision.kind === 'no-op') {
     // In place and passed — unless its stack changed since (e.g. an exception expired, drift):
     // then the same release is re-applied and re-gated.
-    const { plans } = await planPhaseChange(s, t, state, phase, release, s.paths.synthOut, silentProgress);
+    const { plans } = await planPhaseChange(s, t, state, phase, unit, s.paths.synthOut, silentProgress);
     if (!plans.some(hasChanges)) return noOp();
     progress.info(
-      `${release} is in place on ${phase}, but its stacks changed since it was applied (${plans
+      `${unit.label} is in place on ${phase}, but its stacks changed since it was applied (${plans
         .filter(hasChanges)
         .map((p) => p.stack)
         .join(', ')}): re-applying`,
     );
-    decision = { kind: 'proceed', resume: false, previousRelease: release };
+    decision = { kind: 'proceed', resume: false, previous: state.phases[phase]?.unit ?? null };
   }
 
   // A previous phase whose gates passed and whose bake time is over: run its bake gate first.
@@ -221,9 +256,11 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   }
 
   if (decision.kind !== 'proceed') throw new Error('unreachable');
+  if (decision.note) progress.info(decision.note);
   const attemptId = decision.resume ? decision.attemptId : newAttemptId();
-  const previousRelease = decision.previousRelease;
-  const entry = { attemptId, phase, release };
+  const previous = decision.previous;
+  const previousRelease = previous?.release.name ?? null;
+  const entry = { attemptId, phase, release, unit: unit.hash };
   if (decision.resume) {
     progress.info(
       `resuming attempt ${attemptId}: ${release} was left ${state.phases[phase]?.status} on ${phase}; re-planning and re-gating`,
@@ -231,7 +268,9 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
     await s.ledger.append({ env: env.name, kind: 'resume', ...entry, summary: `resumed after status ${state.phases[phase]?.status}` });
   }
 
-  const { stacks, plans, report, releases } = await planPhaseChange(s, t, state, phase, release, s.paths.synthOut, progress);
+  const { stacks, plans, report, releases } = await planPhaseChange(s, t, state, phase, unit, s.paths.synthOut, progress);
+  // Kept before anything is applied: a later rollback to this unit re-applies exactly this stack.
+  const unitRecord: UnitRecord = { ...unit, stackHash: await keepStack(s.paths.keptStacks, stacks.phase.json) };
   const [gPlan, pPlan] = plans;
   for (const p of plans) {
     await s.ledger.appendOnce({
@@ -269,14 +308,14 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
       planHash: pPlan.planHash,
     });
     results.push(g);
-  } else if (!s.flags.yes && !(await confirm(`Apply ${release} to ${phase}?`))) {
+  } else if (!s.flags.yes && !(await confirm(`Apply ${unit.label} to ${phase}?`))) {
     throw new UsageError('cancelled: nothing was applied');
   }
 
   // Publishing: the guardrail versions of every release in use (not enforcement yet).
   await updateState(s.paths.state, env.name, (st) => {
     st.phases[phase] = {
-      ...recordBase(st.phases[phase], release, attemptId, previousRelease),
+      ...recordBase(st.phases[phase], unitRecord, attemptId, previous),
       status: 'applying',
       planHash: pPlan.planHash,
       guardrailsPlanHash: gPlan.planHash,
@@ -293,12 +332,15 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
     }
   });
 
-  const halt = (g: GateResult[]) => haltAndRollBack(s, t, phase, release, attemptId, previousRelease, [...results, ...g], report, deps);
+  const halt = (g: GateResult[]) => haltAndRollBack(s, t, phase, unit, attemptId, previous, [...results, ...g], report, deps);
 
   // Preflight sees what the phase stack about to be applied declares (e.g. an expired
   // exception's policy that this enterprise apply removes).
   const preflight = await progress.step('gate: preflight', () =>
-    preflightGate.run({ ...gateContext(s, t, state, phase, release, releases), plannedPolicies: plannedPoliciesOf(stacks.phase) }),
+    preflightGate.run({
+      ...gateContext(s, t, state, phase, release, releases, { env: unitEnv }),
+      plannedPolicies: plannedPoliciesOf(stacks.phase),
+    }),
   );
   await recordGate(s, preflight, entry, progress);
   results.push(preflight);
@@ -316,7 +358,7 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   crashHook('apply');
 
   const post = await progress.step('gates: smoke, effective-policy', () =>
-    runPostApplyGates(gateContext(s, t, state, phase, release, releases)),
+    runPostApplyGates(gateContext(s, t, state, phase, release, releases, { env: unitEnv })),
   );
   for (const g of post) await recordGate(s, g, entry, progress);
   results.push(...post);
@@ -329,7 +371,7 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
     state = await updateState(s.paths.state, env.name, (st) => {
       Object.assign(st.phases[phase]!, { status: 'gated', gatedAt: now().toISOString(), bakeUntil: until, gates: results });
     });
-    const msg = `${release} is applied to ${phase} and its gates passed; baking until ${until} (${bakeSeconds}s after apply). The next phase may take it after that.`;
+    const msg = `${unit.label} is applied to ${phase} and its gates passed; baking until ${until} (${bakeSeconds}s after apply). The next phase may take it after that.`;
     await s.ledger.append({ env: env.name, kind: 'promoted', ...entry, status: 'gated', summary: msg });
     return {
       ...base,
@@ -361,7 +403,7 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
       gates: results,
     });
   });
-  const msg = `${release} passed ${phase}`;
+  const msg = `${unit.label} passed ${phase}`;
   await s.ledger.append({ env: env.name, kind: 'promoted', ...entry, status: 'passed', summary: msg });
   return {
     ...base,
@@ -377,13 +419,16 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   };
 }
 
-function recordBase(prev: PhaseRecord | undefined, release: string, attemptId: string, previousRelease: string | null): PhaseRecord {
+function recordBase(prev: PhaseRecord | undefined, unit: UnitRecord, attemptId: string, previous: UnitRecord | null): PhaseRecord {
   const resumed = prev?.attemptId === attemptId;
   return {
-    release,
-    attemptRelease: release,
+    release: unit.release.name,
+    unit,
+    attemptRelease: unit.release.name,
+    attemptUnit: unit,
     attemptId,
-    previousRelease,
+    previousRelease: previous?.release.name ?? null,
+    previousUnit: previous,
     status: 'applying',
     gates: [],
     ...(resumed && prev?.appliedAt ? { appliedAt: prev.appliedAt } : {}),
@@ -423,30 +468,44 @@ async function haltAndRollBack(
   s: Session,
   t: Target,
   phase: Phase,
-  release: string,
+  unit: CandidateUnit,
   attemptId: string,
-  to: string | null,
+  to: UnitRecord | null,
   results: GateResult[],
   report: PlanReport,
   deps: FlowDeps,
 ): Promise<RolloutResult> {
+  const release = unit.release.name;
   const failed = failedChecks(results);
-  deps.progress.info(`halted: ${failed.length} check(s) did not pass; rolling ${phase} back to ${to ?? 'nothing (removing the phase)'}`);
+  const toText = to ? to.label : 'nothing (removing the phase)';
+  deps.progress.info(`halted: ${failed.length} check(s) did not pass; rolling ${phase} back to ${toText}`);
   await s.ledger.append({
     env: s.env.name,
     kind: 'halted',
     attemptId,
     phase,
     release,
+    unit: unit.hash,
     summary: `halted on ${[...new Set(failed.map((f) => f.gate))].join(', ')}`,
     detail: failed.map((f) => f.id),
   });
   await updateState(s.paths.state, s.env.name, (st) => {
     st.phases[phase]!.gates = results;
   });
-  const rb = await rollBackPhase(s, t, phase, to, attemptId, `gate failure of ${release}`, deps);
+  const rb = await rollBackPhase(
+    s,
+    t,
+    phase,
+    { unit: to, release: to?.release.name ?? null },
+    attemptId,
+    `gate failure of ${unit.label}`,
+    deps,
+  );
   const lines = failed.map((f) => `  ✖ ${f.gate} ${f.id}: ${f.detail}`);
-  const message = [`${release} halted at ${phase}; rolled back to ${to ?? 'nothing'} (${rb.status}). Failed checks:`, ...lines].join('\n');
+  const message = [
+    `${unit.label} halted at ${phase}; rolled back to ${to ? to.label : 'nothing'} (${rb.status}). Failed checks:`,
+    ...lines,
+  ].join('\n');
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
     kind: 'promote',
@@ -456,6 +515,7 @@ async function haltAndRollBack(
     env: s.env.name,
     phase,
     release,
+    unit: { label: unit.label, hash: unit.hash },
     attemptId,
     message,
     report,
@@ -466,15 +526,47 @@ async function haltAndRollBack(
   };
 }
 
+/** Where a rollback goes: a recorded unit (its kept stack is re-applied), or nothing. */
+export interface RollbackTo {
+  unit: UnitRecord | null;
+  /**
+   * Release of the target. Only differs from `unit?.release.name` for state written before units
+   * were recorded: then the phase stack is re-synthesized for that release from the environment.
+   */
+  release: string | null;
+}
+
+/** The phase stack a rollback applies: the target unit's kept stack, byte for byte, when there is one. */
+async function rollbackStack(s: Session, phase: Phase, to: RollbackTo, releases: Partial<Record<Phase, string>>): Promise<StackArtifact> {
+  const state = await s.state();
+  if (to.unit?.stackHash) {
+    const json = await keptStack(s.paths.keptStacks, to.unit.stackHash);
+    const dir = join(s.paths.synthOut, 'stacks', phase);
+    const file = join(dir, 'cdk.tf.json');
+    await writeJsonAtomic(file, json);
+    return { name: phase, dir, file, json };
+  }
+  return synthPhase({
+    env: environmentOf(s.env, to.unit, to.unit ? unitDate(to.unit) : s.flags.asOf),
+    outdir: s.paths.synthOut,
+    releases,
+    phase,
+    keepPublished: Object.keys(state.published),
+    asOf: to.unit ? unitDate(to.unit) : s.flags.asOf,
+  }).phase;
+}
+
 /**
- * Returns a phase to `to` (a release, or null ⇒ the phase's resources are removed), re-verifies
- * the rolled-back state with the effective-policy gate, and records it. Touches only this phase.
+ * Returns a phase to `to` (a unit, or nothing ⇒ the phase's resources are removed): re-applies
+ * the stack kept for that unit (never re-synthesized from today's environment), re-verifies the
+ * rolled-back state against that unit with the effective-policy gate, and records it. Touches
+ * only this phase.
  */
 export async function rollBackPhase(
   s: Session,
   t: Target,
   phase: Phase,
-  to: string | null,
+  to: RollbackTo,
   attemptId: string,
   reason: string,
   deps: FlowDeps,
@@ -482,54 +574,43 @@ export async function rollBackPhase(
   const { progress } = deps;
   const state = await s.state();
   const releases = { ...releasesInPlace(state) };
-  if (to) releases[phase] = to;
+  if (to.release) releases[phase] = to.release;
   else delete releases[phase];
-  const stacks = synthPhase({
-    env: s.env,
-    outdir: s.paths.synthOut,
-    releases,
-    phase,
-    keepPublished: Object.keys(state.published),
-    asOf: s.flags.asOf,
-  });
-  const plan = await progress.step(`plan rollback of ${phase} to ${to ?? 'nothing'}`, () => t.engine.plan(stacks.phase));
+  const target = to.unit ? to.unit.label : (to.release ?? 'nothing');
+  const stack = await rollbackStack(s, phase, to, releases);
+  const plan = await progress.step(`plan rollback of ${phase} to ${target}`, () => t.engine.plan(stack));
+  const ledgerBase = { env: s.env.name, attemptId, phase, release: to.release, unit: to.unit?.hash };
   await s.ledger.appendOnce({
-    env: s.env.name,
+    ...ledgerBase,
     kind: 'plan',
-    attemptId,
-    phase,
-    release: to,
     stack: phase,
     planHash: plan.planHash,
     changes: plan.changes.filter((c) => c.action !== 'no-op').length,
     key: `${attemptId}:rollback-plan:${phase}:${plan.planHash}`,
   });
   const outputs = await progress.step(`apply rollback of ${phase}`, async () =>
-    hasChanges(plan) ? (await t.engine.apply(stacks.phase, plan)).outputs : t.engine.outputs(phase),
+    hasChanges(plan) ? (await t.engine.apply(stack, plan)).outputs : t.engine.outputs(phase),
   );
-  await s.ledger.append({
-    env: s.env.name,
-    kind: 'rollback',
-    attemptId,
-    phase,
-    release: to,
-    stack: phase,
-    planHash: plan.planHash,
-    summary: reason,
-  });
+  await s.ledger.append({ ...ledgerBase, kind: 'rollback', stack: phase, planHash: plan.planHash, summary: reason });
 
-  // Re-verify what is in place now: the effective-policy gate for the rolled-back state (for a
-  // pilot rolled back to nothing, `releases` has no pilot entry, so the gate expects no
+  // Re-verify what is in place now, against the unit rolled back to (its settings and exceptions;
+  // for a pilot rolled back to nothing, `releases` has no pilot entry, so the gate expects no
   // account-level configuration).
-  const verifyRelease = to ?? state.phases[phase]?.attemptRelease ?? s.release;
+  const verifyRelease = to.release ?? state.phases[phase]?.attemptRelease ?? s.release;
   const st2 = await updateState(s.paths.state, s.env.name, (st) => {
     const rec = st.phases[phase]!;
-    rec.release = to;
-    rec.versions = to ? (phase === 'pilot' ? versionsFromOutputs(s.env, outputs, to, s.env.pilot.account) : st.published[to]) : undefined;
+    rec.release = to.release;
+    rec.unit = to.unit;
+    rec.versions = to.release
+      ? phase === 'pilot'
+        ? versionsFromOutputs(s.env, outputs, to.release, s.env.pilot.account)
+        : st.published[to.release]
+      : undefined;
   });
-  const vctx = gateContext(s, t, st2, phase, verifyRelease, releases);
+  const asOf = to.unit ? unitDate(to.unit) : s.flags.asOf;
+  const vctx = gateContext(s, t, st2, phase, verifyRelease, releases, { env: environmentOf(s.env, to.unit, asOf), asOf });
   const verify = [await progress.step('gate: effective-policy (rolled-back state)', () => effectivePolicyGate.run(vctx))];
-  for (const g of verify) await recordGate(s, g, { attemptId, phase, release: to }, progress);
+  for (const g of verify) await recordGate(s, g, { attemptId, phase, release: to.release, unit: to.unit?.hash }, progress);
   const ok = verify.length > 0 && verify.every((g) => g.status === 'passed');
   await updateState(s.paths.state, s.env.name, (st) => {
     Object.assign(st.phases[phase]!, {
@@ -538,5 +619,5 @@ export async function rollBackPhase(
       rollbackGates: verify,
     });
   });
-  return { to, status: ok ? 'rolled-back' : 'failed', gates: verify };
+  return { to: to.release, toUnit: to.unit?.label ?? null, status: ok ? 'rolled-back' : 'failed', gates: verify };
 }

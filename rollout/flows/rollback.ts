@@ -9,6 +9,7 @@ import { gateContext } from './gate-calls.js';
 import { recordGate, rollBackPhase, RESULT_SCHEMA_VERSION, type FlowDeps, type RolloutResult } from './promote.js';
 import { releasesInPlace, newAttemptId } from '../state/store.js';
 import type { Session } from './session.js';
+import { environmentOf, unitDate } from './unit.js';
 
 export async function rollBack(s: Session, phase: Phase, deps: FlowDeps): Promise<RolloutResult> {
   const state = await s.state();
@@ -20,7 +21,8 @@ export async function rollBack(s: Session, phase: Phase, deps: FlowDeps): Promis
     const message = `${phase} was already rolled back to ${rec.release ?? 'nothing'} (from ${rec.attemptRelease}); nothing to do`;
     return { ...base, release: rec.release, ok: true, exitCode: 0, outcome: 'no-op', message, phaseState: rec };
   }
-  const to = rec.previousRelease;
+  // The unit in place before the latest attempt; state written before units existed has only its release.
+  const to = { unit: rec.previousUnit ?? null, release: rec.previousUnit?.release.name ?? rec.previousRelease };
   const attemptId = newAttemptId();
   const t = await deps.progress.step(`connect to ${s.env.name}`, () => s.target());
   const rb = await rollBackPhase(
@@ -35,7 +37,8 @@ export async function rollBack(s: Session, phase: Phase, deps: FlowDeps): Promis
   const ok = rb.status === 'rolled-back';
   return {
     ...base,
-    release: to,
+    release: to.release,
+    unit: to.unit ? { label: to.unit.label, hash: to.unit.hash } : null,
     attemptId,
     ok,
     exitCode: ok ? 0 : 1,
@@ -44,8 +47,8 @@ export async function rollBack(s: Session, phase: Phase, deps: FlowDeps): Promis
     gates: rb.gates,
     failedChecks: failedChecks(rb.gates),
     message: ok
-      ? `${phase} rolled back from ${rec.release ?? 'nothing'} to ${to ?? 'nothing'}; effective policy re-verified`
-      : `${phase} rolled back to ${to ?? 'nothing'}, but re-verification failed`,
+      ? `${phase} rolled back from ${rec.unit?.label ?? rec.release ?? 'nothing'} to ${to.unit?.label ?? to.release ?? 'nothing'}; effective policy re-verified`
+      : `${phase} rolled back to ${to.unit?.label ?? to.release ?? 'nothing'}, but re-verification failed`,
     phaseState: (await s.state()).phases[phase],
   };
 }
@@ -56,7 +59,9 @@ export async function verify(s: Session, phase: Phase, deps: FlowDeps): Promise<
   if (!rec?.release) throw new UsageError(`no release is recorded on ${phase} in ${s.env.name}: promote it first`);
   const release = rec.release;
   const t = await deps.progress.step(`connect to ${s.env.name}`, () => s.target());
-  const ctx = gateContext(s, t, state, phase, release, releasesInPlace(state));
+  // Judged against the unit recorded on the phase, not today's environment file.
+  const asOf = rec.unit ? unitDate(rec.unit) : s.flags.asOf;
+  const ctx = gateContext(s, t, state, phase, release, releasesInPlace(state), { env: environmentOf(s.env, rec.unit, asOf), asOf });
   const results = await deps.progress.step(`gates: smoke, effective-policy (${release} on ${phase})`, () => runPostApplyGates(ctx));
   const attemptId = `verify-${newAttemptId()}`;
   for (const g of results) await recordGate(s, g, { attemptId, phase, release }, deps.progress);

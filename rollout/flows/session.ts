@@ -19,6 +19,8 @@ export interface SessionOptions {
   target?: OpenTargetOptions;
   /** Use this environment instead of loading `flags.env` (programmatic use, tests). */
   env?: Environment;
+  /** Refusals that need the environment, run before the lock is taken so a refusal changes nothing. */
+  check?: (env: Environment) => void;
 }
 
 export class Session {
@@ -41,9 +43,18 @@ export class Session {
         `--release: "${release}" is not a release of environment ${env.name} (releases: ${env.releases.map((r) => r.name).join(', ')})`,
       );
     }
+    opts.check?.(env);
     const paths = envPaths(env.name);
     const held = opts.lock ? await acquireLock(paths.dir, opts.lock) : undefined;
-    return new Session(env, flags, paths, new Ledger(paths.ledger, env.name), release, held, opts.target ?? {});
+    return new Session(
+      env,
+      flags,
+      paths,
+      new Ledger(paths.ledger, env.name, flags.asOf.toISOString().slice(0, 10)),
+      release,
+      held,
+      opts.target ?? {},
+    );
   }
 
   state(): Promise<RolloutState> {

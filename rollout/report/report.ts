@@ -28,6 +28,15 @@ export interface ReportInput {
   state: RolloutState;
   plans: EnginePlan[];
   effective: EffectiveDiff;
+  /** The promoted unit (model/unit.ts) and what changed in it against the one in place on the phase. */
+  unit?: UnitView;
+}
+
+export interface UnitView {
+  label: string;
+  hash: string;
+  /** One line per difference (release, guarding modes, model lists, exceptions); empty: same unit. */
+  changes: string[];
 }
 
 export interface StackSummary {
@@ -62,6 +71,8 @@ export interface PlanReport {
   release: string;
   /** First 16 hex of the release's content hash (as in its guardrail version description); null if the environment no longer defines it. */
   releaseHash: string | null;
+  /** The promoted unit and what changed in it (null: not computed, e.g. reports built by old callers). */
+  unit: UnitView | null;
   currentRelease: string | null;
   currentReleaseHash: string | null;
   asOf: string;
@@ -162,6 +173,7 @@ export function buildPlanReport(input: ReportInput): PlanReport {
     phase,
     release,
     releaseHash: releaseHash(env, release),
+    unit: input.unit ?? null,
     currentRelease: input.currentRelease,
     currentReleaseHash: releaseHash(env, input.currentRelease),
     asOf: asOf.toISOString().slice(0, 10),
@@ -229,6 +241,14 @@ export function renderPlanMarkdown(r: PlanReport): string {
   out.push(
     `Release on ${r.phase}: ${releaseText(r.currentRelease, r.currentReleaseHash)} → ${releaseText(r.release, r.releaseHash)} · engine: ${r.engine} · exceptions as of ${r.asOf}${r.approvalRequired ? ' · **approval required**' : ''}`,
   );
+  if (r.unit) {
+    out.push('', `Unit: \`${r.unit.label}\` (sha256 \`${r.unit.hash.slice(0, 16)}\`)`);
+    out.push(
+      r.unit.changes.length
+        ? `Changed in this unit: ${r.unit.changes.map((c) => `\`${c}\``).join(' · ')}`
+        : 'Changed in this unit: nothing (the unit in place)',
+    );
+  }
   if (r.noChanges) out.push('', '> No resource changes: this release is already applied to this phase.');
   out.push(
     '',

@@ -26,6 +26,10 @@ export interface LedgerEntry {
   attemptId: string;
   phase?: Phase;
   release?: string | null;
+  /** Hash of the promoted unit the entry is about (model/unit.ts). */
+  unit?: string;
+  /** The as-of date (YYYY-MM-DD) the verb judged exceptions by. */
+  asOf?: string;
   stack?: StackName;
   planHash?: string;
   changes?: number;
@@ -59,6 +63,8 @@ export class Ledger {
   constructor(
     readonly file: string,
     readonly env: string,
+    /** The as-of date every entry of this verb records (YYYY-MM-DD). */
+    readonly asOf?: string,
   ) {}
 
   async read(): Promise<LedgerEntry[]> {
@@ -88,6 +94,7 @@ export class Ledger {
       at: new Date().toISOString(),
       who: currentActor(),
       host: hostname(),
+      ...(this.asOf ? { asOf: this.asOf } : {}),
       ...input,
       env: this.env,
     };

@@ -6,6 +6,7 @@
  *                                     /sandbox-state.json    in-process sandbox's organization
  *                                     /sandbox-engine.json   sandbox engine's resource state
  *                                     /cdktf.out/stacks/<stack>/cdk.tf.json   synthesized stacks
+ *                                     /stacks/<sha256>.json  applied phase stacks, kept for rollback
  */
 import { join, resolve } from 'node:path';
 
@@ -22,6 +23,8 @@ export interface EnvPaths {
   sandboxEngine: string;
   /** synth outdir: stacks land in <synthOut>/stacks/<name>/ */
   synthOut: string;
+  /** applied phase stacks by hash (rollout/state/stack-store.ts) */
+  keptStacks: string;
 }
 
 export function envPaths(envName: string, home = rolloutHome()): EnvPaths {
@@ -34,5 +37,6 @@ export function envPaths(envName: string, home = rolloutHome()): EnvPaths {
     sandboxState: join(dir, 'sandbox-state.json'),
     sandboxEngine: join(dir, 'sandbox-engine.json'),
     synthOut: join(dir, 'cdktf.out'),
+    keptStacks: join(dir, 'stacks'),
   };
 }

@@ -13,6 +13,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { PHASES, type Phase } from '../../model/types.js';
 import type { GateResult, PublishedVersion } from './contracts.js';
+import type { PromotedUnit } from '../../model/unit.js';
 import { ToolingError } from '../../core/errors.js';
 
 export const STATE_SCHEMA_VERSION = 1;
@@ -27,9 +28,35 @@ export const STATE_SCHEMA_VERSION = 1;
  */
 export type PhaseStatus = 'applying' | 'applied' | 'gated' | 'passed' | 'failed' | 'rolled-back';
 
+/**
+ * A promoted unit as a phase recorded it: the unit (release, enforcement settings, exceptions in
+ * force), the hash of the phase's smoke suite that judged it, the as-of date it was computed for,
+ * and the hash of the phase stack applied for it (its JSON is kept in the stack store,
+ * rollout/state/stack-store.ts, so a rollback re-applies exactly that).
+ */
+export interface UnitRecord extends PromotedUnit {
+  label: string;
+  suiteHash: string;
+  /** YYYY-MM-DD */
+  asOf: string;
+  stackHash?: string;
+}
+
 export interface PhaseRecord {
   /** Release in place on this phase (null: nothing applied / removed by rollback). */
   release: string | null;
+  /** Unit in place on this phase (null: nothing; absent in state written before units existed). */
+  unit?: UnitRecord | null;
+  /** Unit of the latest attempt (differs from `unit` after a rollback). */
+  attemptUnit?: UnitRecord;
+  /** Unit in place before the latest attempt: the rollback target. */
+  previousUnit?: UnitRecord | null;
+  /**
+   * What the phase enforces as read back from AWS after its last apply or rollback (policies with
+   * content and targets, account-level configurations): the record preflight compares live
+   * objects with (drift by content).
+   */
+  recorded?: unknown;
   status: PhaseStatus;
   /** Release of the latest attempt (differs from `release` after a rollback). */
   attemptRelease: string;

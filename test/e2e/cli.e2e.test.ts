@@ -39,6 +39,8 @@ describe('bad input exits 2 and changes nothing', () => {
     [['promote', 'pilot', '--engine', 'pulumi'], /--engine.*pulumi.*(choices|Allowed)/i],
     [['promote', 'pilot', '--release', 'baseline@9.9.9'], /--release: "baseline@9.9.9" is not a release of environment sandbox/],
     [['promote', 'pilot', '--env', 'no-such-env'], /no environment named "no-such-env"/],
+    // A back-dated promote against real AWS would re-activate expired exceptions (issue 9, example 8).
+    [['promote', 'pilot', '--env', 'example-prod', '--as-of', '2026-10-01'], /--as-of 2026-10-01 is before today/],
   ])('%j', async (args, message) => {
     const r = await rollout(args);
     expect(r.exitCode).toBe(2);

@@ -22,10 +22,11 @@ export interface RunOpts {
   env: Environment;
   release?: string;
   asOf?: string;
+  engine?: 'sandbox' | 'terraform';
 }
 
 export async function runVerb(verb: 'promote' | 'rollback' | 'verify', phase: Phase, o: RunOpts): Promise<RolloutResult> {
-  const flags = parseFlags({ env: o.env.name, release: o.release, asOf: o.asOf, yes: true, json: true });
+  const flags = parseFlags({ env: o.env.name, release: o.release, asOf: o.asOf, engine: o.engine, yes: true, json: true });
   const s = await Session.open(flags, { lock: `${verb} ${phase}`, env: o.env });
   try {
     if (verb === 'promote') return await promote(s, phase, { progress: silentProgress });

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { action, emit } from '../support.js';
 import type { Io } from '../../ui/io.js';
 import { decidePromotion } from '../../state/promotion.js';
+import { candidateUnit } from '../../flows/unit.js';
 import { planPhaseChange } from '../../flows/promote.js';
 import { renderPlanMarkdown } from '../../report/report.js';
 import { newAttemptId } from '../../state/store.js';
@@ -20,6 +21,7 @@ export function register(program: Command, io: Io): void {
       const phase = parsePhase(phaseArg);
       return withSession(io, c, {}, async ({ session, flags, progress }) => {
         const state = await session.state();
+        const unit = candidateUnit(session.env, session.release, phase, flags.asOf);
         const t = await progress.step(`connect to ${session.env.name}`, () => session.target());
         // A separate synth directory: a plan never disturbs a promotion's stacks or saved plans.
         const { report, plans } = await planPhaseChange(
@@ -27,11 +29,11 @@ export function register(program: Command, io: Io): void {
           t,
           state,
           phase,
-          session.release,
+          unit,
           join(session.paths.dir, 'plan', 'cdktf.out'),
           progress,
         );
-        const d = decidePromotion(state, phase, session.release, new Date());
+        const d = decidePromotion(state, phase, unit, new Date());
         const promotion =
           d.kind === 'refused'
             ? { allowed: false, reason: d.reason }
@@ -46,6 +48,7 @@ export function register(program: Command, io: Io): void {
             attemptId,
             phase,
             release: session.release,
+            unit: unit.hash,
             stack: p.stack,
             planHash: p.planHash,
             changes: p.changes.filter((x) => x.action !== 'no-op').length,

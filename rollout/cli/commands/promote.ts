@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import { action } from '../support.js';
 import type { Io } from '../../ui/io.js';
 import { promote } from '../../flows/promote.js';
-import { addOptions, parsePhase } from './options.js';
+import { addOptions, flagsOf, parsePhase } from './options.js';
+import { refuseBackdatedPromote } from '../../flows/unit.js';
+import { engineFor } from '../../flows/target.js';
+import type { Environment } from '../../../model/types.js';
 import { emitResult, withSession } from './run.js';
 
 export function register(program: Command, io: Io): void {
@@ -17,7 +20,11 @@ export function register(program: Command, io: Io): void {
   cmd.action(
     action(io, async (phaseArg: string, _opts: unknown, c: Command) => {
       const phase = parsePhase(phaseArg);
-      return withSession(io, c, { lock: `promote ${phase}` }, async ({ session, flags, progress }) =>
+      const check = (env: Environment) => {
+        const flags = flagsOf(c);
+        refuseBackdatedPromote(flags.asOf, engineFor(env, flags));
+      };
+      return withSession(io, c, { lock: `promote ${phase}`, check }, async ({ session, flags, progress }) =>
         emitResult(io, flags, await promote(session, phase, { progress })),
       );
     }),

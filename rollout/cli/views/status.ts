@@ -10,8 +10,11 @@ export const STATUS_SCHEMA_VERSION = 1;
 export interface PhaseStatusView {
   phase: Phase;
   release: string | null;
+  /** The promoted unit in place: release and short hash together (null: none recorded). */
+  unit: { label: string; hash: string; asOf: string } | null;
   status: PhaseStatus | 'not-started';
   attemptRelease: string | null;
+  attemptUnit: string | null;
   attemptId: string | null;
   appliedAt: string | null;
   passedAt: string | null;
@@ -45,8 +48,10 @@ export function statusView(env: Environment, state: RolloutState, now: Date): St
       return {
         phase,
         release: rec?.release ?? null,
+        unit: rec?.unit ? { label: rec.unit.label, hash: rec.unit.hash, asOf: rec.unit.asOf } : null,
         status: rec?.status ?? 'not-started',
         attemptRelease: rec?.attemptRelease ?? null,
+        attemptUnit: rec?.attemptUnit?.label ?? null,
         attemptId: rec?.attemptId ?? null,
         appliedAt: rec?.appliedAt ?? null,
         passedAt: rec?.passedAt ?? null,
@@ -68,7 +73,9 @@ export function statusView(env: Environment, state: RolloutState, now: Date): St
 export function renderStatusText(v: StatusView): string {
   const lines = [`environment ${v.env} · current release ${v.currentRelease} · ${v.at}`, ''];
   for (const p of v.phases) {
-    const head = `${p.phase.padEnd(12)} ${(p.release ?? '—').padEnd(24)} ${p.status}${p.attemptRelease && p.attemptRelease !== p.release ? ` (last attempt ${p.attemptRelease})` : ''}`;
+    const inPlace = p.unit?.label ?? p.release ?? '—';
+    const attempt = p.attemptUnit ?? p.attemptRelease;
+    const head = `${p.phase.padEnd(12)} ${inPlace.padEnd(38)} ${p.status}${attempt && attempt !== inPlace ? ` (last attempt ${attempt})` : ''}`;
     lines.push(head);
     if (p.status === 'not-started') continue;
     lines.push(

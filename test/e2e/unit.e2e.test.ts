@@ -1,0 +1,127 @@
+/**
+ * The promoted unit (release + enforcement settings + exceptions in force) end to end on the
+ * sandbox through real SDK calls (issue 9): a settings-only change is a new unit, phase order
+ * follows units, rollback restores exactly what was applied before, and the ledger records the
+ * unit and the as-of date; a back-dated promote against real AWS is refused.
+ */
+import { rmSync } from 'node:fs';
+import { ListEnforcedGuardrailsConfigurationCommand } from '@aws-sdk/client-bedrock';
+import { DescribePolicyCommand, ListPoliciesCommand, ListTargetsForPolicyCommand } from '@aws-sdk/client-organizations';
+import { PHASES, type Environment, type Phase } from '../../model/types.js';
+import { parseFlags } from '../../rollout/cli/commands/options.js';
+import { Session } from '../../rollout/flows/session.js';
+import { freshHome, ledger, runVerb, state } from '../helpers/cli.js';
+import { sandboxEnvironment } from '../helpers/sandbox-fixture.js';
+
+const AS_OF = '2026-11-25';
+const R2 = 'baseline@2026.11.2';
+
+let home: string;
+let env: Environment;
+beforeAll(async () => {
+  env = await sandboxEnvironment();
+});
+beforeEach(() => {
+  home = freshHome();
+});
+afterEach(() => {
+  rmSync(home, { recursive: true, force: true });
+  delete process.env.ROLLOUT_HOME;
+});
+
+async function rollOut(e: Environment, phases: readonly Phase[] = PHASES) {
+  for (const phase of phases) {
+    const r = await runVerb('promote', phase, { env: e, release: R2, asOf: AS_OF });
+    if (!r.ok) throw new Error(`${phase}: ${r.message}`);
+  }
+}
+
+/** What the organization enforces, read back through the SDK: every BEDROCK_POLICY (content, targets) and the account-level configurations. */
+async function enforced(e: Environment) {
+  const s = await Session.open(parseFlags({ env: 'sandbox', asOf: AS_OF, yes: true }), { env: e });
+  try {
+    const t = await s.target();
+    const org = t.access.forAccount(e.managementAccountId).organizations;
+    const policies = [];
+    for (const p of (await org.send(new ListPoliciesCommand({ Filter: 'BEDROCK_POLICY' }))).Policies ?? []) {
+      const d = await org.send(new DescribePolicyCommand({ PolicyId: p.Id }));
+      const targets = (await org.send(new ListTargetsForPolicyCommand({ PolicyId: p.Id }))).Targets?.map((x) => x.TargetId);
+      policies.push({ name: p.Name, content: d.Policy?.Content, targets });
+    }
+    const configs = [];
+    for (const region of e.regions) {
+      const out = await t.access.forAccount(e.pilot.account, region).bedrock.send(new ListEnforcedGuardrailsConfigurationCommand({}));
+      for (const c of out.guardrailsConfig ?? []) {
+        configs.push({
+          region,
+          guardrailArn: c.guardrailArn,
+          guardrailVersion: c.guardrailVersion,
+          selectiveContentGuarding: c.selectiveContentGuarding,
+          modelEnforcement: c.modelEnforcement,
+        });
+      }
+    }
+    return { policies, configs };
+  } finally {
+    await s.close();
+  }
+}
+
+const withMessages = (e: Environment, messages: 'comprehensive' | 'selective'): Environment => ({
+  ...e,
+  enforcement: { ...e.enforcement, messages },
+});
+
+test('example 1: a settings-only change halts at pilot and the rollback restores exactly what was enforced before', async () => {
+  await rollOut(env);
+  const before = await enforced(env);
+  expect(before.configs.every((c) => c.selectiveContentGuarding?.messages === 'SELECTIVE')).toBe(true);
+  const unitBefore = (await state()).phases.pilot!.unit!;
+
+  const defective = withMessages(env, 'comprehensive');
+  const r = await runVerb('promote', 'pilot', { env: defective, release: R2, asOf: AS_OF });
+  expect(r).toMatchObject({ ok: false, exitCode: 1, outcome: 'rolled-back', rollback: { to: R2, status: 'rolled-back' } });
+  // Same release, another unit: what was promoted and what it was rolled back to are told apart.
+  expect(r.unit!.hash).not.toBe(unitBefore.hash);
+  expect(r.rollback!.toUnit).toBe(unitBefore.label);
+  expect(r.failedChecks.some((c) => c.gate === 'smoke')).toBe(true);
+
+  const after = await enforced(env);
+  expect(after).toEqual(before);
+  expect(after.configs.every((c) => c.selectiveContentGuarding?.messages === 'SELECTIVE')).toBe(true);
+  const st = await state();
+  expect(st.phases.pilot).toMatchObject({ status: 'rolled-back', unit: { hash: unitBefore.hash, stackHash: unitBefore.stackHash } });
+  expect(st.phases.pilot!.attemptUnit!.enforcement.messages).toBe('comprehensive');
+  // Re-verification judged the unit rolled back to, and it holds.
+  expect(st.phases.pilot!.rollbackGates![0]).toMatchObject({ gate: 'effective-policy', status: 'passed' });
+}, 180_000);
+
+test('example 2: phase order follows units, so the defective unit cannot skip to enterprise', async () => {
+  await rollOut(env);
+  const defective = withMessages(env, 'comprehensive');
+  await runVerb('promote', 'pilot', { env: defective, release: R2, asOf: AS_OF });
+  const before = await enforced(env);
+  await expect(runVerb('promote', 'enterprise', { env: defective, release: R2, asOf: AS_OF })).rejects.toThrow(
+    /phase order: baseline@2026\.11\.2 #[0-9a-f]{12} must pass ou before enterprise; ou holds baseline@2026\.11\.2 #[0-9a-f]{12} \(passed\)/,
+  );
+  expect(await enforced(env)).toEqual(before);
+  // The unit in place is a no-op where it passed; the rolled-back pilot takes it again with its gates re-run.
+  const again = [];
+  for (const phase of PHASES) again.push((await runVerb('promote', phase, { env, release: R2, asOf: AS_OF })).outcome);
+  expect(again).toEqual(['promoted', 'no-op', 'no-op', 'no-op']);
+}, 180_000);
+
+test('example 8: a back-dated promote against real AWS is refused with exit 2 before anything is touched; the sandbox may rehearse a date', async () => {
+  const tomorrowless = runVerb('promote', 'pilot', { env, release: R2, asOf: '2026-10-01', engine: 'terraform' });
+  await expect(tomorrowless).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/--as-of 2026-10-01 is before today/) });
+  expect((await state()).phases).toEqual({});
+  expect(await ledger()).toEqual([]);
+
+  const r = await runVerb('promote', 'pilot', { env, release: R2, asOf: '2026-10-01' });
+  expect(r.ok).toBe(true);
+  const entries = await ledger();
+  expect(entries.length).toBeGreaterThan(0);
+  // Every entry records the as-of date; those of the promotion record the unit.
+  expect(entries.every((x) => x.asOf === '2026-10-01')).toBe(true);
+  expect(entries.filter((x) => x.kind !== 'resume').every((x) => x.unit === r.unit!.hash)).toBe(true);
+}, 180_000);
