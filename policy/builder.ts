@@ -2,29 +2,24 @@
  * Builds the BEDROCK_POLICY documents and attachments of a phase — the one implementation used by
  * the org-enforcement construct, the preview and the gates. Pure: no cdktf, AWS or I/O.
  *
- * Child-control choice (docs/policy-engine.md "Child control"):
+ * Each phase's baseline carries the enforcement settings of the unit THAT phase holds
+ * (`held[phase]`, default env.enforcement), and its child control comes from `locksFor()`
+ * (policy/locks.ts, docs/policy-engine.md "Child control"):
  *  - `identifier` allows `@@assign` for children, so a narrower phase (pilot account via
  *    model-rules, pilot OU via ou) can run a NEWER release than the root;
- *  - every other setting is locked (`@@none`), except what ACTIVE exceptions need:
- *    `excluded_models` allows `@@append` only while an active exception appends models, and
- *    `system`/`messages` allow `@@assign` only while an active exception changes that mode;
+ *  - every other setting is locked (`@@none`), except while a narrower phase holds another value
+ *    of it (in flight: `@@assign`, until this phase holds the same value) and what ACTIVE
+ *    exceptions need (`@@append` on `excluded_models`, `@@assign` on a mode they change);
  *  - container keys carry no child-control list: the engine applies a container's list to the
  *    whole subtree, which would also lock `identifier`; leaf-only locks behave the same under
  *    either reading of AWS's (unspecified) container semantics.
- * The same document (with that phase's identifiers) is attached in model-rules, ou and enterprise,
- * so a pilot/OU policy sitting between the root and an exception target never blocks it.
+ * Exceptions open the same settings in model-rules, ou and enterprise, so a pilot/OU policy
+ * sitting between the root and an exception target never blocks it.
  */
-import type { EnforcementException, Environment, GuardingMode, Phase } from '../model/types.js';
-import {
-  APPEND,
-  ASSIGN,
-  CHILD_CONTROL,
-  CONFIG_KEY,
-  type BedrockConfigDocument,
-  type BedrockPolicyDocument,
-  type ChildControlEntry,
-} from './document.js';
+import type { EnforcementDefaults, EnforcementException, Environment, GuardingMode, Phase } from '../model/types.js';
+import { APPEND, ASSIGN, CHILD_CONTROL, CONFIG_KEY, type BedrockConfigDocument, type BedrockPolicyDocument } from './document.js';
 import { activeExceptions } from '../model/exceptions.js';
+import { heldEnforcement, locksFor, ORG_PHASES, type ChildControlPlan, type EnforcementByPhase, type OrgPhase } from './locks.js';
 import { assertValidPolicy } from './validate.js';
 import { exceptionPolicyName, managedPolicyDescription, phasePolicyName } from '../core/naming.js';
 
@@ -44,35 +39,13 @@ export interface BuildPhaseInput {
   asOf: Date;
   /** Release name carried in descriptions; defaults to env.currentRelease. */
   release?: string;
-}
-
-/** Child-control lists the baseline carries at each leaf, given the active exceptions. */
-export interface ChildControlPlan {
-  identifier: ChildControlEntry[];
-  system: ChildControlEntry[];
-  messages: ChildControlEntry[];
-  includedModels: ChildControlEntry[];
-  excludedModels: ChildControlEntry[];
-  /** One line per opened setting: why it is open. */
-  reasons: string[];
-}
-
-export function childControlPlan(active: readonly EnforcementException[]): ChildControlPlan {
-  const appendsModels = active.filter((e) => (e.changes.excludedModels?.length ?? 0) > 0).map((e) => e.id);
-  const system = active.filter((e) => e.changes.system !== undefined).map((e) => e.id);
-  const messages = active.filter((e) => e.changes.messages !== undefined).map((e) => e.id);
-  const reasons = ['identifier: @@assign — narrower phases (pilot account, pilot OU) may run a newer release than the root'];
-  if (appendsModels.length) reasons.push(`excluded_models: @@append — needed by active exception(s) ${appendsModels.join(', ')}`);
-  if (system.length) reasons.push(`system: @@assign — needed by active exception(s) ${system.join(', ')}`);
-  if (messages.length) reasons.push(`messages: @@assign — needed by active exception(s) ${messages.join(', ')}`);
-  return {
-    identifier: [ASSIGN],
-    system: system.length ? [ASSIGN] : ['@@none'],
-    messages: messages.length ? [ASSIGN] : ['@@none'],
-    includedModels: ['@@none'],
-    excludedModels: appendsModels.length ? [APPEND] : ['@@none'],
-    reasons,
-  };
+  /**
+   * The enforcement settings of the unit each phase holds, one entry per phase that holds one
+   * (`heldEnforcement()`). This phase's baseline carries `held[phase]` (default env.enforcement);
+   * a narrower phase holding another value opens that setting (`locksFor`). Missing: every phase
+   * is taken to hold env.enforcement, so nothing is in flight.
+   */
+  held?: EnforcementByPhase;
 }
 
 function identifierFor(env: Environment, identifiers: Record<string, string>, region: string): string {
@@ -85,20 +58,25 @@ function identifierFor(env: Environment, identifiers: Record<string, string>, re
   return id;
 }
 
-/** The baseline document: every region of the environment, defaults from env.enforcement. */
-export function baselineDocument(env: Environment, identifiers: Record<string, string>, ctl: ChildControlPlan): BedrockPolicyDocument {
+/** The baseline document: every region of the environment, the settings of the phase's unit (default env.enforcement). */
+export function baselineDocument(
+  env: Environment,
+  identifiers: Record<string, string>,
+  ctl: ChildControlPlan,
+  settings: EnforcementDefaults = env.enforcement,
+): BedrockPolicyDocument {
   const gi: Record<string, Record<string, BedrockConfigDocument>> = {};
   for (const region of env.regions) {
     gi[region] = {
       [CONFIG_KEY]: {
         identifier: { [ASSIGN]: identifierFor(env, identifiers, region), [CHILD_CONTROL]: ctl.identifier },
         selective_content_guarding: {
-          system: { [ASSIGN]: env.enforcement.system, [CHILD_CONTROL]: ctl.system },
-          messages: { [ASSIGN]: env.enforcement.messages, [CHILD_CONTROL]: ctl.messages },
+          system: { [ASSIGN]: settings.system, [CHILD_CONTROL]: ctl.system },
+          messages: { [ASSIGN]: settings.messages, [CHILD_CONTROL]: ctl.messages },
         },
         model_enforcement: {
-          included_models: { [ASSIGN]: [...env.enforcement.models.included], [CHILD_CONTROL]: ctl.includedModels },
-          excluded_models: { [ASSIGN]: [...env.enforcement.models.excluded], [CHILD_CONTROL]: ctl.excludedModels },
+          included_models: { [ASSIGN]: [...settings.models.included], [CHILD_CONTROL]: ctl.includedModels },
+          excluded_models: { [ASSIGN]: [...settings.models.excluded], [CHILD_CONTROL]: ctl.excludedModels },
         },
       },
     };
@@ -146,11 +124,12 @@ export function buildPhasePolicies(input: BuildPhaseInput): PolicySpec[] {
   if (phase === 'pilot') return [];
   const release = input.release ?? env.currentRelease;
   const active = activeSorted(env, asOf);
-  const ctl = childControlPlan(active);
+  const own = input.held?.[phase] ?? env.enforcement;
+  const ctl = locksFor(phase, { ...input.held, [phase]: own }, active);
   const target = phaseTarget(env, phase);
   const validation = { managementAccountId: env.managementAccountId, regions: env.regions, file: env.sourceFile, allowTokens: true };
 
-  const baseline = baselineDocument(env, identifiers, ctl);
+  const baseline = baselineDocument(env, identifiers, ctl, own);
   assertValidPolicy(baseline, validation);
   const specs: PolicySpec[] = [
     {
@@ -178,6 +157,38 @@ export function buildPhasePolicies(input: BuildPhaseInput): PolicySpec[] {
   return specs;
 }
 
+export interface OrgPoliciesInput {
+  env: Environment;
+  /** Release each phase holds; a phase without one attaches nothing and opens no lock. */
+  releases: Partial<Record<Phase, string | undefined>>;
+  /** region → identifier of a release (see BuildPhaseInput.identifiers). */
+  identifiers: (release: string, phase: OrgPhase) => Record<string, string>;
+  /** Exceptions are taken as of this instant (per phase when a function). */
+  asOf: Date | ((phase: OrgPhase) => Date);
+  /** Settings of the unit each phase holds; a phase holding a release but missing here ⇒ env.enforcement. */
+  enforcement?: EnforcementByPhase;
+}
+
+/**
+ * The policies of every org phase that holds a release, each with its unit's settings and the
+ * locks what the others hold requires: what the organization carries once those phases are
+ * applied. `rollout preview` and the effective-policy gate build the organization from it.
+ */
+export function buildOrgPolicies(input: OrgPoliciesInput): { phase: OrgPhase; spec: PolicySpec }[] {
+  const { env, releases } = input;
+  const held = heldEnforcement(env, releases, input.enforcement);
+  const out: { phase: OrgPhase; spec: PolicySpec }[] = [];
+  for (const phase of ORG_PHASES) {
+    const release = releases[phase];
+    if (!release) continue;
+    const asOf = typeof input.asOf === 'function' ? input.asOf(phase) : input.asOf;
+    for (const spec of buildPhasePolicies({ env, phase, identifiers: input.identifiers(release, phase), asOf, release, held })) {
+      out.push({ phase, spec });
+    }
+  }
+  return out;
+}
+
 /** Exceptions active as of `asOf` (through the end of their expiry day, UTC), by id: stable policy order. */
 export function activeSorted(env: Pick<Environment, 'exceptions'>, asOf: Date): EnforcementException[] {
   return activeExceptions(env, asOf).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -193,14 +204,20 @@ export interface AccountEnforcementConfig {
   modelEnforcement: { includedModels: string[]; excludedModels: string[] };
 }
 
-/** The pilot account-level configuration (PutEnforcedGuardrailConfiguration shape), from env.enforcement. */
-export function accountEnforcementConfig(env: Environment): AccountEnforcementConfig {
+/**
+ * The pilot account-level configuration (PutEnforcedGuardrailConfiguration shape), from the
+ * settings of the unit the pilot holds (default env.enforcement).
+ */
+export function accountEnforcementConfig(
+  env: Pick<Environment, 'enforcement'>,
+  settings: EnforcementDefaults = env.enforcement,
+): AccountEnforcementConfig {
   return {
-    selectiveContentGuarding: { system: toApiGuarding(env.enforcement.system), messages: toApiGuarding(env.enforcement.messages) },
+    selectiveContentGuarding: { system: toApiGuarding(settings.system), messages: toApiGuarding(settings.messages) },
     modelEnforcement: {
       // The API requires includedModels to have at least one item; an empty list means all models.
-      includedModels: env.enforcement.models.included.length ? [...env.enforcement.models.included] : ['ALL'],
-      excludedModels: [...env.enforcement.models.excluded],
+      includedModels: settings.models.included.length ? [...settings.models.included] : ['ALL'],
+      excludedModels: [...settings.models.excluded],
     },
   };
 }

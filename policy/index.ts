@@ -2,6 +2,7 @@
 export * from './document.js';
 export * from './inherit.js';
 export * from './effective.js';
+export * from './locks.js';
 export * from './builder.js';
 export * from './validate.js';
 export * from './snapshot.js';

@@ -4,14 +4,31 @@
  * account, the account-level enforced configuration of the pilot phase. Pure: the caller loads
  * the environment and the recorded rollout state.
  *
- * Phase stacking "after phase X with release R": every phase up to and including X runs R; later
- * phases keep what is recorded. "Before" is what is recorded (nothing ⇒ empty organization).
+ * Phase stacking "after phase X with release R": every phase up to and including X runs R with
+ * the environment's enforcement settings; later phases keep what is recorded (their release and,
+ * when recorded, their unit's settings). "Before" is what is recorded (nothing ⇒ empty organization).
+ * Each phase's policy carries its own unit's settings; wider phases open the settings a narrower
+ * phase holds differently (policy/locks.ts), and each account shows which phase's policy each
+ * setting comes from and which settings are open above it.
  */
-import { PHASES, type EnforcementException, type Environment, type Phase } from '../model/types.js';
-import { accountEnforcementConfig, activeSorted, buildPhasePolicies, childControlPlan, type ChildControlPlan } from './builder.js';
+import { canonicalJson } from '../core/canonical-json.js';
+import { PHASES, type EnforcementDefaults, type EnforcementException, type Environment, type Phase } from '../model/types.js';
+import { accountEnforcementConfig, activeSorted, buildOrgPolicies, phaseTarget } from './builder.js';
+import {
+  exceptionsOpening,
+  heldEnforcement,
+  LOCKED_SETTINGS,
+  locksFor,
+  ORG_PHASES,
+  SETTING_KEYS,
+  type ChildControlPlan,
+  type EnforcementByPhase,
+  type LockedSetting,
+  type OrgPhase,
+} from './locks.js';
 import { exceptionPolicyName } from '../core/naming.js';
-import { enforcementByRegion, splitIdentifier } from './document.js';
-import { effectivePolicies, orgSnapshotOf, type OrgSnapshot } from './effective.js';
+import { CONFIG_KEY, enforcementByRegion, splitIdentifier, type ChildControlEntry } from './document.js';
+import { effectivePolicies, orgSnapshotOf, pathTo, type OrgSnapshot } from './effective.js';
 import { exceptionStatus } from '../model/exceptions.js';
 import { validateEffectivePolicy } from './validate.js';
 
@@ -33,6 +50,8 @@ export interface RecordedPhase {
   release: string;
   appliedAt?: string;
   versions?: Record<string, PublishedIds>;
+  /** The enforcement settings of the unit the phase holds; missing ⇒ the environment's. */
+  enforcement?: EnforcementDefaults;
 }
 
 export interface PreviewInput {
@@ -65,6 +84,20 @@ export interface EnforcementRow {
   /** Organization: names of the policies on the account's path that set a value here. Account: the phase. */
   sources: string[];
   exceptions: string[];
+  /** Organization: per setting, the policies its effective value comes from (an exception's @@append adds one). */
+  from?: Record<'identifier' | LockedSetting, string[]>;
+}
+
+/** What the policies above an account leave open to a policy attached at the account. */
+export interface AccountLocks {
+  /** Org phases whose baseline sits above the account (the root, the pilot OU), widest first. */
+  above: OrgPhase[];
+  /**
+   * Settings besides `identifier` (always `@@assign`) that a policy at the account may still
+   * change, with the operators allowed (the intersection of the baselines above; `@@all` when no
+   * baseline is above) and why each is open. Settings not listed are locked (`@@none`).
+   */
+  open: { setting: string; allowed: ChildControlEntry[]; why: string[] }[];
 }
 
 export interface AccountPreview {
@@ -74,12 +107,21 @@ export interface AccountPreview {
   enforcement: EnforcementRow[];
   /** Settings a policy tried to set but a parent's child-control blocked (value differs from the effective one). */
   blocked: string[];
+  locks: AccountLocks;
 }
 
 export interface AccountChange {
   account: string;
   name: string;
   changes: { key: string; before: string; after: string }[];
+}
+
+export interface LockChangeRow {
+  account: string;
+  name: string;
+  /** `locksText()` of the account before and after. */
+  before: string;
+  after: string;
 }
 
 export interface PreviewResult {
@@ -90,10 +132,22 @@ export interface PreviewResult {
   release: string;
   asOf: string;
   phaseReleases: { before: PhaseReleases; after: PhaseReleases };
+  /** Child control of the enterprise baseline (the root's, binding every account). */
   childControl: ChildControlPlan;
+  /** Child control of the baseline of every org phase holding a release after the change. */
+  childControlByPhase: Partial<Record<OrgPhase, ChildControlPlan>>;
+  /** The enforcement settings each phase holds after the change. */
+  enforcementByPhase: EnforcementByPhase;
   exceptions: { id: string; target: string; expires: string; active: boolean; changes: EnforcementException['changes'] }[];
   accounts: AccountPreview[];
-  diff?: { totalAccounts: number; changedAccounts: number; before: AccountPreview[]; changes: AccountChange[] };
+  diff?: {
+    totalAccounts: number;
+    changedAccounts: number;
+    before: AccountPreview[];
+    changes: AccountChange[];
+    /** Accounts above which a setting opens or closes (not counted in changedAccounts: no value changes by it). */
+    locks: LockChangeRow[];
+  };
   warnings: string[];
 }
 
@@ -189,27 +243,94 @@ function parseInstant(s: string | undefined, fallback: Date): Date {
   return Number.isNaN(d.getTime()) ? fallback : d;
 }
 
-/** Enforcement of every account for one set of phase releases. */
+/** Child-control plan of each org phase's baseline holding a release. */
+function plansFor(env: Environment, held: EnforcementByPhase, asOfFor: (p: Phase) => Date): Partial<Record<OrgPhase, ChildControlPlan>> {
+  const out: Partial<Record<OrgPhase, ChildControlPlan>> = {};
+  for (const p of ORG_PHASES) if (held[p]) out[p] = locksFor(p, held, activeSorted(env, asOfFor(p)));
+  return out;
+}
+
+const OPS: readonly ChildControlEntry[] = ['@@assign', '@@append', '@@remove'];
+const opsOf = (list: readonly ChildControlEntry[]) =>
+  list.includes('@@none') ? [] : list.includes('@@all') ? [...OPS] : OPS.filter((o) => list.includes(o));
+
+/** What the baselines above `account` leave open to a policy attached at it. */
+function accountLocks(
+  env: Environment,
+  snapshot: OrgSnapshot,
+  account: string,
+  plans: Partial<Record<OrgPhase, ChildControlPlan>>,
+  asOfFor: (p: Phase) => Date,
+): AccountLocks {
+  const ancestors = new Set(
+    pathTo(snapshot, account)
+      .slice(0, -1)
+      .map((n) => n.node),
+  );
+  const above = [...ORG_PHASES].reverse().filter((p) => plans[p] && ancestors.has(phaseTarget(env, p)));
+  const open: AccountLocks['open'] = [];
+  for (const s of LOCKED_SETTINGS) {
+    const key = SETTING_KEYS[s];
+    if (!above.length) {
+      open.push({ setting: key, allowed: ['@@all'], why: ['no baseline above this account'] });
+      continue;
+    }
+    let allowed = [...OPS];
+    const why = new Set<string>();
+    for (const p of above) {
+      const plan = plans[p]!;
+      allowed = allowed.filter((o) => opsOf(plan[s]).includes(o));
+      const flying = plan.inFlight.find((f) => f.setting === s);
+      if (flying) why.add(`in flight: ${flying.phases.join(', ')} (${p} opens it)`);
+      for (const id of exceptionsOpening(activeSorted(env, asOfFor(p)))[s]) why.add(`exception ${id}`);
+    }
+    if (allowed.length) open.push({ setting: key, allowed, why: [...why] });
+  }
+  return { above, open };
+}
+
+/** The policies each setting's effective value comes from, from the provenance of one region. */
+function settingSources(provenance: readonly { path: string; policyId: string }[], region: string): EnforcementRow['from'] {
+  const base = `bedrock.guardrail_inference.${region}.${CONFIG_KEY}.`;
+  const paths: Record<'identifier' | LockedSetting, string> = {
+    identifier: 'identifier',
+    system: 'selective_content_guarding.system',
+    messages: 'selective_content_guarding.messages',
+    includedModels: 'model_enforcement.included_models',
+    excludedModels: 'model_enforcement.excluded_models',
+  };
+  const out = {} as NonNullable<EnforcementRow['from']>;
+  for (const [k, suffix] of Object.entries(paths) as [keyof typeof paths, string][]) {
+    out[k] = [...new Set(provenance.filter((p) => p.path === base + suffix).map((p) => p.policyId))];
+  }
+  return out;
+}
+
+/** Enforcement of every account for one set of phase releases and the settings each phase holds. */
 function enforcementFor(
   env: Environment,
   releases: PhaseReleases,
+  held: EnforcementByPhase,
   asOfFor: (p: Phase) => Date,
   ids: Identifiers,
   recordedPilot: RecordedPhase | undefined,
   warnings: string[],
 ): AccountPreview[] {
   const snapshot: OrgSnapshot = orgSnapshotOf(env);
-  for (const phase of ['model-rules', 'ou', 'enterprise'] as const) {
-    const release = releases[phase];
-    if (!release) continue;
-    // Policy names are unique per phase, so they serve as ids; same-node order = name order.
-    for (const spec of buildPhasePolicies({ env, phase, identifiers: ids.forRelease(release), asOf: asOfFor(phase), release })) {
-      snapshot.policies.push({ id: spec.name, content: spec.content, targets: spec.targets });
-    }
+  // Policy names are unique per phase, so they serve as ids; same-node order = name order.
+  for (const { spec } of buildOrgPolicies({
+    env,
+    releases,
+    identifiers: (release) => ids.forRelease(release),
+    asOf: asOfFor,
+    enforcement: held,
+  })) {
+    snapshot.policies.push({ id: spec.name, content: spec.content, targets: spec.targets });
   }
+  const plans = plansFor(env, held, asOfFor);
   const results = effectivePolicies(snapshot);
   const pilotRelease = releases.pilot;
-  const account = accountEnforcementConfig(env);
+  const account = accountEnforcementConfig(env, held.pilot);
   const exceptionPrefix = exceptionPolicyName('');
   const validation = { managementAccountId: env.managementAccountId, regions: env.regions, allowTokens: true };
 
@@ -234,6 +355,7 @@ function enforcementFor(
         excludedModels: e.excludedModels,
         sources,
         exceptions: sources.filter((s) => s.startsWith(exceptionPrefix)).map((s) => s.slice(exceptionPrefix.length)),
+        from: settingSources(here, e.region),
       });
     }
     if (r.policy) {
@@ -264,13 +386,29 @@ function enforcementFor(
     rows.sort((x, y) => (x.region === y.region ? (x.level < y.level ? 1 : -1) : x.region < y.region ? -1 : 1));
     // Blocked operations matter only where the blocked value differs from what is in effect.
     const blocked = r.ignored
-      .filter((i) => JSON.stringify(i.value) !== JSON.stringify(valueAt(r.policy, i.path)))
+      .filter((i) => canonicalJson(i.value, AS_SETS) !== canonicalJson(valueAt(r.policy, i.path), AS_SETS))
       .map(
         (i) =>
           `${i.path}: ${i.operator} ${JSON.stringify(i.value)} from ${i.policyId} (on ${i.node}) blocked by a parent's child-control (allowed: ${i.allowed.join(', ') || '@@none'})`,
       );
-    return { account: a.id, name: a.name, parent: a.parent, enforcement: rows, blocked };
+    return {
+      account: a.id,
+      name: a.name,
+      parent: a.parent,
+      enforcement: rows,
+      blocked,
+      locks: accountLocks(env, snapshot, a.id, plans, asOfFor),
+    };
   });
+}
+
+/** Model lists compare as sets (order carries no meaning for enforcement). */
+const AS_SETS = { stringListsAsSets: true } as const;
+
+/** One line for the open settings of an account ('-' when every setting is locked). */
+export function locksText(l: AccountLocks): string {
+  if (!l.above.length) return 'all (no baseline above)';
+  return l.open.map((o) => `${o.setting}:${o.allowed.join('+')}`).join(' ') || '-';
 }
 
 function valueAt(doc: unknown, path: string): unknown {
@@ -301,7 +439,22 @@ export function diffAccounts(before: AccountPreview[], after: AccountPreview[]):
       const y = rowText(aRows.get(key));
       if (x !== y) changes.push({ key, before: x, after: y });
     }
+
     if (changes.length) out.push({ account: a.account, name: a.name, changes });
+  }
+  return out;
+}
+
+/** Accounts above which a setting opens or closes (a lock alone changes no effective value). Only accounts enforced on both sides. */
+export function diffLocks(before: AccountPreview[], after: AccountPreview[]): LockChangeRow[] {
+  const prev = new Map(before.map((a) => [a.account, a]));
+  const out: LockChangeRow[] = [];
+  for (const a of after) {
+    const b = prev.get(a.account);
+    if (!b?.enforcement.length || !a.enforcement.length) continue;
+    const x = locksText(b.locks);
+    const y = locksText(a.locks);
+    if (x !== y) out.push({ account: a.account, name: a.name, before: x, after: y });
   }
   return out;
 }
@@ -343,7 +496,16 @@ export function computePreview(input: PreviewInput): PreviewResult {
   // Phases re-applied now use asOf; phases kept as recorded use their recorded apply time.
   const asOfAfter = (p: Phase) => (PHASES.indexOf(p) <= upTo ? asOf : parseInstant(input.recorded[p]?.appliedAt, asOf));
   const asOfBefore = (p: Phase) => parseInstant(input.recorded[p]?.appliedAt, asOf);
-  const accounts = enforcementFor(env, after, asOfAfter, ids, input.recorded.pilot, warnings);
+  const recordedEnforcement: EnforcementByPhase = {};
+  for (const p of PHASES) if (input.recorded[p]?.enforcement) recordedEnforcement[p] = input.recorded[p]!.enforcement;
+  // Phases re-applied now take the environment's settings; the others keep their recorded unit's.
+  const heldAfter = heldEnforcement(
+    env,
+    after,
+    Object.fromEntries(PHASES.filter((p) => PHASES.indexOf(p) > upTo).map((p) => [p, recordedEnforcement[p]])),
+  );
+  const heldBefore = heldEnforcement(env, before, recordedEnforcement);
+  const accounts = enforcementFor(env, after, heldAfter, asOfAfter, ids, input.recorded.pilot, warnings);
   const active = activeSorted(env, asOfAfter('enterprise'));
   warnings.push(...sameNodeWarnings(env, after, active));
   for (const a of accounts) for (const b of a.blocked) warnings.push(`account ${a.account}: ${b}`);
@@ -366,7 +528,9 @@ export function computePreview(input: PreviewInput): PreviewResult {
     release,
     asOf: asOf.toISOString(),
     phaseReleases: { before, after },
-    childControl: childControlPlan(active),
+    childControl: locksFor('enterprise', heldAfter, active),
+    childControlByPhase: plansFor(env, heldAfter, asOfAfter),
+    enforcementByPhase: heldAfter,
     exceptions: [...env.exceptions]
       .sort((x, y) => (x.id < y.id ? -1 : 1))
       .map((e) => ({
@@ -380,9 +544,15 @@ export function computePreview(input: PreviewInput): PreviewResult {
     warnings,
   };
   if (input.diff) {
-    const beforeAccounts = enforcementFor(env, before, asOfBefore, ids, input.recorded.pilot, []);
+    const beforeAccounts = enforcementFor(env, before, heldBefore, asOfBefore, ids, input.recorded.pilot, []);
     const changes = diffAccounts(beforeAccounts, accounts);
-    result.diff = { totalAccounts: accounts.length, changedAccounts: changes.length, before: beforeAccounts, changes };
+    result.diff = {
+      totalAccounts: accounts.length,
+      changedAccounts: changes.length,
+      before: beforeAccounts,
+      changes,
+      locks: diffLocks(beforeAccounts, accounts),
+    };
   }
   return result;
 }

@@ -2,10 +2,11 @@
  * Inputs shared by every stack: which release each phase runs, resolved against the
  * environment, and the set of releases the publishing stack must keep published.
  */
-import type { Environment, Phase, Release } from '../model/types.js';
+import type { EnforcementDefaults, Environment, Phase, Release } from '../model/types.js';
 import { PHASES } from '../model/types.js';
 import { InputError } from '../core/errors.js';
 import { releaseSlugs } from '../modules/naming.js';
+import { heldEnforcement, type EnforcementByPhase } from '../policy/index.js';
 
 export interface StackInput {
   env: Environment;
@@ -20,6 +21,13 @@ export interface StackInput {
    * then — so once published, a release stays in the stack.
    */
   publish?: readonly string[];
+  /**
+   * The enforcement settings (guarding modes, model lists) of the unit each phase holds; a phase
+   * missing here holds env.enforcement. Each phase stack carries its own phase's settings, and
+   * the policies of wider phases open exactly the settings a narrower phase holds differently
+   * (docs/policy-engine.md "Child control"). Only phases with a release count.
+   */
+  enforcement?: Partial<Record<Phase, EnforcementDefaults>>;
 }
 
 export function findRelease(env: Environment, name: string, where: string): Release {
@@ -48,12 +56,22 @@ export function validateInput(input: StackInput): void {
     findRelease(env, name, `releases (phase ${phase})`);
   }
   for (const name of input.publish ?? []) findRelease(env, name, 'publish');
+  for (const phase of Object.keys(input.enforcement ?? {})) {
+    if (!(PHASES as readonly string[]).includes(phase)) {
+      throw new InputError(undefined, `enforcement.${phase}`, `expected a phase (${PHASES.join(', ')})`);
+    }
+  }
   releaseSlugs(env.releases.map((r) => r.name));
 }
 
 export function phaseRelease(input: StackInput, phase: Phase): Release | undefined {
   const name = input.releases[phase];
   return name === undefined ? undefined : findRelease(input.env, name, `releases (phase ${phase})`);
+}
+
+/** What each phase holding a release enforces (`input.enforcement[phase]`, else env.enforcement). */
+export function stackEnforcement(input: StackInput): EnforcementByPhase {
+  return heldEnforcement(input.env, input.releases, input.enforcement);
 }
 
 /** Releases used by any phase or kept published, in the order the environment lists them (oldest first). */

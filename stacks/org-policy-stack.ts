@@ -1,21 +1,21 @@
 /**
  * `model-rules`, `ou`, `enterprise`: BEDROCK_POLICY organization policies from the pure policy
- * module, attached by the management account. The guardrail identifier per region is the
+ * module, attached by the management account. Each carries the enforcement settings of the unit
+ * its phase holds (StackInput.enforcement) and opens the settings a narrower phase holds differently. The guardrail identifier per region is the
  * `guardrails` stack's output for the phase's release, read through terraform_remote_state:
  *   ${data.terraform_remote_state.guardrails.outputs.release_<release>_<region>_identifier}
  */
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { Phase } from '../model/types.js';
 import { OrganizationEnforcement, policyResourceName } from '../modules/enforcement/organization.js';
 import { releaseOutputKey } from '../modules/naming.js';
-import { buildPhasePolicies } from '../policy/index.js';
+import { buildPhasePolicies, type OrgPhase } from '../policy/index.js';
 import { addBackend, remoteState } from './backend.js';
 import { GUARDRAILS_STACK } from './guardrails-stack.js';
-import { type StackInput, phaseRelease } from './inputs.js';
+import { type StackInput, phaseRelease, stackEnforcement } from './inputs.js';
 import { homeProvider, managementRoleArn, requireAwsProvider } from './providers.js';
 
-export type OrgPhase = Exclude<Phase, 'pilot'>;
+export type { OrgPhase };
 
 /** Literal interpolation of a `guardrails` stack output (the remote-state data source is named `guardrails`). */
 export function guardrailsOutputRef(key: string): string {
@@ -36,7 +36,9 @@ export function orgPolicyStack(scope: Construct, input: StackInput, phase: OrgPh
   const identifiers = Object.fromEntries(
     env.regions.map((region) => [region, guardrailsOutputRef(releaseOutputKey(release.name, region, 'identifier'))]),
   );
-  const policies = buildPhasePolicies({ env, phase, identifiers, asOf: input.asOf, release: release.name });
+  // This phase's own settings, and the locks that what the other phases hold requires.
+  const held = stackEnforcement(input);
+  const policies = buildPhasePolicies({ env, phase, identifiers, asOf: input.asOf, release: release.name, held });
   const enforcement = new OrganizationEnforcement(stack, 'enforcement', {
     policies,
     release,

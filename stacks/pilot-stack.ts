@@ -12,7 +12,7 @@ import { regionSlug, slug } from '../modules/naming.js';
 import { accountEnforcementConfig } from '../policy/index.js';
 import { addBackend } from './backend.js';
 import { releaseOutputs } from './guardrails-stack.js';
-import { type StackInput, phaseRelease } from './inputs.js';
+import { type StackInput, phaseRelease, stackEnforcement } from './inputs.js';
 import { memberRoleArn, regionalProviders, requireAwsProvider } from './providers.js';
 
 export function pilotStack(scope: Construct, input: StackInput): TerraformStack {
@@ -25,7 +25,7 @@ export function pilotStack(scope: Construct, input: StackInput): TerraformStack 
   const release = phaseRelease(input, 'pilot');
   if (!release) return stack;
   refuseAutomatedReasoning(release, env.regions, 'account');
-  const enforcement = accountEnforcementConfig(env);
+  const enforcement = accountEnforcementConfig(env, stackEnforcement(input).pilot);
 
   for (const region of env.regions) {
     const r = regionSlug(region);

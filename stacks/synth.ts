@@ -1,12 +1,11 @@
 /**
- * Synthesis: (environment, release per phase, exceptions as of a date) → cdk.tf.json per stack.
+ * Synthesis: (environment, release and enforcement settings per phase, exceptions as of a date) → cdk.tf.json per stack.
  * Deterministic: no timestamps, no random ids, iteration in data order — the same input gives
  * byte-identical files. Layout is cdktf's: <outdir>/stacks/<name>/cdk.tf.json.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { App, type TerraformStack } from 'cdktf';
-import type { Environment, Phase } from '../model/types.js';
 import { PHASES } from '../model/types.js';
 import type { StackArtifact, StackName } from './artifact.js';
 import { guardrailsStack } from './guardrails-stack.js';
@@ -14,14 +13,9 @@ import { type StackInput, validateInput } from './inputs.js';
 import { orgPolicyStack } from './org-policy-stack.js';
 import { pilotStack } from './pilot-stack.js';
 
-export interface SynthInput {
-  env: Environment;
-  /** Release name per phase; missing ⇒ that phase stack is synthesized empty (no resources). */
-  releases: Partial<Record<Phase, string>>;
-  asOf: Date;
+/** StackInput (release per phase — missing ⇒ that phase stack is empty —, publish, per-phase enforcement) plus the output directory. */
+export interface SynthInput extends StackInput {
   outdir: string;
-  /** Releases the publishing stack keeps published besides those the phases run (see StackInput.publish). */
-  publish?: readonly string[];
 }
 
 export const STACK_NAMES: readonly StackName[] = ['guardrails', ...PHASES];

@@ -27,7 +27,7 @@ export function gateContext(
    * The unit under judgement: the environment as it sees it (model/unit.ts environmentOfUnit) and
    * the date its exceptions are judged by. Default: the session's environment and --as-of.
    */
-  view: { env?: Environment; asOf?: Date } = {},
+  view: { env?: Environment; asOf?: Date; phaseEnforcement?: GateRunContext['phaseEnforcement'] } = {},
 ): GateRunContext {
   const env = view.env ?? s.env;
   const published =
@@ -37,7 +37,17 @@ export function gateContext(
   const publishedByRelease = Object.fromEntries(Object.keys(state.published).map((r) => [r, withRegion(state.published[r])]));
   const phaseStacks: GateRunContext['phaseStacks'] = {};
   for (const [p, r] of Object.entries(releases) as [Phase, string | undefined][]) if (r) phaseStacks[p] = { release: r };
-  return { env, phase, release, asOf: view.asOf ?? s.flags.asOf, access: t.access, published, publishedByRelease, phaseStacks };
+  return {
+    env,
+    phase,
+    release,
+    asOf: view.asOf ?? s.flags.asOf,
+    access: t.access,
+    published,
+    publishedByRelease,
+    phaseStacks,
+    ...(view.phaseEnforcement ? { phaseEnforcement: view.phaseEnforcement } : {}),
+  };
 }
 
 /**

@@ -20,8 +20,11 @@ import {
   bakeGate,
   effectivePolicyGate,
   failedChecks,
+  mergeSnapshots,
   preflightGate,
+  readEnforcementSnapshot,
   runPostApplyGates,
+  type EnforcementSnapshot,
   type FailedCheck,
 } from '../gates/index.js';
 import type { LedgerInput } from '../state/ledger.js';
@@ -43,7 +46,9 @@ import { keepStack, keptStack } from '../state/stack-store.js';
 import { candidateUnit, environmentOf, refuseBackdatedPromote, unitDate } from './unit.js';
 import { unitChanges } from '../../model/unit.js';
 import { join } from 'node:path';
-import { synthPhase, versionsFromOutputs } from './stacks.js';
+import { synthOne, synthPhase, versionsFromOutputs } from './stacks.js';
+import { relockPlan, type EnforcementByPhase } from '../../policy/index.js';
+import { PHASES } from '../../model/types.js';
 import { engineFor, type Target } from './target.js';
 import type { EnginePlan, GateResult } from '../state/contracts.js';
 import type { StackArtifact } from '../../stacks/artifact.js';
@@ -127,7 +132,112 @@ export async function recordGate(
   });
 }
 
-/** Plans both stacks of a phase change and builds the reviewer report (no changes made). */
+/** Enforcement settings of the unit each phase holds (policy/locks.ts), with `phase` set to `unit` (null: holds nothing). */
+export function heldSettings(
+  state: RolloutState,
+  change?: { phase: Phase; unit: Pick<UnitRecord, 'enforcement'> | null },
+): EnforcementByPhase {
+  const out: EnforcementByPhase = {};
+  for (const p of PHASES) {
+    const u = state.phases[p]?.unit;
+    if (u) out[p] = u.enforcement;
+  }
+  if (change) {
+    if (change.unit) out[change.phase] = change.unit.enforcement;
+    else delete out[change.phase];
+  }
+  return out;
+}
+
+/**
+ * What every phase recorded as in place after its last apply or rollback, for preflight's drift
+ * check (content, targets, account-level configurations). Phases holding something without a
+ * record (state written before records existed) are listed as unrecorded, judged by name.
+ */
+export function recordedEnforcement(state: RolloutState): EnforcementSnapshot {
+  const records: EnforcementSnapshot[] = [];
+  const unrecorded: Phase[] = [];
+  for (const p of PHASES) {
+    const rec = state.phases[p];
+    if (rec?.recorded) records.push(rec.recorded as EnforcementSnapshot);
+    else if (rec?.release) unrecorded.push(p);
+  }
+  const merged = mergeSnapshots(records);
+  return unrecorded.length ? { ...merged, unrecordedPhases: [...new Set([...(merged.unrecordedPhases ?? []), ...unrecorded])] } : merged;
+}
+
+/** Reads back what `phases` now enforce and records it on each (after an apply or a rollback). */
+async function recordEnforcement(s: Session, t: Target, phases: readonly Phase[], progress: Progress): Promise<void> {
+  const snaps = await progress.step(`record what ${phases.join(', ')} enforce${phases.length === 1 ? 's' : ''} now`, async () =>
+    Promise.all(phases.map(async (phase) => [phase, await readEnforcementSnapshot(t.access, s.env, { phase })] as const)),
+  );
+  await updateState(s.paths.state, s.env.name, (st) => {
+    for (const [phase, snap] of snaps) if (st.phases[phase]) st.phases[phase]!.recorded = snap;
+  });
+}
+
+/** A wider phase re-applied for its locks (docs/policy-engine.md): its own unit, the new lock state. */
+export interface RelockStack {
+  phase: Phase;
+  stack: StackArtifact;
+  plan: EnginePlan;
+  /** before: it opens a lock the change needs; after: a lock the change no longer needs closes. */
+  when: 'before' | 'after';
+}
+
+/**
+ * Wider org phases whose policies must open (before the change) or close (after it) a lock when
+ * `phase` goes from what `state` records to `next`: synthesized from each one's own unit, planned.
+ */
+export async function relockStacks(
+  s: Session,
+  t: Target,
+  state: RolloutState,
+  phase: Phase,
+  next: Pick<UnitRecord, 'enforcement'> | null,
+  releases: Partial<Record<Phase, string>>,
+  outdir: string,
+): Promise<RelockStack[]> {
+  const after = heldSettings(state, { phase, unit: next });
+  const plan = relockPlan(heldSettings(state), after);
+  const out: RelockStack[] = [];
+  for (const [when, phases] of [
+    ['before', plan.first],
+    ['after', plan.after],
+  ] as const) {
+    for (const p of phases) {
+      const own = state.phases[p]?.unit;
+      if (p === phase || !own || !releases[p]) continue;
+      const asOf = unitDate(own);
+      const stack = synthOne({ env: environmentOf(s.env, own, asOf), outdir, releases, phase: p, asOf, enforcement: after });
+      out.push({ phase: p, stack, plan: await t.engine.plan(stack), when });
+    }
+  }
+  return out;
+}
+
+/** Applies the relock stacks of one side and records each phase's new kept stack (its unit is unchanged). */
+async function applyRelocks(
+  s: Session,
+  t: Target,
+  relocks: RelockStack[],
+  when: RelockStack['when'],
+  base: Omit<LedgerInput, 'kind' | 'env'>,
+  progress: Progress,
+): Promise<void> {
+  for (const r of relocks.filter((x) => x.when === when && hasChanges(x.plan))) {
+    await progress.step(`apply ${r.phase} stack (${when === 'before' ? 'open' : 'close'} locks for the settings in flight)`, () =>
+      applyStack(s, t, r.stack, r.plan, base),
+    );
+    const stackHash = await keepStack(s.paths.keptStacks, r.stack.json);
+    await updateState(s.paths.state, s.env.name, (st) => {
+      const rec = st.phases[r.phase];
+      if (rec?.unit) rec.unit.stackHash = stackHash;
+    });
+  }
+}
+
+/** Plans the stacks of a phase change (and the wider phases whose locks move) and builds the reviewer report (no changes made). */
 export async function planPhaseChange(
   s: Session,
   t: Target,
@@ -136,11 +246,19 @@ export async function planPhaseChange(
   unit: CandidateUnit,
   outdir: string,
   progress: Progress,
-): Promise<{ stacks: ReturnType<typeof synthPhase>; plans: EnginePlan[]; report: PlanReport; releases: Partial<Record<Phase, string>> }> {
+): Promise<{
+  stacks: ReturnType<typeof synthPhase>;
+  plans: EnginePlan[];
+  relocks: RelockStack[];
+  report: PlanReport;
+  releases: Partial<Record<Phase, string>>;
+  held: EnforcementByPhase;
+}> {
   const release = unit.release.name;
   const before = releasesInPlace(state);
   const releases = { ...before, [phase]: release };
   const current = state.phases[phase]?.release ?? null;
+  const held = heldSettings(state, { phase, unit });
   // The phase stack is synthesized from the unit (its settings and exceptions), not from whatever
   // else the environment file holds.
   const stacks = await progress.step(`synthesize guardrails + ${phase} stacks`, async () =>
@@ -151,13 +269,15 @@ export async function planPhaseChange(
       phase,
       keepPublished: [current, ...Object.keys(state.published)],
       asOf: s.flags.asOf,
+      enforcement: held,
     }),
   );
-  const plans = await progress.step(`plan (${t.engineName} engine)`, async (note) => {
-    const out = [await t.engine.plan(stacks.guardrails), await t.engine.plan(stacks.phase)];
-    for (const p of out)
+  const { plans, relocks } = await progress.step(`plan (${t.engineName} engine)`, async (note) => {
+    const main = [await t.engine.plan(stacks.guardrails), await t.engine.plan(stacks.phase)];
+    const moved = await relockStacks(s, t, state, phase, unit, releases, outdir);
+    for (const p of [...main, ...moved.map((r) => r.plan)])
       note(`${p.stack}: ${p.changes.filter((c) => c.action !== 'no-op').length} change(s), plan ${p.planHash.slice(0, 12)}`);
-    return out;
+    return { plans: main, relocks: moved };
   });
   const report = buildPlanReport({
     env: s.env,
@@ -167,11 +287,11 @@ export async function planPhaseChange(
     asOf: s.flags.asOf,
     engine: t.engineName,
     state,
-    plans,
+    plans: [...plans, ...relocks.map((r) => r.plan)],
     effective: effectiveDiff(environmentOf(s.env, unit, s.flags.asOf), state, before, releases, s.flags.asOf),
     unit: { label: unit.label, hash: unit.hash, changes: unitChanges(state.phases[phase]?.unit, unit) },
   });
-  return { stacks, plans, report, releases };
+  return { stacks, plans, relocks, report, releases, held };
 }
 
 export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise<RolloutResult> {
@@ -213,8 +333,8 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   if (decision.kind === 'no-op') {
     // In place and passed — unless its stack changed since (e.g. an exception expired, drift):
     // then the same release is re-applied and re-gated.
-    const { plans } = await planPhaseChange(s, t, state, phase, unit, s.paths.synthOut, silentProgress);
-    if (!plans.some(hasChanges)) return noOp();
+    const { plans, relocks } = await planPhaseChange(s, t, state, phase, unit, s.paths.synthOut, silentProgress);
+    if (![...plans, ...relocks.map((r) => r.plan)].some(hasChanges)) return noOp();
     progress.info(
       `${unit.label} is in place on ${phase}, but its stacks changed since it was applied (${plans
         .filter(hasChanges)
@@ -268,7 +388,7 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
     await s.ledger.append({ env: env.name, kind: 'resume', ...entry, summary: `resumed after status ${state.phases[phase]?.status}` });
   }
 
-  const { stacks, plans, report, releases } = await planPhaseChange(s, t, state, phase, unit, s.paths.synthOut, progress);
+  const { stacks, plans, relocks, report, releases, held } = await planPhaseChange(s, t, state, phase, unit, s.paths.synthOut, progress);
   // Kept before anything is applied: a later rollback to this unit re-applies exactly this stack.
   const unitRecord: UnitRecord = { ...unit, stackHash: await keepStack(s.paths.keptStacks, stacks.phase.json) };
   const [gPlan, pPlan] = plans;
@@ -338,15 +458,19 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   // exception's policy that this enterprise apply removes).
   const preflight = await progress.step('gate: preflight', () =>
     preflightGate.run({
-      ...gateContext(s, t, state, phase, release, releases, { env: unitEnv }),
+      ...gateContext(s, t, state, phase, release, releases, { env: unitEnv, phaseEnforcement: held }),
       plannedPolicies: plannedPoliciesOf(stacks.phase),
+      recorded: recordedEnforcement(state),
     }),
   );
   await recordGate(s, preflight, entry, progress);
   results.push(preflight);
   if (preflight.status !== 'passed') return halt([]);
 
+  await applyRelocks(s, t, relocks, 'before', entry, progress);
   const pOutputs = await progress.step(`apply ${phase} stack`, () => applyStack(s, t, stacks.phase, pPlan, entry));
+  await applyRelocks(s, t, relocks, 'after', entry, progress);
+  await recordEnforcement(s, t, [phase, ...relocks.filter((r) => hasChanges(r.plan)).map((r) => r.phase)], progress);
   crashHook('apply-unrecorded');
   const appliedAt = now().toISOString();
   state = await updateState(s.paths.state, env.name, (st) => {
@@ -358,7 +482,7 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   crashHook('apply');
 
   const post = await progress.step('gates: smoke, effective-policy', () =>
-    runPostApplyGates(gateContext(s, t, state, phase, release, releases, { env: unitEnv })),
+    runPostApplyGates(gateContext(s, t, state, phase, release, releases, { env: unitEnv, phaseEnforcement: held })),
   );
   for (const g of post) await recordGate(s, g, entry, progress);
   results.push(...post);
@@ -579,6 +703,8 @@ export async function rollBackPhase(
   const target = to.unit ? to.unit.label : (to.release ?? 'nothing');
   const stack = await rollbackStack(s, phase, to, releases);
   const plan = await progress.step(`plan rollback of ${phase} to ${target}`, () => t.engine.plan(stack));
+  // Wider phases whose locks were opened for the settings of the unit rolled back from close again.
+  const relocks = await relockStacks(s, t, state, phase, to.unit, releases, s.paths.synthOut);
   const ledgerBase = { env: s.env.name, attemptId, phase, release: to.release, unit: to.unit?.hash };
   await s.ledger.appendOnce({
     ...ledgerBase,
@@ -588,9 +714,12 @@ export async function rollBackPhase(
     changes: plan.changes.filter((c) => c.action !== 'no-op').length,
     key: `${attemptId}:rollback-plan:${phase}:${plan.planHash}`,
   });
+  await applyRelocks(s, t, relocks, 'before', { attemptId, phase, release: to.release, unit: to.unit?.hash }, progress);
   const outputs = await progress.step(`apply rollback of ${phase}`, async () =>
     hasChanges(plan) ? (await t.engine.apply(stack, plan)).outputs : t.engine.outputs(phase),
   );
+  await applyRelocks(s, t, relocks, 'after', { attemptId, phase, release: to.release, unit: to.unit?.hash }, progress);
+  await recordEnforcement(s, t, [phase, ...relocks.filter((r) => hasChanges(r.plan)).map((r) => r.phase)], progress);
   await s.ledger.append({ ...ledgerBase, kind: 'rollback', stack: phase, planHash: plan.planHash, summary: reason });
 
   // Re-verify what is in place now, against the unit rolled back to (its settings and exceptions;
@@ -608,7 +737,11 @@ export async function rollBackPhase(
       : undefined;
   });
   const asOf = to.unit ? unitDate(to.unit) : s.flags.asOf;
-  const vctx = gateContext(s, t, st2, phase, verifyRelease, releases, { env: environmentOf(s.env, to.unit, asOf), asOf });
+  const vctx = gateContext(s, t, st2, phase, verifyRelease, releases, {
+    env: environmentOf(s.env, to.unit, asOf),
+    asOf,
+    phaseEnforcement: heldSettings(st2),
+  });
   const verify = [await progress.step('gate: effective-policy (rolled-back state)', () => effectivePolicyGate.run(vctx))];
   for (const g of verify) await recordGate(s, g, { attemptId, phase, release: to.release, unit: to.unit?.hash }, progress);
   const ok = verify.length > 0 && verify.every((g) => g.status === 'passed');

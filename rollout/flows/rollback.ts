@@ -6,7 +6,7 @@ import type { Phase } from '../../model/types.js';
 import { UsageError } from '../../core/errors.js';
 import { failedChecks, runPostApplyGates } from '../gates/index.js';
 import { gateContext } from './gate-calls.js';
-import { recordGate, rollBackPhase, RESULT_SCHEMA_VERSION, type FlowDeps, type RolloutResult } from './promote.js';
+import { heldSettings, recordGate, rollBackPhase, RESULT_SCHEMA_VERSION, type FlowDeps, type RolloutResult } from './promote.js';
 import { releasesInPlace, newAttemptId } from '../state/store.js';
 import type { Session } from './session.js';
 import { environmentOf, unitDate } from './unit.js';
@@ -61,7 +61,11 @@ export async function verify(s: Session, phase: Phase, deps: FlowDeps): Promise<
   const t = await deps.progress.step(`connect to ${s.env.name}`, () => s.target());
   // Judged against the unit recorded on the phase, not today's environment file.
   const asOf = rec.unit ? unitDate(rec.unit) : s.flags.asOf;
-  const ctx = gateContext(s, t, state, phase, release, releasesInPlace(state), { env: environmentOf(s.env, rec.unit, asOf), asOf });
+  const ctx = gateContext(s, t, state, phase, release, releasesInPlace(state), {
+    env: environmentOf(s.env, rec.unit, asOf),
+    asOf,
+    phaseEnforcement: heldSettings(state),
+  });
   const results = await deps.progress.step(`gates: smoke, effective-policy (${release} on ${phase})`, () => runPostApplyGates(ctx));
   const attemptId = `verify-${newAttemptId()}`;
   for (const g of results) await recordGate(s, g, { attemptId, phase, release }, deps.progress);

@@ -9,6 +9,7 @@ import { synthStack } from '../../stacks/synth.js';
 import { releaseOutputKey } from '../../modules/naming.js';
 import type { StackArtifact } from '../../stacks/artifact.js';
 import type { PublishedRecord } from '../state/store.js';
+import type { EnforcementByPhase } from '../../policy/index.js';
 
 export interface PhaseStacks {
   guardrails: StackArtifact;
@@ -28,13 +29,15 @@ export function synthPhase(opts: {
    */
   keepPublished: (string | null)[];
   asOf: Date;
+  /** Enforcement settings of the unit each phase holds after the change (policy/locks.ts EnforcementByPhase). */
+  enforcement?: EnforcementByPhase;
 }): PhaseStacks {
-  const { env, outdir, releases, phase, asOf } = opts;
+  const { env, outdir, releases, phase, asOf, enforcement } = opts;
   mkdirSync(outdir, { recursive: true });
   const known = new Set(env.releases.map((r) => r.name));
   const publish = [...new Set(opts.keepPublished)].filter((r): r is string => r !== null && known.has(r));
   const guardrails = synthStack({ env, releases, publish, asOf, outdir }, 'guardrails');
-  const phaseStack = synthStack({ env, releases, asOf, outdir }, phase);
+  const phaseStack = synthStack({ env, releases, asOf, outdir, enforcement }, phase);
   return { guardrails, phase: phaseStack };
 }
 
@@ -60,4 +63,20 @@ export function versionsFromOutputs(
     }
   }
   return out;
+}
+
+/** One phase stack alone (a wider phase re-applied to open or close a lock), as its own unit sees it. */
+export function synthOne(opts: {
+  env: Environment;
+  outdir: string;
+  releases: Partial<Record<Phase, string>>;
+  phase: Phase;
+  asOf: Date;
+  enforcement: EnforcementByPhase;
+}): StackArtifact {
+  mkdirSync(opts.outdir, { recursive: true });
+  return synthStack(
+    { env: opts.env, releases: opts.releases, asOf: opts.asOf, outdir: opts.outdir, enforcement: opts.enforcement },
+    opts.phase,
+  );
 }

@@ -1,7 +1,8 @@
 /** What every gate runs against: the environment, the phase and release, and AWS access. */
-import type { Environment, Phase, Release } from '../../model/types.js';
+import type { EnforcementDefaults, Environment, Phase, Release } from '../../model/types.js';
 import type { AwsAccess } from '../aws/clients.js';
 import type { PublishedVersion } from '../state/contracts.js';
+import type { EnforcementSnapshot } from './preflight/recorded.js';
 
 export interface GateRunContext {
   env: Environment;
@@ -13,6 +14,13 @@ export interface GateRunContext {
   published: Record<string /* region */, PublishedVersion>;
   /** What each phase runs after this apply (for the expected effective policy). */
   phaseStacks: Partial<Record<Phase, { release: string }>>;
+  /**
+   * The enforcement settings (guarding modes, model lists) of the unit each phase holds after
+   * this apply; a phase of phaseStacks missing here holds env.enforcement. The effective-policy
+   * gate builds each phase's policy with its own settings and the locks the others require
+   * (policy/locks.ts), exactly as the stacks are synthesized from StackInput.enforcement.
+   */
+  phaseEnforcement?: Partial<Record<Phase, EnforcementDefaults>>;
   /**
    * Published management-account versions of OTHER releases still in use by other phases
    * (release → region → version). Optional: when missing, the gates look them up by version
@@ -28,6 +36,18 @@ export interface GateRunContext {
    * force as failed.
    */
   plannedPolicies?: { name: string; description?: string }[];
+  /**
+   * What was read back from AWS after the last successful apply or rollback of each phase
+   * (`readEnforcementSnapshot(access, env, { phase })`, rollout/gates/preflight/recorded.ts,
+   * stored per phase in the rollout state), merged over all phases (`mergeSnapshots`): the
+   * BEDROCK_POLICY policies with canonical content and targets, and the account-level enforced
+   * configurations. With it, preflight's drift check compares live objects with it by content
+   * (any difference, and any policy not recorded, fails — docs/gates.md); without it (nothing
+   * applied yet) the check falls back to recognising our policies by name and description.
+   * A phase with something in place but no record yet (state from before records) belongs in
+   * `recorded.unrecordedPhases`: its objects get the name/description rule.
+   */
+  recorded?: EnforcementSnapshot;
   /** Parallel calls (default 16). The per-API rate limit is the AwsAccess's. */
   concurrency?: number;
   /** Informational: the rate the AwsAccess was built with (reported in summaries). */

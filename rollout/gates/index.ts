@@ -15,3 +15,4 @@ export { approvalGate, runApproval, type ApprovalContext } from './bake/approval
 export { POST_APPLY_GATES, runPostApplyGates } from './post-apply.js';
 export { accountsForPhase } from './scope.js';
 export { identifierOf } from './published.js';
+export { readEnforcementSnapshot, mergeSnapshots, phaseShare, type EnforcementSnapshot } from './preflight/index.js';

@@ -170,11 +170,26 @@ test('PROMPT_ATTACK raised to HIGH (failure story 3) is halted at pilot: the lon
   );
 }, 120_000);
 
-test('a mistyped model exclusion is halted at pilot (the excluded model is still guarded) and removed', async () => {
+test('a mistyped model exclusion is halted at pilot by preflight (the id is not a model; the embedding model stays guarded) and removed', async () => {
   const e = withMistypedExclusion(env);
   const r = await runVerb('promote', 'pilot', { env: e, release: R2, asOf: AS_OF });
   expect(r).toMatchObject({ ok: false, exitCode: 1, rollback: { to: null, status: 'rolled-back' } });
-  expect(r.failedChecks.some((c) => c.gate === 'smoke' && /pass-excluded-embedding/.test(c.id))).toBe(true);
+  // Preflight now catches it before anything is applied (issue 9 example 6): the misspelled id is
+  // not a model, and the real embedding model it meant is left enforced.
+  expect(
+    r.failedChecks
+      .filter((c) => c.gate === 'preflight')
+      .map((c) => c.id)
+      .sort(),
+  ).toEqual(
+    env.regions
+      .flatMap((rg) => [
+        `preflight:model-unguardable:amazon.titan-embed-text-v2:0@${rg}`,
+        `preflight:model-unknown:${MISTYPED_EXCLUSION}@${rg}`,
+      ])
+      .sort(),
+  );
+  expect(r.failedChecks.every((c) => c.gate === 'preflight')).toBe(true);
   expect(MISTYPED_EXCLUSION).toBe('amazon.titan-embed-text-v2');
   const st = await state();
   expect(st.phases.pilot).toMatchObject({ release: null, status: 'rolled-back' });

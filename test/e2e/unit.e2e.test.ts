@@ -6,7 +6,12 @@
  */
 import { rmSync } from 'node:fs';
 import { ListEnforcedGuardrailsConfigurationCommand } from '@aws-sdk/client-bedrock';
-import { DescribePolicyCommand, ListPoliciesCommand, ListTargetsForPolicyCommand } from '@aws-sdk/client-organizations';
+import {
+  DescribeEffectivePolicyCommand,
+  DescribePolicyCommand,
+  ListPoliciesCommand,
+  ListTargetsForPolicyCommand,
+} from '@aws-sdk/client-organizations';
 import { PHASES, type Environment, type Phase } from '../../model/types.js';
 import { parseFlags } from '../../rollout/cli/commands/options.js';
 import { Session } from '../../rollout/flows/session.js';
@@ -67,6 +72,38 @@ async function enforced(e: Environment) {
   }
 }
 
+/** Effective excluded_models of an account per region, through DescribeEffectivePolicy. */
+async function effectiveExcluded(e: Environment, account: string): Promise<string[][]> {
+  const s = await Session.open(parseFlags({ env: 'sandbox', asOf: AS_OF, yes: true }), { env: e });
+  try {
+    const org = (await s.target()).access.forAccount(e.managementAccountId).organizations;
+    const out = await org.send(new DescribeEffectivePolicyCommand({ PolicyType: 'BEDROCK_POLICY', TargetId: account }));
+    const doc = JSON.parse(out.EffectivePolicy!.PolicyContent!) as {
+      bedrock: { guardrail_inference: Record<string, Record<string, { model_enforcement?: { excluded_models?: string[] } }>> };
+    };
+    return Object.values(doc.bedrock.guardrail_inference).flatMap((configs) =>
+      Object.values(configs).map((c) => [...(c.model_enforcement?.excluded_models ?? [])].sort()),
+    );
+  } finally {
+    await s.close();
+  }
+}
+
+/** The locks of every managed policy on excluded_models (the child-control list at that key). */
+function excludedLocks(policies: { name?: string; content?: string }[]): Record<string, unknown> {
+  return Object.fromEntries(
+    policies.map((p) => {
+      const doc = JSON.parse(p.content ?? '{}') as {
+        bedrock?: {
+          guardrail_inference?: Record<string, Record<string, { model_enforcement?: { excluded_models?: Record<string, unknown> } }>>;
+        };
+      };
+      const first = Object.values(Object.values(doc.bedrock?.guardrail_inference ?? {})[0] ?? {})[0];
+      return [p.name, first?.model_enforcement?.excluded_models?.['@@operators_allowed_for_child_policies'] ?? null];
+    }),
+  );
+}
+
 const withMessages = (e: Environment, messages: 'comprehensive' | 'selective'): Environment => ({
   ...e,
   enforcement: { ...e.enforcement, messages },
@@ -125,3 +162,46 @@ test('example 8: a back-dated promote against real AWS is refused with exit 2 be
   expect(entries.every((x) => x.asOf === '2026-10-01')).toBe(true);
   expect(entries.filter((x) => x.kind !== 'resume').every((x) => x.unit === r.unit!.hash)).toBe(true);
 }, 180_000);
+
+test('example 3: an exclusion change goes through all four phases; the wider policies open exactly that lock and close it at enterprise', async () => {
+  await rollOut(env);
+  const model = 'amazon.titan-image-generator-v2:0';
+  const changed: Environment = {
+    ...env,
+    enforcement: { ...env.enforcement, models: { ...env.enforcement.models, excluded: [...env.enforcement.models.excluded, model] } },
+  };
+  const other = env.organization.accounts.find(
+    (a) => a.id !== env.pilot.account && a.id !== env.managementAccountId && !a.parent.startsWith(env.pilot.ou),
+  )!.id;
+  const hasModel = async (account: string) => (await effectiveExcluded(env, account)).every((l) => l.includes(model));
+  const lacksModel = async (account: string) => (await effectiveExcluded(env, account)).every((l) => !l.includes(model));
+
+  const before = excludedLocks((await enforced(env)).policies);
+  const steps: { phase: Phase; pilot: boolean; other: boolean }[] = [
+    { phase: 'pilot', pilot: false, other: false },
+    { phase: 'model-rules', pilot: true, other: false },
+    { phase: 'ou', pilot: true, other: false },
+    { phase: 'enterprise', pilot: true, other: true },
+  ];
+  for (const step of steps) {
+    const r = await runVerb('promote', step.phase, { env: changed, release: R2, asOf: AS_OF });
+    expect({ phase: step.phase, ok: r.ok, failed: r.failedChecks.map((c) => c.id) }).toEqual({ phase: step.phase, ok: true, failed: [] });
+    expect(r.report!.unit!.changes).toEqual([`enforcement.models.excluded + ${model}`]);
+    expect(await (step.pilot ? hasModel : lacksModel)(env.pilot.account)).toBe(true);
+    expect(await (step.other ? hasModel : lacksModel)(other)).toBe(true);
+    const locks = excludedLocks((await enforced(env)).policies);
+    // Opened: the lists of the policies before the change plus @@assign, exactly on the wider phases
+    // a narrower one is ahead of; everything else as before (exceptions keep their own operators).
+    const opened = (name: string) => [...new Set([...(before[name] as string[]).filter((o) => o !== '@@none'), '@@assign'])].sort();
+    const expectLocks = (open: string[]) => {
+      for (const name of ['guardrail-rollout-model-rules', 'guardrail-rollout-ou', 'guardrail-rollout-enterprise'])
+        expect([name, [...(locks[name] as string[])].sort()]).toEqual([
+          name,
+          open.includes(name) ? opened(name) : [...(before[name] as string[])].sort(),
+        ]);
+    };
+    if (step.phase === 'model-rules') expectLocks(['guardrail-rollout-ou', 'guardrail-rollout-enterprise']);
+    if (step.phase === 'ou') expectLocks(['guardrail-rollout-enterprise']);
+    if (step.phase === 'enterprise') expectLocks([]);
+  }
+}, 240_000);

@@ -177,7 +177,8 @@ export function generateEnvironment(opts: GenerateOptions): Environment {
     enforcement: {
       system: 'comprehensive',
       messages: 'comprehensive',
-      models: { included: ['ALL'], excluded: ['amazon.titan-embed-text-v2:0', 'cohere.embed-english-v3'] },
+      // Every embedding model of the sandbox catalogue (preflight:model-unguardable otherwise).
+      models: { included: ['ALL'], excluded: ['amazon.titan-embed-text-v2:0', 'cohere.embed-english-v3', 'cohere.embed-multilingual-v3'] },
     },
     exceptions,
     phases: Object.fromEntries(PHASES.map((p) => [p, phase(p)])) as Record<Phase, PhaseSettings>,

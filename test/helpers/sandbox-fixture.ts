@@ -196,3 +196,29 @@ export const EXCEPTION_ACTIVE_AT = new Date('2026-11-15T12:00:00Z');
 export function withExpiringException(env: Environment): Environment {
   return { ...env, exceptions: [...env.exceptions, EXPIRING_EXCEPTION] };
 }
+
+export const NO_SSN_RELEASE = 'baseline@2026.11.3-no-ssn';
+
+/**
+ * Issue 9, example 5: the current release without its US_SOCIAL_SECURITY_NUMBER PII filter,
+ * nothing else changed. The must-block case `block-pii-ssn` is then blocked only by whatever
+ * other layer still carries the filter (the organization-enforced previous release once a
+ * baseline is in force), never by the release under test.
+ */
+export function withoutSsnFilter(env: Environment): Environment {
+  const base = env.releases.find((r) => r.name === env.currentRelease)!;
+  const spec = base.definition.toSpec();
+  if (!spec.piiEntities.some((p) => p.type === 'US_SOCIAL_SECURITY_NUMBER')) throw new Error(`${base.name} has no SSN filter to drop`);
+  const definition = GuardrailDefinition.fromPlain({
+    ...spec,
+    description: 'Variant without the SSN PII filter (test fixture)',
+    piiEntities: spec.piiEntities.filter((p) => p.type !== 'US_SOCIAL_SECURITY_NUMBER'),
+  });
+  const release: Release = {
+    name: NO_SSN_RELEASE,
+    definitionPath: base.definitionPath,
+    definition,
+    contentHash: contentHash(definition),
+  };
+  return { ...env, releases: [...env.releases, release], currentRelease: NO_SSN_RELEASE };
+}

@@ -118,7 +118,7 @@ describe('model ids', () => {
     });
     expect([err.path, err.expected]).toEqual([
       'enforcement.models.excluded[0]',
-      'expected a foundation-model id, not the inference-profile id "us.anthropic.claude-3-5-sonnet-20241022-v2:0": drop the "us." prefix (line 143)',
+      'expected a foundation-model id, not the inference-profile id "us.anthropic.claude-3-5-sonnet-20241022-v2:0": drop the "us." prefix (line 145)',
     ]);
   });
 
@@ -145,7 +145,7 @@ describe('model ids', () => {
     });
     expect([err.path, err.expected]).toEqual([
       'smokeSuites.must-block[0].model',
-      'expected a Bedrock foundation-model id provider.model[:version[:variant]] such as "amazon.titan-embed-text-v2:0", got "claude" (line 183)',
+      'expected a Bedrock foundation-model id provider.model[:version[:variant]] such as "amazon.titan-embed-text-v2:0", got "claude" (line 188)',
     ]);
   });
 
@@ -158,7 +158,7 @@ describe('model ids', () => {
     });
     expect([err.path, err.expected]).toEqual([
       'exceptions[0].changes.excludedModels[0]',
-      'expected a foundation-model id such as "anthropic.claude-3-5-sonnet-20240620-v1:0", not an ARN (line 149)',
+      'expected a foundation-model id such as "anthropic.claude-3-5-sonnet-20240620-v1:0", not an ARN (line 154)',
     ]);
   });
 });
@@ -170,7 +170,7 @@ describe('dates', () => {
     });
     expect([err.path, err.expected]).toEqual([
       'exceptions[0].expires',
-      'expected a real calendar date, got "2026-02-30" (no such day) (line 154)',
+      'expected a real calendar date, got "2026-02-30" (no such day) (line 159)',
     ]);
   });
 
@@ -178,7 +178,7 @@ describe('dates', () => {
     const err = await rejects((d) => {
       d.setIn(['exceptions', 0, 'expires'], '30/06/2027');
     });
-    expect([err.path, err.expected]).toEqual(['exceptions[0].expires', 'expected a date as YYYY-MM-DD, got "30/06/2027" (line 154)']);
+    expect([err.path, err.expected]).toEqual(['exceptions[0].expires', 'expected a date as YYYY-MM-DD, got "30/06/2027" (line 159)']);
   });
 });
 
@@ -346,7 +346,7 @@ describe('exceptions', () => {
     });
     expect([err.path, err.expected]).toEqual([
       'exceptions[0].approver',
-      'expected the approver (text), got nothing (the key is missing) (line 146)',
+      'expected the approver (text), got nothing (the key is missing) (line 151)',
     ]);
   });
 
@@ -356,7 +356,7 @@ describe('exceptions', () => {
     });
     expect([err.path, err.expected]).toEqual([
       'exceptions[0].target',
-      'expected an account or OU listed in organization, got "999999999999" which is not listed (line 147)',
+      'expected an account or OU listed in organization, got "999999999999" which is not listed (line 152)',
     ]);
   });
 
@@ -366,7 +366,7 @@ describe('exceptions', () => {
     });
     expect([err.path, err.expected]).toEqual([
       'exceptions[0].changes',
-      'expected at least one change: excludedModels, system or messages (line 148)',
+      'expected at least one change: excludedModels, system or messages (line 153)',
     ]);
   });
 
@@ -376,7 +376,7 @@ describe('exceptions', () => {
     });
     expect([err.path, err.expected]).toEqual([
       'exceptions[1].id',
-      'expected unique exception ids; EXC-2026-001 is listed twice (line 156)',
+      'expected unique exception ids; EXC-2026-001 is listed twice (line 161)',
     ]);
   });
 });
@@ -386,7 +386,7 @@ describe('phases and smoke cases', () => {
     const err = await rejects((d) => {
       d.deleteIn(['phases', 'ou']);
     });
-    expect([err.path, err.expected]).toEqual(['phases.ou', 'required but missing: expected a mapping (line 277)']);
+    expect([err.path, err.expected]).toEqual(['phases.ou', 'required but missing: expected a mapping (line 282)']);
   });
 
   test('smoke ids are unique within a phase', async () => {
@@ -395,7 +395,7 @@ describe('phases and smoke cases', () => {
     });
     expect([err.path, err.expected]).toEqual([
       'smokeSuites.must-pass[0].id',
-      'expected smoke case ids unique within phase pilot; "block-violence" is also used at smokeSuites.must-block[0] (line 233)',
+      'expected smoke case ids unique within phase pilot; "block-violence" is also used at smokeSuites.must-block[0] (line 238)',
     ]);
   });
 
@@ -405,7 +405,7 @@ describe('phases and smoke cases', () => {
     });
     expect(err.path).toBe('phases.pilot.smoke[0].include');
     expect(err.expected).toBe(
-      'expected the name of a smokeSuites entry (must-block, must-anonymize, must-pass, excluded-models), got "must-blok" (line 282)',
+      'expected the name of a smokeSuites entry (must-block, must-anonymize, must-pass, excluded-models), got "must-blok" (line 287)',
     );
   });
 
@@ -415,7 +415,7 @@ describe('phases and smoke cases', () => {
     });
     expect([err.path, err.expected]).toEqual([
       'phases.pilot.bake',
-      'expected a duration like "30m", "2h", "1h30m" or "0s", got "2 hours" (line 278)',
+      'expected a duration like "30m", "2h", "1h30m" or "0s", got "2 hours" (line 283)',
     ]);
   });
 
@@ -425,7 +425,7 @@ describe('phases and smoke cases', () => {
     });
     expect([err.path, err.expected]).toEqual([
       'phases.pilot.bakeSeconds',
-      'expected exactly one of bakeSeconds (number) or bake (duration like "30m") (line 286)',
+      'expected exactly one of bakeSeconds (number) or bake (duration like "30m") (line 291)',
     ]);
   });
 
@@ -447,7 +447,7 @@ describe('deployment', () => {
     });
     expect([err.path, err.expected]).toEqual([
       'deployment.backend.type',
-      'expected a backend with type "local", "s3" or "cloud", got "gcs" (line 316)',
+      'expected a backend with type "local", "s3" or "cloud", got "gcs" (line 321)',
     ]);
   });
 
@@ -525,7 +525,7 @@ describe('enforcement defaults and the legacy inputTags key', () => {
     });
     expect([err.path, err.expected]).toEqual([
       'enforcement.inputTags',
-      'expected either the legacy inputTags or system/messages, not both (do not mix the preview and GA schemas) (line 144)',
+      'expected either the legacy inputTags or system/messages, not both (do not mix the preview and GA schemas) (line 149)',
     ]);
   });
 });

@@ -5,6 +5,7 @@ import { computePreview, nextPhaseFor, releasesAfter } from '../../policy/index.
 import { loadRecordedPhases, loadRecordedRollout } from '../../rollout/state/recorded-phases.js';
 import { MGMT, OTHER_OU, PILOT_ACCOUNT, arn, exception, testEnv } from '../helpers/policy.js';
 import { runCli } from '../helpers/run-cli.js';
+import { fromText, renderPreviewMarkdown, renderPreviewText } from '../../rollout/cli/views/preview.js';
 import { loadEnvironment } from '../../model/load.js';
 
 const asOf = new Date('2026-05-01T00:00:00Z');
@@ -123,6 +124,89 @@ describe('computePreview', () => {
   });
 });
 
+describe('computePreview: an enforcement change in flight', () => {
+  const NEW = 'amazon.titan-image-generator-v2:0';
+  const U1 = testEnv().enforcement;
+  const U2 = { ...U1, models: { ...U1.models, excluded: [...U1.models.excluded, NEW] } };
+  // The file now holds U2; every phase recorded at U1.
+  const env = testEnv({ enforcement: U2 });
+  const recorded = {
+    pilot: { release: 'baseline@1.0.0', enforcement: U1 },
+    'model-rules': { release: 'baseline@1.0.0', enforcement: U1 },
+    ou: { release: 'baseline@1.0.0', enforcement: U1 },
+    enterprise: { release: 'baseline@1.0.0', enforcement: U1 },
+  };
+  const orgUs = (r: ReturnType<typeof computePreview>, account: string) =>
+    rowsOf(r, account).find((x) => x.region === 'us-east-1' && x.level === 'organization')!;
+
+  test('model-rules: the pilot account takes the new list from its own policy; the root and the pilot OU open excluded_models only', () => {
+    const r = computePreview({ env, phase: 'model-rules', release: 'baseline@1.0.0', asOf, recorded, published, diff: true });
+    expect(r.enforcementByPhase).toEqual({ pilot: U2, 'model-rules': U2, ou: U1, enterprise: U1 });
+    expect(orgUs(r, PILOT_ACCOUNT).excludedModels).toEqual(U2.models.excluded);
+    expect(orgUs(r, PILOT_ACCOUNT).from).toEqual({
+      identifier: ['guardrail-rollout-model-rules'],
+      system: ['guardrail-rollout-enterprise'],
+      messages: ['guardrail-rollout-enterprise'],
+      includedModels: ['guardrail-rollout-enterprise'],
+      excludedModels: ['guardrail-rollout-model-rules'],
+    });
+    // The pilot's account-level configuration is the pilot's unit too.
+    expect(rowsOf(r, PILOT_ACCOUNT).find((x) => x.level === 'account')!.excludedModels).toEqual(U2.models.excluded);
+    // Another account of the pilot OU: the OU's own (U1) list, now that the root lets it assign.
+    expect(orgUs(r, '333333333333')).toMatchObject({ excludedModels: U1.models.excluded });
+    expect(orgUs(r, '333333333333').from!.excludedModels).toEqual(['guardrail-rollout-ou']);
+    expect(orgUs(r, '444444444444').from!.excludedModels).toEqual(['guardrail-rollout-enterprise']);
+    // Which settings are open above each account, and why.
+    const pilot = r.accounts.find((a) => a.account === PILOT_ACCOUNT)!.locks;
+    expect(pilot).toEqual({
+      above: ['enterprise', 'ou'],
+      open: [
+        {
+          setting: 'excluded_models',
+          allowed: ['@@assign'],
+          why: ['in flight: model-rules (enterprise opens it)', 'in flight: model-rules (ou opens it)'],
+        },
+      ],
+    });
+    expect(r.accounts.find((a) => a.account === '555555555555')!.locks).toMatchObject({ above: ['enterprise'] });
+    expect(r.childControl.excludedModels).toEqual(['@@assign']);
+    expect(r.childControlByPhase.ou!.excludedModels).toEqual(['@@assign']);
+    expect(r.childControlByPhase['model-rules']!.excludedModels).toEqual(['@@none']);
+    expect(r.childControl.system).toEqual(['@@none']);
+    expect(r.warnings.join('\n')).not.toMatch(/blocked/);
+    // Only the pilot account's enforcement changes; the locks open above every account.
+    expect(r.diff!.changes.map((c) => c.account)).toEqual([PILOT_ACCOUNT]);
+    expect(r.diff!.locks.map((l) => [l.account, l.before, l.after])).toEqual(
+      ['222222222222', '333333333333', '444444444444', '555555555555'].map((a) => [a, '-', 'excluded_models:@@assign']),
+    );
+  });
+
+  test('enterprise: every account has the new list and every lock is closed again', () => {
+    const r = computePreview({ env, phase: 'enterprise', release: 'baseline@1.0.0', asOf, recorded, published, diff: true });
+    for (const a of ['222222222222', '333333333333', '444444444444', '555555555555']) {
+      expect({ a, x: orgUs(r, a).excludedModels }).toEqual({ a, x: U2.models.excluded });
+      expect({ a, open: r.accounts.find((x) => x.account === a)!.locks.open }).toEqual({ a, open: [] });
+    }
+    for (const plan of Object.values(r.childControlByPhase)) expect(plan!.inFlight).toEqual([]);
+    expect(r.diff!.changedAccounts).toBe(4);
+    expect(r.diff!.locks).toEqual([]);
+  });
+
+  test('the text and markdown views show where each setting comes from and what is open', () => {
+    const r = computePreview({ env, phase: 'model-rules', release: 'baseline@1.0.0', asOf, recorded, published, diff: true });
+    const text = renderPreviewText(r);
+    expect(text).toMatch(
+      /enterprise: identifier @@assign · system @@none · messages @@none · included_models @@none · excluded_models @@assign/,
+    );
+    expect(text).toMatch(/excluded_models: @@assign — in flight: model-rules holds another value than enterprise/);
+    expect(text).toContain('model-rules: identifier,excluded · enterprise: system,messages,included');
+    expect(text).toContain('excluded_models:@@assign');
+    expect(text).toMatch(/Locks that open or close above 4 account\(s\)/);
+    expect(fromText(orgUs(r, '444444444444').from)).toBe('enterprise: all');
+    expect(renderPreviewMarkdown(r)).toMatch(/\| excluded_models \| @@assign \| @@assign \| @@none \|/);
+  });
+});
+
 describe('recorded rollout state', () => {
   test('missing state → nothing recorded; state.json phases and published versions are read', async () => {
     const home = mkdtempSync(join(tmpdir(), 'rollout-home-'));
@@ -160,7 +244,7 @@ describe('recorded rollout state', () => {
 
 describe('rollout preview (CLI, sandbox environment)', () => {
   // Expected values come from environments/sandbox/environment.yaml: baseline system comprehensive,
-  // messages selective, excluded [titan-embed-text-v2, cohere.embed-english-v3]; EXC-2026-001
+  // messages selective, excluded as the file lists them; EXC-2026-001
   // (444444444443, +cohere.embed-multilingual-v3) runs to 2027-06-30; EXC-2026-002 (Dev OU,
   // system selective) ended 2026-10-31; EXC-2026-003 (555555555552, +titan-image-generator-v2)
   // runs to 2026-12-15.
@@ -169,7 +253,8 @@ describe('rollout preview (CLI, sandbox environment)', () => {
     const home = mkdtempSync(join(tmpdir(), 'rollout-home-'));
     const prev = process.env.ROLLOUT_HOME;
     process.env.ROLLOUT_HOME = home;
-    const BASE_EXCLUDED = ['amazon.titan-embed-text-v2:0', 'cohere.embed-english-v3'];
+    // The baseline list is the file's (an exception's @@append skips a model already in it).
+    const BASE_EXCLUDED = env.enforcement.models.excluded;
     type Row = {
       region: string;
       level: string;
@@ -206,8 +291,9 @@ describe('rollout preview (CLI, sandbox environment)', () => {
             system: 'comprehensive',
             messages: 'selective',
             includedModels: ['ALL'],
-            excludedModels: x ? [...BASE_EXCLUDED, x[1]] : BASE_EXCLUDED,
-            exceptions: x ? [x[0]] : [],
+            excludedModels: x ? [...new Set([...BASE_EXCLUDED, x[1]])] : BASE_EXCLUDED,
+            // An exception is in effect where its @@append adds a model the baseline list lacks.
+            exceptions: x && !BASE_EXCLUDED.includes(x[1]) ? [x[0]] : [],
           });
         }
       }
@@ -221,7 +307,8 @@ describe('rollout preview (CLI, sandbox environment)', () => {
       // The day after EXC-2026-003 ends, 555555555552 is back to the baseline.
       const dec = await preview('2026-12-16');
       for (const row of orgRows(dec, '555555555552')) expect(row).toMatchObject({ excludedModels: BASE_EXCLUDED, exceptions: [] });
-      for (const row of orgRows(dec, '444444444443')) expect(row.exceptions).toEqual(['EXC-2026-001']);
+      const multilingualInBase = BASE_EXCLUDED.includes('cohere.embed-multilingual-v3');
+      for (const row of orgRows(dec, '444444444443')) expect(row.exceptions).toEqual(multilingualInBase ? [] : ['EXC-2026-001']);
     } finally {
       if (prev === undefined) delete process.env.ROLLOUT_HOME;
       else process.env.ROLLOUT_HOME = prev;

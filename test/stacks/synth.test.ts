@@ -297,3 +297,62 @@ describe('synthStacks inputs', () => {
     expect(existsSync(path.join(outdir, 'stacks', 'guardrails'))).toBe(false);
   });
 });
+
+describe('per-phase enforcement settings (a change rolled out phase by phase)', () => {
+  const NEW = 'amazon.titan-image-generator-v2:0';
+  const U1 = testEnv().enforcement;
+  const U2 = { ...U1, models: { ...U1.models, excluded: [...U1.models.excluded, NEW] } };
+  const cfg = (json: Record<string, unknown>, key = 'baseline') =>
+    JSON.parse(tf(json).resource!.aws_organizations_policy![key]!.content as string).bedrock.guardrail_inference['us-east-1'].config_1;
+  const CTL = '@@operators_allowed_for_child_policies';
+  const stacksWith = (enforcement?: Partial<Record<Phase, typeof U1>>) =>
+    Object.fromEntries(
+      synthStacks({ env: testEnv(), releases: ALL_V2, asOf: ASOF, outdir: tmpOut(), ...(enforcement ? { enforcement } : {}) }).map((a) => [
+        a.name,
+        readFileSync(a.file, 'utf8'),
+      ]),
+    );
+
+  test('absent, or every phase holding env.enforcement: byte-identical output', () => {
+    const plain = stacksWith();
+    expect(stacksWith({ pilot: U1, 'model-rules': U1, ou: U1, enterprise: U1 })).toEqual(plain);
+    expect(stacksWith({ ou: U1 })).toEqual(plain);
+  });
+
+  test('the enterprise stack, with model-rules holding another excluded list, opens excluded_models (and only it) and keeps its own list', () => {
+    const { by: b } = synthWith({ 'model-rules': U2, ou: U1, enterprise: U1 });
+    const root = cfg(b.enterprise!);
+    // @@assign for the list in flight, beside the @@append the active exception EXC-2026-001 needs.
+    expect(root.model_enforcement.excluded_models).toEqual({ '@@assign': U1.models.excluded, [CTL]: ['@@assign', '@@append'] });
+    expect(root.model_enforcement.included_models[CTL]).toEqual(['@@none']);
+    expect(root.selective_content_guarding.system[CTL]).toEqual(['@@none']);
+    expect(root.selective_content_guarding.messages[CTL]).toEqual(['@@none']);
+    expect(root.identifier[CTL]).toEqual(['@@assign']);
+    // The OU between opens it too; the pilot account's policy carries the new list, locked below it.
+    expect(cfg(b.ou!).model_enforcement.excluded_models).toEqual({ '@@assign': U1.models.excluded, [CTL]: ['@@assign', '@@append'] });
+    expect(cfg(b['model-rules']!).model_enforcement.excluded_models).toEqual({ '@@assign': U2.models.excluded, [CTL]: ['@@append'] });
+    // Without the in-flight change the same stacks carry the exception's @@append only.
+    expect(cfg(synthWith({}).by.enterprise!).model_enforcement.excluded_models[CTL]).toEqual(['@@append']);
+    // The exception policy is unchanged.
+    expect(cfg(b.enterprise!, 'exception_exc_2026_001')).toEqual({
+      model_enforcement: { excluded_models: { '@@append': ['cohere.embed-english-v3'] } },
+    });
+  });
+
+  test('a phase without a release opens nothing; the pilot stack enforces its own unit', () => {
+    const { by: b } = synthWith({ pilot: U2, 'model-rules': U2 }, { pilot: V2, enterprise: V2 });
+    expect(cfg(b.enterprise!).model_enforcement.excluded_models[CTL]).toEqual(['@@append']);
+    expect(b.pilot!.resource!.aws_bedrock_enforced_guardrail_configuration!.account_us_east_1!.model_enforcement).toEqual([
+      { included_models: ['ALL'], excluded_models: U2.models.excluded },
+    ]);
+  });
+
+  test('an unknown phase in enforcement is bad input', () => {
+    expect(() => synthWith({ everything: U2 } as never)).toThrow(/enforcement\.everything: expected a phase/);
+  });
+
+  function synthWith(enforcement: Partial<Record<Phase, typeof U1>>, releases = ALL_V2) {
+    const artifacts = synthStacks({ env: testEnv(), releases, asOf: ASOF, outdir: tmpOut(), enforcement });
+    return { by: Object.fromEntries(artifacts.map((a) => [a.name, tf(a.json)])) };
+  }
+});

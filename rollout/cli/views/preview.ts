@@ -1,5 +1,6 @@
 /** Plain-text and markdown tables for `rollout effective` / `rollout preview`. Pure. */
-import type { PreviewResult, AccountPreview } from '../../../policy/preview.js';
+import { locksText, type AccountPreview, type EnforcementRow, type PreviewResult } from '../../../policy/preview.js';
+import type { ChildControlPlan } from '../../../policy/locks.js';
 
 export function renderTable(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -21,11 +22,32 @@ export function renderMarkdownTable(headers: string[], rows: string[][]): string
   ].join('\n');
 }
 
+const SHORT: Record<keyof NonNullable<EnforcementRow['from']>, string> = {
+  identifier: 'identifier',
+  system: 'system',
+  messages: 'messages',
+  includedModels: 'included',
+  excludedModels: 'excluded',
+};
+const shortPolicy = (name: string) => name.replace(/^guardrail-rollout-/, '');
+
+/** Which policy each setting comes from, grouped: `model-rules: identifier,excluded · enterprise: system,messages,included`. */
+export function fromText(from: EnforcementRow['from']): string {
+  if (!from) return '';
+  const groups = new Map<string, string[]>();
+  for (const [k, label] of Object.entries(SHORT) as [keyof typeof SHORT, string][]) {
+    const src = from[k].map(shortPolicy).join('+') || '(unset)';
+    groups.set(src, [...(groups.get(src) ?? []), label]);
+  }
+  if (groups.size === 1) return `${[...groups.keys()][0]}: all`;
+  return [...groups].map(([src, keys]) => `${src}: ${keys.join(',')}`).join(' · ');
+}
+
 function enforcementRows(accounts: AccountPreview[]): string[][] {
   const rows: string[][] = [];
   for (const a of accounts) {
     if (a.enforcement.length === 0) {
-      rows.push([a.account, a.name, '-', 'none', '(no enforcement)', '', '', '', '', '', '', '']);
+      rows.push([a.account, a.name, '-', 'none', '(no enforcement)', '', '', '', '', '', '', '', '', '']);
       continue;
     }
     for (const e of a.enforcement) {
@@ -42,6 +64,8 @@ function enforcementRows(accounts: AccountPreview[]): string[][] {
         e.includedModels.join(','),
         e.excludedModels.join(',') || '-',
         [...e.exceptions, ...(e.level === 'organization' ? e.sources.filter((s) => !s.includes('exception-')) : ['pilot'])].join(' '),
+        e.level === 'organization' ? fromText(e.from) : 'pilot (account-level)',
+        e.level === 'organization' ? locksText(a.locks) : '',
       ]);
     }
   }
@@ -61,7 +85,25 @@ const HEADERS = [
   'included',
   'excluded',
   'exceptions / source policies',
+  'settings from',
+  'open above (locks)',
 ];
+
+const SETTINGS: [keyof ChildControlPlan & string, string][] = [
+  ['identifier', 'identifier'],
+  ['system', 'system'],
+  ['messages', 'messages'],
+  ['includedModels', 'included_models'],
+  ['excludedModels', 'excluded_models'],
+];
+const planLine = (c: ChildControlPlan) => SETTINGS.map(([k, label]) => `${label} ${(c[k] as string[]).join(',')}`).join(' · ');
+/** The baselines' plans, widest first; the enterprise plan alone when no org phase holds a release. */
+const plansOf = (r: PreviewResult): [string, ChildControlPlan][] => {
+  const byPhase = (['enterprise', 'ou', 'model-rules'] as const).flatMap((p) =>
+    r.childControlByPhase[p] ? [[p, r.childControlByPhase[p]!] as [string, ChildControlPlan]] : [],
+  );
+  return byPhase.length ? byPhase : [['baseline', r.childControl]];
+};
 
 const phasesLine = (p: Record<string, string | undefined>) =>
   ['pilot', 'model-rules', 'ou', 'enterprise'].map((k) => `${k}=${p[k] ?? '(none)'}`).join('  ');
@@ -72,10 +114,10 @@ export function renderPreviewText(r: PreviewResult): string {
   out.push(`  after:  ${phasesLine(r.phaseReleases.after)}`);
   out.push(`  before: ${phasesLine(r.phaseReleases.before)}`);
   out.push('', 'Child control of the baseline policy (what policies lower in the tree may change):');
-  out.push(
-    `  identifier ${r.childControl.identifier.join(',')} · system ${r.childControl.system.join(',')} · messages ${r.childControl.messages.join(',')} · included_models ${r.childControl.includedModels.join(',')} · excluded_models ${r.childControl.excludedModels.join(',')}`,
-  );
-  for (const reason of r.childControl.reasons) out.push(`  - ${reason}`);
+  for (const [name, plan] of plansOf(r)) {
+    out.push(`  ${name}: ${planLine(plan)}`);
+    for (const reason of plan.reasons) out.push(`    - ${reason}`);
+  }
   if (r.exceptions.length) {
     out.push('', 'Exceptions:');
     for (const e of r.exceptions)
@@ -89,6 +131,10 @@ export function renderPreviewText(r: PreviewResult): string {
     for (const c of r.diff.changes) {
       out.push(`  ${c.account} (${c.name})`);
       for (const ch of c.changes) out.push(`    ${ch.key}: ${ch.before}\n      → ${ch.after}`);
+    }
+    if (r.diff.locks.length) {
+      out.push(`Locks that open or close above ${r.diff.locks.length} account(s) (no value changes by it):`);
+      for (const l of r.diff.locks) out.push(`  ${l.account} (${l.name}): ${l.before} → ${l.after}`);
     }
   }
   if (r.warnings.length) {
@@ -113,20 +159,15 @@ export function renderPreviewMarkdown(r: PreviewResult): string {
     '',
   );
   out.push('### Child control of the baseline', '');
+  const plans = plansOf(r);
   out.push(
     renderMarkdownTable(
-      ['setting', 'operators allowed below'],
-      [
-        ['identifier', r.childControl.identifier.join(', ')],
-        ['system', r.childControl.system.join(', ')],
-        ['messages', r.childControl.messages.join(', ')],
-        ['included_models', r.childControl.includedModels.join(', ')],
-        ['excluded_models', r.childControl.excludedModels.join(', ')],
-      ],
+      ['setting', ...plans.map(([name]) => `operators allowed below (${name})`)],
+      SETTINGS.map(([k, label]) => [label, ...plans.map(([, plan]) => (plan[k] as string[]).join(', '))]),
     ),
     '',
   );
-  for (const reason of r.childControl.reasons) out.push(`- ${reason}`);
+  for (const [name, plan] of plans) for (const reason of plan.reasons) out.push(`- ${name}: ${reason}`);
   if (r.exceptions.length) {
     out.push('', '### Exceptions', '');
     out.push(
@@ -144,6 +185,15 @@ export function renderPreviewMarkdown(r: PreviewResult): string {
         renderMarkdownTable(
           ['account', 'region/level', 'before', 'after'],
           r.diff.changes.flatMap((c) => c.changes.map((ch) => [`${c.account} (${c.name})`, ch.key, ch.before, ch.after])),
+        ),
+      );
+    }
+    if (r.diff.locks.length) {
+      out.push('', `Locks that open or close above ${r.diff.locks.length} account(s) (no value changes by it):`, '');
+      out.push(
+        renderMarkdownTable(
+          ['account', 'open above, before', 'after'],
+          r.diff.locks.map((l) => [`${l.account} (${l.name})`, l.before, l.after]),
         ),
       );
     }

@@ -57,7 +57,7 @@ async function pilotRemovedChecks(ctx: GateRunContext): Promise<CheckResult[]> {
 export async function pilotChecks(ctx: GateRunContext): Promise<CheckResult[]> {
   if (!ctx.phaseStacks.pilot) return pilotRemovedChecks(ctx);
   const { env, access } = ctx;
-  const base = accountEnforcementConfig(env);
+  const base = accountEnforcementConfig(env, ctx.phaseEnforcement?.pilot);
   const account = env.pilot.account;
   return runAll(env.regions, ctx.concurrency ?? 16, async (region) => {
     const id = `effective:account-config:${account}/${region}`;

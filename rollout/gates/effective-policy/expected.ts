@@ -1,29 +1,32 @@
 /**
  * What the effective policy should be (the policy engine over every org phase's recorded
- * release), and how a difference is told to a reader. Pure.
+ * release and unit settings), and how a difference is told to a reader. Pure.
  */
 import diff from 'microdiff';
 import { canonicalJson } from '../../../core/canonical-json.js';
-import type { Phase } from '../../../model/types.js';
-import { buildPhasePolicies, effectivePolicies, orgSnapshotOf, type OrgSnapshot } from '../../../policy/index.js';
+import { buildOrgPolicies, effectivePolicies, ORG_PHASES, orgSnapshotOf, type OrgSnapshot } from '../../../policy/index.js';
 import type { GateRunContext } from '../context.js';
 
-export const ORG_PHASES: readonly Phase[] = ['model-rules', 'ou', 'enterprise'];
+export { ORG_PHASES };
 
-/** Expected effective policy per account for the org phases recorded in phaseStacks. */
+/**
+ * Expected effective policy per account for the org phases recorded in phaseStacks, each phase's
+ * policy carrying the settings of the unit it holds (phaseEnforcement, default env.enforcement)
+ * and the locks the narrower phases require: the same policies the stacks synthesize.
+ */
 export function expectedEffective(
-  ctx: Pick<GateRunContext, 'env' | 'asOf' | 'phaseStacks'>,
+  ctx: Pick<GateRunContext, 'env' | 'asOf' | 'phaseStacks' | 'phaseEnforcement'>,
   identifiers: Record<string, Record<string, string>>,
 ): Map<string, Record<string, unknown> | null> {
   const { env } = ctx;
-  const policies: OrgSnapshot['policies'] = [];
-  for (const phase of ORG_PHASES) {
-    const rel = ctx.phaseStacks[phase]?.release;
-    if (!rel) continue;
-    for (const spec of buildPhasePolicies({ env, phase, identifiers: identifiers[rel] ?? {}, asOf: ctx.asOf, release: rel })) {
-      policies.push({ id: `${phase}/${spec.key}`, content: spec.content, targets: spec.targets });
-    }
-  }
+  const releases = Object.fromEntries(ORG_PHASES.map((p) => [p, ctx.phaseStacks[p]?.release]));
+  const policies: OrgSnapshot['policies'] = buildOrgPolicies({
+    env,
+    releases,
+    identifiers: (rel) => identifiers[rel] ?? {},
+    asOf: ctx.asOf,
+    enforcement: ctx.phaseEnforcement,
+  }).map(({ phase, spec }) => ({ id: `${phase}/${spec.key}`, content: spec.content, targets: spec.targets }));
   const out = new Map<string, Record<string, unknown> | null>();
   for (const [id, r] of effectivePolicies(orgSnapshotOf(env, policies))) out.set(id, r.policy);
   return out;

@@ -12,6 +12,7 @@ import { gateResult } from '../result.js';
 import { automatedReasoningCheck } from './automated-reasoning.js';
 import { documentsCheck } from './documents.js';
 import { identifiersCheck } from './identifiers.js';
+import { modelsCheck } from './models.js';
 import { organizationCheck } from './organization.js';
 import { profilePolicyCheck } from './profile-policy.js';
 import { publishedContentCheck } from './published-content.js';
@@ -26,6 +27,7 @@ export const PREFLIGHT_CHECKS: readonly Check[] = [
   profilePolicyCheck,
   organizationCheck,
   documentsCheck,
+  modelsCheck,
   reachabilityCheck,
 ];
 
@@ -42,3 +44,14 @@ export async function runPreflight(ctx: GateRunContext): Promise<GateResult> {
 }
 
 export const preflightGate: Gate<GateRunContext> = { name: 'preflight', run: runPreflight };
+
+// What the flows record after each apply and rollback, and give back to preflight (ctx.recorded).
+export {
+  type EnforcementSnapshot,
+  type ReadSnapshotOptions,
+  type RecordedAccountConfig,
+  type RecordedPolicy,
+  mergeSnapshots,
+  phaseShare,
+  readEnforcementSnapshot,
+} from './recorded.js';

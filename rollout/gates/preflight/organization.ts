@@ -1,8 +1,11 @@
 /**
  * The organization the phase lands in:
  *   `preflight:policy-type` (org phases) — BEDROCK_POLICY is ENABLED on the root (ListRoots);
- *   `preflight:drift[:<policy>]` — no BEDROCK_POLICY this project did not generate is attached
- *     (ListPolicies + ListTargetsForPolicy + `isManagedPolicy`);
+ *   `preflight:drift[:<policy>]` — with a record of the last applies (`ctx.recorded`): live
+ *     policies and account-level configurations equal what was recorded, nothing unrecorded is
+ *     in place (drift by content, drift.ts); without one (nothing applied yet): no BEDROCK_POLICY
+ *     this project did not generate is attached (ListPolicies + ListTargetsForPolicy +
+ *     `isManagedPolicy`, by name and description);
  *   `preflight:exception:<id>` — every exception targets an account or OU of the organization,
  *     and an expired one is not in force through an attached policy of ours (the enterprise
  *     phase looks at what will be in force after this apply: docs/gates.md, "Expired exceptions").
@@ -17,6 +20,7 @@ import type { CheckResult } from '../../state/contracts.js';
 import type { GateRunContext } from '../context.js';
 import type { Check } from '../gate.js';
 import { errorCheck, runAll } from '../result.js';
+import { recordedDriftChecks } from './drift.js';
 
 function listBedrockPolicies(ctx: GateRunContext): Promise<PolicySummary[]> {
   const org = ctx.access.forAccount(ctx.env.managementAccountId).organizations;
@@ -60,19 +64,23 @@ async function organizationChecks(ctx: GateRunContext): Promise<CheckResult[]> {
     if (orgPhase) checks.push(errorCheck('preflight:policy-type', 'ListRoots', err));
   }
 
+  // With a record of the last applies, drift is judged by content (drift.ts, run beside this).
+  const byContent = ctx.recorded !== undefined;
+
   let policies: PolicySummary[];
   try {
     policies = await listBedrockPolicies(ctx);
   } catch (err) {
     if (errorName(err) === 'PolicyTypeNotEnabledException' && !orgPhase) {
-      checks.push({
-        id: 'preflight:drift',
-        status: 'passed',
-        detail: 'BEDROCK_POLICY is not enabled: no organization policy can be attached',
-      });
+      if (!byContent)
+        checks.push({
+          id: 'preflight:drift',
+          status: 'passed',
+          detail: 'BEDROCK_POLICY is not enabled: no organization policy can be attached',
+        });
       return checks;
     }
-    checks.push(errorCheck('preflight:drift', 'ListPolicies(BEDROCK_POLICY)', err));
+    if (!byContent) checks.push(errorCheck('preflight:drift', 'ListPolicies(BEDROCK_POLICY)', err));
     checks.push(errorCheck('preflight:exceptions', 'ListPolicies(BEDROCK_POLICY)', err));
     return checks;
   }
@@ -89,9 +97,10 @@ async function organizationChecks(ctx: GateRunContext): Promise<CheckResult[]> {
   });
   checks.push(...targetErrors);
 
+  // Without a record (nothing applied yet, so a first rollout works): name and description decide.
   const foreign = policies.filter((p) => !isManagedPolicy(p.Name, p.Description));
   const foreignAttached = foreign.filter((p) => (attached.get(p.Id!) ?? []).length > 0);
-  if (!targetErrors.length) {
+  if (!targetErrors.length && !byContent) {
     if (!foreignAttached.length) {
       checks.push({
         id: 'preflight:drift',
@@ -176,5 +185,8 @@ async function organizationChecks(ctx: GateRunContext): Promise<CheckResult[]> {
 
 export const organizationCheck: Check = {
   ids: ['preflight:policy-type', 'preflight:targets', 'preflight:drift', 'preflight:exceptions', 'preflight:exception'],
-  run: organizationChecks,
+  run: async (ctx) => {
+    const [org, drift] = await Promise.all([organizationChecks(ctx), ctx.recorded ? recordedDriftChecks(ctx, ctx.recorded) : []]);
+    return [...org, ...drift];
+  },
 };

@@ -1,6 +1,11 @@
 /**
  * `smoke:<case>@<account>/<region>`: one case of the phase's suite from one account in one
- * region. A must-pass case (`expect: allowed`) that is blocked is OVERBLOCKING; a case on an
+ * region, judged on the layer under test (attribution.ts): a must-block case passes only when the
+ * guardrail of the release being promoted blocked it (blocks by other layers are reported beside
+ * it, not counted); a must-pass case (`expect: allowed`) that any layer blocks is OVERBLOCKING. A
+ * case that cannot apply to the account (settings.ts: model excluded, untagged system prompt
+ * under `system: selective`, account guarded by another release) is recorded as skipped: status
+ * `passed`, detail `skipped: <reason>`, evidence `{ skipped: true, reason }`. A case on an
  * excluded model also gets `smoke:excluded:<model>:<case>@…` (it must not be guarded at all).
  */
 import { ConverseCommand, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
@@ -11,31 +16,66 @@ import type { GateRunContext } from '../context.js';
 import { errorCheck } from '../result.js';
 import { isChatModel, type ModelCatalogue } from './catalogue.js';
 import { excludedModelsFor } from './excluded-models.js';
-import { classifyConverse, invokeEvidence, type ConverseEvidence } from './outcome.js';
+import { isUnderTest, judge, ReleaseNames, underTestFor } from './attribution.js';
+import { classifyConverse, invokeEvidence, invokeTrace, layersOf, type ConverseEvidence } from './outcome.js';
 import { converseInput, invokeBody } from './requests.js';
+import { skipReason } from './settings.js';
 
-function caseCheck(
+/** A case that cannot apply to the account: visible as skipped, never counted as evidence. */
+export function skippedCheck(
+  c: SmokeCase,
+  account: string,
+  region: string,
+  reason: string,
+  evidence?: Record<string, unknown>,
+): CheckResult {
+  return {
+    id: `smoke:${c.id}@${account}/${region}`,
+    status: 'passed',
+    account,
+    region,
+    detail: `skipped: ${reason}`,
+    evidence: { skipped: true, reason, expect: c.expect, ...evidence },
+  };
+}
+
+async function caseCheck(
+  ctx: GateRunContext,
+  names: ReleaseNames,
   c: SmokeCase,
   account: string,
   region: string,
   ev: ConverseEvidence,
   excluded: boolean,
+  skip: string | undefined,
   guardedOverride?: boolean,
-): CheckResult[] {
+): Promise<CheckResult[]> {
   const o = classifyConverse(ev);
   if (guardedOverride !== undefined) o.guarded = guardedOverride;
   const id = `smoke:${c.id}@${account}/${region}`;
   const what = o.findings.length ? ` (${o.findings.slice(0, 4).join(', ')})` : '';
+  const ut = underTestFor(ctx, region);
+  const layers = await Promise.all(
+    layersOf(ev).map(async (l) => {
+      const underTest = isUnderTest(l, ut);
+      return {
+        arn: l.arn ?? l.id,
+        version: l.version,
+        origin: l.origin,
+        release: underTest ? ut.release : await names.of(l),
+        underTest,
+        blocked: l.blocked,
+        anonymized: l.anonymized,
+      };
+    }),
+  );
+  const base = { stopReason: ev.stopReason, outcome: o.outcome, guarded: o.guarded, guardrails: o.guardrails, findings: o.findings };
   const out: CheckResult[] = [];
-  const evidence = { stopReason: ev.stopReason, outcome: o.outcome, guarded: o.guarded, guardrails: o.guardrails, findings: o.findings };
-  if (o.outcome === c.expect) {
-    out.push({ id, status: 'passed', account, region, detail: `${c.expect} as expected${what}`, evidence });
+  if (skip) {
+    out.push(skippedCheck(c, account, region, skip, { ...base, layers }));
   } else {
-    const kind =
-      c.expect === 'allowed' && o.outcome !== 'allowed'
-        ? `OVERBLOCKING: a must-pass case was ${o.outcome}`
-        : `expected ${c.expect}, got ${o.outcome}`;
-    out.push({ id, status: 'failed', account, region, detail: `${kind} on ${c.model} (${c.surface})${what}`, evidence });
+    const v = judge(c, o, layers, ut, ev.stopReason);
+    out.push({ id, status: v.status, account, region, detail: v.detail, evidence: { ...base, ...v.attribution } });
   }
   if (excluded) {
     out.push(
@@ -46,7 +86,7 @@ function caseCheck(
             account,
             region,
             detail: `${c.model} is excluded from enforcement but an enforced guardrail assessed the call${what}`,
-            evidence,
+            evidence: { ...base, layers },
           }
         : {
             id: `smoke:excluded:${c.model}:${c.id}@${account}/${region}`,
@@ -75,8 +115,13 @@ async function invokeCase(
       body: new TextEncoder().encode(JSON.stringify(invokeBody(c.model, c.content))),
     }),
   );
-  const ev = invokeEvidence(new TextDecoder().decode(out.body));
-  return { stopReason: ev.outcome === 'blocked' ? 'guardrail_intervened' : 'end_turn', guardedOverride: ev.guarded };
+  const text = new TextDecoder().decode(out.body);
+  const ev = invokeEvidence(text);
+  return {
+    stopReason: ev.outcome === 'blocked' ? 'guardrail_intervened' : 'end_turn',
+    trace: invokeTrace(text),
+    guardedOverride: ev.guarded,
+  };
 }
 
 export async function runCase(
@@ -85,17 +130,30 @@ export async function runCase(
   c: SmokeCase,
   account: string,
   region: string,
+  names: ReleaseNames = new ReleaseNames(ctx),
 ): Promise<CheckResult[]> {
   const excluded = excludedModelsFor(ctx.env, ctx.phase, account, ctx.asOf).includes(c.model);
   const id = `smoke:${c.id}@${account}/${region}`;
   const chat = isChatModel(catalogue, region, c.model);
+  const skip = skipReason(ctx, c, account, chat);
+  // Skipped cases are not sent, except on an excluded model: the call is the smoke:excluded evidence.
+  if (skip && !excluded) return [skippedCheck(c, account, region, skip)];
   try {
     if (!chat) {
       const ev = await invokeCase(ctx, c, account, region);
-      return caseCheck(c, account, region, ev, excluded, ev.guardedOverride);
+      return await caseCheck(ctx, names, c, account, region, ev, excluded, skip, ev.guardedOverride);
     }
     const out = await ctx.access.forAccount(account, region).runtime.send(new ConverseCommand(converseInput(c)));
-    return caseCheck(c, account, region, { stopReason: out.stopReason, trace: out.trace as ConverseEvidence['trace'] }, excluded);
+    return await caseCheck(
+      ctx,
+      names,
+      c,
+      account,
+      region,
+      { stopReason: out.stopReason, trace: out.trace as ConverseEvidence['trace'] },
+      excluded,
+      skip,
+    );
   } catch (err) {
     const kind = classifyError(err);
     const api = chat ? 'Converse' : 'InvokeModel';

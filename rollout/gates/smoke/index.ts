@@ -1,15 +1,19 @@
 /**
  * Smoke invocations: the phase's suite through Converse WITHOUT naming a guardrail (only
  * enforcement can block; requests.ts), from a stratified sample of the accounts in scope, in
- * every region. Must-pass cases that get blocked fail the gate (overblocking); models on the
- * effective exclusion list must not be guarded at all (excluded-models.ts).
+ * every region. Each case is judged on the layer under test (attribution.ts): a must-block case
+ * counts only when the guardrail of the release being promoted blocked it; must-pass cases that any
+ * layer blocks fail the gate (overblocking); cases that cannot apply to an account are recorded as
+ * skipped with the reason (settings.ts); models on the effective exclusion list must not be guarded
+ * at all (excluded-models.ts).
  */
-import type { GateResult } from '../../state/contracts.js';
+import type { CheckResult, GateResult } from '../../state/contracts.js';
 import type { GateRunContext } from '../context.js';
 import type { Gate } from '../gate.js';
 import { gateResult, runAll } from '../result.js';
 import { accountsForPhase, sampleAccounts } from '../scope.js';
 import { loadCatalogue } from './catalogue.js';
+import { ReleaseNames } from './attribution.js';
 import { runCase } from './cases.js';
 import { excludedModelCalls, exclusionIdChecks } from './excluded-models.js';
 
@@ -32,8 +36,9 @@ export async function runSmoke(ctx: GateRunContext): Promise<GateResult> {
   }
   const tasks = accounts.flatMap((account) => ctx.env.regions.flatMap((region) => suite.map((c) => ({ c, account, region }))));
   const { catalogue, checks: catalogueChecks } = await loadCatalogue(ctx, accounts[0]!);
+  const names = new ReleaseNames(ctx);
   const [caseChecks, probeChecks] = await Promise.all([
-    runAll(tasks, ctx.concurrency ?? 16, ({ c, account, region }) => runCase(ctx, catalogue, c, account, region)),
+    runAll(tasks, ctx.concurrency ?? 16, ({ c, account, region }) => runCase(ctx, catalogue, c, account, region, names)),
     excludedModelCalls(ctx, accounts, suite, catalogue),
   ]);
   const idChecks = [...catalogueChecks, ...exclusionIdChecks(ctx, accounts, catalogue)];
@@ -43,8 +48,18 @@ export async function runSmoke(ctx: GateRunContext): Promise<GateResult> {
   // Say where checks beyond cases × accounts × regions come from, so the total adds up for a reader.
   const extra = checks.length - tasks.length;
   r.summary += ` (${suite.length} cases × ${accounts.length} accounts × ${ctx.env.regions.length} regions${extra > 0 ? ` + ${extra} model-catalogue and excluded-model checks` : ''})`;
+  const skipped = caseChecks.filter((c) => isSkipped(c));
+  if (skipped.length) {
+    const which = [...new Set(skipped.map((c) => c.id.replace(/^smoke:/, '').replace(/\/[^/]+$/, '')))];
+    r.summary += `; ${skipped.length} of the passed are skipped (case cannot apply to the account): ${which.slice(0, 6).join(', ')}${which.length > 6 ? ', …' : ''}`;
+  }
   if (failedCases.length) r.summary += `; failed: ${failedCases.slice(0, 8).join(', ')}${failedCases.length > 8 ? ', …' : ''}`;
   return r;
+}
+
+/** A smoke check recorded as skipped (status passed, evidence.skipped): the case could not apply there. */
+export function isSkipped(c: CheckResult): boolean {
+  return c.status === 'passed' && (c.evidence as { skipped?: unknown } | undefined)?.skipped === true;
 }
 
 export const smokeGate: Gate<GateRunContext> = { name: 'smoke', run: runSmoke };

@@ -24,6 +24,58 @@ export interface Outcome {
   findings: string[];
 }
 
+/** One guardrail of the trace (a layer), with what it did to the call. */
+export interface Layer {
+  arn?: string;
+  /** The trace key when no ARN is given (a guardrail id, or "id:version"). */
+  id?: string;
+  version?: string;
+  /** `guardrailOrigin`: ACCOUNT_ENFORCED, ORGANIZATION_ENFORCED and/or REQUEST. */
+  origin: string[];
+  ownership?: string;
+  /** Findings this guardrail blocked, e.g. "sensitiveInformationPolicy:US_SOCIAL_SECURITY_NUMBER=BLOCKED". */
+  blocked: string[];
+  anonymized: string[];
+}
+
+/**
+ * Every guardrail the trace names, each with its own findings (input and output assessments
+ * merged per guardrail ARN + version, from `appliedGuardrailDetails`; the trace key when an
+ * assessment carries no details). Who did what, not just what happened.
+ */
+export function layersOf(ev: ConverseEvidence): Layer[] {
+  const g = ev.trace?.guardrail;
+  const entries: Array<[string, Record<string, unknown>]> = [];
+  for (const [k, a] of Object.entries(g?.inputAssessment ?? {}))
+    if (a && typeof a === 'object') entries.push([k, a as Record<string, unknown>]);
+  for (const [k, list] of Object.entries(g?.outputAssessments ?? {})) {
+    for (const a of Array.isArray(list) ? list : []) if (a && typeof a === 'object') entries.push([k, a as Record<string, unknown>]);
+  }
+  const byKey = new Map<string, Layer>();
+  for (const [key, a] of entries) {
+    const d = (a.appliedGuardrailDetails ?? {}) as {
+      guardrailArn?: string;
+      guardrailId?: string;
+      guardrailVersion?: string;
+      guardrailOrigin?: unknown;
+      guardrailOwnership?: string;
+    };
+    const id = d.guardrailId ?? key.split(':')[0];
+    const k = d.guardrailArn ? `${d.guardrailArn}:${d.guardrailVersion ?? ''}` : `key:${key}`;
+    const layer = byKey.get(k) ?? { arn: d.guardrailArn, id, version: d.guardrailVersion, origin: [], blocked: [], anonymized: [] };
+    if (d.guardrailOwnership) layer.ownership = d.guardrailOwnership;
+    for (const o of Array.isArray(d.guardrailOrigin) ? d.guardrailOrigin.map(String) : [])
+      if (!layer.origin.includes(o)) layer.origin.push(o);
+    for (const f of findingsOf(a)) {
+      const label = `${f.label}=${f.action}`;
+      if (f.action === 'BLOCKED' && !layer.blocked.includes(label)) layer.blocked.push(label);
+      if (f.action === 'ANONYMIZED' && !layer.anonymized.includes(label)) layer.anonymized.push(label);
+    }
+    byKey.set(k, layer);
+  }
+  return [...byKey.values()];
+}
+
 function assessments(ev: ConverseEvidence): Record<string, unknown>[] {
   const g = ev.trace?.guardrail;
   const out: Record<string, unknown>[] = [];
@@ -100,6 +152,30 @@ function dedupeGuardrails(g: Outcome['guardrails']): Outcome['guardrails'] {
  * (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html,
  * docs/aws-facts.md#detecting-intervention; the sandbox's answer: docs/evaluator.md).
  */
+/**
+ * The trace of an InvokeModel response body (`amazon-bedrock-trace.guardrail`: input assessments
+ * under `input`, keyed by guardrail id; outputs under `outputs`, a list of {id: assessment}) in
+ * the Converse shape, so layersOf reads both. Undefined when the body carries no trace.
+ */
+export function invokeTrace(bodyText: string): ConverseEvidence['trace'] {
+  let body: Record<string, unknown> = {};
+  try {
+    body = JSON.parse(bodyText) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const t = body['amazon-bedrock-trace'] as { guardrail?: { input?: unknown; outputs?: unknown } } | undefined;
+  const g = t?.guardrail;
+  if (!g || typeof g !== 'object') return undefined;
+  const outputAssessments: Record<string, unknown[]> = {};
+  for (const item of Array.isArray(g.outputs) ? g.outputs : []) {
+    if (!item || typeof item !== 'object') continue;
+    for (const [k, a] of Object.entries(item as Record<string, unknown>)) (outputAssessments[k] ??= []).push(a);
+  }
+  const input = g.input && typeof g.input === 'object' ? (g.input as Record<string, unknown>) : {};
+  return { guardrail: { inputAssessment: input, outputAssessments } };
+}
+
 export function invokeEvidence(bodyText: string): { outcome: 'blocked' | 'allowed'; guarded: boolean } {
   let body: Record<string, unknown> = {};
   try {

@@ -10,7 +10,15 @@ import { classifyConverse, invokeEvidence } from '../../../rollout/gates/smoke/o
 import { converseInput } from '../../../rollout/gates/smoke/requests.js';
 import type { GateResult } from '../../../rollout/state/contracts.js';
 import type { Environment } from '../../../model/types.js';
-import { sandboxEnvironment } from '../../helpers/sandbox-fixture.js';
+import { FIXTURE_AS_OF, sandboxEnvironment } from '../../helpers/sandbox-fixture.js';
+import { AS_ENFORCED, expectedEffective } from '../../../rollout/gates/effective-policy/expected.js';
+import { canonicalJson } from '../../../core/canonical-json.js';
+import { enforcementByRegion, orgSnapshotOf } from '../../../policy/index.js';
+import { effectivePolicyOf } from '../../../sandbox/organizations/inheritance.js';
+import { synthStacks } from '../../../stacks/synth.js';
+import { releaseOutputKey } from '../../../modules/naming.js';
+import { tmpOut } from '../../helpers/stacks.js';
+import { exceptionsForAccount } from '../../../model/exceptions.js';
 
 let env: Environment;
 beforeAll(async () => {
@@ -213,5 +221,73 @@ describe('the Gate and Check interfaces', () => {
     expect(isCheckId(ids, 'preflight:policy-type')).toBe(true);
     expect(isCheckId(ids, 'preflight:publishedx')).toBe(false);
     expect(isCheckId(ids, 'smoke:published@us-east-1')).toBe(false);
+  });
+});
+
+describe('effective-policy gate: the expected policy follows what each phase holds', () => {
+  const NEW = 'amazon.titan-image-generator-v2:0';
+  const usExcluded = (doc: Record<string, unknown> | null | undefined) =>
+    enforcementByRegion(doc ?? null).find((e) => e.region === env.regions[0])!.excludedModels;
+
+  it('equals what the synthesized stacks make Organizations compute (the emulator), step by step, and honours phaseEnforcement', () => {
+    const U1 = env.enforcement;
+    const U2 = { ...U1, models: { ...U1.models, excluded: [...U1.models.excluded, NEW] } };
+    const rel = env.currentRelease;
+    const identifiers = {
+      [rel]: Object.fromEntries(env.regions.map((r) => [r, `arn:aws:bedrock:${r}:${env.managementAccountId}:guardrail/abcdefabcdef:7`])),
+    };
+    const phaseStacks = { pilot: { release: rel }, 'model-rules': { release: rel }, ou: { release: rel }, enterprise: { release: rel } };
+    const steps = [
+      { 'model-rules': U1, ou: U1, enterprise: U1 },
+      { 'model-rules': U2, ou: U1, enterprise: U1 },
+      { 'model-rules': U2, ou: U2, enterprise: U1 },
+      { 'model-rules': U2, ou: U2, enterprise: U2 },
+    ];
+    const pilotOu = new Set(accountsForPhase(env, 'ou'));
+    steps.forEach((phaseEnforcement, step) => {
+      const expected = expectedEffective({ env, asOf: FIXTURE_AS_OF, phaseStacks, phaseEnforcement }, identifiers);
+      // What the stacks synthesize, with the guardrails stack's identifier outputs resolved.
+      const artifacts = synthStacks(
+        {
+          env,
+          releases: { 'model-rules': rel, ou: rel, enterprise: rel },
+          asOf: FIXTURE_AS_OF,
+          outdir: tmpOut(),
+          enforcement: phaseEnforcement,
+        },
+        ['model-rules', 'ou', 'enterprise'],
+      );
+      const policies = artifacts.flatMap((a) => {
+        const res = (a.json as { resource?: Record<string, Record<string, Record<string, string>>> }).resource ?? {};
+        return Object.entries(res.aws_organizations_policy ?? {}).map(([name, p]) => ({
+          id: `${a.name}/${name}`,
+          content: JSON.parse(
+            p.content.replace(/\$\{data\.terraform_remote_state\.guardrails\.outputs\.([a-z0-9_]+)\}/g, (_m, key: string) => {
+              const region = env.regions.find((r) => key === releaseOutputKey(rel, r, 'identifier'))!;
+              return identifiers[rel]![region]!;
+            }),
+          ),
+          targets: Object.values(res.aws_organizations_policy_attachment ?? {})
+            .filter((t) => t.policy_id === `\${aws_organizations_policy.${name}.id}`)
+            .map((t) => t.target_id!),
+        }));
+      });
+      for (const a of env.organization.accounts) {
+        const organizations = effectivePolicyOf(orgSnapshotOf(env), policies, a.id);
+        expect({ step, account: a.id, policy: canonicalJson(expected.get(a.id), AS_ENFORCED) }).toEqual({
+          step,
+          account: a.id,
+          policy: canonicalJson(organizations, AS_ENFORCED),
+        });
+        // The baseline list moves phase by phase (an account whose exception already adds the model is skipped).
+        if (exceptionsForAccount(env, a.id, FIXTURE_AS_OF).some((x) => x.changes.excludedModels?.includes(NEW))) continue;
+        const wantsNew = step === 3 || (step === 2 && pilotOu.has(a.id)) || (step === 1 && a.id === env.pilot.account);
+        expect({ step, account: a.id, hasNew: usExcluded(expected.get(a.id)).includes(NEW) }).toEqual({
+          step,
+          account: a.id,
+          hasNew: wantsNew,
+        });
+      }
+    });
   });
 });
