@@ -17,8 +17,18 @@ export function exceptionStatus(exc: Pick<EnforcementException, 'expires'>, asOf
   return asOf.getTime() < exceptionEndsAt(exc).getTime() ? 'active' : 'expired';
 }
 
+/**
+ * The gates ask this for every account of a phase (500+ times per gate): memoized per exception
+ * list and instant. Exception lists are treated as immutable once loaded, like the org index.
+ */
+const activeMemo = new WeakMap<readonly EnforcementException[], Map<number, EnforcementException[]>>();
+
 export function activeExceptions(env: Pick<Environment, 'exceptions'>, asOf: Date): EnforcementException[] {
-  return env.exceptions.filter((x) => exceptionStatus(x, asOf) === 'active');
+  let byInstant = activeMemo.get(env.exceptions);
+  if (!byInstant) activeMemo.set(env.exceptions, (byInstant = new Map()));
+  let active = byInstant.get(asOf.getTime());
+  if (!active) byInstant.set(asOf.getTime(), (active = env.exceptions.filter((x) => exceptionStatus(x, asOf) === 'active')));
+  return [...active];
 }
 
 export function expiredExceptions(env: Pick<Environment, 'exceptions'>, asOf: Date): EnforcementException[] {

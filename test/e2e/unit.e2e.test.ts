@@ -11,6 +11,7 @@ import {
   DescribePolicyCommand,
   ListPoliciesCommand,
   ListTargetsForPolicyCommand,
+  UpdatePolicyCommand,
 } from '@aws-sdk/client-organizations';
 import { PHASES, type Environment, type Phase } from '../../model/types.js';
 import { parseFlags } from '../../rollout/cli/commands/options.js';
@@ -205,3 +206,29 @@ test('example 3: an exclusion change goes through all four phases; the wider pol
     if (step.phase === 'enterprise') expectLocks([]);
   }
 }, 240_000);
+
+test('example 7: a managed policy edited out of band halts preflight of the next phase, naming the difference; nothing is applied', async () => {
+  await rollOut(env, ['pilot', 'model-rules']);
+  const s = await Session.open(parseFlags({ env: 'sandbox', asOf: AS_OF, yes: true }), { env });
+  try {
+    const org = (await s.target()).access.forAccount(env.managementAccountId).organizations;
+    const policy = ((await org.send(new ListPoliciesCommand({ Filter: 'BEDROCK_POLICY' }))).Policies ?? []).find(
+      (p) => p.Name === 'guardrail-rollout-model-rules',
+    )!;
+    const content = (await org.send(new DescribePolicyCommand({ PolicyId: policy.Id }))).Policy!.Content!;
+    // Out of band: the identifier of one region now names DRAFT (the name and description are untouched).
+    await org.send(new UpdatePolicyCommand({ PolicyId: policy.Id, Content: content.replace(/(guardrail\/[a-z0-9]+):\d+/, '$1:DRAFT') }));
+  } finally {
+    await s.close();
+  }
+  const before = await enforced(env);
+  const r = await runVerb('promote', 'ou', { env, release: R2, asOf: AS_OF });
+  expect(r).toMatchObject({ ok: false, exitCode: 1 });
+  const drift = r.failedChecks.filter((c) => c.id.startsWith('preflight:drift:'));
+  expect(drift.map((c) => c.detail).join('\n')).toMatch(
+    /guardrail-rollout-model-rules .*changed out of band.*identifier: .*:\d+ → .*:DRAFT/,
+  );
+  // Halted before the ou apply: the OU policy was never attached.
+  expect((await enforced(env)).policies.map((p) => p.name)).toEqual(before.policies.map((p) => p.name));
+  expect(before.policies.some((p) => p.name === 'guardrail-rollout-ou')).toBe(false);
+}, 180_000);

@@ -69,13 +69,34 @@ async function caseCheck(
       };
     }),
   );
-  const base = { stopReason: ev.stopReason, outcome: o.outcome, guarded: o.guarded, guardrails: o.guardrails, findings: o.findings };
+  // Compact on purpose: every check of a 500-account gate is kept in state and the result. The
+  // layers carry each guardrail's ARN, version and origin, so `o.guardrails` is not repeated.
+  const base = { stopReason: ev.stopReason, outcome: o.outcome, guarded: o.guarded, findings: o.findings };
   const out: CheckResult[] = [];
   if (skip) {
     out.push(skippedCheck(c, account, region, skip, { ...base, layers }));
   } else {
     const v = judge(c, o, layers, ut, ev.stopReason);
-    out.push({ id, status: v.status, account, region, detail: v.detail, evidence: { ...base, ...v.attribution } });
+    const { underTest, ...attribution } = v.attribution;
+    out.push({
+      id,
+      status: v.status,
+      account,
+      region,
+      detail: v.detail,
+      evidence: {
+        ...base,
+        ...attribution,
+        // The guardrail id repeats the ARN's last part: left out.
+        underTest: {
+          phase: underTest.phase,
+          release: underTest.release,
+          origin: underTest.origin,
+          arn: underTest.arn,
+          version: underTest.version,
+        },
+      },
+    });
   }
   if (excluded) {
     out.push(
