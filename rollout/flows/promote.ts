@@ -288,7 +288,10 @@ export async function planPhaseChange(
     engine: t.engineName,
     state,
     plans: [...plans, ...relocks.map((r) => r.plan)],
-    effective: effectiveDiff(environmentOf(s.env, unit, s.flags.asOf), state, before, releases, s.flags.asOf),
+    effective: effectiveDiff(environmentOf(s.env, unit, s.flags.asOf), state, before, releases, s.flags.asOf, {
+      before: heldSettings(state),
+      after: held,
+    }),
     unit: { label: unit.label, hash: unit.hash, changes: unitChanges(state.phases[phase]?.unit, unit) },
   });
   return { stacks, plans, relocks, report, releases, held };

@@ -5,7 +5,14 @@
  * thing against DescribeEffectivePolicy after apply.
  */
 import { PHASES, type Environment, type Phase } from '../../model/types.js';
-import { buildPhasePolicies, effectivePolicies, enforcementByRegion, orgSnapshotOf, type OrgSnapshot } from '../../policy/index.js';
+import {
+  buildOrgPolicies,
+  effectivePolicies,
+  enforcementByRegion,
+  orgSnapshotOf,
+  type EnforcementByPhase,
+  type OrgSnapshot,
+} from '../../policy/index.js';
 import type { RolloutState } from '../state/store.js';
 import { identifierOf } from '../gates/index.js';
 
@@ -19,15 +26,21 @@ export function identifiersFor(env: Environment, state: RolloutState, release: s
   return out;
 }
 
-export function orgSnapshotFor(env: Environment, state: RolloutState, releases: Partial<Record<Phase, string>>, asOf: Date): OrgSnapshot {
-  const policies: OrgSnapshot['policies'] = [];
-  for (const phase of PHASES) {
-    const release = releases[phase];
-    if (!release || phase === 'pilot') continue;
-    for (const spec of buildPhasePolicies({ env, phase, release, identifiers: identifiersFor(env, state, release), asOf })) {
-      policies.push({ id: `${phase}/${spec.key}`, content: spec.content, targets: spec.targets });
-    }
-  }
+export function orgSnapshotFor(
+  env: Environment,
+  state: RolloutState,
+  releases: Partial<Record<Phase, string>>,
+  asOf: Date,
+  enforcement?: EnforcementByPhase,
+): OrgSnapshot {
+  // The same builder, inputs and locks as the stacks and the effective-policy gate.
+  const policies = buildOrgPolicies({
+    env,
+    releases,
+    identifiers: (release) => identifiersFor(env, state, release),
+    asOf,
+    enforcement,
+  }).map(({ phase, spec }) => ({ id: `${phase}/${spec.key}`, content: spec.content, targets: spec.targets }));
   return orgSnapshotOf(env, policies);
 }
 
@@ -65,6 +78,8 @@ export function effectiveDiff(
   before: Partial<Record<Phase, string>>,
   after: Partial<Record<Phase, string>>,
   asOf: Date,
+  /** What each phase holds before and after (policy/locks.ts); default: every phase holds env.enforcement. */
+  enforcement: { before?: EnforcementByPhase; after?: EnforcementByPhase } = {},
 ): EffectiveDiff {
   const reverse = new Map<string, string>();
   for (const [release, regions] of Object.entries(state.published)) {
@@ -76,8 +91,8 @@ export function effectiveDiff(
     if (m) return `${m[1]} (to be published)`;
     return reverse.get(id) ?? id;
   };
-  const b = effectivePolicies(orgSnapshotFor(env, state, before, asOf));
-  const a = effectivePolicies(orgSnapshotFor(env, state, after, asOf));
+  const b = effectivePolicies(orgSnapshotFor(env, state, before, asOf, enforcement.before));
+  const a = effectivePolicies(orgSnapshotFor(env, state, after, asOf, enforcement.after));
   const changed: AccountEffectiveChange[] = [];
   let unchanged = 0;
   for (const acct of env.organization.accounts) {

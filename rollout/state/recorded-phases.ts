@@ -6,7 +6,7 @@
  * guardrail, as `status` shows it) and `published[release][region]` are used.
  */
 import { readFile } from 'node:fs/promises';
-import { PHASES, type Environment, type Phase } from '../../model/types.js';
+import { PHASES, type EnforcementDefaults, type Environment, type Phase } from '../../model/types.js';
 import { ToolingError } from '../../core/errors.js';
 import { envPaths } from './paths.js';
 
@@ -18,6 +18,8 @@ export interface PublishedIdentifier {
 export interface RecordedPhase {
   release: string;
   appliedAt?: string;
+  /** The enforcement settings of the unit the phase holds (absent in state written before units). */
+  enforcement?: EnforcementDefaults;
   versions?: Record<string, PublishedIdentifier>;
 }
 
@@ -68,6 +70,9 @@ export async function loadRecordedRollout(env: Pick<Environment, 'name'>, home?:
         out.phases[p] = {
           release: rec.release,
           ...(typeof rec.appliedAt === 'string' ? { appliedAt: rec.appliedAt } : {}),
+          ...(isObj(rec.unit) && isObj(rec.unit.enforcement)
+            ? { enforcement: rec.unit.enforcement as unknown as EnforcementDefaults }
+            : {}),
           ...(Object.keys(versions).length ? { versions } : {}),
         };
       }
