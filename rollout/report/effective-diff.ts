@@ -4,7 +4,7 @@
  * release it holds. Used by the reviewer report; the effective-policy gate checks the same
  * thing against DescribeEffectivePolicy after apply.
  */
-import { PHASES, type Environment, type Phase } from '../../model/types.js';
+import type { Environment, Phase } from '../../model/types.js';
 import {
   buildOrgPolicies,
   effectivePolicies,
