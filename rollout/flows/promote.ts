@@ -84,8 +84,8 @@ export interface FlowDeps {
   now?: () => Date;
 }
 
-/** Test hook (documented in docs/rollout.md): ROLLOUT_TEST_CRASH_AFTER=apply|apply-unrecorded kills the process there. */
-function crashHook(point: 'apply' | 'apply-unrecorded'): void {
+/** Test hook (documented in docs/rollout.md): ROLLOUT_TEST_CRASH_AFTER=apply|apply-unrecorded|rollback-apply kills the process there. */
+function crashHook(point: 'apply' | 'apply-unrecorded' | 'rollback-apply'): void {
   if (process.env.ROLLOUT_TEST_CRASH_AFTER === point) process.kill(process.pid, 'SIGKILL');
 }
 
@@ -306,6 +306,22 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   const unit = candidateUnit(env, release, phase, s.flags.asOf);
   const unitEnv = environmentOf(env, unit, s.flags.asOf);
   let state = await s.state();
+  const interrupted = state.phases[phase];
+  if (interrupted?.status === 'rolling-back') {
+    // A rollback was cut off (killed, lost runner): finish it before anything else, to where it was going.
+    const t = await progress.step(`connect to ${env.name}`, () => s.target());
+    progress.info(`${phase} was left rolling back (attempt ${interrupted.attemptId}); completing that rollback first`);
+    await rollBackPhase(
+      s,
+      t,
+      phase,
+      interrupted.rollbackTo ?? { unit: interrupted.previousUnit ?? null, release: interrupted.previousRelease },
+      interrupted.attemptId,
+      'completing an interrupted rollback',
+      deps,
+    );
+    state = await s.state();
+  }
   const base = {
     schemaVersion: RESULT_SCHEMA_VERSION,
     kind: 'promote' as const,
@@ -704,6 +720,10 @@ export async function rollBackPhase(
   if (to.release) releases[phase] = to.release;
   else delete releases[phase];
   const target = to.unit ? to.unit.label : (to.release ?? 'nothing');
+  // Recorded before anything changes: a run cut off from here on is completed by the next one.
+  await updateState(s.paths.state, s.env.name, (st) => {
+    Object.assign(st.phases[phase]!, { status: 'rolling-back', rollbackTo: to });
+  });
   const stack = await rollbackStack(s, phase, to, releases);
   const plan = await progress.step(`plan rollback of ${phase} to ${target}`, () => t.engine.plan(stack));
   // Wider phases whose locks were opened for the settings of the unit rolled back from close again.
@@ -722,6 +742,7 @@ export async function rollBackPhase(
     hasChanges(plan) ? (await t.engine.apply(stack, plan)).outputs : t.engine.outputs(phase),
   );
   await applyRelocks(s, t, relocks, 'after', { attemptId, phase, release: to.release, unit: to.unit?.hash }, progress);
+  crashHook('rollback-apply');
   await recordEnforcement(s, t, [phase, ...relocks.filter((r) => hasChanges(r.plan)).map((r) => r.phase)], progress);
   await s.ledger.append({ ...ledgerBase, kind: 'rollback', stack: phase, planHash: plan.planHash, summary: reason });
 
@@ -754,6 +775,7 @@ export async function rollBackPhase(
       rolledBackAt: new Date().toISOString(),
       rollbackGates: verify,
     });
+    delete st.phases[phase]!.rollbackTo;
   });
   return { to: to.release, toUnit: to.unit?.label ?? null, status: ok ? 'rolled-back' : 'failed', gates: verify };
 }

@@ -21,8 +21,12 @@ export async function rollBack(s: Session, phase: Phase, deps: FlowDeps): Promis
     const message = `${phase} was already rolled back to ${rec.release ?? 'nothing'} (from ${rec.attemptRelease}); nothing to do`;
     return { ...base, release: rec.release, ok: true, exitCode: 0, outcome: 'no-op', message, phaseState: rec };
   }
-  // The unit in place before the latest attempt; state written before units existed has only its release.
-  const to = { unit: rec.previousUnit ?? null, release: rec.previousUnit?.release.name ?? rec.previousRelease };
+  // An interrupted rollback is finished to where it was going; otherwise the unit in place before
+  // the latest attempt (state written before units existed has only its release).
+  const to =
+    rec.status === 'rolling-back' && rec.rollbackTo
+      ? rec.rollbackTo
+      : { unit: rec.previousUnit ?? null, release: rec.previousUnit?.release.name ?? rec.previousRelease };
   const attemptId = newAttemptId();
   const t = await deps.progress.step(`connect to ${s.env.name}`, () => s.target());
   const rb = await rollBackPhase(
@@ -57,6 +61,11 @@ export async function verify(s: Session, phase: Phase, deps: FlowDeps): Promise<
   const state = await s.state();
   const rec = state.phases[phase];
   if (!rec?.release) throw new UsageError(`no release is recorded on ${phase} in ${s.env.name}: promote it first`);
+  if (rec.status === 'rolling-back') {
+    throw new UsageError(
+      `${phase} was left rolling back (attempt ${rec.attemptId}): run \`rollout rollback ${phase}\` (or promote again) to complete it first`,
+    );
+  }
   const release = rec.release;
   const t = await deps.progress.step(`connect to ${s.env.name}`, () => s.target());
   // Judged against the unit recorded on the phase, not today's environment file.

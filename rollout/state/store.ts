@@ -25,8 +25,10 @@ export const STATE_SCHEMA_VERSION = 1;
  * passed     gates passed and bake elapsed: the next phase may take this release
  * failed     a gate failed and the rollback itself did not complete
  * rolled-back a gate failed; the phase was returned to `release` (the previous one, or none)
+ * rolling-back a rollback started and is not known to have finished (crash here ⇒ the next run
+ *             completes it first, to `rollbackTo`)
  */
-export type PhaseStatus = 'applying' | 'applied' | 'gated' | 'passed' | 'failed' | 'rolled-back';
+export type PhaseStatus = 'applying' | 'applied' | 'gated' | 'passed' | 'failed' | 'rolled-back' | 'rolling-back';
 
 /**
  * A promoted unit as a phase recorded it: the unit (release, enforcement settings, exceptions in
@@ -76,6 +78,8 @@ export interface PhaseRecord {
   gates: GateResult[];
   /** Gate results of the rollback's re-verification, when there was one. */
   rollbackGates?: GateResult[];
+  /** While `rolling-back`: where the rollback goes (a unit, or nothing), so a re-run can finish it. */
+  rollbackTo?: { unit: UnitRecord | null; release: string | null };
 }
 
 export type PublishedRecord = Omit<PublishedVersion, 'region'>;
@@ -92,7 +96,7 @@ export interface RolloutState {
 const gateSchema = z.looseObject({ gate: z.string(), status: z.string(), summary: z.string(), checks: z.array(z.any()) });
 const phaseSchema = z.looseObject({
   release: z.string().nullable(),
-  status: z.enum(['applying', 'applied', 'gated', 'passed', 'failed', 'rolled-back']),
+  status: z.enum(['applying', 'applied', 'gated', 'passed', 'failed', 'rolled-back', 'rolling-back']),
   attemptRelease: z.string(),
   attemptId: z.string(),
   previousRelease: z.string().nullable(),
