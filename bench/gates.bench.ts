@@ -2,7 +2,10 @@
  * Gate over N = 500 sandbox accounts at a rate limit of R = 50 calls/s: the effective-policy
  * verification (one DescribeEffectivePolicy per account, plus a handful of list calls) —
  * wall time vs the N/R bound and vs a serial loop of the same calls (one by one, no limit),
- * in one run. Also: a one-case smoke gate over every account (Converse, same rate limit).
+ * in one run. Also: a one-case smoke gate over every account (Converse, same rate limit), and
+ * the effective-policy gate against a server-side quota of Q = 25 calls/s (sandbox/quotas.ts)
+ * with 50 ms injected latency per call, the client still configured for R: wall time vs the N/Q
+ * bound and vs a serial loop of the same calls against the same quota and latency.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +23,9 @@ import type { PublishedVersion } from '../rollout/state/contracts.js';
 
 const N = 500;
 const R = 50;
+/** Server-side quota (calls/s, burst Q) and injected latency (ms) of the quota scenario. */
+const Q = 25;
+const LATENCY_MS = 50;
 
 export async function run(): Promise<Record<string, unknown>> {
   const generated = generateEnvironment({ accounts: N, ous: 25, regions: ['us-east-1'], exceptions: 0, seed: 7 });
@@ -102,7 +108,37 @@ export async function run(): Promise<Record<string, unknown>> {
     const converseCalls = smokeAccess.stats().byApi['bedrock-runtime:Converse']?.attempts ?? 0;
     smokeAccess.close();
 
+    // 5. Server-side quota Q with latency: the client at R > Q must meet real throttling and back off.
+    const quota = { DescribeEffectivePolicy: { ratePerSecond: Q, burst: Q } };
+    sandbox.setFaults({ DescribeEffectivePolicy: { latencyMs: LATENCY_MS } });
+    sandbox.setQuotas(quota);
+    const quoted = AwsAccess.forEnvironment(env, sandboxTarget(sandbox), { ratePerSecond: R });
+    t = performance.now();
+    const quotaGate = await runEffectivePolicyCheck(mk(quoted, 64));
+    const quotaSeconds = (performance.now() - t) / 1000;
+    const quotaStats = quoted.stats().byApi['organizations:DescribeEffectivePolicy'] ?? { attempts: 0, throttled: 0, errors: 0 };
+    const serverThrottles = sandbox.quotaThrottles().DescribeEffectivePolicy ?? 0;
+    const notPassed = quotaGate.checks.filter((c) => c.status !== 'passed').length;
+    const finalClientRate = quoted.limiter.currentRate('organizations:DescribeEffectivePolicy');
+    quoted.close();
+
+    // 6. The same calls one by one against the same quota and latency (no client limit).
+    sandbox.setQuotas(quota); // full buckets again
+    t = performance.now();
+    for (const id of accounts) {
+      try {
+        await org.send(new DescribeEffectivePolicyCommand({ PolicyType: 'BEDROCK_POLICY', TargetId: id }));
+      } catch {
+        /* not found is an answer */
+      }
+    }
+    const quotaSerialSeconds = (performance.now() - t) / 1000;
+    const serialThrottled = sandbox.quotaThrottles().DescribeEffectivePolicy ?? 0;
+    sandbox.setFaults({});
+    sandbox.setQuotas({});
+
     const bound = accounts.length / R; // N accounts (members + management), one call each
+    const quotaBound = accounts.length / Q;
     const out = {
       accounts: accounts.length,
       rateLimitPerSecond: R,
@@ -118,6 +154,22 @@ export async function run(): Promise<Record<string, unknown>> {
       unlimitedGateSeconds: round(unlimitedSeconds),
       unlimitedStatus: unlimited.status,
       smokeOneCase: { seconds: round(smokeSeconds), status: smoke.status, converseCalls },
+      serverQuota: {
+        quotaPerSecond: Q,
+        latencyMs: LATENCY_MS,
+        clientRatePerSecond: R,
+        boundSeconds: round(quotaBound),
+        gateSeconds: round(quotaSeconds),
+        vsBound: round(quotaSeconds / quotaBound),
+        status: quotaGate.status,
+        checksNotPassed: notPassed,
+        attempts: quotaStats.attempts,
+        throttledSeenByClient: quotaStats.throttled,
+        throttledByServer: serverThrottles,
+        finalClientRate: round(finalClientRate),
+        serialLoopSeconds: round(quotaSerialSeconds),
+        serialThrottled,
+      },
     };
     console.log(
       [
@@ -125,6 +177,8 @@ export async function run(): Promise<Record<string, unknown>> {
         `same ${accounts.length} calls in a serial loop, no limit: ${out.serialLoopSeconds}s`,
         `gate with no rate limit (64 in flight): ${out.unlimitedGateSeconds}s — ${unlimited.status}`,
         `smoke, 1 case × ${accounts.length} accounts at ${R} calls/s: ${out.smokeOneCase.seconds}s — ${smoke.status} (${converseCalls} Converse calls)`,
+        `effective-policy gate vs a server quota of ${Q}/s (+${LATENCY_MS} ms latency), client at ${R}/s: ${out.serverQuota.gateSeconds}s (bound N/Q = ${out.serverQuota.boundSeconds}s, ×${out.serverQuota.vsBound}) — ${quotaGate.status}, ${notPassed} checks not passed, ${quotaStats.attempts} attempts, ${quotaStats.throttled} throttled (server: ${serverThrottles})`,
+        `same ${accounts.length} calls in a serial loop against the quota and latency: ${out.serverQuota.serialLoopSeconds}s (${serialThrottled} throttled)`,
       ].join('\n'),
     );
     return out;

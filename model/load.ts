@@ -3,8 +3,14 @@
  * release definitions (dynamic import of the TypeScript module, relative to the file) →
  * the Environment model. Every problem becomes InputError(file, path, expected) naming the
  * line where the YAML has one. Nothing is changed on disk.
+ *
+ * Files the environment points at (`releases[].definition`, smoke `contentFile`) must resolve,
+ * symbolic links followed, inside the environment file's directory or a directory listed in
+ * `fileRoots`: a definition is code that runs with the user's privileges, and smoke content is
+ * sent to Bedrock. `{ definitions: 'skip' }` validates all of that without importing (or
+ * reading) any definition, for verbs that never need one.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LineCounter, parseDocument, parse as parseYaml, type Document } from 'yaml';
@@ -168,10 +174,26 @@ function schemaError(error: z.ZodError, file: string, src: YamlSource | undefine
 
 export interface LoadOptions {
   cwd?: string;
+  /**
+   * `load` (default): import every release definition (.ts/.js modules run) and check its pin.
+   * `skip`: check the definition paths only (exist, inside the allowed directories); nothing is
+   * imported or read. For read-only verbs that never use a definition (`exceptions`).
+   */
+  definitions?: 'load' | 'skip';
 }
 
+/** A release as `{ definitions: 'skip' }` loads it: the path, no definition. */
+export type ReleaseRef = Pick<Release, 'name' | 'definitionPath' | 'description'>;
+/** An environment loaded with `{ definitions: 'skip' }`. */
+export type EnvironmentWithoutDefinitions = Omit<Environment, 'releases'> & { releases: ReleaseRef[] };
+
 /** Loads and validates an environment by name (`sandbox`), directory or YAML path. */
-export async function loadEnvironment(nameOrPath: string, opts: LoadOptions = {}): Promise<Environment> {
+export async function loadEnvironment(
+  nameOrPath: string,
+  opts: LoadOptions & { definitions: 'skip' },
+): Promise<EnvironmentWithoutDefinitions>;
+export async function loadEnvironment(nameOrPath: string, opts?: LoadOptions & { definitions?: 'load' }): Promise<Environment>;
+export async function loadEnvironment(nameOrPath: string, opts: LoadOptions = {}): Promise<Environment | EnvironmentWithoutDefinitions> {
   const cwd = resolve(opts.cwd ?? process.cwd());
   const abs = resolveEnvironmentPath(nameOrPath, { cwd });
   const file = displayPath(abs, cwd);
@@ -189,21 +211,90 @@ export async function loadEnvironment(nameOrPath: string, opts: LoadOptions = {}
     const msg = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     throw new InputError(file, undefined, `expected valid YAML: ${msg}${pos ? ` (line ${pos.line}, column ${pos.col})` : ''}`);
   }
-  const raw = doc.toJS({ maxAliasCount: 1000 }) as unknown;
-  return buildEnvironment(raw, abs, { file, src: { doc, lines } });
+  const raw = yamlToJs(doc, file);
+  return buildEnvironment(raw, abs, { file, src: { doc, lines }, definitions: opts.definitions ?? 'load' });
+}
+
+/**
+ * Aliases may expand to at most YAML_MAX_ALIAS_COUNT nodes (the `yaml` package's guard against
+ * "billion laughs" alias bombs, default 100; the shipped files reuse anchors, hence more). A file
+ * over it, or one whose expansion exhausts the stack, is bad input naming the file (exit 2).
+ */
+export const YAML_MAX_ALIAS_COUNT = 1000;
+
+function yamlToJs(doc: Document, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: YAML_MAX_ALIAS_COUNT }) as unknown;
+  } catch (e) {
+    const msg = (e as Error)?.message ?? String(e);
+    if (/alias|resource exhaustion|call stack/i.test(msg) || e instanceof RangeError || e instanceof ReferenceError) {
+      throw new InputError(
+        file,
+        undefined,
+        `expected YAML whose aliases (*name) expand to at most ${YAML_MAX_ALIAS_COUNT} nodes: ${msg} (a YAML alias bomb, or anchors nested too deeply; write the values out instead)`,
+      );
+    }
+    throw new InputError(file, undefined, `expected valid YAML: ${msg}`);
+  }
 }
 
 /** Loads an environment from an already-parsed object (tests, generated files). */
 export async function environmentFromObject(raw: unknown, sourceFile: string): Promise<Environment> {
-  return buildEnvironment(raw, resolve(sourceFile), { file: sourceFile });
+  return buildEnvironment(raw, resolve(sourceFile), { file: sourceFile, definitions: 'load' }) as Promise<Environment>;
 }
 
 interface Ctx {
   file: string;
   src?: YamlSource;
+  definitions: 'load' | 'skip';
+  /** Directories (real paths) that referenced files must resolve inside: the environment's own first. */
+  roots?: string[];
 }
 
-async function buildEnvironment(raw: unknown, abs: string, ctx: Ctx): Promise<Environment> {
+const realpath = (p: string): string => {
+  try {
+    return realpathSync(p);
+  } catch {
+    return resolve(p);
+  }
+};
+
+/** Roots referenced files may live under: the environment file's directory, then `fileRoots`. */
+function fileRoots(f: EnvironmentFile, dir: string, err: ErrFn): string[] {
+  const roots = [realpath(dir)];
+  (f.fileRoots ?? []).forEach((r, i) => {
+    const abs = resolve(dir, r);
+    if (!existsSync(abs) || !statSync(abs).isDirectory())
+      err(`fileRoots[${i}]`, `expected a directory (relative to the environment file, or absolute), but ${abs} is not one`);
+    roots.push(realpath(abs));
+  });
+  return roots;
+}
+
+const inside = (p: string, root: string) => {
+  const rel = relative(root, p);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+};
+
+/**
+ * Checks that an existing file resolves (links followed) inside one of the roots; throws an
+ * InputError at `path` otherwise. Returns the path to read.
+ */
+function confine(abs: string, path: string, what: string, ctx: Ctx, err: ErrFn): string {
+  const roots = ctx.roots ?? [realpath(dirname(abs))];
+  const real = realpath(abs);
+  if (roots.some((r) => inside(real, r))) return abs;
+  const shown = displayPath(abs, process.cwd());
+  const via = real !== abs ? ` (a link to ${real})` : '';
+  const listed = roots.length > 1 ? ` or the fileRoots ${roots.slice(1).join(', ')}` : '';
+  return err(
+    path,
+    `expected ${what} inside the environment directory ${roots[0]}${listed}, but ${shown}${via} is outside it; ` +
+      'list its directory under fileRoots to allow it (definitions are code that runs with your privileges)',
+  );
+}
+
+async function buildEnvironment(raw: unknown, abs: string, ctx: Ctx): Promise<Environment | EnvironmentWithoutDefinitions> {
   const { file, src } = ctx;
   if (raw === null || raw === undefined || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new InputError(
@@ -220,6 +311,7 @@ async function buildEnvironment(raw: unknown, abs: string, ctx: Ctx): Promise<En
   };
   const warnings: string[] = [];
   const dir = dirname(abs);
+  ctx.roots = fileRoots(f, dir, err);
 
   // Enforcement defaults (legacy inputTags mapped, never mixed with the GA keys).
   const e = f.enforcement;
@@ -263,7 +355,7 @@ async function buildEnvironment(raw: unknown, abs: string, ctx: Ctx): Promise<En
       if (ids.has(c.id))
         err(`${path}.id`, `expected smoke case ids unique within phase ${phase}; "${c.id}" is also used at ${ids.get(c.id)}`);
       ids.set(c.id, path);
-      smoke.push(smokeCase(c, path, dir, err));
+      smoke.push(smokeCase(c, path, dir, err, ctx));
     };
     p.smoke.forEach((entry, i) => {
       const path = `phases.${phase}.smoke[${i}]`;
@@ -315,6 +407,16 @@ async function buildEnvironment(raw: unknown, abs: string, ctx: Ctx): Promise<En
     throw e2;
   }
 
+  if (ctx.definitions === 'skip') {
+    const refs: ReleaseRef[] = f.releases.map((r, i) => {
+      const out: ReleaseRef = { name: r.name, definitionPath: definitionPath(r, i, dir, ctx) };
+      if (r.description !== undefined) out.description = r.description;
+      return out;
+    });
+    const env: EnvironmentWithoutDefinitions = { ...shape, releases: refs };
+    if (warnings.length) env.warnings = warnings;
+    return env;
+  }
   const releases: Release[] = [];
   for (const [i, r] of f.releases.entries()) {
     releases.push(await loadRelease(r, i, dir, ctx, warnings));
@@ -347,11 +449,13 @@ function guarding(
   return { system: mode, messages: mode };
 }
 
-function smokeCase(c: RawSmokeCase, path: string, dir: string, err: ErrFn): SmokeCase {
+function smokeCase(c: RawSmokeCase, path: string, dir: string, err: ErrFn, ctx: Ctx): SmokeCase {
   let content = c.content;
   if (c.contentFile !== undefined) {
     const p = resolve(dir, c.contentFile);
     if (!existsSync(p)) err(`${path}.contentFile`, `expected a text file relative to the environment file, but ${p} does not exist`);
+    confine(p, `${path}.contentFile`, 'a smoke content file', ctx, err);
+    if (!statSync(p).isFile()) err(`${path}.contentFile`, `expected a text file, but ${p} is not a regular file`);
     content = readFileSync(p, 'utf8');
     if (!content.trim()) err(`${path}.contentFile`, `expected non-empty content in ${p}`);
   }
@@ -415,18 +519,28 @@ export async function loadDefinitionFile(absPath: string, displayFile = absPath)
   );
 }
 
-async function loadRelease(r: EnvironmentFile['releases'][number], i: number, dir: string, ctx: Ctx, warnings: string[]): Promise<Release> {
+/** The definition's absolute path, checked: it exists, is a file, and lies inside the allowed directories. */
+function definitionPath(r: EnvironmentFile['releases'][number], i: number, dir: string, ctx: Ctx): string {
   const path = `releases[${i}].definition`;
   const abs = resolve(dir, r.definition);
-  const cwd = process.cwd();
+  const err: ErrFn = (p, expected) => {
+    throw new InputError(ctx.file, p, expected + lineOf(ctx.src, p));
+  };
   if (!existsSync(abs)) {
-    throw new InputError(
-      ctx.file,
+    err(
       path,
-      `expected a guardrail definition file relative to the environment file, but ${displayPath(abs, cwd)} does not exist${lineOf(ctx.src, path)}`,
+      `expected a guardrail definition file relative to the environment file, but ${displayPath(abs, process.cwd())} does not exist`,
     );
   }
-  const shown = displayPath(abs, cwd);
+  confine(abs, path, 'a guardrail definition file', ctx, err);
+  if (!statSync(abs).isFile())
+    err(path, `expected a guardrail definition file, but ${displayPath(abs, process.cwd())} is not a regular file`);
+  return abs;
+}
+
+async function loadRelease(r: EnvironmentFile['releases'][number], i: number, dir: string, ctx: Ctx, warnings: string[]): Promise<Release> {
+  const abs = definitionPath(r, i, dir, ctx);
+  const shown = displayPath(abs, process.cwd());
   const definition = await loadDefinitionFile(abs, shown);
   let hash: string;
   try {

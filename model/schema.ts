@@ -375,6 +375,12 @@ export const environmentFileSchema = z.strictObject({
     awsProviderVersion: DEFAULT_AWS_PROVIDER_VERSION,
   }),
   sandbox: z.strictObject({ policyTypeEnabled: z.boolean().default(true) }).optional(),
+  /**
+   * Directories besides the environment file's own that `releases[].definition` and smoke
+   * `contentFile` may point into (relative to the environment file, or absolute). Anything
+   * else is refused: a definition is code, and smoke content is sent to Bedrock.
+   */
+  fileRoots: z.array(text('a directory path', 1024)).optional(),
 });
 
 export type EnvironmentFile = z.output<typeof environmentFileSchema>;

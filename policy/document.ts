@@ -114,23 +114,34 @@ export function enforcementByRegion(effective: unknown): RegionEnforcement[] {
     if (!configs || typeof configs !== 'object') continue;
     for (const [config, c] of Object.entries(configs)) {
       if (!c || typeof c !== 'object') continue;
-      const legacy = c.input_tags;
+      // Values of an unexpected type (a hand-written snapshot, a foreign policy) are carried as
+      // their JSON text, so every reader gets strings and lists of strings and never crashes.
+      const legacy = c.input_tags === undefined ? undefined : (textOf(c.input_tags) as LegacyInputTags);
       const legacyMode: GuardingMode | undefined = legacy === 'honor' ? 'selective' : legacy === 'ignore' ? 'comprehensive' : undefined;
-      const me = c.model_enforcement;
-      const { guardrailArn, version } = splitIdentifier(c.identifier);
+      const me = isRecord(c.model_enforcement) ? c.model_enforcement : undefined;
+      const scg = isRecord(c.selective_content_guarding) ? c.selective_content_guarding : undefined;
+      const identifier = c.identifier === undefined ? undefined : textOf(c.identifier);
+      const { guardrailArn, version } = splitIdentifier(identifier);
+      const included = me ? listOf(me.included_models) : undefined;
       out.push({
         region,
         config,
-        identifier: c.identifier,
+        identifier,
         guardrailArn,
         version,
-        system: c.selective_content_guarding?.system ?? legacyMode ?? 'comprehensive',
-        messages: c.selective_content_guarding?.messages ?? legacyMode ?? 'comprehensive',
-        includedModels: me ? (me.included_models && me.included_models.length > 0 ? [...me.included_models] : ['ALL']) : ['ALL'],
-        excludedModels: me?.excluded_models ? [...me.excluded_models] : [],
+        system: (scg?.system === undefined ? undefined : (textOf(scg.system) as GuardingMode)) ?? legacyMode ?? 'comprehensive',
+        messages: (scg?.messages === undefined ? undefined : (textOf(scg.messages) as GuardingMode)) ?? legacyMode ?? 'comprehensive',
+        includedModels: included && included.length > 0 ? included : ['ALL'],
+        excludedModels: me ? (listOf(me.excluded_models) ?? []) : [],
         ...(legacy ? { legacyInputTags: legacy } : {}),
       });
     }
   }
   return out;
 }
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A string as it is; anything else as its JSON text. */
+const textOf = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));
+/** A list as its items' text; a single non-list value as a one-item list of its JSON text. */
+const listOf = (v: unknown): string[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v.map(textOf) : [textOf(v)]);

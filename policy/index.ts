@@ -5,5 +5,6 @@ export * from './effective.js';
 export * from './locks.js';
 export * from './builder.js';
 export * from './validate.js';
+export * from './operators.js';
 export * from './snapshot.js';
 export * from './preview.js';

@@ -1,10 +1,14 @@
 /**
  * Schema of the organization snapshot read by `rollout effective --org <file>` (zod, strict:
  * unknown keys are errors). Parsing errors become InputError(file, path, expected) → exit 2.
+ * Policy contents are also checked for operator problems (`operatorProblems`: unknown operators,
+ * operators on the wrong kind of value, malformed child-control lists), reported at
+ * `policies[<i>].content.<path inside the document>`.
  */
 import { z } from 'zod';
 import { InputError } from '../core/errors.js';
 import { snapshotProblems, type OrgSnapshot } from './effective.js';
+import { operatorProblems } from './operators.js';
 
 const id = z.string().min(1, 'expected a non-empty id');
 const node = z.strictObject({ id, parent: id });
@@ -45,6 +49,11 @@ export function parseOrgSnapshot(raw: unknown, file: string): OrgSnapshot {
   }
   const snap = r.data as OrgSnapshot;
   const problems = snapshotProblems(snap);
+  if (!problems.length)
+    snap.policies.forEach((p, i) => {
+      for (const o of operatorProblems(p.content))
+        problems.push({ path: `policies[${i}].content${o.path === '(document)' ? '' : `.${o.path}`}`, message: o.message });
+    });
   if (problems.length) {
     const [first, ...rest] = problems;
     const more = rest.length

@@ -6,8 +6,9 @@
  *   const org = new OrganizationsClient(clientConfig(sb, sb.managementAccountId));
  */
 import { FaultInjector, type FaultConfig } from './faults.js';
+import { QuotaKeeper, type QuotaConfig } from './quotas.js';
 import { loadStateFile, StateWriter } from './persist.js';
-import { seedState, type SandboxEnv } from './seed.js';
+import { seedState, type SandboxEnv, type SeedOptions } from './seed.js';
 import { listen } from './server.js';
 import type { ServiceContext } from './services/common.js';
 import type { SandboxState } from './state.js';
@@ -15,8 +16,9 @@ import { createWorld } from './world.js';
 import type { RuntimeWorld } from './runtime/context.js';
 
 export type { FaultConfig, FaultRule } from './faults.js';
+export type { QuotaConfig, QuotaRule } from './quotas.js';
 export type { SandboxState } from './state.js';
-export type { SandboxEnv } from './seed.js';
+export type { SandboxEnv, SeedOptions } from './seed.js';
 export { FOUNDATION_MODELS, findModel, resolveModel, type CatalogueModel } from './models.js';
 export { AwsError } from './errors.js';
 
@@ -27,8 +29,16 @@ export interface StartSandboxOptions {
   /** JSON state file: loaded if present, rewritten atomically after every mutating call. */
   statePath?: string;
   faults?: FaultConfig;
+  /**
+   * Server-side quotas per operation and (account, region), e.g.
+   * `{ DescribeEffectivePolicy: { ratePerSecond: 10, burst: 10 } }` (sandbox/quotas.ts); they
+   * replace the "quotas" of `faults` when both are given.
+   */
+  quotas?: QuotaConfig;
   /** Seeds ids, secrets and fault draws (default 1). */
   seed?: number;
+  /** Trust of the seeded roles (a fresh state only; a loaded state file keeps its own). */
+  trust?: SeedOptions;
   /** Clock for timestamps and session expiry (tests). */
   now?: () => number;
   /** Logs unexpected internal errors (default: stderr). */
@@ -46,7 +56,12 @@ export interface SandboxHandle {
   state: SandboxState;
   /** RuntimeWorld view of the state, as the Bedrock Runtime handlers see it. */
   world: RuntimeWorld;
+  /** Replaces the fault config; its "quotas" key (if any) replaces the quotas too. */
   setFaults(cfg: FaultConfig): void;
+  /** Replaces the server-side quotas ({} = none) and refills every bucket. */
+  setQuotas(cfg: QuotaConfig): void;
+  /** Calls answered with a throttling error by the quotas so far, per operation. */
+  quotaThrottles(): Record<string, number>;
   /** Connections accepted so far, per protocol. */
   stats: { http1: number; http2: number };
   /** Writes the state file now (no-op without statePath). */
@@ -63,9 +78,10 @@ export interface SdkClientConfig {
 
 export async function startSandbox(opts: StartSandboxOptions): Promise<SandboxHandle> {
   const seed = opts.seed ?? 1;
-  const state = (opts.statePath && loadStateFile(opts.statePath)) || seedState(opts.env, seed);
+  const state = (opts.statePath && loadStateFile(opts.statePath)) || seedState(opts.env, seed, opts.trust);
   const ctx: ServiceContext = { state, now: opts.now ?? Date.now };
   const faults = new FaultInjector(opts.faults ?? {}, seed);
+  const quotas = new QuotaKeeper(opts.quotas ?? faults.quotas());
   const world = createWorld(() => ctx.state);
   const writer = opts.statePath ? new StateWriter(opts.statePath, () => ctx.state) : undefined;
   const flush = () => writer?.flushSync();
@@ -74,6 +90,7 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<SandboxHa
     {
       ctx,
       faults,
+      quotas,
       world,
       persist: () => writer?.flush(),
       defaultRegion: state.homeRegion,
@@ -90,7 +107,12 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<SandboxHa
     accounts: Object.fromEntries(Object.entries(state.credentials).map(([id, c]) => [id, { ...c }])),
     state,
     world,
-    setFaults: (cfg) => faults.set(cfg),
+    setFaults: (cfg) => {
+      faults.set(cfg);
+      if (cfg.quotas) quotas.set(cfg.quotas);
+    },
+    setQuotas: (cfg) => quotas.set(cfg),
+    quotaThrottles: () => quotas.throttled(),
     stats: server.stats,
     flush,
     async close() {

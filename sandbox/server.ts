@@ -2,8 +2,9 @@
  * The sandbox's network edge: one loopback port that speaks HTTP/1.1 and cleartext HTTP/2
  * (prior knowledge), because the Bedrock Runtime client defaults to h2c while the other
  * clients use HTTP/1.1 (docs/sandbox.md, "Point clients at it"). Every request is classified,
- * authenticated from its SigV4 Credential scope, passed through fault injection, handled,
- * persisted if it changed the state, and answered in the protocol's envelope.
+ * authenticated from its SigV4 Credential scope, passed through fault injection (latency,
+ * stalls, throttling, 5xx) and the server-side quotas (sandbox/quotas.ts), handled, persisted if
+ * it changed the state, and answered in the protocol's envelope.
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -12,6 +13,7 @@ import net from 'node:net';
 import { Duplex } from 'node:stream';
 import { AwsError } from './errors.js';
 import { faultError, type FaultInjector } from './faults.js';
+import type { QuotaKeeper } from './quotas.js';
 import { classify, errorResponse, resolveCaller, type Service, type SvcRequest, type SvcResponse } from './protocol.js';
 import type { RuntimeRequest, RuntimeResponse, RuntimeWorld } from './runtime/context.js';
 import type { HandlerResult, ServiceContext } from './services/common.js';
@@ -22,6 +24,8 @@ import { handleSts } from './services/sts.js';
 export interface ServerDeps {
   ctx: ServiceContext;
   faults: FaultInjector;
+  /** Server-side quotas per operation and (account, region); absent = none. */
+  quotas?: QuotaKeeper;
   world: RuntimeWorld;
   /** Called after a request changed the state; its response waits for the returned promise. */
   persist(): Promise<void> | void;
@@ -33,6 +37,36 @@ export interface ServerDeps {
 }
 
 const timer = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+type AnyResponse = http.ServerResponse | http2.Http2ServerResponse;
+
+/** The client has gone (closed or reset the connection): nothing can be answered any more. */
+function gone(res: AnyResponse): boolean {
+  const r = res as { destroyed?: boolean; writableEnded?: boolean; stream?: { destroyed?: boolean } };
+  return !!(r.destroyed || r.writableEnded || r.stream?.destroyed);
+}
+
+/**
+ * A stalled call (fault `stallRate`): resolves true after `ms` (a late answer follows), or false
+ * as soon as the client goes away; with `ms` undefined it never answers and resolves false only
+ * when the client gives up (or the sandbox closes its connections). Real timers, not deps.sleep.
+ */
+function stall(res: AnyResponse, ms: number | undefined): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    if (gone(res)) return resolve(false);
+    let t: NodeJS.Timeout | undefined;
+    const onClose = () => {
+      clearTimeout(t);
+      resolve(false);
+    };
+    res.once('close', onClose);
+    if (ms !== undefined)
+      t = setTimeout(() => {
+        res.off('close', onClose);
+        resolve(!gone(res));
+      }, ms);
+  });
+}
 
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 
@@ -203,7 +237,10 @@ async function serve(
     };
     const fault = deps.faults.decide(cls.operation);
     if (fault.latencyMs > 0) await (deps.sleep ?? timer)(fault.latencyMs);
-    if (fault.kind !== 'none') throw faultError(service, fault.kind);
+    if (fault.kind === 'stall' && !(await stall(res, fault.stallMs))) return; // never answered
+    // Quotas meter what reaches the service (after the network latency); a throttled call costs no token.
+    if (deps.quotas && !deps.quotas.admit(cls.operation, caller.account, caller.region)) throw faultError(service, 'throttle');
+    if (fault.kind === 'throttle' || fault.kind === 'error') throw faultError(service, fault.kind);
     response = await dispatch(deps, sreq);
   } catch (err) {
     if (err instanceof AwsError) {
@@ -218,6 +255,7 @@ async function serve(
       );
     }
   }
+  if (gone(res)) return; // the client gave up (its timeout) while the call was delayed or handled
   write(res, response, requestId);
 }
 

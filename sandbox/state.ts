@@ -86,6 +86,20 @@ export interface SessionRecord {
   roleId: string;
   sessionName: string;
   expiration: string;
+  /** ARN of the identity that called AssumeRole (a role session's ARN when it was a role chain). */
+  sourceArn?: string;
+}
+
+/**
+ * An IAM role that AssumeRole accepts, with the principals its trust policy allows
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html):
+ * `arn:aws:iam::<acct>:root` trusts every identity of that account (on AWS, those whose IAM
+ * policies allow sts:AssumeRole; the sandbox has no IAM policies), `arn:aws:iam::<acct>:role/<name>`
+ * trusts that role's sessions; any other ARN must equal the caller's ARN.
+ */
+export interface RoleRecord {
+  name: string;
+  trust: string[];
 }
 
 export interface Credentials {
@@ -108,8 +122,8 @@ export interface SandboxState {
   resourcePolicies: ResourcePolicyRecord[];
   sessions: Record<string, SessionRecord>;
   credentials: Record<string, Credentials>;
-  /** Role names that AssumeRole accepts, per account. */
-  roles: Record<string, string[]>;
+  /** Roles that AssumeRole accepts, per account, with their trust. */
+  roles: Record<string, RoleRecord[]>;
 }
 
 /** Deep copy through JSON: snapshots must never alias the DRAFT they were taken from. */
@@ -149,6 +163,12 @@ export function deserializeState(text: string, file = 'state'): SandboxState {
   const parsed = JSON.parse(text) as SandboxState;
   if (!parsed || parsed.format !== STATE_FORMAT || !parsed.organization || !Array.isArray(parsed.guardrails)) {
     throw new Error(`${file}: not a sandbox state file (format ${STATE_FORMAT} expected)`);
+  }
+  // State files written before roles carried their trust list role names only: those roles
+  // trusted the management account (the only caller the sandbox then knew).
+  const mgmtRoot = `arn:aws:iam::${parsed.organization.masterAccountId}:root`;
+  for (const [account, list] of Object.entries(parsed.roles ?? {})) {
+    parsed.roles[account] = (list as (RoleRecord | string)[]).map((r) => (typeof r === 'string' ? { name: r, trust: [mgmtRoot] } : r));
   }
   return parsed;
 }

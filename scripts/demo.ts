@@ -10,10 +10,8 @@ import { join } from 'node:path';
 import { PHASES } from '../model/types.js';
 
 process.env.ROLLOUT_HOME ||= mkdtempSync(join(tmpdir(), 'rollout-demo-'));
-// NODE_NO_WARNINGS is read at process start only; this is the SDK's own switch for its notice
-// that releases after early 2027 need Node 22 (the SDK here is pinned; Node 20.19+ is supported).
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const { buildProgram } = await import('../rollout/cli/main.js');
+const { buildProgram, nodeNotice } = await import('../rollout/cli/main.js');
+nodeNotice();
 
 const run = async (...args: string[]) => {
   process.exitCode = 0;

@@ -1,7 +1,16 @@
 /**
- * AWS provider configurations. Every provider assumes `arn:aws:iam::<account>:role/<role>` in
+ * AWS provider configurations. Every provider ends in `arn:aws:iam::<account>:role/<role>` in
  * the account the stack changes (management or pilot), so the same JSON works from any
  * credentials that may assume those roles (CI, HCP Terraform dynamic credentials, sandbox).
+ *
+ * The chain is the one `rollout/aws/clients.ts` uses: base credentials → management role
+ * (`deployment.managementRoleName`, when configured) → member role. A member-account provider
+ * therefore lists two `assume_role` blocks, management role first: hashicorp/aws assumes them in
+ * order, each with the credentials of the one before (IAM role chaining, added in 2024 by
+ * hashicorp/terraform-provider-aws#39255; every stack requires `deployment.awsProviderVersion`,
+ * default >= 6.70.0). Without a management role a member provider assumes the member role straight
+ * from the base identity, which the member role trusts only when that identity is in the
+ * management account (docs/rollout.md "Real AWS").
  */
 import type { TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
@@ -20,6 +29,21 @@ export function memberRoleArn(env: Environment, account: string): string {
   return roleArn(account, env.deployment.roleName);
 }
 
+/**
+ * The `assume_role` blocks of a provider acting through `role`: the management role first when
+ * `role` is in a member account and a management role is configured, then `role` itself.
+ */
+export function assumeRoleChain(env: Environment, role: string, stackName: string): { roleArn: string; sessionName: string }[] {
+  const mgmt = env.deployment.managementRoleName;
+  const member = accountOfRole(role) !== env.managementAccountId;
+  const chain = member && mgmt ? [roleArn(env.managementAccountId, mgmt), role] : [role];
+  return chain.map((arn) => ({ roleArn: arn, sessionName: sessionName(stackName) }));
+}
+
+function accountOfRole(arn: string): string | undefined {
+  return /^arn:aws:iam::(\d{12}):role\//.exec(arn)?.[1];
+}
+
 /** Stable session name so CloudTrail shows which stack acted. */
 function sessionName(stack: string): string {
   return `guardrail-rollout-${stack}`.slice(0, 64);
@@ -35,7 +59,7 @@ export function regionalProviders(stack: TerraformStack, env: Environment, stack
       new AwsProvider(stack, `aws_${alias}`, {
         alias,
         region,
-        assumeRole: [{ roleArn: role, sessionName: sessionName(stackName) }],
+        assumeRole: assumeRoleChain(env, role, stackName),
       }),
     );
   }
@@ -46,7 +70,7 @@ export function regionalProviders(stack: TerraformStack, env: Environment, stack
 export function homeProvider(stack: TerraformStack, env: Environment, stackName: string, role: string): AwsProvider {
   return new AwsProvider(stack, 'aws', {
     region: env.homeRegion,
-    assumeRole: [{ roleArn: role, sessionName: sessionName(stackName) }],
+    assumeRole: assumeRoleChain(env, role, stackName),
   });
 }
 

@@ -1,27 +1,41 @@
 /**
  * One way to reach AWS or the sandbox: SDK v3 clients per (account, region).
  *
- * - Management account: base credentials (the default provider chain on real AWS, the seeded
- *   management keys in the sandbox), or an assumed `managementRoleName` role when configured.
- * - Member accounts: STS AssumeRole into arn:aws:iam::<acct>:role/<roleName> from the management
- *   identity; credentials are cached until 5 minutes before expiry. The sandbox goes through the
- *   same AssumeRole path, so the real code path is exercised.
+ * - Credential chain, as AWS does it: base credentials (the SDK default provider chain on real
+ *   AWS, the seeded management keys in the sandbox) → the management role
+ *   (`deployment.managementRoleName`, when configured) → the member role
+ *   arn:aws:iam::<acct>:role/<roleName> per member account. Each AssumeRole is signed by the step
+ *   before it (role chaining:
+ *   https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-role-chaining),
+ *   through an STS client of its own, never the client of the identity it produces. Without a
+ *   management role, the management account uses the base credentials and members are assumed
+ *   from them. Sessions are cached per chain and re-assumed when less than 5 minutes are left
+ *   (long bakes outlive the one-hour sessions). The sandbox goes through the same AssumeRole
+ *   path and checks each role's trust, so the real code path is exercised.
  * - Every HTTP attempt takes a token from a per-API bucket (service:operation) before it is
  *   signed; a throttled API's rate is lowered for every account (AIMD) and the SDK's standard
  *   retry backs off (exponential, full jitter) on throttling, 5xx and timeouts, with a bounded
- *   number of attempts; each attempt has a socket timeout.
+ *   number of attempts.
+ * - Timeouts (callTimeouts): every attempt has a hard timeout that really aborts it (the HTTP
+ *   handler's requestTimeout with throwOnRequestTimeout, plus connection and socket-idle
+ *   timeouts): a stalled connection or a late answer is a TimeoutError, retried like a 5xx, and
+ *   after the last attempt a transient error (inconclusive in a gate). On top, a deadline set with
+ *   `withDeadline` (rollout/aws/deadline.ts; rollout/gates/result.ts runGateWithDeadline) aborts
+ *   whatever is still in flight when it passes. Defaults: 30 s per attempt on AWS, 10 s against
+ *   the sandbox; 4 attempts. Environment: ROLLOUT_CALL_TIMEOUT_MS, ROLLOUT_MAX_ATTEMPTS.
  */
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient, AssumeRoleCommand } from '@aws-sdk/client-sts';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { NodeHttpHandler, type NodeHttpHandlerOptions } from '@smithy/node-http-handler';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Environment } from '../../model/types.js';
 import { ToolingError } from '../../core/errors.js';
 import { RateLimiter } from './limiter.js';
-import { classifyError, describeError, isThrottling } from './errors.js';
+import { classifyError, describeError, errorName, isThrottling } from './errors.js';
+import { currentDeadline, deadlineError, raceDeadline, throwIfDeadlinePassed } from './deadline.js';
 
 export interface StaticCredentials {
   accessKeyId: string;
@@ -55,7 +69,7 @@ export interface AwsAccessOptions {
   /** Per-API overrides, e.g. { 'organizations:DescribeEffectivePolicy': 10, 'bedrock-runtime:*': 5 }. */
   rates?: Record<string, number>;
   burst?: number;
-  /** Attempts per call including the first. Default 4. */
+  /** Attempts per call including the first. Default: ROLLOUT_MAX_ATTEMPTS, else 4. */
   maxAttempts?: number;
   /**
    * SDK retry mode. Default 'standard' (exponential backoff with full jitter, bounded attempts);
@@ -63,7 +77,10 @@ export interface AwsAccessOptions {
    * 'adaptive' adds the SDK's own per-client rate limiter, which can stall a client for minutes.
    */
   retryMode?: 'standard' | 'adaptive';
-  /** Per-attempt socket timeout in ms. Default 15000. */
+  /**
+   * Hard per-attempt timeout in ms (request sent → response read; the attempt is aborted, not
+   * just logged). Default: ROLLOUT_CALL_TIMEOUT_MS, else 30000 on AWS and 10000 on the sandbox.
+   */
   timeoutMs?: number;
   /** AssumeRole session name. Default "guardrail-rollout". */
   sessionName?: string;
@@ -125,8 +142,13 @@ export class AwsAccess {
   readonly limiter: RateLimiter;
   private readonly opts: AwsAccessOptions;
   private readonly handler: NodeHttpHandler;
+  /** The per-attempt timeouts and attempt count every client of this access uses. */
+  readonly timeouts: CallTimeouts;
   private readonly bundles = new Map<string, AccountClients>();
+  /** Assumed sessions per role chain (roles joined by " → "). */
   private readonly creds = new Map<string, Promise<Creds>>();
+  /** STS clients that sign each AssumeRole hop, per source identity ("" = the base credentials). */
+  private readonly hopSts = new Map<string, STSClient>();
   private readonly counters: AccessStats = { attempts: 0, throttled: 0, errors: 0, assumeRoles: 0, byApi: {} };
   private closed = false;
 
@@ -136,9 +158,13 @@ export class AwsAccess {
     this.managementAccountId = opts.managementAccountId;
     this.limiter = new RateLimiter({ ratePerSecond: opts.ratePerSecond ?? 20, rates: opts.rates, burst: opts.burst });
     const maxSockets = opts.maxSockets ?? 64;
-    this.handler = new NodeHttpHandler({
-      requestTimeout: opts.timeoutMs ?? 15_000,
-      connectionTimeout: Math.min(opts.timeoutMs ?? 15_000, 5_000),
+    const t = callTimeouts(opts.target.kind, opts);
+    this.timeouts = t;
+    this.handler = new DeadlineHttpHandler({
+      requestTimeout: t.attemptMs,
+      throwOnRequestTimeout: true,
+      connectionTimeout: t.connectMs,
+      socketTimeout: t.attemptMs,
       httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
       httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
     });
@@ -183,14 +209,19 @@ export class AwsAccess {
     this.closed = true;
     // The HTTP handler is shared by every client: destroy it once instead of each client.
     this.bundles.clear();
+    this.hopSts.clear();
     this.handler.destroy();
   }
 
-  private roleArn(accountId: string): string | undefined {
-    if (accountId === this.managementAccountId) {
-      return this.opts.managementRoleName ? `arn:aws:iam::${accountId}:role/${this.opts.managementRoleName}` : undefined;
-    }
-    return `arn:aws:iam::${accountId}:role/${this.opts.roleName}`;
+  /**
+   * The roles assumed, in order, to act in `accountId`: [] = the base credentials as they are;
+   * the management account: [management role] when one is configured; a member account:
+   * [management role, member role] when one is configured, else [member role].
+   */
+  roleChain(accountId: string): string[] {
+    const mgmt = this.opts.managementRoleName ? [`arn:aws:iam::${this.managementAccountId}:role/${this.opts.managementRoleName}`] : [];
+    if (accountId === this.managementAccountId) return mgmt;
+    return [...mgmt, `arn:aws:iam::${accountId}:role/${this.opts.roleName}`];
   }
 
   private baseConfig(region: string, credentials: StaticCredentials | (() => Promise<Creds>) | undefined) {
@@ -200,41 +231,50 @@ export class AwsAccess {
       ...(credentials ? { credentials } : {}),
       requestHandler: this.handler,
       retryMode: this.opts.retryMode ?? 'standard',
-      maxAttempts: this.opts.maxAttempts ?? 4,
+      maxAttempts: this.timeouts.maxAttempts,
     };
   }
 
-  /** Credentials for an account: static/base for the management account, cached AssumeRole otherwise. */
+  /** Credentials for an account: the base credentials, or the cached end of its role chain. */
   private credentialsFor(accountId: string): StaticCredentials | (() => Promise<Creds>) | undefined {
-    const roleArn = this.roleArn(accountId);
-    if (!roleArn) return this.target.baseCredentials;
+    const chain = this.roleChain(accountId);
+    if (!chain.length) return this.target.baseCredentials;
     if (this.opts.assumeRoles === false) {
       const keys = this.target.accountCredentials?.[accountId];
       if (!keys) throw new ToolingError(`no credentials for account ${accountId} (assumeRoles is off and the target has no keys for it)`);
       return keys;
     }
-    return () => this.assumed(accountId, roleArn);
+    return () => this.assumed(chain);
   }
 
-  private assumed(accountId: string, roleArn: string): Promise<Creds> {
-    const cached = this.creds.get(accountId);
+  /**
+   * The session at the end of `chain`: AssumeRole of its last role, signed with the session of
+   * the chain before it (or the base credentials). Cached per chain; a session with less than
+   * REFRESH_MARGIN_MS left is assumed again (its source refreshes the same way). Failures are not
+   * cached.
+   */
+  private assumed(chain: readonly string[]): Promise<Creds> {
+    const key = chain.join(' → ');
+    const cached = this.creds.get(key);
     if (cached) {
       return cached.then((c) => {
         if (c.expiration && c.expiration.getTime() - Date.now() < REFRESH_MARGIN_MS) {
-          this.creds.delete(accountId);
-          return this.assumed(accountId, roleArn);
+          if (this.creds.get(key) === cached) this.creds.delete(key);
+          return this.assumed(chain);
         }
         return c;
       });
     }
-    const p = (async (): Promise<Creds> => {
+    const roleArn = chain[chain.length - 1]!;
+    const sourceChain = chain.slice(0, -1);
+    const p = Promise.resolve().then(async (): Promise<Creds> => {
       this.counters.assumeRoles += 1;
-      const sts = this.forAccount(this.managementAccountId, this.target.region).sts;
       try {
-        const out = await sts.send(
+        const out = await this.stsFor(sourceChain).send(
           new AssumeRoleCommand({
             RoleArn: roleArn,
             RoleSessionName: this.opts.sessionName ?? 'guardrail-rollout',
+            // One hour: the most a chained session may last (role chaining caps it at 1 h).
             DurationSeconds: 3600,
           }),
         );
@@ -242,12 +282,26 @@ export class AwsAccess {
         if (!c?.AccessKeyId || !c.SecretAccessKey) throw new ToolingError(`AssumeRole ${roleArn} returned no credentials`);
         return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
       } catch (err) {
-        this.creds.delete(accountId); // do not cache failures
-        throw err;
+        if (this.creds.get(key) === p) this.creds.delete(key); // do not cache failures
+        throw chainError(err, roleArn, chain);
       }
-    })();
-    this.creds.set(accountId, p);
+    });
+    this.creds.set(key, p);
     return p;
+  }
+
+  /** The STS client that signs with the session at the end of `sourceChain` ([] = the base credentials). */
+  private stsFor(sourceChain: readonly string[]): STSClient {
+    if (this.closed) throw new ToolingError('AwsAccess is closed');
+    const key = sourceChain.join(' → ');
+    let sts = this.hopSts.get(key);
+    if (!sts) {
+      const creds = sourceChain.length ? () => this.assumed(sourceChain) : this.target.baseCredentials;
+      sts = new STSClient(this.baseConfig(this.target.region, creds));
+      this.instrument(sts as unknown as InstrumentableClient, 'sts');
+      this.hopSts.set(key, sts);
+    }
+    return sts;
   }
 
   private makeBundle(accountId: string, region: string): AccountClients {
@@ -290,7 +344,8 @@ export class AwsAccess {
     client.middlewareStack.addRelativeTo(
       (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
         const api = `${service}:${(context.commandName ?? 'Unknown').replace(/Command$/, '')}`;
-        await this.limiter.take(api);
+        // A slot in the limiter is no reason to outlive the caller's deadline (rollout/aws/deadline.ts).
+        await raceDeadline(this.limiter.take(api));
         const s = (this.counters.byApi[api] ??= { attempts: 0, throttled: 0, errors: 0 });
         s.attempts += 1;
         this.counters.attempts += 1;
@@ -311,6 +366,78 @@ export class AwsAccess {
       },
       { name: 'rolloutRateLimit', relation: 'before', toMiddleware: 'httpSigningMiddleware', override: true },
     );
+  }
+}
+
+const CHAIN_FAILURE = Symbol('rollout.credentialChain');
+
+/**
+ * An AssumeRole hop failed: say which role and which chain in the message, once (an inner hop's
+ * failure passes through the outer hops unchanged). The error keeps its name and $metadata, so
+ * classifyError still sees AccessDenied as denied and throttling as transient.
+ */
+function chainError(err: unknown, roleArn: string, chain: readonly string[]): unknown {
+  if (!(err instanceof Error) || (err as { [CHAIN_FAILURE]?: true })[CHAIN_FAILURE]) return err;
+  err.message = `${errorName(err)}: could not assume ${roleArn} (credential chain: base credentials → ${chain.join(' → ')}): ${err.message}`;
+  Object.defineProperty(err, CHAIN_FAILURE, { value: true });
+  return err;
+}
+
+export interface CallTimeouts {
+  /** Hard timeout of one attempt, ms (request sent → whole response read). */
+  attemptMs: number;
+  /** TCP/TLS connection establishment, ms. */
+  connectMs: number;
+  /** Attempts per call including the first (the SDK's maxAttempts). */
+  maxAttempts: number;
+}
+
+function positiveInt(raw: string | undefined, name: string): number | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new ToolingError(`${name} must be a whole number ≥ 1, got "${raw}"`);
+  return n;
+}
+
+/**
+ * Per-attempt timeout and attempts: the options, else ROLLOUT_CALL_TIMEOUT_MS /
+ * ROLLOUT_MAX_ATTEMPTS, else 30 s per attempt on AWS (10 s against the local sandbox) and 4
+ * attempts. Worst case for one call without a deadline: maxAttempts × attemptMs plus the SDK's
+ * back-off (full jitter, at most 20 s per retry).
+ */
+export function callTimeouts(
+  kind: AwsTarget['kind'],
+  opts: { timeoutMs?: number; maxAttempts?: number } = {},
+  env: NodeJS.ProcessEnv = process.env,
+): CallTimeouts {
+  const attemptMs =
+    opts.timeoutMs ?? positiveInt(env.ROLLOUT_CALL_TIMEOUT_MS, 'ROLLOUT_CALL_TIMEOUT_MS') ?? (kind === 'aws' ? 30_000 : 10_000);
+  const maxAttempts = opts.maxAttempts ?? positiveInt(env.ROLLOUT_MAX_ATTEMPTS, 'ROLLOUT_MAX_ATTEMPTS') ?? 4;
+  return { attemptMs, connectMs: Math.min(attemptMs, 5_000), maxAttempts };
+}
+
+/**
+ * The shared HTTP handler: NodeHttpHandler with the hard per-attempt timeouts, plus the current
+ * deadline (rollout/aws/deadline.ts) as an abort signal on every attempt — an attempt still in
+ * flight when the deadline passes is aborted and reported as DeadlineExceeded.
+ */
+class DeadlineHttpHandler extends NodeHttpHandler {
+  constructor(options: NodeHttpHandlerOptions) {
+    super(options);
+  }
+
+  override async handle(...[request, options = {}]: Parameters<NodeHttpHandler['handle']>): ReturnType<NodeHttpHandler['handle']> {
+    const scope = currentDeadline();
+    if (!scope) return super.handle(request, options);
+    throwIfDeadlinePassed(scope);
+    const own = options.abortSignal as AbortSignal | undefined;
+    const abortSignal = own ? AbortSignal.any([own, scope.signal]) : scope.signal;
+    try {
+      return await super.handle(request, { ...options, abortSignal });
+    } catch (err) {
+      if (scope.signal.aborted && !own?.aborted) throw deadlineError(scope);
+      throw err;
+    }
   }
 }
 

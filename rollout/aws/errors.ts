@@ -1,6 +1,6 @@
 /**
  * Classifies an AWS SDK error for the gates: evidence that something is wrong (denied, not
- * found, invalid) versus missing evidence (throttled, 5xx, timeout, network) — the latter makes
+ * found, invalid) versus missing evidence (throttled, 5xx, timeout, deadline, network) — the latter makes
  * a check inconclusive, never passed.
  */
 export type ErrorKind = 'transient' | 'denied' | 'not-found' | 'invalid' | 'other';
@@ -25,7 +25,10 @@ const TRANSIENT = new Set([
   'InternalFailure',
   'ServiceUnavailable',
   'ModelTimeoutException',
+  // The per-attempt timeout of the HTTP handler (name TimeoutError, code ETIMEDOUT) and a
+  // deadline over the call (rollout/aws/deadline.ts): no answer is missing evidence.
   'TimeoutError',
+  'DeadlineExceeded',
   'RequestTimeout',
   'RequestTimeoutException',
   'PolicyChangesInProgressException',

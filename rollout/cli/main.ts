@@ -3,6 +3,7 @@
  * `register(program, io)`; this file only assembles them.
  */
 import { Command } from 'commander';
+import { EXIT } from '../../core/errors.js';
 import { configureExit } from './support.js';
 import { processIo, type Io } from '../ui/io.js';
 import * as effective from './commands/effective.js';
@@ -41,6 +42,9 @@ Environment variables:
   ROLLOUT_ACTOR          who the ledger records (default: the CI actor, else the OS user)
   ROLLOUT_TERRAFORM_BIN  terraform or tofu binary for --engine terraform
   ROLLOUT_RATE_LIMIT     AWS calls per second per API (default 20 on AWS; 0 = unlimited)
+  ROLLOUT_CALL_TIMEOUT_MS  per-attempt timeout of an AWS call (default 30000 on AWS, 10000 on the sandbox)
+  ROLLOUT_MAX_ATTEMPTS     attempts per AWS call, retries included (default 4)
+  ROLLOUT_GATE_DEADLINE_MS overall deadline of one gate (default 30 min on AWS, 5 min on the sandbox)
   ROLLOUT_DEBUG=1        print the stack of an exit-3 error
 
 Reference: docs/rollout.md`;
@@ -70,9 +74,81 @@ export function buildProgram(io: Io = processIo): Command {
   return program;
 }
 
+/** The parts of `process` the completion guard uses (a fake in tests). */
+export interface GuardedProcess {
+  on(event: 'beforeExit', listener: () => void): unknown;
+  on(event: 'unhandledRejection', listener: (reason: unknown) => void): unknown;
+  off(event: 'beforeExit', listener: () => void): unknown;
+  exit(code: number): unknown;
+}
+
+/**
+ * The CLI never ends without printing its result or an error (issue 10). Node ends a process
+ * whose event loop is empty even while a promise is pending — a promise that waits on itself
+ * never settles, and the process would exit without a word; `beforeExit` fires exactly then
+ * (https://nodejs.org/api/process.html#event-beforeexit). An unhandled rejection is reported the
+ * same way (https://nodejs.org/api/process.html#event-unhandledrejection). Both print what was
+ * pending (the verb and the command line) on stderr — and the JSON error document on stdout with
+ * --json — and exit 3. `settle()` is called when the command has finished; unhandled rejections
+ * after it still exit 3.
+ */
+export function guardCompletion(argv: readonly string[], proc: GuardedProcess = process, io: Io = processIo): { settle(): void } {
+  const args = argv.slice(2);
+  const verb = args.find((a) => !a.startsWith('-')) ?? '(no verb)';
+  const line = ['rollout', ...args].join(' ');
+  const json = args.slice(0, args.includes('--') ? args.indexOf('--') : undefined).includes('--json');
+  let settled = false;
+  let reported = false;
+  const fail = (message: string) => {
+    if (reported) return;
+    reported = true;
+    io.err(`rollout ${verb}: internal error: ${message} (command: ${line}). Exit ${EXIT.tooling}.`);
+    if (json) io.out(JSON.stringify({ ok: false, exitCode: EXIT.tooling, error: { type: 'InternalError', verb, message } }, null, 2));
+    proc.exit(EXIT.tooling);
+  };
+  const onBeforeExit = () => {
+    if (!settled)
+      fail(
+        `"${verb}" was still pending when nothing was left to run (a promise that can never settle); it printed no result and did nothing more`,
+      );
+  };
+  const onRejection = (reason: unknown) => {
+    const text = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
+    fail(`unhandled promise rejection ${settled ? `after "${verb}" finished` : `while "${verb}" was pending`}: ${text}`);
+  };
+  proc.on('beforeExit', onBeforeExit);
+  proc.on('unhandledRejection', onRejection);
+  return {
+    settle() {
+      settled = true;
+      proc.off('beforeExit', onBeforeExit);
+    },
+  };
+}
+
+/**
+ * Node 20 is past end of life and AWS SDK releases after the first week of January 2027 require
+ * Node 22 (README: Requirements). Said once, in one line, on stderr — instead of the SDK's own
+ * multi-line notice on every client, which this switch then silences. Nothing is said on 22+.
+ */
+export function nodeNotice(
+  version = process.versions.node,
+  env: NodeJS.ProcessEnv = process.env,
+  err: { write(text: string): unknown } = process.stderr,
+): void {
+  if (Number(version.split('.')[0]) >= 22 || env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED) return;
+  err.write(
+    `note: Node.js ${version} is past end of life; AWS SDK releases after the first week of January 2027 need Node.js 22 or later.\n`,
+  );
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+}
+
 export async function main(argv: string[] = process.argv): Promise<void> {
-  // The SDK is pinned (package.json); its notice about future releases needing Node 22 is noise
-  // on every run for users of the supported Node 20.19+ (README: Requirements).
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  await buildProgram().parseAsync(argv);
+  nodeNotice();
+  const guard = guardCompletion(argv);
+  try {
+    await buildProgram().parseAsync(argv);
+  } finally {
+    guard.settle();
+  }
 }

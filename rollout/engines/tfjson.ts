@@ -26,6 +26,7 @@ export interface TfResource {
 export interface TfProvider {
   ref: string;
   region?: string;
+  /** The role the provider acts as: the last of its assume_role blocks (a chain is assumed in order). */
   roleArn?: string;
 }
 
@@ -109,7 +110,8 @@ export function parseStack(json: Record<string, unknown>, supportedTypes?: Reado
     if (isMetaKey(pname)) continue;
     for (const cfg of blocks(cfgs)) {
       const ref = typeof cfg.alias === 'string' ? `${pname}.${cfg.alias}` : pname;
-      const ar = single(cfg.assume_role);
+      // Several assume_role blocks are a role chain, assumed in order: the last is who acts.
+      const ar = blocks(cfg.assume_role).at(-1);
       providers.set(ref, {
         ref,
         region: typeof cfg.region === 'string' ? cfg.region : undefined,

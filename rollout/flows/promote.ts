@@ -21,8 +21,10 @@ import {
   effectivePolicyGate,
   failedChecks,
   mergeSnapshots,
+  gateDeadlineMs,
   preflightGate,
   readEnforcementSnapshot,
+  runGateWithDeadline,
   runPostApplyGates,
   type EnforcementSnapshot,
   type FailedCheck,
@@ -166,13 +168,33 @@ export function recordedEnforcement(state: RolloutState): EnforcementSnapshot {
   return unrecorded.length ? { ...merged, unrecordedPhases: [...new Set([...(merged.unrecordedPhases ?? []), ...unrecorded])] } : merged;
 }
 
-/** Reads back what `phases` now enforce and records it on each (after an apply or a rollback). */
+/**
+ * Reads back what `phases` now enforce and records it on each (after an apply or a rollback).
+ * A read that fails (e.g. a member role that cannot be assumed) never aborts the apply or the
+ * rollback it follows: the phases' records are dropped instead, so the next preflight judges
+ * their objects by name (as for state without records) and says so.
+ */
 async function recordEnforcement(s: Session, t: Target, phases: readonly Phase[], progress: Progress): Promise<void> {
-  const snaps = await progress.step(`record what ${phases.join(', ')} enforce${phases.length === 1 ? 's' : ''} now`, async () =>
-    Promise.all(phases.map(async (phase) => [phase, await readEnforcementSnapshot(t.access, s.env, { phase })] as const)),
-  );
+  let snaps: (readonly [Phase, EnforcementSnapshot])[] | undefined;
+  let failure: unknown;
+  try {
+    snaps = await progress.step(`record what ${phases.join(', ')} enforce${phases.length === 1 ? 's' : ''} now`, async () =>
+      Promise.all(phases.map(async (phase) => [phase, await readEnforcementSnapshot(t.access, s.env, { phase })] as const)),
+    );
+  } catch (err) {
+    failure = err;
+    progress.info(
+      `could not record what ${phases.join(', ')} enforce (${(err as Error).message}); preflight will judge them by name until the next apply`,
+    );
+  }
   await updateState(s.paths.state, s.env.name, (st) => {
-    for (const [phase, snap] of snaps) if (st.phases[phase]) st.phases[phase]!.recorded = snap;
+    for (const phase of phases) {
+      const rec = st.phases[phase];
+      if (!rec) continue;
+      const snap = snaps?.find(([p]) => p === phase)?.[1];
+      if (snap && !failure) rec.recorded = snap;
+      else delete rec.recorded;
+    }
   });
 }
 
@@ -476,11 +498,15 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   // Preflight sees what the phase stack about to be applied declares (e.g. an expired
   // exception's policy that this enterprise apply removes).
   const preflight = await progress.step('gate: preflight', () =>
-    preflightGate.run({
-      ...gateContext(s, t, state, phase, release, releases, { env: unitEnv, phaseEnforcement: held }),
-      plannedPolicies: plannedPoliciesOf(stacks.phase),
-      recorded: recordedEnforcement(state),
-    }),
+    runGateWithDeadline(
+      preflightGate,
+      {
+        ...gateContext(s, t, state, phase, release, releases, { env: unitEnv, phaseEnforcement: held }),
+        plannedPolicies: plannedPoliciesOf(stacks.phase),
+        recorded: recordedEnforcement(state),
+      },
+      gateDeadlineMs(t.kind),
+    ),
   );
   await recordGate(s, preflight, entry, progress);
   results.push(preflight);
@@ -501,7 +527,7 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   crashHook('apply');
 
   const post = await progress.step('gates: smoke, effective-policy', () =>
-    runPostApplyGates(gateContext(s, t, state, phase, release, releases, { env: unitEnv, phaseEnforcement: held })),
+    runPostApplyGates(gateContext(s, t, state, phase, release, releases, { env: unitEnv, phaseEnforcement: held }), gateDeadlineMs(t.kind)),
   );
   for (const g of post) await recordGate(s, g, entry, progress);
   results.push(...post);
@@ -766,7 +792,11 @@ export async function rollBackPhase(
     asOf,
     phaseEnforcement: heldSettings(st2),
   });
-  const verify = [await progress.step('gate: effective-policy (rolled-back state)', () => effectivePolicyGate.run(vctx))];
+  const verify = [
+    await progress.step('gate: effective-policy (rolled-back state)', () =>
+      runGateWithDeadline(effectivePolicyGate, vctx, gateDeadlineMs(t.kind)),
+    ),
+  ];
   for (const g of verify) await recordGate(s, g, { attemptId, phase, release: to.release, unit: to.unit?.hash }, progress);
   const ok = verify.length > 0 && verify.every((g) => g.status === 'passed');
   await updateState(s.paths.state, s.env.name, (st) => {

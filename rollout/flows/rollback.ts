@@ -4,7 +4,7 @@
  */
 import type { Phase } from '../../model/types.js';
 import { UsageError } from '../../core/errors.js';
-import { failedChecks, runPostApplyGates } from '../gates/index.js';
+import { failedChecks, gateDeadlineMs, runPostApplyGates } from '../gates/index.js';
 import { gateContext } from './gate-calls.js';
 import { heldSettings, recordGate, rollBackPhase, RESULT_SCHEMA_VERSION, type FlowDeps, type RolloutResult } from './promote.js';
 import { releasesInPlace, newAttemptId } from '../state/store.js';
@@ -75,7 +75,9 @@ export async function verify(s: Session, phase: Phase, deps: FlowDeps): Promise<
     asOf,
     phaseEnforcement: heldSettings(state),
   });
-  const results = await deps.progress.step(`gates: smoke, effective-policy (${release} on ${phase})`, () => runPostApplyGates(ctx));
+  const results = await deps.progress.step(`gates: smoke, effective-policy (${release} on ${phase})`, () =>
+    runPostApplyGates(ctx, gateDeadlineMs(t.kind)),
+  );
   const attemptId = `verify-${newAttemptId()}`;
   for (const g of results) await recordGate(s, g, { attemptId, phase, release }, deps.progress);
   const failed = failedChecks(results);

@@ -6,7 +6,7 @@
  */
 export type { Check, Gate } from './gate.js';
 export type { GateRunContext } from './context.js';
-export { failedChecks, type FailedCheck } from './result.js';
+export { failedChecks, gateDeadlineMs, runGateWithDeadline, type FailedCheck } from './result.js';
 export { preflightGate, runPreflight } from './preflight/index.js';
 export { smokeGate, runSmoke } from './smoke/index.js';
 export { effectivePolicyGate, runEffectivePolicyCheck } from './effective-policy/index.js';

@@ -4,11 +4,13 @@ import type { GateRunContext } from './context.js';
 import { effectivePolicyGate } from './effective-policy/index.js';
 import type { Gate } from './gate.js';
 import { smokeGate } from './smoke/index.js';
+import { runGateWithDeadline } from './result.js';
 
 export const POST_APPLY_GATES: readonly Gate<GateRunContext>[] = [smokeGate, effectivePolicyGate];
 
-export async function runPostApplyGates(ctx: GateRunContext): Promise<GateResult[]> {
+export async function runPostApplyGates(ctx: GateRunContext, deadlineMs?: number): Promise<GateResult[]> {
   const out: GateResult[] = [];
-  for (const gate of POST_APPLY_GATES) out.push(await gate.run(ctx));
+  // Each gate under its own deadline when given (rollout/gates/result.ts runGateWithDeadline).
+  for (const gate of POST_APPLY_GATES) out.push(await (deadlineMs ? runGateWithDeadline(gate, ctx, deadlineMs) : gate.run(ctx)));
   return out;
 }

@@ -1,10 +1,16 @@
 /**
  * STS (awsQuery, XML responses): GetCallerIdentity and AssumeRole.
  * https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+ *
+ * AssumeRole succeeds only when the role exists in the target account and its trust policy
+ * (sandbox/state.ts RoleRecord) allows the caller; otherwise AccessDenied (403) with AWS's text,
+ * the same for a missing role as for a refused trust. A call signed by a role session is role
+ * chaining: its session is capped at one hour
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-role-chaining).
  */
 import { AwsError } from '../errors.js';
-import { xmlEscape, type SvcRequest, type SvcResponse } from '../protocol.js';
-import { hashChars, nextId, type SandboxState } from '../state.js';
+import { xmlEscape, type Caller, type SvcRequest, type SvcResponse } from '../protocol.js';
+import { hashChars, nextId, type RoleRecord, type SandboxState } from '../state.js';
 
 const NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 const ROLE_ARN_RE = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/;
@@ -68,7 +74,15 @@ function assumeRole(state: SandboxState, req: SvcRequest, params: URLSearchParam
     new AwsError('AccessDenied', 403, `User: ${req.caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
   if (!m) throw deny();
   const [, account, roleName] = m;
-  if (!(state.roles[account] ?? []).includes(roleName)) throw deny();
+  const role = (state.roles[account] ?? []).find((r) => r.name === roleName);
+  if (!role || !trusts(role, req.caller)) throw deny();
+  if (req.caller.session && duration > 3600) {
+    throw new AwsError(
+      'ValidationError',
+      400,
+      'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+    );
+  }
 
   const roleId = `AROA${hashChars(`role:${state.seed}:${account}:${roleName}`, 17, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}`;
   const accessKeyId = `ASIA${nextId(state, 'session', 16).toUpperCase()}`;
@@ -79,7 +93,17 @@ function assumeRole(state: SandboxState, req: SvcRequest, params: URLSearchParam
   );
   const sessionToken = `SBX${hashChars(`session-token:${state.seed}:${state.counter}`, 120, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789')}`;
   const expiration = new Date(Math.floor(now / 1000) * 1000 + duration * 1000).toISOString().replace('.000Z', 'Z');
-  state.sessions[accessKeyId] = { accessKeyId, secretAccessKey, sessionToken, account, roleName, roleId, sessionName, expiration };
+  state.sessions[accessKeyId] = {
+    accessKeyId,
+    secretAccessKey,
+    sessionToken,
+    account,
+    roleName,
+    roleId,
+    sessionName,
+    expiration,
+    sourceArn: req.caller.arn,
+  };
   // Keep the session table bounded: expired sessions are useless.
   for (const [key, s] of Object.entries(state.sessions)) if (Date.parse(s.expiration) <= now) delete state.sessions[key];
 
@@ -92,4 +116,15 @@ function assumeRole(state: SandboxState, req: SvcRequest, params: URLSearchParam
       `<PackedPolicySize>0</PackedPolicySize>`,
     req.requestId,
   );
+}
+
+/** Does the role's trust policy allow the caller? (account principal, role principal, exact ARN) */
+function trusts(role: RoleRecord, caller: Caller): boolean {
+  return role.trust.some((p) => {
+    const acct = /^arn:aws:iam::(\d{12}):root$/.exec(p);
+    if (acct) return caller.account === acct[1];
+    const r = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/.exec(p);
+    if (r) return !!caller.session && caller.session.account === r[1] && caller.session.roleName === r[2];
+    return p === caller.arn;
+  });
 }

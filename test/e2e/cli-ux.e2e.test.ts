@@ -103,7 +103,8 @@ describe('environment warnings', () => {
     const yaml = readFileSync(join(SANDBOX_DIR, 'environment.yaml'), 'utf8')
       .replace(/definition: guardrails\//g, `definition: ${SANDBOX_DIR}/guardrails/`)
       .replace(/contentFile: smoke\//g, `contentFile: ${SANDBOX_DIR}/smoke/`)
-      .replace(/^(\s+)system: selective$/m, '$1inputTags: honor');
+      .replace(/^(\s+)system: selective$/m, '$1inputTags: honor')
+      .concat(`\nfileRoots: [${JSON.stringify(SANDBOX_DIR)}]\n`);
     expect(yaml).toMatch(/inputTags: honor/);
     writeFileSync(join(dir, 'environment.yaml'), yaml);
   });

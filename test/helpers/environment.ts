@@ -8,6 +8,7 @@ import { InputError } from '../../core/errors.js';
 
 export const SANDBOX_DIR = resolve('environments/sandbox');
 export const SANDBOX_FILE = join(SANDBOX_DIR, 'environment.yaml');
+export const FIXTURES_DIR = resolve('test/helpers/fixtures');
 
 /** The sandbox YAML with release and contentFile paths made absolute, ready to mutate. */
 export function sandboxDoc(): Document {
@@ -20,6 +21,19 @@ export function sandboxDoc(): Document {
   return doc;
 }
 
+/**
+ * The mutated sandbox as text. Its release and contentFile paths point into environments/sandbox,
+ * so `fileRoots` lists that directory and the fixtures (appended last, after the mutation, so the
+ * line numbers of everything the tests look at stay those of the shipped file).
+ */
+function mutatedText(mutate: (doc: Document) => void | string): string {
+  const doc = sandboxDoc();
+  const replaced = mutate(doc);
+  if (typeof replaced === 'string') return replaced;
+  if (!doc.has('fileRoots')) doc.set('fileRoots', [SANDBOX_DIR, FIXTURES_DIR]);
+  return doc.toString();
+}
+
 export function writeEnv(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'env-'));
   const file = join(dir, 'environment.yaml');
@@ -29,9 +43,7 @@ export function writeEnv(text: string): string {
 
 /** Loads a mutated sandbox; returns the InputError it throws (fails the test if it loads). */
 export async function loadError(mutate: (doc: Document) => void | string): Promise<InputError> {
-  const doc = sandboxDoc();
-  const replaced = mutate(doc);
-  const file = writeEnv(typeof replaced === 'string' ? replaced : doc.toString());
+  const file = writeEnv(mutatedText(mutate));
   try {
     await loadEnvironment(file);
   } catch (e) {
@@ -42,7 +54,5 @@ export async function loadError(mutate: (doc: Document) => void | string): Promi
 }
 
 export async function loadMutated(mutate: (doc: Document) => void | string) {
-  const doc = sandboxDoc();
-  const replaced = mutate(doc);
-  return loadEnvironment(writeEnv(typeof replaced === 'string' ? replaced : doc.toString()));
+  return loadEnvironment(writeEnv(mutatedText(mutate)));
 }

@@ -447,7 +447,7 @@ describe('deployment', () => {
     });
     expect([err.path, err.expected]).toEqual([
       'deployment.backend.type',
-      'expected a backend with type "local", "s3" or "cloud", got "gcs" (line 321)',
+      'expected a backend with type "local", "s3" or "cloud", got "gcs" (line 325)',
     ]);
   });
 

@@ -14,15 +14,17 @@ describe('the shipped sandbox environment synthesizes', () => {
     const by = Object.fromEntries(synthStacks({ env, releases, asOf, outdir: tmpOut() }).map((a) => [a.name, tf(a.json)]));
     expect(Object.keys(by)).toEqual(['guardrails', 'pilot', 'model-rules', 'ou', 'enterprise']);
 
-    const mgmtRole = `arn:aws:iam::${env.managementAccountId}:role/${env.deployment.managementRoleName ?? env.deployment.roleName}`;
+    // The sandbox runs the real chain (environments/sandbox sets managementRoleName): management
+    // stacks assume the management role; the pilot stack assumes the member role from it.
+    expect(env.deployment.managementRoleName).toBe('GuardrailRolloutAdmin');
+    const mgmtRole = `arn:aws:iam::${env.managementAccountId}:role/${env.deployment.managementRoleName}`;
+    const chain = (p: Record<string, unknown>) => (p.assume_role as Array<{ role_arn: string }>).map((a) => a.role_arn);
     expect(by.guardrails!.provider!.aws.map((p) => p.region)).toEqual(env.regions);
     for (const s of ['guardrails', 'model-rules', 'ou', 'enterprise']) {
-      for (const p of by[s]!.provider!.aws) expect((p.assume_role as Array<{ role_arn: string }>)[0]!.role_arn).toBe(mgmtRole);
+      for (const p of by[s]!.provider!.aws) expect(chain(p)).toEqual([mgmtRole]);
     }
     for (const p of by.pilot!.provider!.aws) {
-      expect((p.assume_role as Array<{ role_arn: string }>)[0]!.role_arn).toBe(
-        `arn:aws:iam::${env.pilot.account}:role/${env.deployment.roleName}`,
-      );
+      expect(chain(p)).toEqual([mgmtRole, `arn:aws:iam::${env.pilot.account}:role/${env.deployment.roleName}`]);
     }
     expect(Object.keys(by.pilot!.resource!.aws_bedrock_enforced_guardrail_configuration!)).toHaveLength(env.regions.length);
 

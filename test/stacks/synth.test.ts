@@ -103,27 +103,40 @@ describe('synthStacks', () => {
     expect(out.release_baseline_2026_11_2_eu_west_1_id!.value).toBe('${aws_bedrock_guardrail.guardrail_eu_west_1.guardrail_id}');
   });
 
-  test('providers assume the configured role in the account each stack changes', () => {
+  test('providers assume the configured role in the account each stack changes, members through the management role', () => {
+    // Every assume_role block in order: hashicorp/aws assumes them as a chain (stacks/providers.ts).
     const roles = (name: string) =>
-      by[name]!.provider!.aws.map((p) => [p.alias ?? null, p.region, (p.assume_role as Array<{ role_arn: string }>)[0]!.role_arn]);
+      by[name]!.provider!.aws.map((p) => [
+        p.alias ?? null,
+        p.region,
+        ...(p.assume_role as Array<{ role_arn: string; session_name: string }>).map((a) => a.role_arn),
+      ]);
     expect(roles('guardrails')).toEqual([
       ['us_east_1', 'us-east-1', `arn:aws:iam::${MGMT}:role/GuardrailRolloutAdmin`],
       ['eu_west_1', 'eu-west-1', `arn:aws:iam::${MGMT}:role/GuardrailRolloutAdmin`],
     ]);
+    // The pilot account's role is assumed FROM the management role session (base → admin → member).
     expect(roles('pilot')).toEqual([
-      ['us_east_1', 'us-east-1', `arn:aws:iam::${PILOT}:role/GuardrailRolloutRole`],
-      ['eu_west_1', 'eu-west-1', `arn:aws:iam::${PILOT}:role/GuardrailRolloutRole`],
+      ['us_east_1', 'us-east-1', `arn:aws:iam::${MGMT}:role/GuardrailRolloutAdmin`, `arn:aws:iam::${PILOT}:role/GuardrailRolloutRole`],
+      ['eu_west_1', 'eu-west-1', `arn:aws:iam::${MGMT}:role/GuardrailRolloutAdmin`, `arn:aws:iam::${PILOT}:role/GuardrailRolloutRole`],
+    ]);
+    expect(by.pilot!.provider!.aws[0]!.assume_role).toEqual([
+      { role_arn: `arn:aws:iam::${MGMT}:role/GuardrailRolloutAdmin`, session_name: 'guardrail-rollout-pilot' },
+      { role_arn: `arn:aws:iam::${PILOT}:role/GuardrailRolloutRole`, session_name: 'guardrail-rollout-pilot' },
     ]);
     for (const s of ['model-rules', 'ou', 'enterprise'])
       expect(roles(s)).toEqual([[null, 'us-east-1', `arn:aws:iam::${MGMT}:role/GuardrailRolloutAdmin`]]);
   });
 
-  test('without managementRoleName the management account role is roleName', () => {
+  test('without managementRoleName the management account role is roleName and members assume their role directly', () => {
     const env = testEnv();
     const { by: b } = synth({ env: { ...env, deployment: { ...env.deployment, managementRoleName: undefined } } });
-    expect((b.enterprise!.provider!.aws[0]!.assume_role as Array<{ role_arn: string }>)[0]!.role_arn).toBe(
+    expect((b.enterprise!.provider!.aws[0]!.assume_role as Array<{ role_arn: string }>).map((a) => a.role_arn)).toEqual([
       `arn:aws:iam::${MGMT}:role/GuardrailRolloutRole`,
-    );
+    ]);
+    expect((b.pilot!.provider!.aws[0]!.assume_role as Array<{ role_arn: string }>).map((a) => a.role_arn)).toEqual([
+      `arn:aws:iam::${PILOT}:role/GuardrailRolloutRole`,
+    ]);
   });
 
   test("every stack requires the environment's hashicorp/aws version, not the prebuilt 6.25.0", () => {

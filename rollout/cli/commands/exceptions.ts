@@ -33,7 +33,8 @@ export function register(program: Command, io: Io): void {
   list.action(
     action(io, async (_o: unknown, c: Command) => {
       const flags = flagsOf(c);
-      const env = await loadEnvironment(flags.env);
+      // Read-only: the release definitions (code) are checked but never imported.
+      const env = await loadEnvironment(flags.env, { definitions: 'skip' });
       warnEnvironment(io, env);
       const views = env.exceptions.map((e) => exceptionView(e, flags.asOf));
       emit(
@@ -60,7 +61,8 @@ export function register(program: Command, io: Io): void {
   check.action(
     action(io, async (_o: unknown, c: Command) => {
       const flags = flagsOf(c);
-      const env = await loadEnvironment(flags.env);
+      // Read-only: the release definitions (code) are checked but never imported.
+      const env = await loadEnvironment(flags.env, { definitions: 'skip' });
       warnEnvironment(io, env);
       const views = env.exceptions.map((e) => exceptionView(e, flags.asOf));
       const expired = views.filter((v) => v.status === 'expired');

@@ -2,23 +2,38 @@
 import { locksText, type AccountPreview, type EnforcementRow, type PreviewResult } from '../../../policy/preview.js';
 import type { ChildControlPlan } from '../../../policy/locks.js';
 
-export function renderTable(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (c ?? '').padEnd(widths[i]))
-      .join('  ')
-      .trimEnd();
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+/**
+ * The text of one cell: strings as they are, nothing as empty, any other value (a list, an
+ * object, a number from a hand-written snapshot) as its JSON, so an odd value never crashes a table.
+ */
+export function cellText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v === undefined || v === null) return '';
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
 }
 
-const esc = (s: string) => s.replace(/\|/g, '\\|');
+export function renderTable(headers: string[], rows: readonly (readonly unknown[])[]): string {
+  const text = rows.map((r) => headers.map((_, i) => cellText(r[i])));
+  const widths = headers.map((h, i) => Math.max(h.length, ...text.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...text.map(line)].join('\n');
+}
 
-export function renderMarkdownTable(headers: string[], rows: string[][]): string {
+const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+export function renderMarkdownTable(headers: string[], rows: readonly (readonly unknown[])[]): string {
   return [
     `| ${headers.map(esc).join(' | ')} |`,
     `|${headers.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${r.map((c) => esc(c ?? '')).join(' | ')} |`),
+    ...rows.map((r) => `| ${r.map((c) => esc(cellText(c))).join(' | ')} |`),
   ].join('\n');
 }
 
