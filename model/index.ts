@@ -22,3 +22,4 @@ export {
 export { checkEnvironment, MAX_OU_DEPTH, type EnvironmentShape } from './validate.js';
 export * from './org.js';
 export * from './exceptions.js';
+export * from './probe-roles.js';

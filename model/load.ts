@@ -373,6 +373,7 @@ async function buildEnvironment(raw: unknown, abs: string, ctx: Ctx): Promise<En
     });
     phases[phase] = {
       bakeSeconds: p.bakeSeconds ?? parseDuration(p.bake!)!,
+      ...(p.propagationTimeout !== undefined ? { propagationTimeoutSeconds: parseDuration(p.propagationTimeout)! } : {}),
       approval: p.approval,
       sample: { ...p.sample },
       smoke,

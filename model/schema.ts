@@ -21,6 +21,7 @@ import type {
   EnforcementException,
   GuardingMode,
   Organization,
+  ProbeRoleSettings,
   SampleSettings,
   SmokeCase,
 } from './types.js';
@@ -278,6 +279,13 @@ const phaseSchema = z
         error: (iss) => `expected a duration like "30m", "2h", "1h30m" or "0s", got ${show(iss.input)}`,
       })
       .optional(),
+    /** How long the propagation gate waits for the applied change to be in force (default 5m). */
+    propagationTimeout: z
+      .string({ error: (iss) => `expected a duration like "5m", "30s" or "0s", got ${show(iss.input)}` })
+      .refine((v) => parseDuration(v) !== undefined, {
+        error: (iss) => `expected a duration like "5m", "30s", "1m30s" or "0s", got ${show(iss.input)}`,
+      })
+      .optional(),
     approval: z.boolean({ error: (iss) => `expected true or false, got ${show(iss.input)}` }).default(false),
     sample: sampleSchema.default(DEFAULT_SAMPLE),
     smoke: z.array(smokeEntrySchema).min(1, { error: 'expected at least one smoke case: a gate never passes without evidence' }),
@@ -331,9 +339,32 @@ const backendSchema = z.discriminatedUnion(
 
 const roleName = z.string().regex(/^[\w+=,.@-]{1,64}$/, { error: (iss) => `expected an IAM role name, got ${show(iss.input)}` });
 
+/** A key of `deployment.probeRoles.byTarget`: an account id or an OU id (listed: model/validate.ts). */
+function probeTargetError(key: string): string | undefined {
+  if (ACCOUNT_ID.test(key) || OU_ID.test(key)) return undefined;
+  const unquoted = /^\d{1,11}$/.test(key) ? ' (YAML reads an unquoted number and drops leading zeros: quote the account id)' : '';
+  return `expected an account id (12 digits, quoted) or an OU id (ou-…) as the key, got ${show(key)}${unquoted}`;
+}
+
+const probeRolesSchema = z
+  .strictObject({
+    default: roleName.optional(),
+    byTarget: z.record(z.string(), roleName).default({}),
+  })
+  .superRefine((p, ctx) => {
+    if (p.default === undefined && Object.keys(p.byTarget).length === 0) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'expected default and/or byTarget (or leave probeRoles out)' });
+    }
+    for (const key of Object.keys(p.byTarget)) {
+      const message = probeTargetError(key);
+      if (message) ctx.addIssue({ code: 'custom', path: ['byTarget', key], message });
+    }
+  });
+
 const deploymentSchema = z.strictObject({
   roleName: roleName.default(DEFAULT_ROLE_NAME),
   managementRoleName: roleName.optional(),
+  probeRoles: probeRolesSchema.optional(),
   backend: backendSchema.default({ type: 'local' }),
   terraformBinary: z
     .enum(['terraform', 'tofu'], { error: (iss) => `expected "terraform" or "tofu", got ${show(iss.input)}` })
@@ -395,6 +426,7 @@ export type _SchemaAgreesWithTypes = [
   Check<Extends<EnvironmentFile['organization'], Organization>>,
   Check<Extends<EnvironmentFile['deployment'], DeploymentSettings>>,
   Check<Extends<EnvironmentFile['deployment']['backend'], BackendSettings>>,
+  Check<Extends<NonNullable<EnvironmentFile['deployment']['probeRoles']>, ProbeRoleSettings>>,
   Check<Extends<EnvironmentFile['phases']['pilot']['sample'], SampleSettings>>,
   Check<Extends<Omit<RawSmokeCase, 'contentFile' | 'content'> & { content: string }, SmokeCase>>,
   Check<Extends<Omit<RawException, 'changes'>, Omit<EnforcementException, 'changes'>>>,

@@ -97,6 +97,12 @@ export interface SampleSettings {
 
 export interface PhaseSettings {
   bakeSeconds: number;
+  /**
+   * `phases.<phase>.propagationTimeout`, seconds: how long the propagation gate waits after an
+   * apply for every account in scope to show the change (rollout/gates/propagation). Absent:
+   * the gate's default (5 minutes).
+   */
+  propagationTimeoutSeconds?: number;
   approval: boolean;
   sample: SampleSettings;
   smoke: SmokeCase[];
@@ -107,10 +113,25 @@ export type BackendSettings =
   | { type: 's3'; bucket: string; keyPrefix: string; region: string; useLockfile: boolean; encrypt: boolean; dynamodbTable?: string }
   | { type: 'cloud'; organization: string; hostname: string; workspacePrefix: string; project?: string };
 
+/**
+ * Probe roles (docs/environments.md#probe-roles): the identity workloads use in an account, which
+ * preflight's ApplyGuardrail check and the smoke invocations act as. An account takes its own
+ * `byTarget` entry, else the entry of the nearest OU above it, else `default`; no role at all = the
+ * deployment role (a warning: workload identity policies are then not tested).
+ */
+export interface ProbeRoleSettings {
+  /** Role name in every account that no `byTarget` entry reaches. */
+  default?: string;
+  /** Account id (12 digits) or OU id (ou-…) → role name. */
+  byTarget: Record<string, string>;
+}
+
 export interface DeploymentSettings {
   /** Role assumed in every member account (and the management account unless overridden). */
   roleName: string;
   managementRoleName?: string;
+  /** Workload identities to prove reachability with; assumed from the deployment role's session. */
+  probeRoles?: ProbeRoleSettings;
   backend: BackendSettings;
   /** Terraform-compatible binary for the terraform engine. */
   terraformBinary: 'terraform' | 'tofu';

@@ -125,6 +125,16 @@ export function checkEnvironment(env: EnvironmentShape, file?: string): void {
     }
   });
 
+  // Probe roles: every byTarget key is an account or OU of the organization.
+  for (const target of Object.keys(env.deployment.probeRoles?.byTarget ?? {})) {
+    const k = kind.get(target);
+    if (k !== 'account' && k !== 'ou')
+      err(
+        `deployment.probeRoles.byTarget.${target}`,
+        `expected an account or OU listed in organization, got "${target}" which is not listed`,
+      );
+  }
+
   // Phases: smoke ids unique per phase.
   for (const phase of PHASES) {
     const settings = env.phases[phase];

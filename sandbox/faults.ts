@@ -6,7 +6,8 @@
  * A call can be throttled, fail with a 5xx, be delayed (`latencyMs`), or stall (`stallRate`):
  * answered only after `stallMs`, or never (until the client gives up and closes the
  * connection) when `stallMs` is absent — a stalled connection or proxy. The same config file
- * may carry server-side quotas under the key "quotas" (sandbox/quotas.ts).
+ * may carry server-side quotas under the key "quotas" (sandbox/quotas.ts) and a propagation delay
+under "propagationDelayMs" (sandbox/propagation.ts).
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -33,8 +34,13 @@ export interface FaultRule {
  * `{ "DescribeEffectivePolicy": { "latencyMs": 50 }, "quotas": { "DescribeEffectivePolicy": { "ratePerSecond": 10, "burst": 10 } } }`.
  */
 export interface FaultConfig {
-  [operation: string]: FaultRule | QuotaConfig | undefined;
+  [operation: string]: FaultRule | QuotaConfig | number | undefined;
   quotas?: QuotaConfig;
+  /**
+   * Propagation delay, ms (sandbox/propagation.ts): how long a BEDROCK_POLICY attach, detach or
+   * update, or an enforced configuration put or delete, takes to be in force.
+   */
+  propagationDelayMs?: number;
 }
 
 const rate = z.number().min(0).max(1);
@@ -47,7 +53,7 @@ const faultRuleSchema = z.strictObject({
   stallMs: ms.optional(),
 });
 export const faultConfigSchema = z
-  .object({ quotas: quotaConfigSchema.optional() })
+  .object({ quotas: quotaConfigSchema.optional(), propagationDelayMs: z.number().int().min(0).max(3_600_000).optional() })
   .catchall(faultRuleSchema)
   .superRefine((cfg, ctx) => {
     for (const key of Object.keys(cfg)) if (key === '') ctx.addIssue({ code: 'custom', message: 'empty operation name', path: [key] });
@@ -59,6 +65,7 @@ export type FaultDecision = { kind: 'none' | 'throttle' | 'error' | 'stall'; lat
 export class FaultInjector {
   private config: Record<string, FaultRule>;
   private quotaConfig: QuotaConfig = {};
+  private delayMs: number | undefined;
   private readonly calls = new Map<string, number>();
 
   constructor(
@@ -70,9 +77,10 @@ export class FaultInjector {
   }
 
   private load(config: FaultConfig): void {
-    const { quotas, ...rules } = faultConfigSchema.parse(config);
+    const { quotas, propagationDelayMs, ...rules } = faultConfigSchema.parse(config);
     this.config = rules as Record<string, FaultRule>;
     this.quotaConfig = quotas ?? {};
+    this.delayMs = propagationDelayMs;
   }
 
   set(config: FaultConfig): void {
@@ -81,7 +89,16 @@ export class FaultInjector {
   }
 
   get(): FaultConfig {
-    return Object.keys(this.quotaConfig).length ? { ...this.config, quotas: this.quotaConfig } : { ...this.config };
+    return {
+      ...this.config,
+      ...(Object.keys(this.quotaConfig).length ? { quotas: this.quotaConfig } : {}),
+      ...(this.delayMs !== undefined ? { propagationDelayMs: this.delayMs } : {}),
+    };
+  }
+
+  /** The propagation delay of the config (undefined when it has none). */
+  propagationDelayMs(): number | undefined {
+    return this.delayMs;
   }
 
   /** The quotas of the config ({} when it has none). */

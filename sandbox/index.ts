@@ -8,6 +8,7 @@
 import { FaultInjector, type FaultConfig } from './faults.js';
 import { QuotaKeeper, type QuotaConfig } from './quotas.js';
 import { loadStateFile, StateWriter } from './persist.js';
+import { Propagation } from './propagation.js';
 import { seedState, type SandboxEnv, type SeedOptions } from './seed.js';
 import { listen } from './server.js';
 import type { ServiceContext } from './services/common.js';
@@ -39,7 +40,14 @@ export interface StartSandboxOptions {
   seed?: number;
   /** Trust of the seeded roles (a fresh state only; a loaded state file keeps its own). */
   trust?: SeedOptions;
-  /** Clock for timestamps and session expiry (tests). */
+  /**
+   * Propagation delay, ms (sandbox/propagation.ts; default the fault config's
+   * "propagationDelayMs", else 0): for that long after a BEDROCK_POLICY attach, detach, update or
+   * delete, or an enforced configuration put or delete, DescribeEffectivePolicy and the runtime
+   * enforcement still answer what was in force before. Measured on `now`.
+   */
+  propagationDelayMs?: number;
+  /** Clock for timestamps, session expiry and the propagation delay (tests). */
   now?: () => number;
   /** Logs unexpected internal errors (default: stderr). */
   onInternalError?: (err: unknown) => void;
@@ -56,8 +64,10 @@ export interface SandboxHandle {
   state: SandboxState;
   /** RuntimeWorld view of the state, as the Bedrock Runtime handlers see it. */
   world: RuntimeWorld;
-  /** Replaces the fault config; its "quotas" key (if any) replaces the quotas too. */
+  /** Replaces the fault config; its "quotas" and "propagationDelayMs" keys (if any) replace the quotas and the delay too. */
   setFaults(cfg: FaultConfig): void;
+  /** Sets the propagation delay of the changes made from now on (ms, 0 = none). */
+  setPropagationDelay(ms: number): void;
   /** Replaces the server-side quotas ({} = none) and refills every bucket. */
   setQuotas(cfg: QuotaConfig): void;
   /** Calls answered with a throttling error by the quotas so far, per operation. */
@@ -82,7 +92,9 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<SandboxHa
   const ctx: ServiceContext = { state, now: opts.now ?? Date.now };
   const faults = new FaultInjector(opts.faults ?? {}, seed);
   const quotas = new QuotaKeeper(opts.quotas ?? faults.quotas());
-  const world = createWorld(() => ctx.state);
+  const propagation = new Propagation(opts.propagationDelayMs ?? faults.propagationDelayMs() ?? 0);
+  // The runtime enforces what is in force, not a change still propagating.
+  const world = createWorld(() => propagation.visible(ctx.state, ctx.now()));
   const writer = opts.statePath ? new StateWriter(opts.statePath, () => ctx.state) : undefined;
   const flush = () => writer?.flushSync();
   flush();
@@ -91,6 +103,7 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<SandboxHa
       ctx,
       faults,
       quotas,
+      propagation,
       world,
       persist: () => writer?.flush(),
       defaultRegion: state.homeRegion,
@@ -110,7 +123,10 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<SandboxHa
     setFaults: (cfg) => {
       faults.set(cfg);
       if (cfg.quotas) quotas.set(cfg.quotas);
+      const delay = faults.propagationDelayMs();
+      if (delay !== undefined) propagation.setDelay(delay);
     },
+    setPropagationDelay: (ms) => propagation.setDelay(ms),
     setQuotas: (cfg) => quotas.set(cfg),
     quotaThrottles: () => quotas.throttled(),
     stats: server.stats,

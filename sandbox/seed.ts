@@ -11,7 +11,14 @@
  * - `deployment.managementRoleName` (when set) in the management account, trusting the base
  *   identity (`SeedOptions.basePrincipal`, default the management account's own principal);
  *   without it the management account holds `roleName` instead, since the configuration then
- *   assumes `roleName` there too (docs/environments.md).
+ *   assumes `roleName` there too (docs/environments.md);
+ * - the probe role of each account (`deployment.probeRoles`: the account's own entry, else the
+ *   nearest OU's, else the default), trusting the role the rollout already holds in that account
+ *   (the member deployment role; in the management account the management role, or the base
+ *   identity without one), with an identity policy that allows PROBE_ROLE_ACTIONS, as a workload
+ *   role that calls Bedrock has (`SeedOptions.identityPolicies` replaces it, e.g. to take
+ *   bedrock:ApplyGuardrail away). Deployment roles have no modelled identity policy: they may call
+ *   everything, like the administrator roles they stand for.
  */
 import { STATE_FORMAT, hashChars, type RoleRecord, type SandboxState } from './state.js';
 
@@ -32,7 +39,11 @@ export interface SandboxEnv {
     ous: readonly { id: string; name: string; parent: string }[];
     accounts: readonly { id: string; name: string; parent: string; email?: string }[];
   };
-  deployment: { roleName: string; managementRoleName?: string };
+  deployment: {
+    roleName: string;
+    managementRoleName?: string;
+    probeRoles?: { default?: string; byTarget: Readonly<Record<string, string>> };
+  };
   /** Sandbox-only knobs of the environment file. */
   sandbox?: { policyTypeEnabled: boolean };
 }
@@ -50,7 +61,23 @@ export interface SeedOptions {
    * side: AssumeRole into it from the management account is AccessDenied (a broken trust).
    */
   untrustedAccounts?: readonly string[];
+  /**
+   * Identity policies by role ARN: the IAM actions the role's policies allow, replacing the seeded
+   * ones (probe roles: PROBE_ROLE_ACTIONS; deployment roles: not modelled, everything allowed).
+   */
+  identityPolicies?: Readonly<Record<string, readonly string[]>>;
 }
+
+/**
+ * What a seeded probe role's identity policy allows: what a workload calling Bedrock under
+ * enforcement needs (Converse is authorized as bedrock:InvokeModel; an enforced guardrail also
+ * needs bedrock:ApplyGuardrail on it).
+ */
+export const PROBE_ROLE_ACTIONS: readonly string[] = [
+  'bedrock:ApplyGuardrail',
+  'bedrock:InvokeModel',
+  'bedrock:InvokeModelWithResponseStream',
+];
 
 const SEED_TIME = '2026-01-01T00:00:00.000Z';
 
@@ -64,8 +91,26 @@ export function secretFor(seed: number, accountId: string): string {
 }
 
 /** The roles the deployment settings say exist, with their trust (see the file comment). */
+/** The probe role name of an account: its own entry, the nearest OU's, else the default. */
+export function probeRoleOf(
+  env: Pick<SandboxEnv, 'deployment'> & { organization?: SandboxEnv['organization'] },
+  accountId: string,
+): string | undefined {
+  const cfg = env.deployment.probeRoles;
+  if (!cfg) return undefined;
+  const parent = new Map<string, string>();
+  for (const o of env.organization?.ous ?? []) parent.set(o.id, o.parent);
+  for (const a of env.organization?.accounts ?? []) parent.set(a.id, a.parent);
+  const seen = new Set<string>();
+  for (let node: string | undefined = accountId; node !== undefined && !seen.has(node); node = parent.get(node)) {
+    seen.add(node);
+    if (cfg.byTarget[node]) return cfg.byTarget[node];
+  }
+  return cfg.default;
+}
+
 export function seedRoles(
-  env: Pick<SandboxEnv, 'managementAccountId' | 'deployment'>,
+  env: Pick<SandboxEnv, 'managementAccountId' | 'deployment'> & { organization?: SandboxEnv['organization'] },
   accountIds: readonly string[],
   opts: SeedOptions = {},
 ): Record<string, RoleRecord[]> {
@@ -80,6 +125,23 @@ export function seedRoles(
     else if (managementRoleName)
       roles[id] = [{ name: managementRoleName, trust: untrusted.has(id) ? [] : [opts.basePrincipal ?? root(mgmt)] }];
     else roles[id] = [{ name: roleName, trust: untrusted.has(id) ? [] : [opts.basePrincipal ?? root(mgmt)] }];
+    const probe = probeRoleOf(env, id);
+    if (probe && !roles[id]!.some((r) => r.name === probe)) {
+      // The probe role trusts the role the rollout holds in its account (see the file comment).
+      const holder =
+        id !== mgmt
+          ? `arn:aws:iam::${id}:role/${roleName}`
+          : managementRoleName
+            ? `arn:aws:iam::${id}:role/${managementRoleName}`
+            : (opts.basePrincipal ?? root(mgmt));
+      roles[id]!.push({ name: probe, trust: [holder], allowedActions: [...PROBE_ROLE_ACTIONS] });
+    }
+  }
+  for (const [arn, actions] of Object.entries(opts.identityPolicies ?? {})) {
+    const m = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/.exec(arn);
+    const role = m ? roles[m[1]!]?.find((r) => r.name === m[2]) : undefined;
+    if (!role) throw new Error(`SeedOptions.identityPolicies: no seeded role ${arn}`);
+    role.allowedActions = [...actions];
   }
   return roles;
 }

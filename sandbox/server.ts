@@ -14,6 +14,7 @@ import { Duplex } from 'node:stream';
 import { AwsError } from './errors.js';
 import { faultError, type FaultInjector } from './faults.js';
 import type { QuotaKeeper } from './quotas.js';
+import { PROPAGATED_READS, type Propagation } from './propagation.js';
 import { classify, errorResponse, resolveCaller, type Service, type SvcRequest, type SvcResponse } from './protocol.js';
 import type { RuntimeRequest, RuntimeResponse, RuntimeWorld } from './runtime/context.js';
 import type { HandlerResult, ServiceContext } from './services/common.js';
@@ -26,6 +27,8 @@ export interface ServerDeps {
   faults: FaultInjector;
   /** Server-side quotas per operation and (account, region); absent = none. */
   quotas?: QuotaKeeper;
+  /** Propagation delay of policy and enforced-configuration changes (sandbox/propagation.ts); absent = none. */
+  propagation?: Propagation;
   world: RuntimeWorld;
   /** Called after a request changed the state; its response waits for the returned promise. */
   persist(): Promise<void> | void;
@@ -261,12 +264,18 @@ async function serve(
 
 async function dispatch(deps: ServerDeps, req: SvcRequest): Promise<SvcResponse> {
   let result: HandlerResult;
+  const p = deps.propagation;
+  const prior = p?.before(req.operation, deps.ctx.state, deps.ctx.now());
   switch (req.service) {
     case 'sts':
       result = handleSts(deps.ctx.state, req, deps.ctx.now);
       break;
     case 'organizations':
-      result = handleOrganizations(deps.ctx, req);
+      // Effective-policy reads answer what is in force (a change still propagating is not yet).
+      result = handleOrganizations(
+        p && PROPAGATED_READS.has(req.operation) ? { ...deps.ctx, state: p.visible(deps.ctx.state, deps.ctx.now()) } : deps.ctx,
+        req,
+      );
       break;
     case 'bedrock':
       result = handleBedrock(deps.ctx, req);
@@ -274,6 +283,7 @@ async function dispatch(deps: ServerDeps, req: SvcRequest): Promise<SvcResponse>
     case 'runtime':
       return dispatchRuntime(deps, req);
   }
+  if (prior && result.mutated) p!.after(prior, deps.ctx.state, deps.ctx.now());
   if (result.mutated) await deps.persist();
   return result.response;
 }
@@ -288,8 +298,19 @@ async function dispatchRuntime(deps: ServerDeps, req: SvcRequest): Promise<SvcRe
     req.operation === 'ApplyGuardrail'
       ? { guardrailIdentifier: req.segments[1], guardrailVersion: req.segments[3] }
       : { modelId: req.segments[1] };
+  const s = req.caller.session;
+  const role = s ? (deps.ctx.state.roles[s.account] ?? []).find((r) => r.name === s.roleName) : undefined;
+  const identity = { arn: req.caller.arn, ...(role?.allowedActions ? { actions: [...role.allowedActions] } : {}) };
   const r = await handleRuntime(
-    { operation: req.operation, callerAccount: req.caller.account, region: req.region, params, headers: req.headers, body: req.body },
+    {
+      operation: req.operation,
+      callerAccount: req.caller.account,
+      identity,
+      region: req.region,
+      params,
+      headers: req.headers,
+      body: req.body,
+    },
     deps.world,
   );
   return { status: r.status, headers: r.headers, body: r.body };

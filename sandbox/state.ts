@@ -100,6 +100,14 @@ export interface SessionRecord {
 export interface RoleRecord {
   name: string;
   trust: string[];
+  /**
+   * What the role's identity-based policies allow, as IAM action names ("bedrock:ApplyGuardrail";
+   * "*" and "service:*"-style trailing wildcards match as in IAM). Absent = not modelled: the role
+   * may call every API (the deployment roles, which have administrator access). Checked by the
+   * Bedrock Runtime (sandbox/runtime/enforcement.ts): a caller needs the identity permission AND,
+   * across accounts, the guardrail's resource-based policy.
+   */
+  allowedActions?: string[];
 }
 
 export interface Credentials {

@@ -12,6 +12,14 @@
  *   from them. Sessions are cached per chain and re-assumed when less than 5 minutes are left
  *   (long bakes outlive the one-hour sessions). The sandbox goes through the same AssumeRole
  *   path and checks each role's trust, so the real code path is exercised.
+ * - Probe roles (`deployment.probeRoles`, docs/environments.md#probe-roles): `forWorkload` acts as
+ *   the identity workloads use in an account, one more hop at the end of that account's chain:
+ *   base → management role → member role → probe role (in the management account: base →
+ *   management role → probe role). The probe role is assumed FROM the deployment role's session in
+ *   its own account, so it trusts a same-account role that already administers the account, and no
+ *   workload role has to trust anything outside its account. No probe role for an account =
+ *   `forWorkload` returns the deployment role's clients with `probeRole` undefined (a fallback the
+ *   gates report).
  * - Every HTTP attempt takes a token from a per-API bucket (service:operation) before it is
  *   signed; a throttled API's rate is lowered for every account (AIMD) and the SDK's standard
  *   retry backs off (exponential, full jitter) on throttling, 5xx and timeouts, with a bounded
@@ -31,6 +39,7 @@ import { STSClient, AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { NodeHttpHandler, type NodeHttpHandlerOptions } from '@smithy/node-http-handler';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { probeRoleFor } from '../../model/probe-roles.js';
 import type { Environment } from '../../model/types.js';
 import { ToolingError } from '../../core/errors.js';
 import { RateLimiter } from './limiter.js';
@@ -62,6 +71,8 @@ export interface AwsAccessOptions {
   roleName: string;
   /** Role assumed in the management account; absent = use the base credentials directly. */
   managementRoleName?: string;
+  /** Probe role name per account (env.deployment.probeRoles resolved); undefined = none. */
+  probeRoleFor?: (accountId: string) => string | undefined;
   /** Members via STS AssumeRole (default true). false = the sandbox's seeded per-account keys. */
   assumeRoles?: boolean;
   /** Calls per second per API (service:operation). Default 20; 0 = unlimited. */
@@ -94,6 +105,18 @@ export interface AccountClients {
   bedrock: BedrockClient;
   runtime: BedrockRuntimeClient;
   organizations: OrganizationsClient;
+  sts: STSClient;
+}
+
+/** Clients acting as an account's workload identity (its probe role), for the runtime checks. */
+export interface WorkloadClients {
+  account: string;
+  region: string;
+  /** ARN of the probe role these clients act as; undefined = none configured: the deployment role's clients. */
+  probeRole?: string;
+  /** ARN of the deployment role of the account (the identity used when there is no probe role, and the probe's source). */
+  deploymentRole: string;
+  runtime: BedrockRuntimeClient;
   sts: STSClient;
 }
 
@@ -145,6 +168,7 @@ export class AwsAccess {
   /** The per-attempt timeouts and attempt count every client of this access uses. */
   readonly timeouts: CallTimeouts;
   private readonly bundles = new Map<string, AccountClients>();
+  private readonly workloads = new Map<string, WorkloadClients>();
   /** Assumed sessions per role chain (roles joined by " → "). */
   private readonly creds = new Map<string, Promise<Creds>>();
   /** STS clients that sign each AssumeRole hop, per source identity ("" = the base credentials). */
@@ -177,6 +201,7 @@ export class AwsAccess {
       managementAccountId: env.managementAccountId,
       roleName: env.deployment.roleName,
       managementRoleName: env.deployment.managementRoleName,
+      probeRoleFor: (accountId) => probeRoleFor(env, accountId)?.roleName,
       ...opts,
     });
   }
@@ -197,6 +222,29 @@ export class AwsAccess {
     return b;
   }
 
+  /**
+   * Clients acting as the workload identity of `accountId`: its probe role, assumed from the end of
+   * the account's role chain; or, when no probe role is configured for it, the deployment role's
+   * clients (`probeRole` undefined). Cached.
+   */
+  forWorkload(accountId: string, region: string = this.target.region): WorkloadClients {
+    if (this.closed) throw new ToolingError('AwsAccess is closed');
+    const key = `${accountId}/${region}`;
+    let w = this.workloads.get(key);
+    if (!w) {
+      w = this.makeWorkload(accountId, region);
+      this.workloads.set(key, w);
+    }
+    return w;
+  }
+
+  /** The roles assumed to act as the probe role of `accountId`; undefined = no probe role. */
+  probeChain(accountId: string): string[] | undefined {
+    const name = this.opts.probeRoleFor?.(accountId);
+    if (!name) return undefined;
+    return [...this.roleChain(accountId), `arn:aws:iam::${accountId}:role/${name}`];
+  }
+
   stats(): AccessStats {
     return JSON.parse(JSON.stringify(this.counters)) as AccessStats;
   }
@@ -209,6 +257,7 @@ export class AwsAccess {
     this.closed = true;
     // The HTTP handler is shared by every client: destroy it once instead of each client.
     this.bundles.clear();
+    this.workloads.clear();
     this.hopSts.clear();
     this.handler.destroy();
   }
@@ -302,6 +351,53 @@ export class AwsAccess {
       this.hopSts.set(key, sts);
     }
     return sts;
+  }
+
+  private makeWorkload(accountId: string, region: string): WorkloadClients {
+    const chain = this.roleChain(accountId);
+    const deploymentRole = chain[chain.length - 1] ?? `the base credentials of ${accountId}`;
+    const probe = this.probeChain(accountId);
+    if (!probe) {
+      const b = this.forAccount(accountId, region);
+      return {
+        account: accountId,
+        region,
+        deploymentRole,
+        get runtime() {
+          return b.runtime;
+        },
+        get sts() {
+          return b.sts;
+        },
+      };
+    }
+    if (this.opts.assumeRoles === false) {
+      throw new ToolingError(`probe role ${probe[probe.length - 1]} needs role assumption (assumeRoles is off)`);
+    }
+    const creds = () => this.assumed(probe);
+    let runtime: BedrockRuntimeClient | undefined;
+    let sts: STSClient | undefined;
+    const self = this;
+    return {
+      account: accountId,
+      region,
+      probeRole: probe[probe.length - 1],
+      deploymentRole,
+      get runtime() {
+        if (!runtime) {
+          runtime = new BedrockRuntimeClient(self.baseConfig(region, creds));
+          self.instrument(runtime as unknown as InstrumentableClient, 'bedrock-runtime');
+        }
+        return runtime;
+      },
+      get sts() {
+        if (!sts) {
+          sts = new STSClient(self.baseConfig(self.target.region, creds));
+          self.instrument(sts as unknown as InstrumentableClient, 'sts');
+        }
+        return sts;
+      },
+    };
   }
 
   private makeBundle(accountId: string, region: string): AccountClients {

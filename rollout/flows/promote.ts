@@ -23,6 +23,7 @@ import {
   mergeSnapshots,
   gateDeadlineMs,
   preflightGate,
+  propagationGate,
   readEnforcementSnapshot,
   runGateWithDeadline,
   runPostApplyGates,
@@ -526,7 +527,7 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   });
   crashHook('apply');
 
-  const post = await progress.step('gates: smoke, effective-policy', () =>
+  const post = await progress.step('gates: propagation, smoke, effective-policy', () =>
     runPostApplyGates(gateContext(s, t, state, phase, release, releases, { env: unitEnv, phaseEnforcement: held }), gateDeadlineMs(t.kind)),
   );
   for (const g of post) await recordGate(s, g, entry, progress);
@@ -792,7 +793,9 @@ export async function rollBackPhase(
     asOf,
     phaseEnforcement: heldSettings(st2),
   });
+  // Wait for the rolled-back policies to take effect before judging them (rollout/gates/propagation).
   const verify = [
+    await progress.step('gate: propagation (rolled-back state)', () => runGateWithDeadline(propagationGate, vctx, gateDeadlineMs(t.kind))),
     await progress.step('gate: effective-policy (rolled-back state)', () =>
       runGateWithDeadline(effectivePolicyGate, vctx, gateDeadlineMs(t.kind)),
     ),

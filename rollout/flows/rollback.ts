@@ -75,7 +75,7 @@ export async function verify(s: Session, phase: Phase, deps: FlowDeps): Promise<
     asOf,
     phaseEnforcement: heldSettings(state),
   });
-  const results = await deps.progress.step(`gates: smoke, effective-policy (${release} on ${phase})`, () =>
+  const results = await deps.progress.step(`gates: propagation, smoke, effective-policy (${release} on ${phase})`, () =>
     runPostApplyGates(ctx, gateDeadlineMs(t.kind)),
   );
   const attemptId = `verify-${newAttemptId()}`;

@@ -47,6 +47,8 @@ function rate(kind: 'sandbox' | 'aws'): number {
 export interface OpenTargetOptions {
   hooks?: SandboxEngineHooks;
   log?: (line: string) => void;
+  /** Options for the in-process emulator besides its environment and state file (faults, quotas, delays; tests and rehearsals). */
+  sandbox?: Omit<Parameters<typeof import('../../sandbox/index.js')['startSandbox']>[0], 'env' | 'statePath'>;
 }
 
 /**
@@ -87,7 +89,7 @@ export async function openTarget(env: Environment, flags: CommonFlags, paths: En
     } else {
       const { startSandbox } = await import('../../sandbox/index.js');
       try {
-        sandbox = await startSandbox({ env, statePath: paths.sandboxState });
+        sandbox = await startSandbox({ ...opts.sandbox, env, statePath: paths.sandboxState });
       } catch (err) {
         throw new ToolingError(`could not start the in-process sandbox (state ${paths.sandboxState}): ${(err as Error).message}`, err);
       }

@@ -48,6 +48,18 @@ export interface GateRunContext {
    * `recorded.unrecordedPhases`: its objects get the name/description rule.
    */
   recorded?: EnforcementSnapshot;
+  /**
+   * The last DescribeEffectivePolicy read of each account in scope (null: no effective policy),
+   * as the propagation gate left it (rollout/gates/propagation, filled by runPostApplyGates): the
+   * effective-policy gate judges these instead of reading every account a second time. An
+   * account missing here (its read failed, or no propagation step ran) is read by the gate.
+   */
+  effectiveReads?: Map<string /* account */, Record<string, unknown> | null>;
+  /**
+   * Clock and sleep of the propagation gate's polling (default Date.now and a timer); tests
+   * share a fake clock with the sandbox (`startSandbox({ now })`).
+   */
+  propagationClock?: { now(): number; sleep(ms: number): Promise<void> };
   /** Parallel calls (default 16). The per-API rate limit is the AwsAccess's. */
   concurrency?: number;
   /** Informational: the rate the AwsAccess was built with (reported in summaries). */

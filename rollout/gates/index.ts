@@ -8,6 +8,7 @@ export type { Check, Gate } from './gate.js';
 export type { GateRunContext } from './context.js';
 export { failedChecks, gateDeadlineMs, runGateWithDeadline, type FailedCheck } from './result.js';
 export { preflightGate, runPreflight } from './preflight/index.js';
+export { propagationGate, runPropagation, DEFAULT_PROPAGATION_TIMEOUT_SECONDS } from './propagation/index.js';
 export { smokeGate, runSmoke } from './smoke/index.js';
 export { effectivePolicyGate, runEffectivePolicyCheck } from './effective-policy/index.js';
 export { bakeGate, runBake, type BakeContext } from './bake/bake.js';

@@ -5,7 +5,8 @@
  */
 import type { EnforcementException, Environment, Phase } from '../../model/types.js';
 import { ousUnder } from '../../model/org.js';
-import { accountsForPhase } from '../gates/index.js';
+import { probeRoleFor } from '../../model/probe-roles.js';
+import { accountsForPhase, DEFAULT_PROPAGATION_TIMEOUT_SECONDS } from '../gates/index.js';
 import { activeExceptions, exceptionStatus, isExpiringSoon, daysLeft, EXPIRY_WARNING_DAYS } from '../../model/exceptions.js';
 import { releaseShortHash } from '../../core/naming.js';
 import type { ChangeAction, EnginePlan } from '../state/contracts.js';
@@ -129,6 +130,20 @@ function versionLabel(state: RolloutState, release: string | null, region: strin
   return p ? `${release} v${p.version}` : `${release} (to be published)`;
 }
 
+/**
+ * Who preflight's ApplyGuardrail check and smoke act as (docs/environments.md#probe-roles), and a
+ * warning naming the accounts in scope without a probe role (checked with the deployment role).
+ */
+function probeRoleNote(env: Environment, phase: Phase): string {
+  if (!env.deployment.probeRoles) {
+    return ' (as the deployment role; warning: no deployment.probeRoles, so identity policies of workloads are not tested)';
+  }
+  const without = accountsForPhase(env, phase).filter((a) => !probeRoleFor(env, a));
+  if (!without.length) return ' as the probe role of each account';
+  const list = `${without.slice(0, 6).join(', ')}${without.length > 6 ? ', …' : ''}`;
+  return ` as the probe role of each account; warning: ${without.length} account(s) in scope have none (${list}): checked with the deployment role, identity policies of workloads are not tested there`;
+}
+
 export function plannedGates(env: Environment, phase: Phase): PlannedGate[] {
   const s = env.phases[phase];
   const sample = s.sample.perOu === 'all' ? 'every account in scope' : `${s.sample.perOu} per OU, at least ${s.sample.floor}`;
@@ -136,7 +151,12 @@ export function plannedGates(env: Environment, phase: Phase): PlannedGate[] {
     {
       gate: 'preflight',
       detail:
-        'release published with numeric versions, resource policy grants the organization, policy type enabled, exceptions valid, no unmanaged BEDROCK_POLICY, members can ApplyGuardrail',
+        'release published with numeric versions, resource policy grants the organization, policy type enabled, exceptions valid, no unmanaged BEDROCK_POLICY, members can ApplyGuardrail' +
+        probeRoleNote(env, phase),
+    },
+    {
+      gate: 'propagation',
+      detail: `wait until every account in scope shows the change (DescribeEffectivePolicy; pilot: its enforced configuration), at most ${s.propagationTimeoutSeconds ?? DEFAULT_PROPAGATION_TIMEOUT_SECONDS}s`,
     },
     { gate: 'smoke', detail: `${s.smoke.length} case(s) through Converse (no guardrail named) in ${sample}` },
     {

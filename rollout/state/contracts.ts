@@ -38,7 +38,7 @@ export interface Engine {
   outputs(stack: StackName): Promise<Record<string, unknown>>;
 }
 
-export type GateName = 'preflight' | 'smoke' | 'effective-policy' | 'bake' | 'approval';
+export type GateName = 'preflight' | 'propagation' | 'smoke' | 'effective-policy' | 'bake' | 'approval';
 export type GateStatus = 'passed' | 'failed' | 'inconclusive';
 
 export interface CheckResult {

@@ -8,7 +8,7 @@ import { AwsError } from '../errors.js';
 import { evaluateGuardrail } from '../evaluator/index.js';
 import type { RuntimeRequest, RuntimeResponse, RuntimeWorld } from './context.js';
 import { json, parseJsonBody } from './common.js';
-import { checkAccess } from './enforcement.js';
+import { checkAccess, requireIdentity } from './enforcement.js';
 
 export async function applyGuardrail(req: RuntimeRequest, world: RuntimeWorld): Promise<RuntimeResponse> {
   const identifier = req.params.guardrailIdentifier ?? '';
@@ -40,11 +40,17 @@ export async function applyGuardrail(req: RuntimeRequest, world: RuntimeWorld): 
     }
   }
 
+  // Authorization comes first on AWS: the identity policy is evaluated before the guardrail is looked up.
+  requireIdentity(
+    req.identity,
+    'bedrock:ApplyGuardrail',
+    identifier.startsWith('arn:') ? identifier : `arn:aws:bedrock:${req.region}:${req.callerAccount}:guardrail/${identifier}`,
+  );
   const snapshot = world.findGuardrail(identifier, version, req.callerAccount, req.region);
   if (!snapshot || snapshot.region !== req.region) {
     throw new AwsError('ResourceNotFoundException', 404, `The guardrail ${identifier} version ${version} was not found in ${req.region}.`);
   }
-  const ownership = checkAccess(world, snapshot, req.callerAccount, 'ApplyGuardrail');
+  const ownership = checkAccess(world, snapshot, req.callerAccount, 'ApplyGuardrail', req.identity);
   const started = performance.now();
   const r = evaluateGuardrail(snapshot.config, { source: body.source, blocks, outputScope: body.outputScope as 'FULL' | undefined });
   const assessment = {

@@ -50,9 +50,19 @@ export interface RuntimeWorld {
   resourcePolicy(resourceArn: string): string | undefined;
 }
 
+/** The calling principal and what its identity-based policies allow (RoleRecord.allowedActions). */
+export interface CallerIdentity {
+  /** The caller's ARN (an assumed-role session ARN, or arn:aws:iam::<acct>:root for account keys). */
+  arn: string;
+  /** Allowed IAM actions; undefined = not modelled (everything allowed). */
+  actions?: readonly string[];
+}
+
 export interface RuntimeRequest {
   operation: 'ApplyGuardrail' | 'Converse' | 'InvokeModel';
   callerAccount: string;
+  /** Who calls; absent = the account's root identity with no identity policy modelled. */
+  identity?: CallerIdentity;
   region: string;
   /** Decoded path labels: guardrailIdentifier/guardrailVersion or modelId. */
   params: Record<string, string>;

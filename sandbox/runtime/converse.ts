@@ -80,6 +80,7 @@ export async function converse(req: RuntimeRequest, world: RuntimeWorld): Promis
     req.region,
     modelId,
     gid ? { identifier: gid, version: gver, rule: CONVERSE_REQUEST_RULE } : undefined,
+    req.identity,
   );
   const segments = converseSegments(body.system, messages);
   const result = runGuarded({ applied, segments, trace, promptAttack: true });

@@ -14,7 +14,7 @@
 import { GUARDRAIL_VERSION_PATTERN } from '../../core/patterns.js';
 import { AwsError } from '../errors.js';
 import { policyAllows } from '../rbp.js';
-import type { GuardrailSnapshot, RuntimeWorld } from './context.js';
+import type { CallerIdentity, GuardrailSnapshot, RuntimeWorld } from './context.js';
 
 export type Origin = 'REQUEST' | 'ACCOUNT_ENFORCED' | 'ORGANIZATION_ENFORCED';
 export type Mode = 'SELECTIVE' | 'COMPREHENSIVE';
@@ -164,9 +164,48 @@ export function appliesToModel(models: GuardrailRef['models'], modelId: string):
 
 const arnRegion = (arn: string) => arn.split(':')[3];
 
-/** Throws AccessDeniedException unless the caller may use the guardrail (own account or RBP allows). */
-export function checkAccess(world: RuntimeWorld, g: GuardrailSnapshot, caller: string, context: string): 'SELF' | 'CROSS_ACCOUNT' {
-  if (g.ownerAccount === caller) return 'SELF';
+/** Does the caller's identity policy allow `action`? (IAM: actions are case-insensitive; trailing "*" wildcards.) */
+export function identityAllows(identity: CallerIdentity | undefined, action: string): boolean {
+  const allowed = identity?.actions;
+  if (!allowed) return true;
+  const a = action.toLowerCase();
+  return allowed.some((p) => {
+    const q = p.toLowerCase();
+    return q === '*' || q === a || (q.endsWith('*') && a.startsWith(q.slice(0, -1)));
+  });
+}
+
+/**
+ * Throws AccessDeniedException (AWS's text) unless the caller's identity-based policy allows
+ * `action` on `resource`: for a role session the message names the assumed role.
+ */
+export function requireIdentity(identity: CallerIdentity | undefined, action: string, resource: string, context?: string): void {
+  if (identityAllows(identity, action)) return;
+  throw new AwsError(
+    'AccessDeniedException',
+    403,
+    `User: ${identity!.arn} is not authorized to perform: ${action} on resource: ${resource} ` +
+      `because no identity-based policy allows the ${action} action${context ? ` (${context})` : ''}`,
+  );
+}
+
+/**
+ * Throws AccessDeniedException unless the caller may use the guardrail. Across accounts a caller
+ * needs both the guardrail's resource-based policy and an identity policy allowing
+ * bedrock:ApplyGuardrail (docs/aws-facts.md#supported-statement-patterns); in the owning account the
+ * identity policy (the sandbox does not let an org-wide `*` statement stand in for it there).
+ */
+export function checkAccess(
+  world: RuntimeWorld,
+  g: GuardrailSnapshot,
+  caller: string,
+  context: string,
+  identity?: CallerIdentity,
+): 'SELF' | 'CROSS_ACCOUNT' {
+  if (g.ownerAccount === caller) {
+    requireIdentity(identity, 'bedrock:ApplyGuardrail', g.guardrailArn, context);
+    return 'SELF';
+  }
   const allowed = policyAllows(
     world.resourcePolicy(g.guardrailArn),
     'bedrock:ApplyGuardrail',
@@ -177,10 +216,11 @@ export function checkAccess(world: RuntimeWorld, g: GuardrailSnapshot, caller: s
     throw new AwsError(
       'AccessDeniedException',
       403,
-      `User: arn:aws:iam::${caller}:root is not authorized to perform: bedrock:ApplyGuardrail on resource: ${g.guardrailArn} ` +
+      `User: ${identity?.arn ?? `arn:aws:iam::${caller}:root`} is not authorized to perform: bedrock:ApplyGuardrail on resource: ${g.guardrailArn} ` +
         `because no resource-based policy allows the bedrock:ApplyGuardrail action (${context}).`,
     );
   }
+  requireIdentity(identity, 'bedrock:ApplyGuardrail', g.guardrailArn, context);
   return 'CROSS_ACCOUNT';
 }
 
@@ -256,6 +296,7 @@ export function applicableGuardrails(
   region: string,
   modelId: string,
   request: { identifier: string; version: string; rule: SelectionRule } | undefined,
+  identity?: CallerIdentity,
 ): AppliedGuardrail[] {
   const entries = resolveEnforced(world, caller, region, modelId).map((e) => ({
     ...e,
@@ -278,7 +319,7 @@ export function applicableGuardrails(
       );
     }
     const key = `${e.snapshot.guardrailArn}:${e.snapshot.version}`;
-    const ownership = checkAccess(world, e.snapshot, caller, e.where);
+    const ownership = checkAccess(world, e.snapshot, caller, e.where, identity);
     const seen = byKey.get(key);
     if (seen) {
       if (!seen.origins.includes(e.origin)) seen.origins.push(e.origin);

@@ -7,6 +7,7 @@ import { AwsError } from '../errors.js';
 import { applyGuardrail } from './apply-guardrail.js';
 import type { RuntimeRequest, RuntimeResponse, RuntimeWorld } from './context.js';
 import { converse } from './converse.js';
+import { requireIdentity } from './enforcement.js';
 import { invokeModel } from './invoke-model.js';
 
 export async function handleRuntime(req: RuntimeRequest, world: RuntimeWorld): Promise<RuntimeResponse> {
@@ -14,9 +15,14 @@ export async function handleRuntime(req: RuntimeRequest, world: RuntimeWorld): P
     case 'ApplyGuardrail':
       return applyGuardrail(req, world);
     case 'Converse':
-      return converse(req, world);
-    case 'InvokeModel':
-      return invokeModel(req, world);
+    case 'InvokeModel': {
+      // Converse needs the bedrock:InvokeModel permission, as InvokeModel does
+      // (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html).
+      const modelId = req.params.modelId ?? '';
+      const resource = modelId.startsWith('arn:') ? modelId : `arn:aws:bedrock:${req.region}::foundation-model/${modelId}`;
+      requireIdentity(req.identity, 'bedrock:InvokeModel', resource);
+      return req.operation === 'Converse' ? converse(req, world) : invokeModel(req, world);
+    }
     default:
       throw new AwsError(
         'UnknownOperationException',

@@ -205,6 +205,7 @@ export async function invokeModel(req: RuntimeRequest, world: RuntimeWorld): Pro
     req.region,
     modelId,
     gid ? { identifier: gid, version: gver, rule: 'TAGGED_OR_ALL' } : undefined,
+    req.identity,
   );
   if (tagConfig !== undefined && applied.length === 0) {
     throw new AwsError(

@@ -50,6 +50,7 @@ test('without --approve: exit 2 naming the flag, nothing applied; with it: promo
   expect(r.gates.map((g) => `${g.gate}:${g.status}`)).toEqual([
     'approval:passed',
     'preflight:passed',
+    'propagation:passed',
     'smoke:passed',
     'effective-policy:passed',
     'bake:passed',

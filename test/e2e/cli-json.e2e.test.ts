@@ -134,6 +134,7 @@ describe('plan, promote, verify, status, rollback --json', () => {
     });
     expect(promote.doc.gates.map((g: { gate: string; status: string }) => `${g.gate}:${g.status}`)).toEqual([
       'preflight:passed',
+      'propagation:passed',
       'smoke:passed',
       'effective-policy:passed',
       'bake:passed',
@@ -162,7 +163,7 @@ describe('plan, promote, verify, status, rollback --json', () => {
       phase: 'pilot',
       release,
     });
-    expect(verify.doc.gates.map((g: { gate: string }) => g.gate)).toEqual(['smoke', 'effective-policy']);
+    expect(verify.doc.gates.map((g: { gate: string }) => g.gate)).toEqual(['propagation', 'smoke', 'effective-policy']);
 
     // status
     const status = await json(['status']);
@@ -204,6 +205,7 @@ describe('plan, promote, verify, status, rollback --json', () => {
       rollback: { to: null, status: 'rolled-back' },
     });
     expect(rollback.doc.rollback.gates.map((g: { gate: string; status: string }) => `${g.gate}:${g.status}`)).toEqual([
+      'propagation:passed',
       'effective-policy:passed',
     ]);
   }, 180_000);

@@ -204,7 +204,11 @@ test('rollback text: the re-verification line and a repeated rollback each say t
   const first = await runCli(['rollback', 'pilot', '--as-of', AS_OF]);
   expect(first.code).toBe(0);
   const reverify = first.out.split('\n').filter((l) => l.includes('re-verify'));
-  expect(reverify).toEqual([expect.stringMatching(/^ {2}re-verify effective-policy: passed — \d+ passed/)]);
+  // Propagation first (the rolled-back policies must have taken effect), then the effective policy: one line each.
+  expect(reverify).toEqual([
+    expect.stringMatching(/^ {2}re-verify propagation: passed — \d+ passed/),
+    expect.stringMatching(/^ {2}re-verify effective-policy: passed — \d+ passed/),
+  ]);
   const again = await runCli(['rollback', 'pilot', '--as-of', AS_OF]);
   expect(again.code).toBe(0);
   expect(again.out.match(/already rolled back/g)).toHaveLength(1);

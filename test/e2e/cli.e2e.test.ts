@@ -99,6 +99,7 @@ describe('crash recovery', () => {
         expect(doc).toMatchObject({ outcome: 'promoted', attemptId });
         expect(doc.gates.map((g) => `${g.gate}:${g.status}`)).toEqual([
           'preflight:passed',
+          'propagation:passed',
           'smoke:passed',
           'effective-policy:passed',
           'bake:passed',
@@ -128,7 +129,7 @@ describe('crash recovery', () => {
             .slice(resumeAt)
             .filter((e) => e.kind === 'gate')
             .map((e) => e.gate),
-        ).toEqual(['preflight', 'smoke', 'effective-policy', 'bake']);
+        ).toEqual(['preflight', 'propagation', 'smoke', 'effective-policy', 'bake']);
         // one enforced configuration per region in the pilot account, not two
         const sandboxState = JSON.parse(readFileSync(paths.sandboxState, 'utf8')) as { enforced: { account: string }[] };
         expect(sandboxState.enforced.filter((c) => c.account === '666666666661')).toHaveLength(2);

@@ -4,31 +4,23 @@
  * completes the rollback without manual steps. The cut is made at the worst moment: after the
  * AWS call of the rollback's apply, before the engine recorded it (a sandbox-engine hook throws).
  */
-import { rmSync } from 'node:fs';
 import { ListEnforcedGuardrailsConfigurationCommand } from '@aws-sdk/client-bedrock';
 import type { Environment } from '../../model/types.js';
 import { parseFlags } from '../../rollout/cli/commands/options.js';
 import { promote } from '../../rollout/flows/promote.js';
 import { Session } from '../../rollout/flows/session.js';
 import { silentProgress } from '../../rollout/ui/progress.js';
-import { freshHome, runVerb, state } from '../helpers/cli.js';
+import { runVerb, state, useFreshHome } from '../helpers/cli.js';
 import { sandboxEnvironment } from '../helpers/sandbox-fixture.js';
 
 const AS_OF = '2026-11-25';
 const R2 = 'baseline@2026.11.2';
 
-let home: string;
 let env: Environment;
 beforeAll(async () => {
   env = await sandboxEnvironment();
 });
-beforeEach(() => {
-  home = freshHome();
-});
-afterEach(() => {
-  rmSync(home, { recursive: true, force: true });
-  delete process.env.ROLLOUT_HOME;
-});
+useFreshHome();
 
 async function pilotConfigs(e: Environment) {
   const s = await Session.open(parseFlags({ env: 'sandbox', asOf: AS_OF, yes: true }), { env: e });

@@ -5,31 +5,24 @@
  * full rollout goes through the chain AWS has; a member role whose trust is broken halts the
  * promotion with AccessDenied naming the role before anything is enforced.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadEnvironment, projectRoot } from '../../model/index.js';
+import { loadEnvironment, probeRoleFor, projectRoot } from '../../model/index.js';
 import { PHASES, type Environment } from '../../model/types.js';
 import { envPaths } from '../../rollout/state/paths.js';
 import { seedState } from '../../sandbox/seed.js';
 import { deserializeState, serializeState, type SandboxState } from '../../sandbox/state.js';
-import { freshHome, ledger, runVerb, state } from '../helpers/cli.js';
+import { ledger, runVerb, state, useFreshHome } from '../helpers/cli.js';
 import { sandboxEnvironment } from '../helpers/sandbox-fixture.js';
 
 const AS_OF = '2026-11-25';
 const R2 = 'baseline@2026.11.2';
 
-let home: string;
 let env: Environment;
 beforeAll(async () => {
   env = await sandboxEnvironment();
 });
-beforeEach(() => {
-  home = freshHome();
-});
-afterEach(() => {
-  rmSync(home, { recursive: true, force: true });
-  delete process.env.ROLLOUT_HOME;
-});
+useFreshHome();
 
 /** The in-process sandbox's persisted state after the verbs ran. */
 function sandboxState(e: Environment): SandboxState {
@@ -60,7 +53,10 @@ test('an example-prod-shaped environment goes through all four phases over base 
 
   const mgmt = env.managementAccountId;
   const admin = env.deployment.managementRoleName!;
-  const sessions = Object.values(sandboxState(env).sessions);
+  const all = Object.values(sandboxState(env).sessions);
+  // Probe-role sessions (deployment.probeRoles: preflight's ApplyGuardrail and the smoke calls) apart.
+  const isProbe = (s: (typeof all)[number]) => s.roleName === probeRoleFor(env, s.account)?.roleName;
+  const sessions = all.filter((s) => !isProbe(s));
   const adminSessions = sessions.filter((s) => s.account === mgmt);
   const memberSessions = sessions.filter((s) => s.account !== mgmt);
   expect(adminSessions.length).toBeGreaterThan(0);
@@ -75,6 +71,16 @@ test('an example-prod-shaped environment goes through all four phases over base 
     });
   }
   expect(memberSessions.some((s) => s.account === env.pilot.account)).toBe(true);
+  // Every probe session was assumed FROM the deployment role's session in its own account.
+  const probes = all.filter(isProbe);
+  expect(probes.some((s) => s.account === env.pilot.account)).toBe(true);
+  for (const s of probes) {
+    const holder = s.account === mgmt ? admin : env.deployment.roleName;
+    expect({ account: s.account, from: s.sourceArn }).toEqual({
+      account: s.account,
+      from: expect.stringMatching(new RegExp(`^arn:aws:sts::${s.account}:assumed-role/${holder}/`)),
+    });
+  }
 }, 300_000);
 
 test('a member role that does not trust the management side halts the pilot with AccessDenied naming the role; nothing is enforced', async () => {
@@ -107,5 +113,28 @@ test('a member role that does not trust the management side halts the pilot with
   expect(after.enforced).toEqual([]);
   expect(after.guardrails.filter((g) => g.owner === env.pilot.account)).toEqual([]);
   expect(Object.values(after.sessions).filter((s) => s.account === env.pilot.account)).toEqual([]);
+  expect((await state()).phases.pilot?.status).not.toBe('passed');
+}, 180_000);
+
+test('a probe role without an identity policy for bedrock:ApplyGuardrail halts the pilot at preflight naming account and role; nothing is enforced', async () => {
+  const acct = env.pilot.account;
+  const probe = `arn:aws:iam::${acct}:role/${probeRoleFor(env, acct)!.roleName}`;
+  // The resource policy grants the organization; only the workload identity lacks the permission.
+  const file = envPaths(env.name).sandboxState;
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, serializeState(seedState(env, 1, { identityPolicies: { [probe]: ['bedrock:InvokeModel'] } })));
+
+  const r = await runVerb('promote', 'pilot', { env, release: R2, asOf: AS_OF });
+  expect({ ok: r.ok, exitCode: r.exitCode }).toEqual({ ok: false, exitCode: 1 });
+  const failed = r.failedChecks.filter((c) => c.id.startsWith('preflight:apply-guardrail@'));
+  expect(failed.map((c) => c.id).sort()).toEqual(env.regions.map((region) => `preflight:apply-guardrail@${acct}/${region}`).sort());
+  for (const c of failed) {
+    expect(c.account).toBe(acct);
+    expect(c.detail).toContain(`as probe role ${probe} was denied`);
+    expect(c.detail).toMatch(/AccessDenied.*no identity-based policy allows the bedrock:ApplyGuardrail action/);
+  }
+  const after = sandboxState(env);
+  expect(after.attachments).toEqual([]);
+  expect(after.enforced).toEqual([]);
   expect((await state()).phases.pilot?.status).not.toBe('passed');
 }, 180_000);

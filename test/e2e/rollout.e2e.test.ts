@@ -3,7 +3,6 @@
  * a release through pilot → model-rules → ou → enterprise, then defective releases halted at
  * the right phase and rolled back, with nothing past the failed phase changed.
  */
-import { rmSync } from 'node:fs';
 import { PHASES, type Environment, type Phase } from '../../model/types.js';
 import { statusView } from '../../rollout/cli/views/status.js';
 import {
@@ -18,7 +17,7 @@ import {
   withOverblockingRelease,
   withPromptAttackHigh,
 } from '../helpers/sandbox-fixture.js';
-import { engineStack, freshHome, ledger, runVerb, state } from '../helpers/cli.js';
+import { engineStack, ledger, runVerb, state, useFreshHome } from '../helpers/cli.js';
 import { DeleteResourcePolicyCommand } from '@aws-sdk/client-bedrock';
 import { ListPoliciesForTargetCommand } from '@aws-sdk/client-organizations';
 import { envPaths } from '../../rollout/state/paths.js';
@@ -29,18 +28,11 @@ const AS_OF = '2026-11-25';
 const R1 = 'baseline@2026.11.1';
 const R2 = 'baseline@2026.11.2';
 
-let home: string;
 let env: Environment;
 beforeAll(async () => {
   env = await sandboxEnvironment();
 });
-beforeEach(() => {
-  home = freshHome();
-});
-afterEach(() => {
-  rmSync(home, { recursive: true, force: true });
-  delete process.env.ROLLOUT_HOME;
-});
+const home = useFreshHome();
 
 async function rollOut(e: Environment, release: string, phases: readonly Phase[] = PHASES, asOf = AS_OF) {
   for (const phase of phases) {
@@ -71,6 +63,7 @@ test('promotes a release through all four phases; status and ledger show it', as
     expect(p.versions.every((v) => /^\d+$/.test(v.version))).toBe(true);
     expect(p.gates.map((g) => [g.gate, g.status])).toEqual([
       ['preflight', 'passed'],
+      ['propagation', 'passed'],
       ['smoke', 'passed'],
       ['effective-policy', 'passed'],
       ['bake', 'passed'],
@@ -89,6 +82,7 @@ test('promotes a release through all four phases; status and ledger show it', as
     expect(mine.filter((e) => e.kind === 'apply' && e.stack === phase)).toHaveLength(1);
     expect(mine.filter((e) => e.kind === 'gate').map((e) => `${e.gate}:${e.status}`)).toEqual([
       'preflight:passed',
+      'propagation:passed',
       'smoke:passed',
       'effective-policy:passed',
       'bake:passed',
@@ -129,7 +123,7 @@ test('an overblocking release is halted at pilot and rolled back to the previous
 
   const st = await state();
   expect(st.phases.pilot).toMatchObject({ release: R2, status: 'rolled-back', attemptRelease: OVERBLOCKING_RELEASE });
-  expect(st.phases.pilot!.rollbackGates![0]).toMatchObject({ gate: 'effective-policy', status: 'passed' });
+  expect(st.phases.pilot!.rollbackGates!.find((g) => g.gate === 'effective-policy')).toMatchObject({ status: 'passed' });
   expect(deployed('pilot')).toEqual(pilotBefore);
   expect(await snapshotOthers('pilot')).toEqual(others);
   const kinds = (await ledger()).filter((x) => x.attemptId === r.attemptId).map((x) => x.kind);
@@ -160,7 +154,7 @@ test('PROMPT_ATTACK raised to HIGH (failure story 3) is halted at pilot: the lon
 
   const st = await state();
   expect(st.phases.pilot).toMatchObject({ release: R2, status: 'rolled-back', attemptRelease: PROMPT_ATTACK_HIGH_RELEASE });
-  expect(st.phases.pilot!.rollbackGates![0]).toMatchObject({ gate: 'effective-policy', status: 'passed' });
+  expect(st.phases.pilot!.rollbackGates!.find((g) => g.gate === 'effective-policy')).toMatchObject({ status: 'passed' });
   expect(deployed('pilot')).toEqual(pilotBefore);
   expect(await snapshotOthers('pilot')).toEqual(others);
   const kinds = (await ledger()).filter((x) => x.attemptId === r.attemptId).map((x) => x.kind);
@@ -194,7 +188,7 @@ test('a mistyped model exclusion is halted at pilot by preflight (the id is not 
   const st = await state();
   expect(st.phases.pilot).toMatchObject({ release: null, status: 'rolled-back' });
   // Re-verified by the effective-policy gate: no account-level configuration left in any region.
-  const verified = st.phases.pilot!.rollbackGates![0]!;
+  const verified = st.phases.pilot!.rollbackGates!.find((g) => g.gate === 'effective-policy')!;
   expect(verified).toMatchObject({ gate: 'effective-policy', status: 'passed' });
   expect(verified.checks.map((c) => [c.id, c.status]).sort()).toEqual(
     env.regions.map((region) => [`effective:account-config:${env.pilot.account}/${region}`, 'passed']).sort(),
@@ -279,6 +273,7 @@ test('after an exception expired, re-applying enterprise passes preflight and de
   );
   expect(r.gates.map((g) => [g.gate, g.status])).toEqual([
     ['preflight', 'passed'],
+    ['propagation', 'passed'],
     ['smoke', 'passed'],
     ['effective-policy', 'passed'],
     ['bake', 'passed'],
@@ -298,11 +293,11 @@ test('rollback on demand returns a phase to its previous release; verify re-runs
   await rollOut(env, R2, ['pilot']);
   const v = await runVerb('verify', 'pilot', { env, asOf: AS_OF });
   expect(v).toMatchObject({ ok: true, outcome: 'verified', release: R2 });
-  expect(v.gates.map((g) => g.gate)).toEqual(['smoke', 'effective-policy']);
+  expect(v.gates.map((g) => g.gate)).toEqual(['propagation', 'smoke', 'effective-policy']);
   const r = await runVerb('rollback', 'pilot', { env, asOf: AS_OF });
   expect(r).toMatchObject({ ok: true, outcome: 'rolled-back', release: R1, rollback: { status: 'rolled-back' } });
   expect((await state()).phases.pilot).toMatchObject({ release: R1, status: 'rolled-back' });
   const again = await runVerb('rollback', 'pilot', { env, asOf: AS_OF });
   expect(again.outcome).toBe('no-op');
-  expect(envPaths('sandbox').dir.startsWith(home)).toBe(true);
+  expect(envPaths('sandbox').dir.startsWith(home())).toBe(true);
 }, 120_000);

@@ -1,5 +1,5 @@
 /** In-process drivers for the rollout verbs against the sandbox (no spawning), for e2e tests. */
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Environment, Phase } from '../../model/types.js';
@@ -16,6 +16,22 @@ export function freshHome(): string {
   const home = mkdtempSync(join(tmpdir(), 'rollout-e2e-'));
   process.env.ROLLOUT_HOME = home;
   return home;
+}
+
+/**
+ * Each test of the file in a fresh ROLLOUT_HOME, removed afterwards. Returns the current home
+ * (for tests that look inside it).
+ */
+export function useFreshHome(): () => string {
+  let home = '';
+  beforeEach(() => {
+    home = freshHome();
+  });
+  afterEach(() => {
+    rmSync(home, { recursive: true, force: true });
+    delete process.env.ROLLOUT_HOME;
+  });
+  return () => home;
 }
 
 export interface RunOpts {

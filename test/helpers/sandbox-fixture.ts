@@ -13,7 +13,7 @@ import { loadEnvironment, projectRoot } from '../../model/index.js';
 import type { EnforcementException, Environment, Phase, Release } from '../../model/types.js';
 import { contentHash, GuardrailDefinition } from '../../guardrail/index.js';
 import { releaseOutputKey, type ReleaseOutputAttr } from '../../modules/naming.js';
-import { startSandbox, type FaultConfig, type SandboxHandle } from '../../sandbox/index.js';
+import { startSandbox, type FaultConfig, type SandboxHandle, type StartSandboxOptions } from '../../sandbox/index.js';
 import { synthStacks } from '../../stacks/synth.js';
 import { AwsAccess, sandboxTarget, type AwsAccessOptions } from '../../rollout/aws/clients.js';
 import { SandboxEngine, type SandboxEngineHooks } from '../../rollout/engines/sandbox/engine.js';
@@ -58,12 +58,14 @@ export interface FixtureOptions {
   access?: Partial<Omit<AwsAccessOptions, 'target'>>;
   hooks?: SandboxEngineHooks;
   asOf?: Date;
+  /** Extra emulator options (clock, propagation delay). */
+  sandbox?: Pick<StartSandboxOptions, 'now' | 'propagationDelayMs'>;
 }
 
 export async function startFixture(opts: FixtureOptions = {}): Promise<Fixture> {
   const env = opts.env ?? (await sandboxEnvironment());
   const dir = mkdtempSync(join(tmpdir(), 'rollout-gates-'));
-  const sandbox = await startSandbox({ env, faults: opts.faults, onInternalError: () => {} });
+  const sandbox = await startSandbox({ env, faults: opts.faults, onInternalError: () => {}, ...opts.sandbox });
   const access = AwsAccess.forEnvironment(env, sandboxTarget(sandbox), { ratePerSecond: 0, maxAttempts: 4, ...opts.access });
   const engine = new SandboxEngine({ env, access, statePath: join(dir, 'sandbox-engine.json'), hooks: opts.hooks });
   const asOf = opts.asOf ?? FIXTURE_AS_OF;

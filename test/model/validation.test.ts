@@ -405,7 +405,7 @@ describe('phases and smoke cases', () => {
     });
     expect(err.path).toBe('phases.pilot.smoke[0].include');
     expect(err.expected).toBe(
-      'expected the name of a smokeSuites entry (must-block, must-anonymize, must-pass, excluded-models), got "must-blok" (line 287)',
+      'expected the name of a smokeSuites entry (must-block, must-anonymize, must-pass, excluded-models), got "must-blok" (line 288)',
     );
   });
 
@@ -425,7 +425,7 @@ describe('phases and smoke cases', () => {
     });
     expect([err.path, err.expected]).toEqual([
       'phases.pilot.bakeSeconds',
-      'expected exactly one of bakeSeconds (number) or bake (duration like "30m") (line 291)',
+      'expected exactly one of bakeSeconds (number) or bake (duration like "30m") (line 292)',
     ]);
   });
 
@@ -447,7 +447,7 @@ describe('deployment', () => {
     });
     expect([err.path, err.expected]).toEqual([
       'deployment.backend.type',
-      'expected a backend with type "local", "s3" or "cloud", got "gcs" (line 325)',
+      'expected a backend with type "local", "s3" or "cloud", got "gcs" (line 329)',
     ]);
   });
 

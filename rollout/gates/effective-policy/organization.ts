@@ -9,6 +9,7 @@ import {
   DescribeEffectivePolicyCommand,
   ListAccountsWithInvalidEffectivePolicyCommand,
   ListEffectivePolicyValidationErrorsCommand,
+  type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { canonicalJson } from '../../../core/canonical-json.js';
 import { allItems } from '../../../core/paginate.js';
@@ -20,45 +21,78 @@ import { errorCheck, runAll } from '../result.js';
 import { accountsForPhase } from '../scope.js';
 import { AS_ENFORCED, expectedEffective, ORG_PHASES, shortDiff } from './expected.js';
 
-export async function orgChecks(ctx: GateRunContext): Promise<CheckResult[]> {
+/**
+ * The expected effective policy per account for the org phases in ctx.phaseStacks, or the
+ * failed checks that say why it cannot be computed (a release without a published version).
+ * Shared with the propagation gate (rollout/gates/propagation).
+ */
+export async function expectedForOrg(
+  ctx: GateRunContext,
+): Promise<
+  { expected: Map<string, Record<string, unknown> | null>; checks?: undefined } | { expected?: undefined; checks: CheckResult[] }
+> {
   const { env, access } = ctx;
   const releases = ORG_PHASES.map((p) => ctx.phaseStacks[p]?.release).filter((r): r is string => !!r);
   const given: Record<string, Record<string, PublishedVersion>> = { ...(ctx.publishedByRelease ?? {}) };
   if (ctx.phase !== 'pilot') given[ctx.release] = { ...(given[ctx.release] ?? {}), ...ctx.published };
-  let identifiers: Record<string, Record<string, string>>;
-  const checks: CheckResult[] = [];
   try {
     const r = await identifiersByRelease(env, access, releases, given);
-    identifiers = r.identifiers;
-    for (const m of r.missing) {
-      checks.push({
-        id: `effective:published:${m.release}/${m.region}`,
-        status: 'failed',
-        region: m.region,
-        detail: `release ${m.release} has no published version in the management account in ${m.region}: the expected policy cannot be computed`,
-      });
-    }
-    if (r.missing.length) return checks;
+    if (r.missing.length)
+      return {
+        checks: r.missing.map((m) => ({
+          id: `effective:published:${m.release}/${m.region}`,
+          status: 'failed' as const,
+          region: m.region,
+          detail: `release ${m.release} has no published version in the management account in ${m.region}: the expected policy cannot be computed`,
+        })),
+      };
+    return { expected: expectedEffective(ctx, r.identifiers) };
   } catch (err) {
-    return [errorCheck('effective:published', 'looking up published versions', err)];
+    return { checks: [errorCheck('effective:published', 'looking up published versions', err)] };
   }
-  const expected = expectedEffective(ctx, identifiers);
+}
+
+/**
+ * The account's effective BEDROCK_POLICY as DescribeEffectivePolicy answers it (null: none,
+ * EffectivePolicyNotFound); any other error is thrown.
+ */
+export async function readEffective(org: OrganizationsClient, account: string): Promise<Record<string, unknown> | null> {
+  try {
+    const out = await org.send(new DescribeEffectivePolicyCommand({ PolicyType: 'BEDROCK_POLICY', TargetId: account }));
+    return out.EffectivePolicy?.PolicyContent ? (JSON.parse(out.EffectivePolicy.PolicyContent) as Record<string, unknown>) : null;
+  } catch (err) {
+    if (errorName(err) === 'EffectivePolicyNotFoundException') return null;
+    throw err;
+  }
+}
+
+/** Does a read effective policy equal the expected one (model lists compared as sets)? */
+export const sameEffective = (got: unknown, want: unknown): boolean => canonicalJson(got, AS_ENFORCED) === canonicalJson(want, AS_ENFORCED);
+
+export async function orgChecks(ctx: GateRunContext): Promise<CheckResult[]> {
+  const { env, access } = ctx;
+  const r = await expectedForOrg(ctx);
+  if (!r.expected) return r.checks;
+  const expected = r.expected;
+  const checks: CheckResult[] = [];
   const org = access.forAccount(env.managementAccountId).organizations;
   const accounts = accountsForPhase(env, ctx.phase);
+  // The propagation gate's last reads, when it ran just before (runPostApplyGates): not read twice.
+  const known = ctx.effectiveReads;
 
   checks.push(
     ...(await runAll(accounts, ctx.concurrency ?? 16, async (account) => {
       const id = `effective:${account}`;
       const want = expected.get(account) ?? null;
       let got: Record<string, unknown> | null;
-      try {
-        const out = await org.send(new DescribeEffectivePolicyCommand({ PolicyType: 'BEDROCK_POLICY', TargetId: account }));
-        got = out.EffectivePolicy?.PolicyContent ? (JSON.parse(out.EffectivePolicy.PolicyContent) as Record<string, unknown>) : null;
-      } catch (err) {
-        if (errorName(err) === 'EffectivePolicyNotFoundException') got = null;
-        else return [errorCheck(id, 'DescribeEffectivePolicy', err, { account })];
-      }
-      if (canonicalJson(got, AS_ENFORCED) === canonicalJson(want, AS_ENFORCED)) {
+      if (known?.has(account)) got = known.get(account)!;
+      else
+        try {
+          got = await readEffective(org, account);
+        } catch (err) {
+          return [errorCheck(id, 'DescribeEffectivePolicy', err, { account })];
+        }
+      if (sameEffective(got, want)) {
         return [
           {
             id,

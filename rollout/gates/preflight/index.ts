@@ -16,7 +16,7 @@ import { modelsCheck } from './models.js';
 import { organizationCheck } from './organization.js';
 import { profilePolicyCheck } from './profile-policy.js';
 import { publishedContentCheck } from './published-content.js';
-import { reachabilityCheck } from './reachability.js';
+import { probeFallbackWarning, reachabilityCheck } from './reachability.js';
 import { resourcePolicyCheck } from './resource-policy.js';
 
 export const PREFLIGHT_CHECKS: readonly Check[] = [
@@ -40,7 +40,11 @@ export async function runPreflight(ctx: GateRunContext): Promise<GateResult> {
   } catch (err) {
     checks = [{ id: 'preflight', status: 'failed', detail: (err as Error).message }];
   }
-  return gateResult('preflight', startedAt, checks);
+  const r = gateResult('preflight', startedAt, checks);
+  // A pass on the deployment role's evidence stays visible: it does not prove workloads can call.
+  const warning = probeFallbackWarning(checks.filter((c) => c.id.startsWith('preflight:apply-guardrail@')));
+  if (warning) r.summary += `; ${warning}`;
+  return r;
 }
 
 export const preflightGate: Gate<GateRunContext> = { name: 'preflight', run: runPreflight };

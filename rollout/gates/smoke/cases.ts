@@ -7,6 +7,10 @@
  * under `system: selective`, account guarded by another release) is recorded as skipped: status
  * `passed`, detail `skipped: <reason>`, evidence `{ skipped: true, reason }`. A case on an
  * excluded model also gets `smoke:excluded:<model>:<case>@…` (it must not be guarded at all).
+ *
+ * Invocations are sent as the account's workload identity (its probe role, rollout/aws/clients.ts
+ * forWorkload), so an AccessDenied a workload would get under enforcement shows here; an account
+ * without a probe role is invoked from with the deployment role (the gate summary warns: index.ts).
  */
 import { ConverseCommand, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
 import type { SmokeCase } from '../../../model/types.js';
@@ -127,7 +131,7 @@ async function invokeCase(
   account: string,
   region: string,
 ): Promise<ConverseEvidence & { guardedOverride: boolean }> {
-  const out = await ctx.access.forAccount(account, region).runtime.send(
+  const out = await ctx.access.forWorkload(account, region).runtime.send(
     new InvokeModelCommand({
       modelId: c.model,
       contentType: 'application/json',
@@ -164,7 +168,7 @@ export async function runCase(
       const ev = await invokeCase(ctx, c, account, region);
       return await caseCheck(ctx, names, c, account, region, ev, excluded, skip, ev.guardedOverride);
     }
-    const out = await ctx.access.forAccount(account, region).runtime.send(new ConverseCommand(converseInput(c)));
+    const out = await ctx.access.forWorkload(account, region).runtime.send(new ConverseCommand(converseInput(c)));
     return await caseCheck(
       ctx,
       names,
@@ -179,13 +183,15 @@ export async function runCase(
     const kind = classifyError(err);
     const api = chat ? 'Converse' : 'InvokeModel';
     if (kind === 'denied') {
+      const probe = ctx.access.forWorkload(account, region).probeRole;
+      const who = probe ? ` as probe role ${probe}` : '';
       return [
         {
           id,
           status: 'failed',
           account,
           region,
-          detail: `AccessDenied on ${api} (${c.model}): callers in this account cannot be guarded by the enforced guardrail — missing resource policy or ApplyGuardrail permission? ${describeError(err)}`,
+          detail: `AccessDenied on ${api} (${c.model})${who}: callers in this account cannot be guarded by the enforced guardrail — missing resource policy, or an identity policy without bedrock:InvokeModel / bedrock:ApplyGuardrail? ${describeError(err)}`,
         },
       ];
     }

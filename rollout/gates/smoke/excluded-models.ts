@@ -71,7 +71,7 @@ export async function excludedModelCalls(
   const tasks = models.flatMap((m) => ctx.env.regions.map((region) => ({ m, region })));
   return runAll(tasks, ctx.concurrency ?? 16, async ({ m, region }) => {
     const id = `smoke:excluded:${m}@${account}/${region}`;
-    const runtime = ctx.access.forAccount(account, region).runtime;
+    const runtime = ctx.access.forWorkload(account, region).runtime;
     const chat = isChatModel(catalogue, region, m);
     try {
       if (chat) {

@@ -54,7 +54,15 @@ export async function runSmoke(ctx: GateRunContext): Promise<GateResult> {
     r.summary += `; ${skipped.length} of the passed are skipped (case cannot apply to the account): ${which.slice(0, 6).join(', ')}${which.length > 6 ? ', …' : ''}`;
   }
   if (failedCases.length) r.summary += `; failed: ${failedCases.slice(0, 8).join(', ')}${failedCases.length > 8 ? ', …' : ''}`;
+  const fallback = accounts.filter((a) => !ctx.access.probeChain(a));
+  if (fallback.length) r.summary += `; ${smokeFallbackWarning(fallback)}`;
   return r;
+}
+
+/** What smoke invocations made with the deployment role (no probe role for the account) do not prove. */
+export function smokeFallbackWarning(accounts: readonly string[]): string {
+  const list = `${accounts.slice(0, 6).join(', ')}${accounts.length > 6 ? `, … (${accounts.length} accounts)` : ''}`;
+  return `warning: smoke invocations made with the deployment role, not a workload identity, in ${list} (no deployment.probeRoles entry applies): identity policies of workloads are not tested`;
 }
 
 /** A smoke check recorded as skipped (status passed, evidence.skipped): the case could not apply there. */

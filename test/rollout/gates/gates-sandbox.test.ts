@@ -58,7 +58,8 @@ describe('gates on the sandbox: a good release passes every phase', () => {
       const gatePublished = phase === 'pilot' ? fx.published(out.outputs, rel, fx.env.pilot.account) : published;
       const post = await runPostApplyGates(fx.context(phase, rel, releases, gatePublished));
       for (const r of post) expect({ phase, status: r.status, detail: show(r) }).toEqual({ phase, status: 'passed', detail: show(r) });
-      const smoke = post[0]!;
+      expect(post.map((g) => g.gate)).toEqual(['propagation', 'smoke', 'effective-policy']);
+      const smoke = post[1]!;
       // Every case of the suite ran from at least one account in every region.
       const cases = fx.env.phases[phase].smoke.map((c) => c.id);
       for (const id of cases)
@@ -66,10 +67,10 @@ describe('gates on the sandbox: a good release passes every phase', () => {
           expect(smoke.checks.some((c) => c.id.startsWith(`smoke:${id}@`) && c.region === region && c.status === 'passed')).toBe(true);
         }
       // Organization phases: Organizations reports no account with an invalid effective BEDROCK_POLICY.
-      if (phase !== 'pilot') expect(post[1]!.checks.find((c) => c.id === 'effective:invalid-accounts')?.status).toBe('passed');
+      if (phase !== 'pilot') expect(post[2]!.checks.find((c) => c.id === 'effective:invalid-accounts')?.status).toBe('passed');
       if (phase === 'enterprise') {
         // Every account of the organization was verified, not a sample.
-        const eff = post[1]!;
+        const eff = post[2]!;
         for (const a of fx.env.organization.accounts)
           expect(eff.checks.some((c) => c.account === a.id && c.status === 'passed')).toBe(true);
       }
@@ -325,7 +326,7 @@ describe('gates on the sandbox: throttling and 5xx never produce a false pass', 
         DescribeEffectivePolicy: { throttleRate: 0.3, errorRate: 0.1 },
         Converse: { throttleRate: 0.2, errorRate: 0.05 },
       });
-      const [smoke, eff] = await runPostApplyGates(fx.context('ou', rel, releases, published));
+      const [, smoke, eff] = await runPostApplyGates(fx.context('ou', rel, releases, published));
       const stats = fx.access.stats();
       expect(stats.byApi['bedrock-runtime:Converse']!.errors).toBeGreaterThan(0);
       expect(stats.byApi['bedrock-runtime:Converse']!.attempts).toBeGreaterThan(stats.byApi['bedrock-runtime:Converse']!.errors);

@@ -93,7 +93,7 @@ test('report for moving the pilot OU from R1 to R2: versions, resources, scope, 
   });
   expect(report.exceptions.expired.map((e) => e.id)).toEqual(['EXC-2026-002']);
   expect(report.exceptions.expiringSoon.map((e) => e.id)).toEqual(['EXC-2026-003']);
-  expect(report.gates.map((g) => g.gate)).toEqual(['preflight', 'smoke', 'effective-policy', 'bake']);
+  expect(report.gates.map((g) => g.gate)).toEqual(['preflight', 'propagation', 'smoke', 'effective-policy', 'bake']);
 
   const md = renderPlanMarkdown(report);
   expect(md).toContain(`## Guardrail rollout plan: \`${R2}\` → **ou** (sandbox)`);
@@ -133,7 +133,7 @@ test('enterprise with a fresh organization: every account changes, unpublished r
   expect(report.scope.models.excluded).toEqual(
     expect.arrayContaining(['cohere.embed-multilingual-v3', 'amazon.titan-image-generator-v2:0']),
   );
-  expect(report.gates.map((g) => g.gate)).toEqual(['approval', 'preflight', 'smoke', 'effective-policy', 'bake']);
+  expect(report.gates.map((g) => g.gate)).toEqual(['approval', 'preflight', 'propagation', 'smoke', 'effective-policy', 'bake']);
   expect(report.gates.find((g) => g.gate === 'bake')!.detail).toMatch(/3600s/);
   expect(renderPlanMarkdown(report)).toContain('**approval required**');
 });
