@@ -10,10 +10,9 @@ import { parseFlags } from '../../rollout/cli/commands/options.js';
 import { silentProgress } from '../../rollout/ui/progress.js';
 import { promote } from '../../rollout/flows/promote.js';
 import { Session } from '../../rollout/flows/session.js';
-import { sandboxEnvironment } from '../helpers/sandbox-fixture.js';
+import { AS_OF, sandboxEnvironment } from '../helpers/sandbox-fixture.js';
 import { engineStack, freshHome, ledger, state } from '../helpers/cli.js';
 
-const AS_OF = '2026-11-25';
 let home: string;
 let env: Environment;
 beforeAll(async () => {

@@ -11,8 +11,8 @@ import { loadEnvironment } from '../../model/index.js';
 import type { Environment } from '../../model/types.js';
 import { envPaths } from '../../rollout/state/paths.js';
 import { runCli } from '../helpers/run-cli.js';
+import { AS_OF } from '../helpers/sandbox-fixture.js';
 
-const AS_OF = '2026-11-25';
 let home: string;
 let env: Environment;
 let prevHome: string | undefined;

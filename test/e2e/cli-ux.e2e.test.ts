@@ -9,10 +9,10 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { envPaths } from '../../rollout/state/paths.js';
 import { runCli } from '../helpers/run-cli.js';
+import { AS_OF } from '../helpers/sandbox-fixture.js';
 
 const BIN = resolve('bin/rollout.mjs');
 const SANDBOX_DIR = resolve('environments/sandbox');
-const AS_OF = '2026-11-25';
 let home: string;
 let prevHome: string | undefined;
 

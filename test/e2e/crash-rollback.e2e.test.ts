@@ -11,10 +11,7 @@ import { promote } from '../../rollout/flows/promote.js';
 import { Session } from '../../rollout/flows/session.js';
 import { silentProgress } from '../../rollout/ui/progress.js';
 import { runVerb, state, useFreshHome } from '../helpers/cli.js';
-import { sandboxEnvironment } from '../helpers/sandbox-fixture.js';
-
-const AS_OF = '2026-11-25';
-const R2 = 'baseline@2026.11.2';
+import { AS_OF, R2, sandboxEnvironment } from '../helpers/sandbox-fixture.js';
 
 let env: Environment;
 beforeAll(async () => {

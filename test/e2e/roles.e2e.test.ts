@@ -13,10 +13,7 @@ import { envPaths } from '../../rollout/state/paths.js';
 import { seedState } from '../../sandbox/seed.js';
 import { deserializeState, serializeState, type SandboxState } from '../../sandbox/state.js';
 import { ledger, runVerb, state, useFreshHome } from '../helpers/cli.js';
-import { sandboxEnvironment } from '../helpers/sandbox-fixture.js';
-
-const AS_OF = '2026-11-25';
-const R2 = 'baseline@2026.11.2';
+import { AS_OF, R2, sandboxEnvironment } from '../helpers/sandbox-fixture.js';
 
 let env: Environment;
 beforeAll(async () => {

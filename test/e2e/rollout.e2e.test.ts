@@ -6,16 +6,19 @@
 import { PHASES, type Environment, type Phase } from '../../model/types.js';
 import { statusView } from '../../rollout/cli/views/status.js';
 import {
-  EXCEPTION_ACTIVE_AT,
-  EXPIRING_EXCEPTION,
+  AS_OF,
   MISTYPED_EXCLUSION,
   OVERBLOCKING_RELEASE,
+  R1,
+  R2,
   PROMPT_ATTACK_HIGH_RELEASE,
   sandboxEnvironment,
   withExpiringException,
   withMistypedExclusion,
   withOverblockingRelease,
   withPromptAttackHigh,
+  EXCEPTION_ACTIVE_AT,
+  EXPIRING_EXCEPTION,
 } from '../helpers/sandbox-fixture.js';
 import { engineStack, ledger, runVerb, state, useFreshHome } from '../helpers/cli.js';
 import { DeleteResourcePolicyCommand } from '@aws-sdk/client-bedrock';
@@ -23,10 +26,6 @@ import { ListPoliciesForTargetCommand } from '@aws-sdk/client-organizations';
 import { envPaths } from '../../rollout/state/paths.js';
 import { parseFlags } from '../../rollout/cli/commands/options.js';
 import { Session } from '../../rollout/flows/session.js';
-
-const AS_OF = '2026-11-25';
-const R1 = 'baseline@2026.11.1';
-const R2 = 'baseline@2026.11.2';
 
 let env: Environment;
 beforeAll(async () => {

@@ -16,10 +16,7 @@ import { PHASES, type Environment, type Phase } from '../../model/types.js';
 import { parseFlags } from '../../rollout/cli/commands/options.js';
 import { Session } from '../../rollout/flows/session.js';
 import { ledger, runVerb, state, useFreshHome } from '../helpers/cli.js';
-import { sandboxEnvironment } from '../helpers/sandbox-fixture.js';
-
-const AS_OF = '2026-11-25';
-const R2 = 'baseline@2026.11.2';
+import { AS_OF, R2, sandboxEnvironment } from '../helpers/sandbox-fixture.js';
 
 let env: Environment;
 beforeAll(async () => {

@@ -22,6 +22,11 @@ import type { ApplyResult, PublishedVersion } from '../../rollout/state/contract
 import type { StackArtifact, StackName } from '../../stacks/artifact.js';
 
 export const FIXTURE_AS_OF = new Date('2026-11-25T12:00:00Z');
+/** The same date as the `--as-of` flag value the e2e tests pass. */
+export const AS_OF = '2026-11-25';
+/** The sandbox environment's two releases, oldest first. */
+export const R1 = 'baseline@2026.11.1';
+export const R2 = 'baseline@2026.11.2';
 
 export async function sandboxEnvironment(): Promise<Environment> {
   return loadEnvironment(join(projectRoot(), 'environments', 'sandbox', 'environment.yaml'));
