@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The one canonical JSON: object keys sorted at every level, `undefined` members dropped, so
  * equal values always give byte-identical text (content hashes, plan hashes, comparisons).
@@ -29,4 +31,9 @@ export function canonicalValue(value: unknown, options: CanonicalOptions = {}): 
     return out;
   }
   return value;
+}
+
+/** sha256 hex of the canonical JSON: the content hash of releases, units, suites and plans. */
+export function canonicalSha256(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
 }

@@ -7,8 +7,7 @@
  * suite is hashed beside it (`suiteHash`): a changed suite re-runs that phase's gates but does
  * not make the unit new (docs/rollout.md, "The promoted unit"). Pure.
  */
-import { createHash } from 'node:crypto';
-import { canonicalJson } from '../core/canonical-json.js';
+import { canonicalJson, canonicalSha256 } from '../core/canonical-json.js';
 import { activeExceptions, exceptionStatus } from './exceptions.js';
 import type { EnforcementDefaults, EnforcementException, Environment, Phase } from './types.js';
 
@@ -27,7 +26,7 @@ export function unitLabel(unit: Pick<PromotedUnit, 'hash' | 'release'>): string 
 }
 
 export function unitHashOf(content: Omit<PromotedUnit, 'hash'>): string {
-  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+  return canonicalSha256(content);
 }
 
 /** The unit a promotion of `releaseName` computes from the environment as of `asOf`. */
@@ -46,7 +45,7 @@ export function promotedUnit(env: Environment, releaseName: string, asOf: Date):
 
 /** sha256 hex of a phase's smoke suite: what the phase's gates judged besides the unit. */
 export function suiteHash(env: Environment, phase: Phase): string {
-  return createHash('sha256').update(canonicalJson(env.phases[phase].smoke)).digest('hex');
+  return canonicalSha256(env.phases[phase].smoke);
 }
 
 /**

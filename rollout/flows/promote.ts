@@ -212,7 +212,7 @@ export interface RelockStack {
  * Wider org phases whose policies must open (before the change) or close (after it) a lock when
  * `phase` goes from what `state` records to `next`: synthesized from each one's own unit, planned.
  */
-export async function relockStacks(
+async function relockStacks(
   s: Session,
   t: Target,
   state: RolloutState,

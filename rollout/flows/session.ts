@@ -12,6 +12,7 @@ import { envPaths, type EnvPaths } from '../state/paths.js';
 import { loadState, type RolloutState } from '../state/store.js';
 import { openTarget, type OpenTargetOptions, type Target } from './target.js';
 import type { CommonFlags } from './flags.js';
+import { isoDate } from './unit.js';
 
 export interface SessionOptions {
   /** Take the environment lock for this command (e.g. "promote pilot"). */
@@ -46,15 +47,7 @@ export class Session {
     opts.check?.(env);
     const paths = envPaths(env.name);
     const held = opts.lock ? await acquireLock(paths.dir, opts.lock) : undefined;
-    return new Session(
-      env,
-      flags,
-      paths,
-      new Ledger(paths.ledger, env.name, flags.asOf.toISOString().slice(0, 10)),
-      release,
-      held,
-      opts.target ?? {},
-    );
+    return new Session(env, flags, paths, new Ledger(paths.ledger, env.name, isoDate(flags.asOf)), release, held, opts.target ?? {});
   }
 
   state(): Promise<RolloutState> {

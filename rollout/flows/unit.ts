@@ -6,7 +6,7 @@ import { UsageError } from '../../core/errors.js';
 import type { Environment, Phase } from '../../model/types.js';
 import { environmentOfUnit, promotedUnit, suiteHash, unitLabel } from '../../model/unit.js';
 import type { CandidateUnit } from '../state/promotion.js';
-import type { RolloutState, UnitRecord } from '../state/store.js';
+import type { UnitRecord } from '../state/store.js';
 import type { EngineName } from './flags.js';
 
 export const isoDate = (d: Date): string => d.toISOString().slice(0, 10);
@@ -28,13 +28,6 @@ export function environmentOf(
 
 /** The date a recorded unit was computed for (its exceptions were in force then). */
 export const unitDate = (unit: Pick<UnitRecord, 'asOf'>): Date => new Date(`${unit.asOf}T12:00:00Z`);
-
-/** Units in place per phase (phases without a recorded unit are left out). */
-export function unitsInPlace(state: RolloutState): Partial<Record<Phase, UnitRecord>> {
-  const out: Partial<Record<Phase, UnitRecord>> = {};
-  for (const [p, rec] of Object.entries(state.phases) as [Phase, (typeof state.phases)[Phase]][]) if (rec?.unit) out[p] = rec.unit;
-  return out;
-}
 
 /**
  * `promote` applies what is in force as of `--as-of`. A date in the past would re-activate

@@ -1,21 +1,3 @@
-/**
- * The sandbox engine: applies a synthesized cdk.tf.json to the emulator (or any AWS endpoint)
- * through the SDK clients, with its own state file — the Terraform workflow (plan → apply of
- * exactly that plan → outputs) without Terraform. This file is the core (plan diffing, operation
- * order, state) and makes no SDK call itself: the per-type handlers in `resources/` do, reached
- * through `registry.ts`; reading the Terraform JSON is `../tfjson.ts`.
- *
- * - plan(): desired (the stack JSON, references resolved) vs recorded state → create / update /
- *   delete / replace / no-op per resource; planHash = sha256 of the canonical changes.
- * - apply(): re-plans and refuses a plan that no longer matches; runs operations in dependency
- *   order (creates/updates after what they reference, deletes before what they referenced —
- *   detach before deleting a policy); writes the state atomically after every resource.
- * - Crash safety (in the handlers): creates first look for the object an interrupted apply may
- *   have made (a guardrail by name, a version by description + content, a policy by name, an
- *   existing attachment or account configuration) and adopt it, so re-running converges without
- *   doubles.
- */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Environment } from '../../../model/types.js';
 import type { AwsAccess } from '../../aws/clients.js';
@@ -23,7 +5,7 @@ import { ToolingError, UsageError } from '../../../core/errors.js';
 import { writeJsonAtomic } from '../../state/store.js';
 import type { ApplyResult, ChangeAction, Engine, EnginePlan, ResourceChange } from '../../state/contracts.js';
 import type { StackArtifact, StackName } from '../../../stacks/artifact.js';
-import { canonicalJson } from '../../../core/canonical-json.js';
+import { canonicalJson, canonicalSha256 } from '../../../core/canonical-json.js';
 import { comparableArgs, handlerFor, SUPPORTED_TYPES, type Attrs, type ResourceContext } from './registry.js';
 import {
   accountOfRoleArn,
@@ -293,9 +275,7 @@ export class SandboxEngine implements Engine {
     const firstOp = (c: SandboxResourceChange) =>
       Math.min(opIndex.get(`C:${c.address}`) ?? Infinity, opIndex.get(`D:${c.address}`) ?? Infinity);
     const ordered = [...changes.values()].sort((a, b) => firstOp(a) - firstOp(b) || a.address.localeCompare(b.address));
-    const planHash = createHash('sha256')
-      .update(canonicalJson({ stack: stack.name, changes: ordered }))
-      .digest('hex');
+    const planHash = canonicalSha256({ stack: stack.name, changes: ordered });
     return { plan: { stack: stack.name, changes: ordered, planHash }, tf, desired, order: ops };
   }
 

@@ -1,11 +1,4 @@
-/**
- * Terraform's machine-readable plan (`terraform show -json <planfile>`), documented at
- * https://developer.hashicorp.com/terraform/internals/json-format — pure parsing only.
- * `resource_changes[].change.actions` is one of ["no-op"], ["create"], ["read"], ["update"],
- * ["delete"], ["delete","create"] / ["create","delete"] (replace, in either order).
- */
-import { createHash } from 'node:crypto';
-import { canonicalJson } from '../../../core/canonical-json.js';
+import { canonicalSha256 } from '../../../core/canonical-json.js';
 import type { ChangeAction, ResourceChange } from '../../state/contracts.js';
 
 export interface TfPlanJson {
@@ -65,5 +58,5 @@ export function parsePlanJson(plan: TfPlanJson): { changes: ResourceChange[]; ou
 
 /** sha256 of the key-sorted JSON of the plan content: the same plan always hashes the same. */
 export function planHashOf(stack: string, changes: ResourceChange[], outputChanges: Record<string, ChangeAction> = {}): string {
-  return createHash('sha256').update(canonicalJson({ stack, changes, outputChanges })).digest('hex');
+  return canonicalSha256({ stack, changes, outputChanges });
 }
