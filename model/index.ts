@@ -19,6 +19,7 @@ export {
   environmentFileSchema,
   type EnvironmentFile,
 } from './schema.js';
+export { AWS_PROVIDER_RELEASE, isTerraformVersionConstraint } from './provider-version.js';
 export { checkEnvironment, MAX_OU_DEPTH, type EnvironmentShape } from './validate.js';
 export * from './org.js';
 export * from './exceptions.js';

@@ -15,6 +15,7 @@ import {
   OU_ID,
   ROOT_ID,
 } from '../core/patterns.js';
+import { DEFAULT_AWS_PROVIDER_VERSION, isTerraformVersionConstraint, VERSION_CONSTRAINT_EXPECTED } from './provider-version.js';
 import type {
   BackendSettings,
   DeploymentSettings,
@@ -27,14 +28,8 @@ import type {
 } from './types.js';
 import { PHASES } from './types.js';
 
-/**
- * Default `hashicorp/aws` constraint written into every synthesized stack.
- * The enforced-configuration (`aws_bedrock_enforced_guardrail_configuration`) and guardrail
- * resource-policy resources need a provider newer than 6.25; the exact first release carrying
- * them is not established (docs/aws-facts.md#release-versions), so this is a conservative
- * floor from late 2026. Override with `deployment.awsProviderVersion`.
- */
-export const DEFAULT_AWS_PROVIDER_VERSION = '>= 6.70.0';
+/** Default `hashicorp/aws` constraint and its release: model/provider-version.ts says why. */
+export { AWS_PROVIDER_RELEASE, DEFAULT_AWS_PROVIDER_VERSION } from './provider-version.js';
 export const DEFAULT_ROLE_NAME = 'OrganizationAccountAccessRole';
 export const DEFAULT_SAMPLE: SampleSettings = { perOu: 1, floor: 1 };
 
@@ -369,7 +364,12 @@ const deploymentSchema = z.strictObject({
   terraformBinary: z
     .enum(['terraform', 'tofu'], { error: (iss) => `expected "terraform" or "tofu", got ${show(iss.input)}` })
     .default('terraform'),
-  awsProviderVersion: text('a version constraint like ">= 6.70.0"', 100).default(DEFAULT_AWS_PROVIDER_VERSION),
+  /** Written verbatim into required_providers, so a typo must fail here, not at `terraform init`. */
+  awsProviderVersion: z
+    .string({ error: (iss) => `expected ${VERSION_CONSTRAINT_EXPECTED}, got ${show(iss.input)}` })
+    .max(100, { error: 'expected a version constraint of at most 100 characters' })
+    .refine(isTerraformVersionConstraint, { error: (iss) => `expected ${VERSION_CONSTRAINT_EXPECTED}, got ${show(iss.input)}` })
+    .default(DEFAULT_AWS_PROVIDER_VERSION),
 });
 
 // ───────────────────────────── the file ─────────────────────────────

@@ -3,7 +3,7 @@
  * stack's state through the same backend settings.
  *   local: path <directory>/<stack>.tfstate (directory resolved against the working directory)
  *   s3:    key <keyPrefix>/<stack>.tfstate, S3-native locking (use_lockfile), optional DynamoDB lock
- *   cloud: HCP Terraform / Terraform Enterprise workspace <workspacePrefix>-<stack>
+ *   cloud: HCP Terraform / Terraform Enterprise workspace <workspacePrefix>-<stack> (exactly one "-")
  */
 import path from 'node:path';
 import {
@@ -36,9 +36,10 @@ function s3Key(keyPrefix: string, stack: string): string {
 }
 
 /**
- * S3 backend arguments. `use_lockfile` (S3-native locking, Terraform >= 1.10) is newer than
- * cdktf 0.21's typings but passed through as-is; `dynamodb_table` only when configured.
- * https://developer.hashicorp.com/terraform/language/backend/s3
+ * S3 backend arguments. `use_lockfile` (S3-native locking) is newer than cdktf 0.21's typings
+ * but passed through as-is, and written only when true: Terraform < 1.10 rejects the argument
+ * even when false, and without it those versions can still run the stack (stacks/requirements.ts).
+ * `dynamodb_table` only when configured. https://developer.hashicorp.com/terraform/language/backend/s3
  */
 function s3Config(b: Extract<BackendSettings, { type: 's3' }>, stack: string): S3BackendConfig {
   const config = {
@@ -46,14 +47,20 @@ function s3Config(b: Extract<BackendSettings, { type: 's3' }>, stack: string): S
     key: s3Key(b.keyPrefix, stack),
     region: b.region,
     encrypt: b.encrypt,
-    useLockfile: b.useLockfile,
+    ...(b.useLockfile ? { useLockfile: true } : {}),
     ...(b.dynamodbTable ? { dynamodbTable: b.dynamodbTable } : {}),
   };
   return config as S3BackendConfig;
 }
 
-function workspaceName(prefix: string, stack: string): string {
-  return `${prefix}-${stack}`;
+/**
+ * `<prefix>-<stack>` with exactly one "-": a prefix written as "guardrail-rollout-" (the natural
+ * way to write a prefix) must not give "guardrail-rollout--pilot". The remote-state data source
+ * uses the same function, so a phase stack always reads the workspace the guardrails stack writes.
+ */
+export function workspaceName(prefix: string, stack: string): string {
+  const base = prefix.replace(/-+$/, '');
+  return base ? `${base}-${stack}` : stack;
 }
 
 export function addBackend(stack: TerraformStack, env: Environment, stackName: string): void {

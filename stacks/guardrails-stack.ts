@@ -11,7 +11,8 @@ import { GuardrailResourcePolicy } from '../modules/guardrail/resource-policy.js
 import { regionSlug, releaseOutputKey, slug } from '../modules/naming.js';
 import { addBackend } from './backend.js';
 import { type StackInput, releasesInUse } from './inputs.js';
-import { managementRoleArn, regionalProviders, requireAwsProvider } from './providers.js';
+import { managementRoleArn, regionalProviders } from './providers.js';
+import { addRequirements } from './requirements.js';
 
 export const GUARDRAILS_STACK = 'guardrails';
 
@@ -19,8 +20,8 @@ export function guardrailsStack(scope: Construct, input: StackInput): TerraformS
   const { env } = input;
   const stack = new TerraformStack(scope, GUARDRAILS_STACK);
   addBackend(stack, env, GUARDRAILS_STACK);
-  requireAwsProvider(stack, env);
-  const providers = regionalProviders(stack, env, GUARDRAILS_STACK, managementRoleArn(env));
+  addRequirements(stack, env);
+  const providers = regionalProviders(stack, env, GUARDRAILS_STACK, managementRoleArn(env), input.target);
 
   const releases = releasesInUse(input);
   if (releases.length === 0) return stack;

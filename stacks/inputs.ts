@@ -7,6 +7,7 @@ import { PHASES } from '../model/types.js';
 import { InputError } from '../core/errors.js';
 import { releaseSlugs } from '../modules/naming.js';
 import { heldEnforcement, type EnforcementByPhase } from '../policy/index.js';
+import { SYNTH_TARGETS, type SynthTarget } from './target.js';
 
 export interface StackInput {
   env: Environment;
@@ -28,6 +29,12 @@ export interface StackInput {
    * (docs/policy-engine.md "Child control"). Only phases with a release count.
    */
   enforcement?: Partial<Record<Phase, EnforcementDefaults>>;
+  /**
+   * Where the stacks are applied: 'sandbox' adds the emulator endpoint and skip settings to every
+   * `aws` provider block and declares `variable "sandbox_endpoint"` (stacks/target.ts).
+   * @default 'aws'
+   */
+  target?: SynthTarget;
 }
 
 export function findRelease(env: Environment, name: string, where: string): Release {
@@ -60,6 +67,13 @@ export function validateInput(input: StackInput): void {
     if (!(PHASES as readonly string[]).includes(phase)) {
       throw new InputError(undefined, `enforcement.${phase}`, `expected a phase (${PHASES.join(', ')})`);
     }
+  }
+  if (input.target !== undefined && !SYNTH_TARGETS.includes(input.target)) {
+    throw new InputError(
+      undefined,
+      'target',
+      `expected ${SYNTH_TARGETS.map((t) => `"${t}"`).join(' or ')}, got ${JSON.stringify(input.target)}`,
+    );
   }
   releaseSlugs(env.releases.map((r) => r.name));
 }

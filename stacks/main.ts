@@ -1,7 +1,7 @@
 /**
- * App entry: `npm run synth -- --env <name or path> [--as-of YYYY-MM-DD] [--release R] [--out dir]`
+ * App entry: `npm run synth -- --env <name or path> [--as-of YYYY-MM-DD] [--release R] [--target aws|sandbox] [--out dir]`
  * writes the five stacks with every phase at one release (default: the environment's
- * currentRelease). `cdktf synth` runs the same entry (cdktf.json "app"); it passes no flags,
+ * currentRelease), for AWS or the sandbox emulator (default: sandbox for sandbox environments). `cdktf synth` runs the same entry (cdktf.json "app"); it passes no flags,
  * so the environment then comes from GUARDRAIL_ENV (default "sandbox") and the output
  * directory from CDKTF_OUTDIR. Exit codes: 0 ok, 2 bad input, 3 tooling failure.
  */
@@ -10,8 +10,19 @@ import { loadEnvironment } from '../model/index.js';
 import { PHASES, type Phase } from '../model/types.js';
 import { exitCodeOf, InputError, UsageError } from '../core/errors.js';
 import { synthStacks } from './synth.js';
+import { defaultTarget, SYNTH_TARGETS, type SynthTarget } from './target.js';
 
-const USAGE = 'usage: npm run synth -- --env <name or path> [--as-of YYYY-MM-DD] [--release <release>] [--out <dir>]';
+const USAGE =
+  'usage: npm run synth -- --env <name or path> [--as-of YYYY-MM-DD] [--release <release>] [--target aws|sandbox] [--out <dir>]';
+
+/** `--target`: absent ⇒ undefined (the environment decides). */
+export function parseTarget(value: string | undefined): SynthTarget | undefined {
+  if (value === undefined) return undefined;
+  if (!(SYNTH_TARGETS as readonly string[]).includes(value)) {
+    throw new InputError(undefined, '--target', `expected ${SYNTH_TARGETS.join(' or ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as SynthTarget;
+}
 
 export function parseAsOf(value: string | undefined, now = new Date()): Date {
   if (value === undefined) {
@@ -27,7 +38,7 @@ export function parseAsOf(value: string | undefined, now = new Date()): Date {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let values: { env?: string; 'as-of'?: string; release?: string; out?: string; help?: boolean };
+  let values: { env?: string; 'as-of'?: string; release?: string; target?: string; out?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -35,6 +46,7 @@ export async function main(argv: string[]): Promise<number> {
         env: { type: 'string' },
         'as-of': { type: 'string' },
         release: { type: 'string' },
+        target: { type: 'string' },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -49,6 +61,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const asOf = parseAsOf(values['as-of']);
+  const targetFlag = parseTarget(values.target);
   const env = await loadEnvironment(values.env ?? process.env.GUARDRAIL_ENV ?? 'sandbox');
   const release = values.release ?? env.currentRelease;
   if (!env.releases.some((r) => r.name === release)) {
@@ -61,11 +74,12 @@ export async function main(argv: string[]): Promise<number> {
   const releases = Object.fromEntries(PHASES.map((p) => [p, release])) as Record<Phase, string>;
   const outdir = values.out ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
   const started = performance.now();
-  const artifacts = synthStacks({ env, releases, asOf, outdir });
+  const target = targetFlag ?? defaultTarget(env);
+  const artifacts = synthStacks({ env, releases, asOf, outdir, target });
   const ms = Math.round(performance.now() - started);
   for (const a of artifacts) process.stdout.write(`${a.name.padEnd(12)} ${a.file}\n`);
   process.stdout.write(
-    `synthesized ${artifacts.length} stacks for environment "${env.name}" at release ${release} as of ${asOf.toISOString().slice(0, 10)} in ${ms} ms\n`,
+    `synthesized ${artifacts.length} stacks for environment "${env.name}" (target ${target}) at release ${release} as of ${asOf.toISOString().slice(0, 10)} in ${ms} ms\n`,
   );
   return 0;
 }

@@ -13,7 +13,8 @@ import { buildPhasePolicies, type OrgPhase } from '../policy/index.js';
 import { addBackend, remoteState } from './backend.js';
 import { GUARDRAILS_STACK } from './guardrails-stack.js';
 import { type StackInput, phaseRelease, stackEnforcement } from './inputs.js';
-import { homeProvider, managementRoleArn, requireAwsProvider } from './providers.js';
+import { homeProvider, managementRoleArn } from './providers.js';
+import { addRequirements } from './requirements.js';
 
 export type { OrgPhase };
 
@@ -26,8 +27,8 @@ export function orgPolicyStack(scope: Construct, input: StackInput, phase: OrgPh
   const { env } = input;
   const stack = new TerraformStack(scope, phase);
   addBackend(stack, env, phase);
-  requireAwsProvider(stack, env);
-  const provider = homeProvider(stack, env, phase, managementRoleArn(env));
+  addRequirements(stack, env);
+  const provider = homeProvider(stack, env, phase, managementRoleArn(env), input.target);
 
   const release = phaseRelease(input, phase);
   if (!release) return stack;

@@ -13,14 +13,15 @@ import { accountEnforcementConfig } from '../policy/index.js';
 import { addBackend } from './backend.js';
 import { releaseOutputs } from './guardrails-stack.js';
 import { type StackInput, phaseRelease, stackEnforcement } from './inputs.js';
-import { memberRoleArn, regionalProviders, requireAwsProvider } from './providers.js';
+import { memberRoleArn, regionalProviders } from './providers.js';
+import { addRequirements } from './requirements.js';
 
 export function pilotStack(scope: Construct, input: StackInput): TerraformStack {
   const { env } = input;
   const stack = new TerraformStack(scope, 'pilot');
   addBackend(stack, env, 'pilot');
-  requireAwsProvider(stack, env);
-  const providers = regionalProviders(stack, env, 'pilot', memberRoleArn(env, env.pilot.account));
+  addRequirements(stack, env);
+  const providers = regionalProviders(stack, env, 'pilot', memberRoleArn(env, env.pilot.account), input.target);
 
   const release = phaseRelease(input, 'pilot');
   if (!release) return stack;

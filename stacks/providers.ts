@@ -8,14 +8,16 @@
  * therefore lists two `assume_role` blocks, management role first: hashicorp/aws assumes them in
  * order, each with the credentials of the one before (IAM role chaining, added in 2024 by
  * hashicorp/terraform-provider-aws#39255; every stack requires `deployment.awsProviderVersion`,
- * default >= 6.70.0). Without a management role a member provider assumes the member role straight
+ * default in model/provider-version.ts). Without a management role a member provider assumes the member role straight
  * from the base identity, which the member role trusts only when that identity is in the
  * management account (docs/rollout.md "Real AWS").
+ * For the sandbox target each provider also gets the emulator settings of stacks/target.ts.
  */
 import type { TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import type { Environment } from '../model/types.js';
 import { regionSlug } from '../modules/naming.js';
+import { type SynthTarget, targetProviderConfig } from './target.js';
 
 export function roleArn(account: string, roleName: string): string {
   return `arn:aws:iam::${account}:role/${roleName}`;
@@ -50,7 +52,13 @@ function sessionName(stack: string): string {
 }
 
 /** One aliased provider per region (alias = region slug, e.g. `aws.us_east_1`). */
-export function regionalProviders(stack: TerraformStack, env: Environment, stackName: string, role: string): Map<string, AwsProvider> {
+export function regionalProviders(
+  stack: TerraformStack,
+  env: Environment,
+  stackName: string,
+  role: string,
+  target: SynthTarget = 'aws',
+): Map<string, AwsProvider> {
   const out = new Map<string, AwsProvider>();
   for (const region of env.regions) {
     const alias = regionSlug(region);
@@ -60,6 +68,7 @@ export function regionalProviders(stack: TerraformStack, env: Environment, stack
         alias,
         region,
         assumeRole: assumeRoleChain(env, role, stackName),
+        ...targetProviderConfig(stack, target),
       }),
     );
   }
@@ -67,18 +76,16 @@ export function regionalProviders(stack: TerraformStack, env: Environment, stack
 }
 
 /** The default (unaliased) provider in the home region: Organizations is a global service. */
-export function homeProvider(stack: TerraformStack, env: Environment, stackName: string, role: string): AwsProvider {
+export function homeProvider(
+  stack: TerraformStack,
+  env: Environment,
+  stackName: string,
+  role: string,
+  target: SynthTarget = 'aws',
+): AwsProvider {
   return new AwsProvider(stack, 'aws', {
     region: env.homeRegion,
     assumeRole: assumeRoleChain(env, role, stackName),
+    ...targetProviderConfig(stack, target),
   });
-}
-
-/**
- * The prebuilt bindings pin hashicorp/aws 6.25.0, which has neither
- * `aws_bedrock_enforced_guardrail_configuration` nor `aws_bedrock_guardrail_resource_policy`;
- * every stack requires the environment's constraint instead (docs/stacks.md explains why).
- */
-export function requireAwsProvider(stack: TerraformStack, env: Environment): void {
-  stack.addOverride('terraform.required_providers.aws', { source: 'hashicorp/aws', version: env.deployment.awsProviderVersion });
 }

@@ -13,7 +13,13 @@ import { type StackInput, validateInput } from './inputs.js';
 import { orgPolicyStack } from './org-policy-stack.js';
 import { pilotStack } from './pilot-stack.js';
 
-/** StackInput (release per phase — missing ⇒ that phase stack is empty —, publish, per-phase enforcement) plus the output directory. */
+export type { SynthTarget } from './target.js';
+export { defaultTarget } from './target.js';
+
+/**
+ * StackInput (release per phase — missing ⇒ that phase stack is empty —, publish, per-phase
+ * enforcement, target 'aws' | 'sandbox', default 'aws') plus the output directory.
+ */
 export interface SynthInput extends StackInput {
   outdir: string;
 }

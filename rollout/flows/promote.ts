@@ -33,6 +33,7 @@ import {
 import type { LedgerInput } from '../state/ledger.js';
 import { bakeUntil, decidePromotion, type CandidateUnit } from '../state/promotion.js';
 import { silentProgress, type Progress } from '../ui/progress.js';
+import { planSummaryLine } from '../ui/plan-summary.js';
 import { buildPlanReport, renderPlanMarkdown, type PlanReport } from '../report/report.js';
 import { effectiveDiff } from '../report/effective-diff.js';
 import type { Session } from './session.js';
@@ -52,7 +53,7 @@ import { join } from 'node:path';
 import { synthOne, synthPhase, versionsFromOutputs } from './stacks.js';
 import { relockPlan, type EnforcementByPhase } from '../../policy/index.js';
 import { PHASES } from '../../model/types.js';
-import { engineFor, type Target } from './target.js';
+import { engineFor, targetKindFor, type Target } from './target.js';
 import type { EnginePlan, GateResult } from '../state/contracts.js';
 import type { StackArtifact } from '../../stacks/artifact.js';
 import { confirm } from '../ui/prompt.js';
@@ -232,7 +233,15 @@ async function relockStacks(
       const own = state.phases[p]?.unit;
       if (p === phase || !own || !releases[p]) continue;
       const asOf = unitDate(own);
-      const stack = synthOne({ env: environmentOf(s.env, own, asOf), outdir, releases, phase: p, asOf, enforcement: after });
+      const stack = synthOne({
+        env: environmentOf(s.env, own, asOf),
+        outdir,
+        releases,
+        phase: p,
+        asOf,
+        enforcement: after,
+        placement: t.placement,
+      });
       out.push({ phase: p, stack, plan: await t.engine.plan(stack), when });
     }
   }
@@ -293,13 +302,13 @@ export async function planPhaseChange(
       keepPublished: [current, ...Object.keys(state.published)],
       asOf: s.flags.asOf,
       enforcement: held,
+      placement: t.placement,
     }),
   );
   const { plans, relocks } = await progress.step(`plan (${t.engineName} engine)`, async (note) => {
     const main = [await t.engine.plan(stacks.guardrails), await t.engine.plan(stacks.phase)];
     const moved = await relockStacks(s, t, state, phase, unit, releases, outdir);
-    for (const p of [...main, ...moved.map((r) => r.plan)])
-      note(`${p.stack}: ${p.changes.filter((c) => c.action !== 'no-op').length} change(s), plan ${p.planHash.slice(0, 12)}`);
+    for (const p of [...main, ...moved.map((r) => r.plan)]) note(planSummaryLine(p));
     return { plans: main, relocks: moved };
   });
   const report = buildPlanReport({
@@ -325,7 +334,7 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   const now = deps.now ?? (() => new Date());
   const release = s.release;
   const env = s.env;
-  refuseBackdatedPromote(s.flags.asOf, engineFor(env, s.flags), now());
+  refuseBackdatedPromote(s.flags.asOf, targetKindFor(env, s.flags), now());
   const unit = candidateUnit(env, release, phase, s.flags.asOf);
   const unitEnv = environmentOf(env, unit, s.flags.asOf);
   let state = await s.state();
@@ -366,15 +375,16 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
     failedChecks: [],
     phaseState: state.phases[phase],
   });
-  if (decision.kind === 'no-op' && state.phases[phase]?.status !== 'passed') return noOp();
 
   const t = await progress.step(
     `connect to ${env.name} (${engineFor(env, s.flags)} engine${s.flags.sandboxEndpoint ? ` at ${s.flags.sandboxEndpoint}` : ''})`,
     () => s.target(),
   );
   if (decision.kind === 'no-op') {
-    // In place and passed — unless its stack changed since (e.g. an exception expired, drift):
-    // then the same release is re-applied and re-gated.
+    // In place (passed, or gated and still baking) — unless its stack changed since (e.g. an
+    // exception expired) or what is deployed did (the plan refreshes: an object deleted outside
+    // rollout is re-created): then the same release is re-applied and re-gated. Recorded state
+    // alone never concludes "already in place".
     const { plans, relocks } = await planPhaseChange(s, t, state, phase, unit, s.paths.synthOut, silentProgress);
     if (![...plans, ...relocks.map((r) => r.plan)].some(hasChanges)) return noOp();
     progress.info(
@@ -707,7 +717,13 @@ export interface RollbackTo {
 }
 
 /** The phase stack a rollback applies: the target unit's kept stack, byte for byte, when there is one. */
-async function rollbackStack(s: Session, phase: Phase, to: RollbackTo, releases: Partial<Record<Phase, string>>): Promise<StackArtifact> {
+async function rollbackStack(
+  s: Session,
+  t: Target,
+  phase: Phase,
+  to: RollbackTo,
+  releases: Partial<Record<Phase, string>>,
+): Promise<StackArtifact> {
   const state = await s.state();
   if (to.unit?.stackHash) {
     const json = await keptStack(s.paths.keptStacks, to.unit.stackHash);
@@ -723,6 +739,7 @@ async function rollbackStack(s: Session, phase: Phase, to: RollbackTo, releases:
     phase,
     keepPublished: Object.keys(state.published),
     asOf: to.unit ? unitDate(to.unit) : s.flags.asOf,
+    placement: t.placement,
   }).phase;
 }
 
@@ -751,7 +768,7 @@ export async function rollBackPhase(
   await updateState(s.paths.state, s.env.name, (st) => {
     Object.assign(st.phases[phase]!, { status: 'rolling-back', rollbackTo: to });
   });
-  const stack = await rollbackStack(s, phase, to, releases);
+  const stack = await rollbackStack(s, t, phase, to, releases);
   const plan = await progress.step(`plan rollback of ${phase} to ${target}`, () => t.engine.plan(stack));
   // Wider phases whose locks were opened for the settings of the unit rolled back from close again.
   const relocks = await relockStacks(s, t, state, phase, to.unit, releases, s.paths.synthOut);

@@ -5,11 +5,29 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { Environment, Phase } from '../../model/types.js';
-import { synthStack } from '../../stacks/synth.js';
+import { synthStack, type SynthTarget } from '../../stacks/synth.js';
 import { releaseOutputKey } from '../../modules/naming.js';
 import type { StackArtifact } from '../../stacks/artifact.js';
 import type { PublishedRecord } from '../state/store.js';
 import type { EnforcementByPhase } from '../../policy/index.js';
+
+/**
+ * Where a verb's stacks go (from its Target): the synth target, and for the sandbox the local
+ * state directory beside the emulator's own state, so one rollout home holds everything a
+ * sandbox run wrote (a fresh home is a fresh organization with fresh Terraform state).
+ */
+export interface StackPlacement {
+  target: SynthTarget;
+  /** Local-backend state directory when the environment sets none; undefined = the backend's default. */
+  localStateDir?: string;
+}
+
+/** The environment as the stacks of `placement` see it (only the local state directory can change). */
+function placed(env: Environment, placement: StackPlacement | undefined): Environment {
+  const b = env.deployment.backend;
+  if (!placement?.localStateDir || b.type !== 'local' || b.directory) return env;
+  return { ...env, deployment: { ...env.deployment, backend: { ...b, directory: placement.localStateDir } } };
+}
 
 export interface PhaseStacks {
   guardrails: StackArtifact;
@@ -31,13 +49,17 @@ export function synthPhase(opts: {
   asOf: Date;
   /** Enforcement settings of the unit each phase holds after the change (policy/locks.ts EnforcementByPhase). */
   enforcement?: EnforcementByPhase;
+  /** @default AWS, the backend's own state location */
+  placement?: StackPlacement;
 }): PhaseStacks {
-  const { env, outdir, releases, phase, asOf, enforcement } = opts;
+  const { outdir, releases, phase, asOf, enforcement } = opts;
+  const env = placed(opts.env, opts.placement);
+  const target = opts.placement?.target;
   mkdirSync(outdir, { recursive: true });
   const known = new Set(env.releases.map((r) => r.name));
   const publish = [...new Set(opts.keepPublished)].filter((r): r is string => r !== null && known.has(r));
-  const guardrails = synthStack({ env, releases, publish, asOf, outdir }, 'guardrails');
-  const phaseStack = synthStack({ env, releases, asOf, outdir, enforcement }, phase);
+  const guardrails = synthStack({ env, releases, publish, asOf, outdir, target }, 'guardrails');
+  const phaseStack = synthStack({ env, releases, asOf, outdir, enforcement, target }, phase);
   return { guardrails, phase: phaseStack };
 }
 
@@ -73,10 +95,13 @@ export function synthOne(opts: {
   phase: Phase;
   asOf: Date;
   enforcement: EnforcementByPhase;
+  /** @default AWS, the backend's own state location */
+  placement?: StackPlacement;
 }): StackArtifact {
   mkdirSync(opts.outdir, { recursive: true });
+  const { releases, asOf, outdir, enforcement } = opts;
   return synthStack(
-    { env: opts.env, releases: opts.releases, asOf: opts.asOf, outdir: opts.outdir, enforcement: opts.enforcement },
+    { env: placed(opts.env, opts.placement), releases, asOf, outdir, enforcement, target: opts.placement?.target },
     opts.phase,
   );
 }

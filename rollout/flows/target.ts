@@ -10,10 +10,12 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { AwsAccess, awsTarget, describeError, sandboxTarget } from '../aws/clients.js';
 import { SandboxEngine, type SandboxEngineHooks } from '../engines/sandbox/engine.js';
 import { TerraformEngine, terraformBinary } from '../engines/terraform/engine.js';
-import { ToolingError } from '../../core/errors.js';
+import { ToolingError, UsageError } from '../../core/errors.js';
 import type { Engine } from '../state/contracts.js';
 import type { CommonFlags, EngineName } from './flags.js';
 import type { EnvPaths } from '../state/paths.js';
+import { AWS_PROVIDER_RELEASE } from '../../model/index.js';
+import type { StackPlacement } from './stacks.js';
 
 /** The in-process emulator; its code is loaded (import()) only when a verb targets the sandbox. */
 type SandboxHandle = Awaited<ReturnType<typeof import('../../sandbox/index.js')['startSandbox']>>;
@@ -23,6 +25,8 @@ export interface Target {
   engineName: EngineName;
   access: AwsAccess;
   engine: Engine;
+  /** Where the stacks of this target are synthesized for (provider endpoints, local state). */
+  placement: StackPlacement;
   /** The in-process sandbox, when this process started one. */
   sandbox?: SandboxHandle;
   close(): Promise<void>;
@@ -35,6 +39,11 @@ export function isSandboxEnvironment(env: Environment): boolean {
 
 export function engineFor(env: Environment, flags: Pick<CommonFlags, 'engine'>): EngineName {
   return flags.engine ?? (isSandboxEnvironment(env) ? 'sandbox' : 'terraform');
+}
+
+/** Where a verb goes: a sandbox environment, the sandbox engine or a --sandbox-endpoint reach the emulator, whichever engine applies. */
+export function targetKindFor(env: Environment, flags: Pick<CommonFlags, 'engine' | 'sandboxEndpoint'>): 'sandbox' | 'aws' {
+  return engineFor(env, flags) === 'sandbox' || flags.sandboxEndpoint || isSandboxEnvironment(env) ? 'sandbox' : 'aws';
 }
 
 /** API calls per second per operation: unlimited against a local sandbox, 20 on AWS (override: ROLLOUT_RATE_LIMIT). */
@@ -71,7 +80,7 @@ async function probeSandbox(access: AwsAccess, endpoint: string): Promise<void> 
 
 export async function openTarget(env: Environment, flags: CommonFlags, paths: EnvPaths, opts: OpenTargetOptions = {}): Promise<Target> {
   const engineName = engineFor(env, flags);
-  const useSandbox = engineName === 'sandbox' || Boolean(flags.sandboxEndpoint);
+  const useSandbox = targetKindFor(env, flags) === 'sandbox';
   let sandbox: SandboxHandle | undefined;
   let access: AwsAccess;
   if (useSandbox) {
@@ -100,22 +109,67 @@ export async function openTarget(env: Environment, flags: CommonFlags, paths: En
   } else {
     access = AwsAccess.forEnvironment(env, awsTarget(env.homeRegion), { ratePerSecond: rate('aws') });
   }
-  const engine: Engine =
-    engineName === 'sandbox'
-      ? new SandboxEngine({ env, access, statePath: paths.sandboxEngine, hooks: opts.hooks, log: opts.log })
-      : new TerraformEngine({
-          binary: terraformBinary(flags.terraformBin, env.deployment.terraformBinary),
-          stacksDir: join(paths.synthOut, 'stacks'),
-        });
+  let engine: Engine;
+  try {
+    engine =
+      engineName === 'sandbox'
+        ? new SandboxEngine({ env, access, statePath: paths.sandboxEngine, hooks: opts.hooks, log: opts.log })
+        : new TerraformEngine({
+            binary: terraformBinary(flags.terraformBin, env.deployment.terraformBinary),
+            stacksDir: join(paths.synthOut, 'stacks'),
+            env: useSandbox ? await sandboxTerraformEnv(env, access, paths) : undefined,
+          });
+  } catch (err) {
+    access.close();
+    await sandbox?.close();
+    throw err;
+  }
   return {
     kind: useSandbox ? 'sandbox' : 'aws',
     engineName,
     access,
     engine,
+    placement: useSandbox ? { target: 'sandbox', localStateDir: join(paths.dir, 'tfstate') } : { target: 'aws' },
     sandbox,
     async close() {
       access.close();
       await sandbox?.close();
     },
+  };
+}
+
+/**
+ * What `terraform` needs to apply sandbox stacks: hashicorp/aws served by the provider double
+ * (provider-double/, a test double of the provider for the emulator, installed in a filesystem
+ * mirror under the rollout home; ROLLOUT_SANDBOX_PROVIDER=registry uses the real provider
+ * instead, which needs the registry), the emulator's URL for the stacks' `endpoints {}`
+ * (TF_VAR_sandbox_endpoint) and the management account's sandbox keys as base credentials, from
+ * which the provider blocks assume their roles exactly as on AWS.
+ */
+async function sandboxTerraformEnv(env: Environment, access: AwsAccess, paths: EnvPaths): Promise<Record<string, string>> {
+  const target = access.target;
+  const base = target.baseCredentials;
+  if (!target.endpoint || !base) throw new ToolingError('the sandbox target has no endpoint or base credentials for terraform');
+  const provider = process.env.ROLLOUT_SANDBOX_PROVIDER ?? 'double';
+  if (provider !== 'double' && provider !== 'registry') {
+    throw new UsageError(`ROLLOUT_SANDBOX_PROVIDER must be "double" (default) or "registry", got ${JSON.stringify(provider)}`);
+  }
+  let install: Record<string, string> = {};
+  // "registry": the real hashicorp/aws from the user's own CLI configuration (a rehearsal with internet access).
+  if (provider === 'double') {
+    const { readyProviderDouble } = await import('../../provider-double/ensure.js');
+    try {
+      install = await readyProviderDouble(join(paths.dir, 'terraform'), AWS_PROVIDER_RELEASE);
+    } catch (err) {
+      throw new ToolingError(`could not prepare the provider double for terraform: ${(err as Error).message}`, err);
+    }
+  }
+  return {
+    ...install,
+    TF_VAR_sandbox_endpoint: target.endpoint,
+    AWS_ACCESS_KEY_ID: base.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: base.secretAccessKey,
+    AWS_SESSION_TOKEN: base.sessionToken ?? '',
+    AWS_REGION: env.homeRegion,
   };
 }

@@ -7,7 +7,6 @@ import type { Environment, Phase } from '../../model/types.js';
 import { environmentOfUnit, promotedUnit, suiteHash, unitLabel } from '../../model/unit.js';
 import type { CandidateUnit } from '../state/promotion.js';
 import type { UnitRecord } from '../state/store.js';
-import type { EngineName } from './flags.js';
 
 export const isoDate = (d: Date): string => d.toISOString().slice(0, 10);
 
@@ -31,14 +30,14 @@ export const unitDate = (unit: Pick<UnitRecord, 'asOf'>): Date => new Date(`${un
 
 /**
  * `promote` applies what is in force as of `--as-of`. A date in the past would re-activate
- * exceptions that have expired, so it is refused against real AWS; on the sandbox engine a
- * rehearsal of any date is legitimate. `plan`, `preview` and `exceptions` accept any date.
+ * exceptions that have expired, so it is refused against real AWS; on the sandbox (either
+ * engine) a rehearsal of any date is legitimate. `plan`, `preview` and `exceptions` accept any date.
  */
-export function refuseBackdatedPromote(asOf: Date, engine: EngineName, now: Date = new Date()): void {
-  if (engine === 'sandbox') return;
+export function refuseBackdatedPromote(asOf: Date, target: 'sandbox' | 'aws', now: Date = new Date()): void {
+  if (target === 'sandbox') return;
   if (isoDate(asOf) < isoDate(now)) {
     throw new UsageError(
-      `--as-of ${isoDate(asOf)} is before today (${isoDate(now)}): promote applies the exceptions in force on that date, and an earlier date would re-activate exceptions that have expired. Use a date from today on (plan, preview and exceptions accept any date; the sandbox engine may rehearse any date)`,
+      `--as-of ${isoDate(asOf)} is before today (${isoDate(now)}): promote applies the exceptions in force on that date, and an earlier date would re-activate exceptions that have expired. Use a date from today on (plan, preview and exceptions accept any date; the sandbox may rehearse any date)`,
     );
   }
 }

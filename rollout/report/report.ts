@@ -10,6 +10,7 @@ import { accountsForPhase, DEFAULT_PROPAGATION_TIMEOUT_SECONDS } from '../gates/
 import { activeExceptions, exceptionStatus, isExpiringSoon, daysLeft, EXPIRY_WARNING_DAYS } from '../../model/exceptions.js';
 import { releaseShortHash } from '../../core/naming.js';
 import type { ChangeAction, EnginePlan } from '../state/contracts.js';
+import { CHANGE_ACTIONS, changeLabel } from '../state/change-action.js';
 import type { StackName } from '../../stacks/artifact.js';
 import type { RolloutState } from '../state/store.js';
 import type { EffectiveDiff } from './effective-diff.js';
@@ -44,7 +45,8 @@ export interface StackSummary {
   stack: StackName;
   planHash: string;
   counts: Record<ChangeAction, number>;
-  resources: { address: string; type: string; action: ChangeAction }[];
+  /** `label`: the action as shown, e.g. "forget (kept in AWS)" (rollout/state/change-action.ts). */
+  resources: { address: string; type: string; action: ChangeAction; label: string; importId?: string }[];
 }
 
 export interface ExceptionView {
@@ -174,13 +176,21 @@ export function buildPlanReport(input: ReportInput): PlanReport {
   const { env, phase, release, asOf, state } = input;
   const scope = phaseScope(env, phase);
   const stacks: StackSummary[] = input.plans.map((p) => {
-    const counts: Record<ChangeAction, number> = { create: 0, update: 0, delete: 0, replace: 0, 'no-op': 0 };
+    const counts = Object.fromEntries(CHANGE_ACTIONS.map((a) => [a, 0])) as Record<ChangeAction, number>;
     for (const c of p.changes) counts[c.action]++;
     return {
       stack: p.stack,
       planHash: p.planHash,
       counts,
-      resources: p.changes.filter((c) => c.action !== 'no-op').map((c) => ({ address: c.address, type: c.type, action: c.action })),
+      resources: p.changes
+        .filter((c) => c.action !== 'no-op')
+        .map((c) => ({
+          address: c.address,
+          type: c.type,
+          action: c.action,
+          label: changeLabel(c),
+          ...(c.importId !== undefined ? { importId: c.importId } : {}),
+        })),
     };
   });
   const views = env.exceptions.map((e) => exceptionView(e, asOf));
@@ -254,6 +264,23 @@ function releaseText(name: string | null, hash: string | null): string {
   return `\`${name}\`${hash ? ` (sha256:${hash})` : ''}`;
 }
 
+/**
+ * One stack's counts, Terraform's way: a replace whose old object is forgotten counts as a
+ * replace and as a forget; forgets and imports are named only when there are any.
+ */
+export function countsText(c: Record<ChangeAction, number>): string {
+  const parts = [
+    `${c.create} to create`,
+    `${c.update} to update`,
+    `${c.replace + c['replace-forget']} to replace`,
+    `${c.delete} to destroy`,
+  ];
+  const kept = c.forget + c['replace-forget'];
+  if (kept) parts.push(`${kept} to forget (kept in AWS)`);
+  if (c.import) parts.push(`${c.import} to import`);
+  return parts.join(', ');
+}
+
 export function renderPlanMarkdown(r: PlanReport): string {
   const out: string[] = [];
   out.push(`## Guardrail rollout plan: \`${r.release}\` → **${r.phase}** (${r.env})`);
@@ -281,16 +308,13 @@ export function renderPlanMarkdown(r: PlanReport): string {
   );
   out.push('', '### Resources changed', '');
   for (const s of r.stacks) {
-    const c = s.counts;
-    out.push(
-      `**${s.stack}** — ${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to destroy (plan \`${s.planHash.slice(0, 12)}\`)`,
-    );
+    out.push(`**${s.stack}** — ${countsText(s.counts)} (plan \`${s.planHash.slice(0, 12)}\`)`);
     if (s.resources.length)
       out.push(
         '',
         table(
           ['action', 'resource'],
-          s.resources.slice(0, MAX_LISTED).map((x) => [x.action, `\`${x.address}\``]),
+          s.resources.slice(0, MAX_LISTED).map((x) => [x.label, `\`${x.address}\``]),
         ) + (s.resources.length > MAX_LISTED ? `\n\n…and ${s.resources.length - MAX_LISTED} more` : ''),
       );
     out.push('');

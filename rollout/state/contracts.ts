@@ -6,7 +6,17 @@
 import type { Environment, Phase } from '../../model/types.js';
 import type { StackArtifact, StackName } from '../../stacks/artifact.js';
 
-export type ChangeAction = 'create' | 'update' | 'delete' | 'replace' | 'no-op';
+/**
+ * What a plan does to one resource (rollout/state/change-action.ts labels them and says which
+ * leave the object in AWS):
+ *  - `forget`: no longer managed, the object stays in AWS: Terraform's ["forget"] (a `removed`
+ *    block with `destroy = false`) and any delete of an object whose prior state has
+ *    `skip_destroy = true` (the provider only drops it from state);
+ *  - `replace-forget`: a new object is created and the old one is forgotten, not destroyed
+ *    (Terraform's ["create","forget"], or a replace of a `skip_destroy` object);
+ *  - `import`: an existing object is adopted as it is (Terraform's `importing` on a no-op).
+ */
+export type ChangeAction = 'create' | 'update' | 'delete' | 'replace' | 'replace-forget' | 'forget' | 'import' | 'no-op';
 
 export interface ResourceChange {
   address: string; // e.g. aws_organizations_policy.baseline
@@ -14,6 +24,8 @@ export interface ResourceChange {
   action: ChangeAction;
   before?: unknown;
   after?: unknown;
+  /** Terraform only: the id an import adopts (`change.importing.id`), with any action. */
+  importId?: string;
 }
 
 export interface EnginePlan {

@@ -26,6 +26,8 @@ import { ListPoliciesForTargetCommand } from '@aws-sdk/client-organizations';
 import { envPaths } from '../../rollout/state/paths.js';
 import { parseFlags } from '../../rollout/cli/commands/options.js';
 import { Session } from '../../rollout/flows/session.js';
+import { promote } from '../../rollout/flows/promote.js';
+import { silentProgress } from '../../rollout/ui/progress.js';
 
 let env: Environment;
 beforeAll(async () => {
@@ -199,17 +201,40 @@ test('a mistyped model exclusion is halted at pilot by preflight (the id is not 
 test('a missing resource policy is halted at model-rules by preflight, before anything is attached', async () => {
   await rollOut(env, R2, ['pilot']);
   const pilotBefore = (await state()).phases.pilot;
-  // Remove the management guardrail's resource policy out of band (failure story 1).
-  const s = await Session.open(parseFlags({ env: 'sandbox', asOf: AS_OF, yes: true }), { env });
-  try {
+  // The management guardrail's resource policy is missing when preflight looks (failure story 1).
+  // Deleting it once out of band is not enough: the guardrails plan refreshes and re-creates it.
+  // So it is removed again right after the apply writes it, before the preflight gate runs.
+  const published = Object.entries((await state()).published[R2]!);
+  const removeResourcePolicies = async (s: Session) => {
     const t = await s.target();
-    for (const [region, p] of Object.entries((await state()).published[R2])) {
-      await t.access.forAccount(p.account, region).bedrock.send(new DeleteResourcePolicyCommand({ resourceArn: p.guardrailArn }));
+    for (const [region, p] of published) {
+      await t.access
+        .forAccount(p.account, region)
+        .bedrock.send(new DeleteResourcePolicyCommand({ resourceArn: p.guardrailArn }))
+        .catch((err: Error) => {
+          if (err.name !== 'ResourceNotFoundException') throw err;
+        });
     }
+  };
+  const flags = parseFlags({ env: 'sandbox', release: R2, asOf: AS_OF, yes: true, json: true });
+  const s: Session = await Session.open(flags, {
+    lock: 'promote model-rules',
+    env,
+    target: {
+      hooks: {
+        afterWrite: async (address, op) => {
+          if (op === 'create' && address.startsWith('aws_bedrock_guardrail_resource_policy.')) await removeResourcePolicies(s);
+        },
+      },
+    },
+  });
+  let r: Awaited<ReturnType<typeof promote>>;
+  try {
+    await removeResourcePolicies(s);
+    r = await promote(s, 'model-rules', { progress: silentProgress });
   } finally {
     await s.close();
   }
-  const r = await runVerb('promote', 'model-rules', { env, release: R2, asOf: AS_OF });
   expect(r).toMatchObject({ ok: false, exitCode: 1, rollback: { to: null } });
   expect(r.gates.map((g) => g.gate)).toEqual(['preflight']);
   expect(r.failedChecks.some((c) => c.gate === 'preflight' && /resource|rbp|policy/i.test(`${c.id} ${c.detail}`))).toBe(true);

@@ -139,10 +139,12 @@ test('example 2: phase order follows units, so the defective unit cannot skip to
 }, 180_000);
 
 test('example 8: a back-dated promote against real AWS is refused with exit 2 before anything is touched; the sandbox may rehearse a date', async () => {
-  const tomorrowless = runVerb('promote', 'pilot', { env, release: R2, asOf: '2026-10-01', engine: 'terraform' });
+  // The same organization as an AWS environment (no sandbox knobs, another name): terraform on AWS.
+  const onAws: Environment = { ...env, name: 'acme', sandbox: undefined };
+  const tomorrowless = runVerb('promote', 'pilot', { env: onAws, release: R2, asOf: '2026-10-01', engine: 'terraform' });
   await expect(tomorrowless).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/--as-of 2026-10-01 is before today/) });
-  expect((await state()).phases).toEqual({});
-  expect(await ledger()).toEqual([]);
+  expect((await state('acme')).phases).toEqual({});
+  expect(await ledger('acme')).toEqual([]);
 
   const r = await runVerb('promote', 'pilot', { env, release: R2, asOf: '2026-10-01' });
   expect(r.ok).toBe(true);

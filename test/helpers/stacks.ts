@@ -109,7 +109,7 @@ export function testEnv(
       managementRoleName: 'GuardrailRolloutAdmin',
       backend,
       terraformBinary: 'terraform',
-      awsProviderVersion: '>= 6.70.0',
+      awsProviderVersion: '>= 6.70.0, < 7.0.0',
     },
     ...overrides,
   };

@@ -460,7 +460,7 @@ describe('deployment', () => {
       roleName: 'OrganizationAccountAccessRole',
       backend: { type: 'local' },
       terraformBinary: 'terraform',
-      awsProviderVersion: '>= 6.70.0',
+      awsProviderVersion: '>= 6.70.0, < 7.0.0',
     });
     expect(env.sandbox).toEqual({ policyTypeEnabled: true });
     const s3 = await loadMutated((d) => {

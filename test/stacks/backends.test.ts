@@ -23,7 +23,7 @@ describe('backends per stack', () => {
     });
   });
 
-  test('s3: bucket, key <prefix>/<stack>.tfstate, region, encrypt, lockfile; no DynamoDB unless configured', () => {
+  test('s3: bucket, key <prefix>/<stack>.tfstate, region, encrypt, use_lockfile only when on; no DynamoDB unless configured', () => {
     const by = synthWith({
       type: 's3',
       bucket: 'tf-state',
@@ -50,10 +50,8 @@ describe('backends per stack', () => {
       encrypt: true,
       dynamodbTable: 'locks',
     });
-    expect((withTable.pilot!.terraform.backend as { s3: Record<string, unknown> }).s3).toMatchObject({
-      dynamodb_table: 'locks',
-      use_lockfile: false,
-      key: 'p/pilot.tfstate',
+    expect(withTable.pilot!.terraform.backend).toEqual({
+      s3: { bucket: 'b', key: 'p/pilot.tfstate', region: 'us-east-1', encrypt: true, dynamodb_table: 'locks' },
     });
   });
 
@@ -80,4 +78,28 @@ describe('backends per stack', () => {
     const noProject = synthWith({ type: 'cloud', organization: 'acme', hostname: 'tfe.example.com', workspacePrefix: 'g' });
     expect(noProject.ou!.terraform.cloud).toEqual({ organization: 'acme', hostname: 'tfe.example.com', workspaces: { name: 'g-ou' } });
   });
+
+  test.each([
+    ['guardrail-rollout', 'guardrail-rollout-pilot', 'guardrail-rollout-guardrails'],
+    ['guardrail-rollout-', 'guardrail-rollout-pilot', 'guardrail-rollout-guardrails'],
+    ['guardrail-rollout--', 'guardrail-rollout-pilot', 'guardrail-rollout-guardrails'],
+    ['gr_', 'gr_-pilot', 'gr_-guardrails'],
+  ])(
+    'cloud: prefix %j joins the stack with exactly one "-" (%s), and the remote state names the same workspace',
+    (prefix, pilot, guardrails) => {
+      const by = synthWith({ type: 'cloud', organization: 'acme', hostname: 'app.terraform.io', workspacePrefix: prefix });
+      expect(by.pilot!.terraform.cloud).toEqual({ organization: 'acme', hostname: 'app.terraform.io', workspaces: { name: pilot } });
+      expect(by.guardrails!.terraform.cloud).toEqual({
+        organization: 'acme',
+        hostname: 'app.terraform.io',
+        workspaces: { name: guardrails },
+      });
+      for (const s of ['model-rules', 'ou', 'enterprise']) {
+        expect(by[s]!.data!.terraform_remote_state!.guardrails).toEqual({
+          backend: 'remote',
+          config: { organization: 'acme', hostname: 'app.terraform.io', workspaces: { name: guardrails } },
+        });
+      }
+    },
+  );
 });

@@ -141,7 +141,7 @@ describe('synthStacks', () => {
 
   test("every stack requires the environment's hashicorp/aws version, not the prebuilt 6.25.0", () => {
     for (const a of artifacts)
-      expect(tf(a.json).terraform.required_providers).toEqual({ aws: { source: 'hashicorp/aws', version: '>= 6.70.0' } });
+      expect(tf(a.json).terraform.required_providers).toEqual({ aws: { source: 'hashicorp/aws', version: '>= 6.70.0, < 7.0.0' } });
     const env = testEnv();
     const { artifacts: other } = synth({ env: { ...env, deployment: { ...env.deployment, awsProviderVersion: '~> 6.80' } } });
     for (const a of other)

@@ -38,7 +38,13 @@ export function register(program: Command, io: Io): void {
           d.kind === 'refused'
             ? { allowed: false, reason: d.reason }
             : d.kind === 'no-op'
-              ? { allowed: true, reason: d.reason }
+              ? // "Already in place" holds only when the (refreshed) plans change nothing.
+                {
+                  allowed: true,
+                  reason: report.noChanges
+                    ? d.reason
+                    : `${unit.label} is in place on ${phase}, but what is deployed differs from its stacks: promote re-applies it`,
+                }
               : { allowed: true, reason: d.kind === 'proceed' && d.resume ? 'resumes an interrupted attempt' : 'phase order satisfied' };
         const attemptId = `plan-${newAttemptId()}`;
         for (const p of plans) {

@@ -4,7 +4,7 @@ import type { Io } from '../../ui/io.js';
 import { promote } from '../../flows/promote.js';
 import { addOptions, flagsOf, parsePhase } from './options.js';
 import { refuseBackdatedPromote } from '../../flows/unit.js';
-import { engineFor } from '../../flows/target.js';
+import { targetKindFor } from '../../flows/target.js';
 import type { Environment } from '../../../model/types.js';
 import { emitResult, withSession } from './run.js';
 
@@ -22,7 +22,7 @@ export function register(program: Command, io: Io): void {
       const phase = parsePhase(phaseArg);
       const check = (env: Environment) => {
         const flags = flagsOf(c);
-        refuseBackdatedPromote(flags.asOf, engineFor(env, flags));
+        refuseBackdatedPromote(flags.asOf, targetKindFor(env, flags));
       };
       return withSession(io, c, { lock: `promote ${phase}`, check }, async ({ session, flags, progress }) =>
         emitResult(io, flags, await promote(session, phase, { progress })),

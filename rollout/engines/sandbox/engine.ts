@@ -7,6 +7,8 @@ import type { ApplyResult, ChangeAction, Engine, EnginePlan, ResourceChange } fr
 import type { StackArtifact, StackName } from '../../../stacks/artifact.js';
 import { canonicalJson, canonicalSha256 } from '../../../core/canonical-json.js';
 import { comparableArgs, handlerFor, SUPPORTED_TYPES, type Attrs, type ResourceContext } from './registry.js';
+import { deleteAction, keepsInAws, replaceAction } from '../../state/change-action.js';
+import { goneAddresses } from './refresh.js';
 import {
   accountOfRoleArn,
   containsUnknown,
@@ -56,14 +58,17 @@ export interface SandboxEnginePlan extends EnginePlan {
   changes: SandboxResourceChange[];
 }
 
+/** What apply does to one object; `forget` drops it from the state and leaves it in AWS (no API call). */
+export type ApplyOp = 'create' | 'update' | 'delete' | 'forget';
+
 export interface SandboxEngineHooks {
   /**
    * Called after each resource's API calls succeeded and BEFORE its state is written.
    * Tests throw here to simulate a process killed mid-apply (the worst moment).
    */
-  afterCall?(address: string, op: 'create' | 'update' | 'delete', index: number): void | Promise<void>;
+  afterCall?(address: string, op: ApplyOp, index: number): void | Promise<void>;
   /** Called after the state of a resource was written. */
-  afterWrite?(address: string, op: 'create' | 'update' | 'delete', index: number): void | Promise<void>;
+  afterWrite?(address: string, op: ApplyOp, index: number): void | Promise<void>;
 }
 
 export interface SandboxEngineOptions {
@@ -98,6 +103,14 @@ interface Op {
   kind: 'C' | 'D';
   address: string;
 }
+
+/** Actions that put a new configuration in place (op C) and that end the old object (op D: delete or forget). */
+const NEW_OBJECT = new Set<ChangeAction>(['create', 'update', 'replace', 'replace-forget']);
+const OLD_OBJECT_ENDS = new Set<ChangeAction>(['delete', 'forget', 'replace', 'replace-forget']);
+const REPLACES = new Set<ChangeAction>(['replace', 'replace-forget']);
+
+/** The recorded object as the provider sees it (arguments and attributes), e.g. for skip_destroy. */
+const recorded = (r: ResourceState): Attrs => ({ ...r.args, ...r.attrs });
 
 export class SandboxEngine implements Engine {
   readonly name = 'sandbox' as const;
@@ -147,9 +160,26 @@ export class SandboxEngine implements Engine {
 
   // ─────────── plan ───────────
 
+  /** Refreshes (reads every recorded object of the stack back), then diffs; writes nothing. */
   async plan(stack: StackArtifact): Promise<SandboxEnginePlan> {
-    const state = await this.readState();
-    return this.planWith(stack, state).plan;
+    const { state, gone } = await this.refreshed(stack.name, await this.readState());
+    return this.planWith(stack, state, gone).plan;
+  }
+
+  /**
+   * The state as AWS has it now: recorded objects of `stack` that are gone (not found) are left
+   * out, so the plan re-creates them. A copy: the state file changes only when apply writes it.
+   */
+  private async refreshed(stack: StackName, state: EngineState): Promise<{ state: EngineState; gone: ReadonlySet<string> }> {
+    const st = state.stacks[stack];
+    if (!st) return { state, gone: new Set() };
+    const gone = await goneAddresses(st.resources, (address, r) =>
+      this.wrap(address, 'refresh', () => handlerFor(r.type).exists(this.context(address, r.account, r.region), r.attrs)),
+    );
+    if (!gone.length) return { state, gone: new Set() };
+    for (const address of gone) this.log(`${address}: not found in ${st.resources[address]!.account}/${st.resources[address]!.region}`);
+    const resources = Object.fromEntries(Object.entries(st.resources).filter(([a]) => !gone.includes(a)));
+    return { state: { ...state, stacks: { ...state.stacks, [stack]: { ...st, resources } } }, gone: new Set(gone) };
   }
 
   private locate(r: TfResource, tf: TfStack): { account: string; region: string } {
@@ -173,6 +203,7 @@ export class SandboxEngine implements Engine {
   private planWith(
     stack: StackArtifact,
     state: EngineState,
+    gone: ReadonlySet<string>,
   ): { plan: SandboxEnginePlan; tf: TfStack; desired: Map<string, Desired>; order: Op[] } {
     const tf = parseStack(stack.json, SUPPORTED_TYPES);
     const st: StackState = state.stacks[stack.name] ?? { resources: {}, outputs: {} };
@@ -198,7 +229,7 @@ export class SandboxEngine implements Engine {
         const h = handlerFor(desired.get(ref.address)!.resource.type);
         let v: unknown;
         if (!dep) throw new ToolingError(`${self} refers to ${ref.address} before it is planned (dependency order)`);
-        if (dep.action === 'create' || dep.action === 'replace') {
+        if (dep.action === 'create' || REPLACES.has(dep.action)) {
           v = h.computed.includes(ref.attr) ? UNKNOWN : (dep.after as Attrs)[ref.attr];
         } else {
           v = h.computed.includes(ref.attr) ? prior?.attrs[ref.attr] : (dep.after as Attrs)[ref.attr];
@@ -221,8 +252,9 @@ export class SandboxEngine implements Engine {
       let reason: string | undefined;
       if (!prior) {
         action = 'create';
+        if (gone.has(address)) reason = 'not found in AWS (deleted outside rollout): re-created';
       } else if (prior.account !== d.account || prior.region !== d.region) {
-        action = 'replace';
+        action = replaceAction(recorded(prior));
         reason = `moves from ${prior.account}/${prior.region} to ${d.account}/${d.region}`;
       } else {
         const a = comparableArgs(r.type, after);
@@ -237,10 +269,10 @@ export class SandboxEngine implements Engine {
             return c && c.action !== 'no-op';
           });
         if (forcing.length) {
-          action = 'replace';
+          action = replaceAction(recorded(prior));
           reason = `${forcing.join(', ')} changed (forces replacement)`;
         } else if (triggers.length) {
-          action = 'replace';
+          action = replaceAction(recorded(prior));
           reason = `replace_triggered_by ${triggers.join(', ')}`;
         } else if (diff.length) {
           action = 'update';
@@ -263,7 +295,7 @@ export class SandboxEngine implements Engine {
       changes.set(address, {
         address,
         type: prior.type,
-        action: 'delete',
+        action: deleteAction(recorded(prior)),
         account: prior.account,
         region: prior.region,
         before: comparableArgs(prior.type, prior.args),
@@ -285,16 +317,17 @@ export class SandboxEngine implements Engine {
    *  - D:s before D:x when s depended on x and is deleted too (detach before delete policy);
    *  - C:s before D:x when x is removed and s depended on it but stays (repoint, then delete);
    *  - replace: D:x before C:x, or C:x before D:x with create_before_destroy.
+   * A forget (skip_destroy) is a D op too: it only drops the object from the state.
    */
   private operationOrder(changes: Map<string, SandboxResourceChange>, desired: Map<string, Desired>, st: StackState): Op[] {
     const ops: Op[] = [];
     const has = new Set<string>();
     for (const c of changes.values()) {
-      if (c.action === 'create' || c.action === 'update' || c.action === 'replace') {
+      if (NEW_OBJECT.has(c.action)) {
         ops.push({ kind: 'C', address: c.address });
         has.add(`C:${c.address}`);
       }
-      if (c.action === 'delete' || c.action === 'replace') {
+      if (OLD_OBJECT_ENDS.has(c.action)) {
         ops.push({ kind: 'D', address: c.address });
         has.add(`D:${c.address}`);
       }
@@ -308,14 +341,14 @@ export class SandboxEngine implements Engine {
     for (const [s, prior] of Object.entries(st.resources)) {
       for (const x of prior.dependsOn) {
         const cx = changes.get(x);
-        if (!cx || (cx.action !== 'delete' && cx.action !== 'replace')) continue;
+        if (!cx || !OLD_OBJECT_ENDS.has(cx.action)) continue;
         edge(`D:${s}`, `D:${x}`);
         const cbd = desired.get(x)?.resource.lifecycle.createBeforeDestroy;
-        if (cx.action === 'delete' || cbd) edge(`C:${s}`, `D:${x}`);
+        if (!REPLACES.has(cx.action) || cbd) edge(`C:${s}`, `D:${x}`);
       }
     }
     for (const c of changes.values()) {
-      if (c.action !== 'replace') continue;
+      if (!REPLACES.has(c.action)) continue;
       if (desired.get(c.address)?.resource.lifecycle.createBeforeDestroy) edge(`C:${c.address}`, `D:${c.address}`);
       else edge(`D:${c.address}`, `C:${c.address}`);
     }
@@ -331,8 +364,9 @@ export class SandboxEngine implements Engine {
   // ─────────── apply ───────────
 
   async apply(stack: StackArtifact, plan: EnginePlan): Promise<ApplyResult> {
-    const state = await this.readState();
-    const { plan: fresh, tf, desired, order } = this.planWith(stack, state);
+    // The same refresh as plan(): the hash check refuses a plan made before something changed in AWS.
+    const { state, gone } = await this.refreshed(stack.name, await this.readState());
+    const { plan: fresh, tf, desired, order } = this.planWith(stack, state, gone);
     if (fresh.planHash !== plan.planHash) throw new StalePlanError(stack.name, plan.planHash, fresh.planHash);
     const st: StackState = (state.stacks[stack.name] ??= { resources: {}, outputs: {} });
     const changes = new Map(fresh.changes.map((c) => [c.address, c]));
@@ -358,12 +392,13 @@ export class SandboxEngine implements Engine {
       if (op.kind === 'D') {
         const prior = st.resources[op.address]!;
         const ctx = this.context(op.address, prior.account, prior.region);
-        this.log(`${op.address}: delete (${prior.account}/${prior.region})`);
-        await this.wrap(op.address, 'delete', () => handlerFor(prior.type).delete(ctx, prior.args, prior.attrs));
-        await this.hooks.afterCall?.(op.address, 'delete', index);
+        const kind: ApplyOp = keepsInAws(c.action) ? 'forget' : 'delete';
+        this.log(`${op.address}: ${kind === 'forget' ? 'forget (kept in AWS)' : 'delete'} (${prior.account}/${prior.region})`);
+        if (kind === 'delete') await this.wrap(op.address, 'delete', () => handlerFor(prior.type).delete(ctx, prior.args, prior.attrs));
+        await this.hooks.afterCall?.(op.address, kind, index);
         delete st.resources[op.address];
         await this.writeState(state);
-        await this.hooks.afterWrite?.(op.address, 'delete', index);
+        await this.hooks.afterWrite?.(op.address, kind, index);
       } else {
         const d = desired.get(op.address)!;
         const h = handlerFor(d.resource.type);

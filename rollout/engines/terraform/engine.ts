@@ -92,7 +92,13 @@ export class TerraformEngine implements Engine {
     } catch (err) {
       throw new ToolingError(`${this.opts.binary} show -json printed something that is not JSON (in ${dir})`, err);
     }
-    const { changes, outputChanges } = parsePlanJson(json);
+    let parsed: ReturnType<typeof parsePlanJson>;
+    try {
+      parsed = parsePlanJson(json);
+    } catch (err) {
+      throw new ToolingError(`${this.opts.binary} show -json (in ${dir}): ${(err as Error).message}`, err);
+    }
+    const { changes, outputChanges } = parsed;
     return { stack, changes, planHash: planHashOf(stack, changes, outputChanges), handle: join(dir, PLAN_FILE) };
   }
 

@@ -1,7 +1,8 @@
 /**
  * The sandbox engine's resource registry and handlers without a sandbox: which types exist, how
  * arguments are compared, and that the handlers' list calls go through core/paginate.ts with the
- * same early stop (a lookup by name fetches no page after the one that has it).
+ * same early stop (a lookup by name fetches no page after the one that has it), and that the
+ * refresh reads (`exists`) call a missing object gone only on a not-found answer.
  */
 import { ToolingError } from '../../../core/errors.js';
 import { comparableArgs, handlerFor, type ResourceContext, SUPPORTED_TYPES } from '../../../rollout/engines/sandbox/registry.js';
@@ -120,6 +121,53 @@ describe('handlers page through list calls (core/paginate.ts)', () => {
       'ListGuardrails:t1',
       'CreateGuardrailVersion:',
     ]);
+  });
+});
+
+describe('refresh reads (exists): only a not-found answer means gone', () => {
+  const awsError = (name: string) => Object.assign(new Error(`${name} (fake)`), { name });
+  /** Per type: the recorded attributes, the read it sends, and which client. */
+  const cases = [
+    ['aws_bedrock_guardrail', { guardrail_arn: 'arn:g' }, 'GetGuardrail', 'bedrock'],
+    ['aws_bedrock_guardrail_version', { guardrail_arn: 'arn:g', version: '2' }, 'GetGuardrail', 'bedrock'],
+    ['aws_bedrock_guardrail_resource_policy', { resource_arn: 'arn:g' }, 'GetResourcePolicy', 'bedrock'],
+    ['aws_bedrock_enforced_guardrail_configuration', { config_id: 'c1' }, 'ListEnforcedGuardrailsConfiguration', 'bedrock'],
+    ['aws_organizations_policy', { id: 'p-1' }, 'DescribePolicy', 'organizations'],
+    ['aws_organizations_policy_attachment', { policy_id: 'p-1', target_id: 'ou-1' }, 'ListTargetsForPolicy', 'organizations'],
+  ] as const;
+
+  it.each(cases)('%s: present → true, NotFound → false, throttled → the error', async (type, prior, read, service) => {
+    const present = fakeClient(() => ({ guardrailsConfig: [{ configId: 'c1' }], Targets: [{ TargetId: 'ou-1' }] }));
+    expect(await handlerFor(type).exists(ctxWith({ [service]: present.client }), prior)).toBe(true);
+    expect(present.sent.map((x) => x.command)).toEqual([read]);
+    const notFound = service === 'organizations' ? 'PolicyNotFoundException' : 'ResourceNotFoundException';
+    const gone = fakeClient(() => {
+      throw awsError(notFound);
+    });
+    expect(await handlerFor(type).exists(ctxWith({ [service]: gone.client }), prior)).toBe(false);
+    const throttled = fakeClient(() => {
+      throw awsError('ThrottlingException');
+    });
+    await expect(handlerFor(type).exists(ctxWith({ [service]: throttled.client }), prior)).rejects.toThrow('ThrottlingException (fake)');
+  });
+
+  it('list-based reads look at every page for the recorded id and are gone when no page has it', async () => {
+    const configs: Record<string, unknown> = {
+      '': { guardrailsConfig: [{ configId: 'other' }], nextToken: 'n1' },
+      n1: { guardrailsConfig: [{ configId: 'c1' }] },
+    };
+    const { client, sent } = fakeClient((_c, input) => configs[String(input.nextToken ?? '')]);
+    const h = handlerFor('aws_bedrock_enforced_guardrail_configuration');
+    expect(await h.exists(ctxWith({ bedrock: client }), { config_id: 'c1' })).toBe(true);
+    expect(sent.map((x) => x.input.nextToken ?? '')).toEqual(['', 'n1']);
+    expect(await h.exists(ctxWith({ bedrock: client }), { config_id: 'deleted' })).toBe(false);
+    const detached = fakeClient(() => ({ Targets: [{ TargetId: 'ou-2' }] }));
+    expect(
+      await handlerFor('aws_organizations_policy_attachment').exists(ctxWith({ organizations: detached.client }), {
+        policy_id: 'p-1',
+        target_id: 'ou-1',
+      }),
+    ).toBe(false);
   });
 });
 

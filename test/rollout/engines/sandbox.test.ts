@@ -11,6 +11,9 @@ import { parseStack, referencesIn, resolveValue, templateParts, topoSort, UNKNOW
 import { runPreflight } from '../../../rollout/gates/index.js';
 import type { StackArtifact } from '../../../stacks/artifact.js';
 import { startFixture, type Fixture } from '../../helpers/sandbox-fixture.js';
+import { changeLabel } from '../../../rollout/state/change-action.js';
+import { planSummaryLine } from '../../../rollout/ui/plan-summary.js';
+import { reportMarkdown } from '../../helpers/plan-report.js';
 
 const artifact = (name: StackArtifact['name'], json: Record<string, unknown>): StackArtifact => ({
   name,
@@ -133,7 +136,7 @@ describe('sandbox engine against the sandbox', () => {
     expect(await fx.engine.outputs('guardrails')).toEqual(out.outputs);
   });
 
-  it('replaces an immutable version (skip_destroy: the old one is kept) and deletes what leaves the stack, detaching before deleting', async () => {
+  it('replaces an immutable version (skip_destroy: the old one is kept in AWS) and deletes what leaves the stack, detaching before deleting', async () => {
     const releases = { pilot: R2, 'model-rules': R2 };
     const stacks = fx.synth(releases);
     await fx.apply(stacks.get('guardrails')!);
@@ -146,8 +149,13 @@ describe('sandbox engine against the sandbox', () => {
     json.resource.aws_bedrock_guardrail_version![vname!]!.description = 'republished';
     const changed = artifact('guardrails', json);
     const plan = await fx.engine.plan(changed);
-    const replace = plan.changes.find((c) => c.action === 'replace')!;
-    expect(replace).toMatchObject({ type: 'aws_bedrock_guardrail_version', address: `aws_bedrock_guardrail_version.${vname}` });
+    const replace = plan.changes.find((c) => c.action !== 'no-op')!;
+    expect(replace).toMatchObject({
+      type: 'aws_bedrock_guardrail_version',
+      address: `aws_bedrock_guardrail_version.${vname}`,
+      action: 'replace-forget',
+    });
+    expect(changeLabel(replace)).toBe('replace (old kept in AWS)');
     expect((replace as { reason?: string }).reason).toMatch(/description/);
     await fx.engine.apply(changed, plan);
     expect(count().versions).toBe(3); // a new version; the old one still exists (skip_destroy)
@@ -161,6 +169,27 @@ describe('sandbox engine against the sandbox', () => {
     await fx.engine.apply(empty, del);
     expect(count()).toMatchObject({ policies: 0, attachments: 0 });
     expect(await fx.engine.outputs('model-rules')).toEqual({});
+  });
+
+  it('a skip_destroy version leaving the stack is planned and applied as forget (kept in AWS): the version stays published', async () => {
+    await fx.apply(fx.synth({ pilot: R2, 'model-rules': R1 }).get('guardrails')!);
+    expect(count().versions).toBe(4);
+    const g = fx.synth({ pilot: R2 }).get('guardrails')!;
+    const plan = await fx.engine.plan(g);
+    const changed = plan.changes.filter((c) => c.action !== 'no-op');
+    expect(changed.map((c) => [c.type, changeLabel(c)])).toEqual([
+      ['aws_bedrock_guardrail_version', 'forget (kept in AWS)'],
+      ['aws_bedrock_guardrail_version', 'forget (kept in AWS)'],
+    ]);
+    expect(planSummaryLine(plan)).toBe(`guardrails: 2 change(s) (2 forget (kept in AWS)), plan ${plan.planHash.slice(0, 12)}`);
+    const md = await reportMarkdown([plan]);
+    expect(md).toContain('**guardrails** — 0 to create, 0 to update, 0 to replace, 0 to destroy, 2 to forget (kept in AWS)');
+    for (const c of changed) expect(md).toContain(`| forget (kept in AWS) | \`${c.address}\` |`);
+    await fx.engine.apply(g, plan);
+    expect(count().versions).toBe(4); // nothing deleted in AWS
+    const state = await fx.engine.readState();
+    for (const c of changed) expect(state.stacks.guardrails?.resources[c.address]).toBeUndefined();
+    expect((await fx.engine.plan(g)).changes.every((c) => c.action === 'no-op')).toBe(true);
   });
 
   it('refuses a stale plan and changes nothing', async () => {

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve, delimiter, dirname } from 'node:path';
 import { TerraformEngine, PLAN_FILE, terraformBinary } from '../../../rollout/engines/terraform/engine.js';
 import { parsePlanJson, actionOf } from '../../../rollout/engines/terraform/plan.js';
+import { changeLabel } from '../../../rollout/state/change-action.js';
+import { reportMarkdown } from '../../helpers/plan-report.js';
 import { ToolingError } from '../../../core/errors.js';
 import type { StackArtifact } from '../../../stacks/artifact.js';
 import type { BackendSettings } from '../../../model/types.js';
@@ -24,6 +26,7 @@ interface Call {
 let root: string;
 let logFile: string;
 const saved = { PATH: process.env.PATH, FAKE_TF_LOG: process.env.FAKE_TF_LOG, FAKE_TF_FAIL: process.env.FAKE_TF_FAIL };
+delete process.env.FAKE_TF_FORMAT_VERSION;
 
 async function stack(name: 'guardrails' | 'pilot', json: Record<string, unknown>): Promise<StackArtifact> {
   const dir = join(root, 'stacks', name);
@@ -225,22 +228,170 @@ describe('terraform engine on synthesized stacks, per backend', () => {
 });
 
 describe('terraform plan JSON parsing', () => {
-  test('maps documented action lists, skips data sources and reads', () => {
-    expect(actionOf(['delete', 'create'])).toBe('replace');
-    expect(actionOf(['create', 'delete'])).toBe('replace');
+  const V = { format_version: '1.2', terraform_version: '1.9.8' };
+  test('maps every documented action list, skips data sources and reads', () => {
+    // https://developer.hashicorp.com/terraform/internals/json-format, internal/command/jsonplan
+    expect(
+      [
+        ['no-op'],
+        ['create'],
+        ['read'],
+        ['update'],
+        ['delete', 'create'],
+        ['create', 'delete'],
+        ['delete'],
+        ['forget'],
+        ['create', 'forget'],
+      ].map((a) => [a.join(','), actionOf(a)]),
+    ).toEqual([
+      ['no-op', 'no-op'],
+      ['create', 'create'],
+      ['read', 'read'],
+      ['update', 'update'],
+      ['delete,create', 'replace'],
+      ['create,delete', 'replace'],
+      ['delete', 'delete'],
+      ['forget', 'forget'],
+      ['create,forget', 'replace-forget'],
+    ]);
     const parsed = parsePlanJson({
+      ...V,
       resource_changes: [
         { address: 'a.x', type: 'a', change: { actions: ['update'] } },
         { address: 'data.b.y', mode: 'data', type: 'b', change: { actions: ['read'] } },
         { address: 'c.z', type: 'c', change: { actions: ['delete', 'create'] } },
+        { address: 'd.w', type: 'd', change: { actions: ['forget'], before: { id: 'w' } } },
+        { address: 'e.v', type: 'e', change: { actions: ['create', 'forget'], before: { id: 'v1' }, after: { id: 'v2' } } },
       ],
       output_changes: { v: { actions: ['update'] } },
     });
-    expect(parsed.changes.map((c) => [c.address, c.action])).toEqual([
-      ['a.x', 'update'],
-      ['c.z', 'replace'],
+    expect(parsed.changes.map((c) => [c.address, c.action, changeLabel(c)])).toEqual([
+      ['a.x', 'update', 'update'],
+      ['c.z', 'replace', 'replace'],
+      ['d.w', 'forget', 'forget (kept in AWS)'],
+      ['e.v', 'replace-forget', 'replace (old kept in AWS)'],
     ]);
     expect(parsed.outputChanges).toEqual({ v: 'update' });
-    expect(() => actionOf(['explode'])).toThrow(/unknown Terraform change actions/);
+    expect(() => actionOf(['explode'])).toThrow(ToolingError);
+    expect(() => actionOf(['explode'])).toThrow(/unknown Terraform change actions \["explode"\]/);
+  });
+
+  test('a delete or replace of a skip_destroy object is a forget: AWS keeps it', () => {
+    const version = { guardrail_arn: 'arn:aws:bedrock:us-east-1:111111111111:guardrail/g', version: '3', skip_destroy: true };
+    const parsed = parsePlanJson({
+      ...V,
+      resource_changes: [
+        {
+          address: 'aws_bedrock_guardrail_version.old',
+          type: 'aws_bedrock_guardrail_version',
+          change: { actions: ['delete'], before: version },
+        },
+        {
+          address: 'aws_bedrock_guardrail_version.moved',
+          type: 'aws_bedrock_guardrail_version',
+          change: { actions: ['delete', 'create'], before: version, after: { ...version, version: null } },
+        },
+        {
+          address: 'aws_organizations_policy.p',
+          type: 'aws_organizations_policy',
+          change: { actions: ['delete'], before: { id: 'p-1', skip_destroy: false } },
+        },
+      ],
+    });
+    expect(parsed.changes.map((c) => [c.address, changeLabel(c)])).toEqual([
+      ['aws_bedrock_guardrail_version.old', 'forget (kept in AWS)'],
+      ['aws_bedrock_guardrail_version.moved', 'replace (old kept in AWS)'],
+      ['aws_organizations_policy.p', 'delete'],
+    ]);
+  });
+
+  test('an import is shown as such; an import with nothing else to do is still a change', () => {
+    const parsed = parsePlanJson({
+      ...V,
+      resource_changes: [
+        {
+          address: 'aws_organizations_policy.p',
+          type: 'aws_organizations_policy',
+          change: { actions: ['no-op'], importing: { id: 'p-abc' } },
+        },
+        {
+          address: 'aws_organizations_policy.q',
+          type: 'aws_organizations_policy',
+          change: { actions: ['update'], importing: { id: 'p-def' } },
+        },
+        { address: 'aws_organizations_policy.r', type: 'aws_organizations_policy', change: { actions: ['no-op'], importing: null } },
+      ],
+    });
+    expect(parsed.changes.map((c) => [c.address, c.action, c.importId, changeLabel(c)])).toEqual([
+      ['aws_organizations_policy.p', 'import', 'p-abc', 'import (id p-abc)'],
+      ['aws_organizations_policy.q', 'update', 'p-def', 'update, import (id p-def)'],
+      ['aws_organizations_policy.r', 'no-op', undefined, 'no-op'],
+    ]);
+  });
+
+  test('format_version: 1.x is read; another major or none is refused naming the version and terraform_version', () => {
+    expect(parsePlanJson({ format_version: '1.0', resource_changes: [] }).changes).toEqual([]);
+    expect(parsePlanJson({ format_version: '1.9', terraform_version: '1.14.0' }).changes).toEqual([]);
+    const refused = (plan: Parameters<typeof parsePlanJson>[0]) => {
+      try {
+        parsePlanJson(plan);
+      } catch (err) {
+        expect(err).toBeInstanceOf(ToolingError);
+        return (err as Error).message;
+      }
+      throw new Error('not refused');
+    };
+    expect(refused({ format_version: '2.0', terraform_version: '2.1.0' })).toBe(
+      'the plan JSON has format_version "2.0" (terraform_version 2.1.0); rollout reads format 1.x only: use a Terraform or OpenTofu release that writes it, or upgrade rollout',
+    );
+    expect(refused({ format_version: '0.2', terraform_version: '0.15.5' })).toMatch(/format_version "0\.2" \(terraform_version 0\.15\.5\)/);
+    expect(refused({ terraform_version: '1.9.8' })).toBe(
+      'the plan JSON has no format_version (terraform_version 1.9.8): it is not `terraform show -json` output of a saved plan',
+    );
+  });
+});
+
+describe('terraform engine: plan format and forgotten objects (test double)', () => {
+  const versionJson = (withVersion: boolean) => ({
+    resource: {
+      aws_bedrock_guardrail_version: withVersion
+        ? { release_a_us_east_1: { guardrail_arn: 'arn:aws:bedrock:us-east-1:111111111111:guardrail/g', skip_destroy: true } }
+        : {},
+      aws_organizations_policy: { baseline: { name: 'baseline', type: 'BEDROCK_POLICY', content: '{}' } },
+    },
+  });
+
+  test('the double writes format_version "1.2"; a binary writing another major is refused before anything is applied', async () => {
+    const engine = new TerraformEngine({ binary: 'terraform', stacksDir: join(root, 'stacks') });
+    const s = await stack('guardrails', versionJson(true));
+    await engine.plan(s);
+    expect(JSON.parse(await readFile(join(s.dir, PLAN_FILE), 'utf8')).format_version).toBe('1.2');
+    process.env.FAKE_TF_FORMAT_VERSION = '2.0';
+    try {
+      const err = await engine.plan(s).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ToolingError);
+      expect((err as Error).message).toBe(
+        `terraform show -json (in ${s.dir}): the plan JSON has format_version "2.0" (terraform_version 0.0.0-test-double); rollout reads format 1.x only: use a Terraform or OpenTofu release that writes it, or upgrade rollout`,
+      );
+      process.env.FAKE_TF_FORMAT_VERSION = '';
+      await expect(engine.plan(s)).rejects.toThrow(/has no format_version \(terraform_version 0\.0\.0-test-double\)/);
+    } finally {
+      delete process.env.FAKE_TF_FORMAT_VERSION;
+    }
+    expect((await calls()).some((c) => c.argv[0] === 'apply')).toBe(false);
+  });
+
+  test('a skip_destroy version leaving the configuration is planned as forget (kept in AWS), in the reviewer report too', async () => {
+    const engine = new TerraformEngine({ binary: 'terraform', stacksDir: join(root, 'stacks') });
+    const s = await stack('guardrails', versionJson(true));
+    await engine.apply(s, await engine.plan(s));
+    const removal = await engine.plan(await stack('guardrails', versionJson(false)));
+    expect(removal.changes.map((c) => [c.address, changeLabel(c)])).toEqual([
+      ['aws_organizations_policy.baseline', 'no-op'],
+      ['aws_bedrock_guardrail_version.release_a_us_east_1', 'forget (kept in AWS)'],
+    ]);
+    const md = await reportMarkdown([removal]);
+    expect(md).toContain('**guardrails** — 0 to create, 0 to update, 0 to replace, 0 to destroy, 1 to forget (kept in AWS)');
+    expect(md).toContain('| forget (kept in AWS) | `aws_bedrock_guardrail_version.release_a_us_east_1` |');
   });
 });

@@ -145,3 +145,51 @@ test('exception status: active, expiring-soon within 30 days, expired after its 
   expect(exceptionView({ ...e, expires: '2026-11-25' }, new Date('2026-11-25T23:59:59Z')).status).toBe('expiring-soon');
   expect(exceptionView({ ...e, expires: '2026-11-25' }, new Date('2026-11-26T00:00:00Z')).status).toBe('expired');
 });
+
+test('objects left in AWS read "forget (kept in AWS)" and "replace (old kept in AWS)"; imports are named; counts add them only when present', () => {
+  const state = published();
+  const report = buildPlanReport({
+    env,
+    phase: 'pilot',
+    release: R2,
+    currentRelease: null,
+    asOf: AS_OF,
+    engine: 'terraform',
+    state,
+    plans: [
+      {
+        stack: 'guardrails',
+        planHash: 'c'.repeat(64),
+        changes: [
+          { address: 'aws_bedrock_guardrail_version.release_old', type: 'aws_bedrock_guardrail_version', action: 'forget' },
+          { address: 'aws_bedrock_guardrail_version.release_new', type: 'aws_bedrock_guardrail_version', action: 'replace-forget' },
+          { address: 'aws_organizations_policy.adopted', type: 'aws_organizations_policy', action: 'import', importId: 'p-abc' },
+        ],
+      },
+    ],
+    effective: effectiveDiff(env, state, {}, { pilot: R2 }, AS_OF),
+  });
+  expect(report.stacks[0].counts).toEqual({
+    create: 0,
+    update: 0,
+    replace: 0,
+    'replace-forget': 1,
+    delete: 0,
+    forget: 1,
+    import: 1,
+    'no-op': 0,
+  });
+  expect(report.stacks[0].resources.map((r) => r.label)).toEqual([
+    'forget (kept in AWS)',
+    'replace (old kept in AWS)',
+    'import (id p-abc)',
+  ]);
+  const md = renderPlanMarkdown(report);
+  expect(md).toContain(
+    '**guardrails** — 0 to create, 0 to update, 1 to replace, 0 to destroy, 2 to forget (kept in AWS), 1 to import (plan `cccccccccccc`)',
+  );
+  expect(md).toContain('| forget (kept in AWS) | `aws_bedrock_guardrail_version.release_old` |');
+  expect(md).toContain('| replace (old kept in AWS) | `aws_bedrock_guardrail_version.release_new` |');
+  expect(md).toContain('| import (id p-abc) | `aws_organizations_policy.adopted` |');
+  expect(report.noChanges).toBe(false);
+});

@@ -7,12 +7,14 @@
 import {
   DeleteEnforcedGuardrailConfigurationCommand,
   ListEnforcedGuardrailsConfigurationCommand,
+  type ListEnforcedGuardrailsConfigurationCommandOutput,
   PutEnforcedGuardrailConfigurationCommand,
   type PutEnforcedGuardrailConfigurationCommandInput,
 } from '@aws-sdk/client-bedrock';
+import { findItem } from '../../../../core/paginate.js';
 import { errorName } from '../../../aws/errors.js';
 import { single } from '../../tfjson.js';
-import { type Attrs, type ResourceContext, type ResourceHandler, tolerateNotFound } from './handler.js';
+import { type Attrs, existsUnlessNotFound, type ResourceContext, type ResourceHandler, tolerateNotFound } from './handler.js';
 
 /** The Terraform arguments as the PutEnforcedGuardrailConfiguration input. */
 function enforcedInput(args: Attrs, configId?: string): PutEnforcedGuardrailConfigurationCommandInput {
@@ -82,5 +84,19 @@ export const enforcedGuardrailConfiguration: ResourceHandler = {
     const configId = String(prior.config_id ?? '') || (await currentEnforced(ctx))?.configId;
     if (!configId) return;
     await tolerateNotFound(() => ctx.clients.bedrock.send(new DeleteEnforcedGuardrailConfigurationCommand({ configId })));
+  },
+  // Ours = the recorded config_id among the account and region's configurations (every page);
+  // one deleted out of band (DeleteEnforcedGuardrailConfiguration) is gone, and planned as a create.
+  exists(ctx, prior) {
+    const configId = String(prior.config_id ?? '');
+    return existsUnlessNotFound(async () => {
+      const hit = await findItem(
+        (nextToken) => ctx.clients.bedrock.send(new ListEnforcedGuardrailsConfigurationCommand({ nextToken })),
+        (page: ListEnforcedGuardrailsConfigurationCommandOutput) => page.nextToken,
+        (page) => page.guardrailsConfig,
+        (c) => !configId || c.configId === configId,
+      );
+      return hit !== undefined;
+    });
   },
 };

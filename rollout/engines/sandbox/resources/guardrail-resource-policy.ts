@@ -2,8 +2,8 @@
  * aws_bedrock_guardrail_resource_policy: the resource-based policy on a guardrail.
  * https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/bedrock_guardrail_resource_policy
  */
-import { DeleteResourcePolicyCommand, PutResourcePolicyCommand } from '@aws-sdk/client-bedrock';
-import { type ResourceHandler, tolerateNotFound } from './handler.js';
+import { DeleteResourcePolicyCommand, GetResourcePolicyCommand, PutResourcePolicyCommand } from '@aws-sdk/client-bedrock';
+import { existsUnlessNotFound, type ResourceHandler, tolerateNotFound } from './handler.js';
 
 export const guardrailResourcePolicy: ResourceHandler = {
   computed: ['id'],
@@ -21,5 +21,11 @@ export const guardrailResourcePolicy: ResourceHandler = {
   },
   async delete(ctx, _args, prior) {
     await tolerateNotFound(() => ctx.clients.bedrock.send(new DeleteResourcePolicyCommand({ resourceArn: String(prior.resource_arn) })));
+  },
+  exists(ctx, prior) {
+    return existsUnlessNotFound(async () => {
+      await ctx.clients.bedrock.send(new GetResourcePolicyCommand({ resourceArn: String(prior.resource_arn) }));
+      return true;
+    });
   },
 };

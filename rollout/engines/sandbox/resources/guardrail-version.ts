@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-bedrock';
 import { allItems } from '../../../../core/paginate.js';
 import { guardrailOutputAsInput, sameGuardrailConfig } from '../../../../guardrail/wire.js';
-import { type ResourceContext, type ResourceHandler, skipsDestroy, tolerateNotFound } from './handler.js';
+import { existsUnlessNotFound, type ResourceContext, type ResourceHandler, tolerateNotFound } from './handler.js';
 
 /**
  * A published version with the same description whose content equals the current DRAFT:
@@ -55,8 +55,7 @@ export const guardrailVersion: ResourceHandler = {
     // Only skip_destroy can change in place (Terraform state only).
     return { ...prior, ...args, version: prior.version, id: prior.id };
   },
-  async delete(ctx, args, prior) {
-    if (skipsDestroy(args, prior)) return; // forget only
+  async delete(ctx, _args, prior) {
     await tolerateNotFound(() =>
       ctx.clients.bedrock.send(
         new DeleteGuardrailCommand({
@@ -65,5 +64,13 @@ export const guardrailVersion: ResourceHandler = {
         }),
       ),
     );
+  },
+  exists(ctx, prior) {
+    return existsUnlessNotFound(async () => {
+      await ctx.clients.bedrock.send(
+        new GetGuardrailCommand({ guardrailIdentifier: String(prior.guardrail_arn), guardrailVersion: String(prior.version) }),
+      );
+      return true;
+    });
   },
 };

@@ -5,13 +5,14 @@
 import {
   CreateGuardrailCommand,
   DeleteGuardrailCommand,
+  GetGuardrailCommand,
   ListGuardrailsCommand,
   UpdateGuardrailCommand,
   type ListGuardrailsCommandOutput,
 } from '@aws-sdk/client-bedrock';
 import { findItem } from '../../../../core/paginate.js';
 import { guardrailApiInput } from '../../../../guardrail/wire.js';
-import { type Attrs, type ResourceContext, type ResourceHandler, tolerateNotFound } from './handler.js';
+import { type Attrs, existsUnlessNotFound, type ResourceContext, type ResourceHandler, tolerateNotFound } from './handler.js';
 
 /** The guardrail of that name in the account and region (names are unique there); stops at the first page that has it. */
 async function findGuardrailByName(ctx: ResourceContext, name: string): Promise<{ id: string; arn: string } | undefined> {
@@ -61,5 +62,13 @@ export const guardrail: ResourceHandler = {
     await tolerateNotFound(() =>
       ctx.clients.bedrock.send(new DeleteGuardrailCommand({ guardrailIdentifier: String(prior.guardrail_arn) })),
     );
+  },
+  exists(ctx, prior) {
+    return existsUnlessNotFound(async () => {
+      await ctx.clients.bedrock.send(
+        new GetGuardrailCommand({ guardrailIdentifier: String(prior.guardrail_arn), guardrailVersion: 'DRAFT' }),
+      );
+      return true;
+    });
   },
 };

@@ -1,6 +1,6 @@
 /**
  * The contract between the sandbox engine and the per-type resource handlers: what a handler
- * does for its resource type (the SDK calls for create / update / delete, which arguments force
+ * does for its resource type (the SDK calls for create / update / delete and the refresh read, which arguments force
  * a replacement, which attributes are only known after apply, and how to adopt an object a
  * crashed apply created but never recorded), plus the helpers the handlers share.
  * Argument and attribute names follow the hashicorp/aws provider docs
@@ -25,8 +25,17 @@ export interface ResourceHandler {
   forceNew: readonly string[];
   create(ctx: ResourceContext, args: Attrs): Promise<Attrs>;
   update(ctx: ResourceContext, args: Attrs, prior: Attrs): Promise<Attrs>;
-  /** `prior` holds the recorded attributes. */
+  /**
+   * `prior` holds the recorded attributes. Never called for an object whose prior state has
+   * `skip_destroy = true`: the engine plans that as a forget (rollout/state/change-action.ts).
+   */
   delete(ctx: ResourceContext, args: Attrs, prior: Attrs): Promise<void>;
+  /**
+   * Refresh before a plan: whether the recorded object (`prior`: its attributes) still exists.
+   * false only on the API's not-found answer (use `existsUnlessNotFound`); any other failure
+   * (throttling, timeout, access denied) throws, so a failed read is never taken for "gone".
+   */
+  exists(ctx: ResourceContext, prior: Attrs): Promise<boolean>;
   /** Arguments compared as JSON documents rather than strings. */
   jsonArgs?: readonly string[];
 }
@@ -42,7 +51,12 @@ export async function tolerateNotFound(fn: () => Promise<unknown>): Promise<void
   }
 }
 
-/** `skip_destroy = true` in the configuration or the recorded state: delete only forgets the object. */
-export function skipsDestroy(args: Attrs, prior: Attrs): boolean {
-  return args.skip_destroy === true || prior.skip_destroy === true;
+/** Runs a refresh read; the object is gone only when the API answers not found (e.g. ResourceNotFoundException, PolicyNotFoundException). */
+export async function existsUnlessNotFound(read: () => Promise<boolean>): Promise<boolean> {
+  try {
+    return await read();
+  } catch (err) {
+    if (/NotFound/.test(errorName(err))) return false;
+    throw err;
+  }
 }

@@ -5,13 +5,14 @@
 import {
   CreatePolicyCommand,
   DeletePolicyCommand,
+  DescribePolicyCommand,
   ListPoliciesCommand,
   UpdatePolicyCommand,
   type ListPoliciesCommandOutput,
   type PolicyType,
 } from '@aws-sdk/client-organizations';
 import { findItem } from '../../../../core/paginate.js';
-import { type ResourceContext, type ResourceHandler, skipsDestroy, tolerateNotFound } from './handler.js';
+import { existsUnlessNotFound, type ResourceContext, type ResourceHandler, tolerateNotFound } from './handler.js';
 
 /** The policy of that type and name (names are unique in an organization); stops at the first page that has it. */
 function findPolicyByName(ctx: ResourceContext, type: string, name: string) {
@@ -69,8 +70,13 @@ export const organizationsPolicy: ResourceHandler = {
     );
     return { ...args, id: prior.id, arn: prior.arn };
   },
-  async delete(ctx, args, prior) {
-    if (skipsDestroy(args, prior)) return;
+  async delete(ctx, _args, prior) {
     await tolerateNotFound(() => ctx.clients.organizations.send(new DeletePolicyCommand({ PolicyId: String(prior.id) })));
+  },
+  exists(ctx, prior) {
+    return existsUnlessNotFound(async () => {
+      await ctx.clients.organizations.send(new DescribePolicyCommand({ PolicyId: String(prior.id) }));
+      return true;
+    });
   },
 };
