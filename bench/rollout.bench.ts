@@ -16,8 +16,13 @@ import { Session } from '../rollout/flows/session.js';
 import { loadEnvironment, projectRoot } from '../model/index.js';
 import { HAS_TERRAFORM } from '../test/helpers/terraform.js';
 
-/** Promotes `release` through the four phases in a fresh rollout home; wall ms per phase. */
-async function fourPhases(env: Environment, engine: 'sandbox' | 'terraform', asOf: string): Promise<Record<string, number>> {
+/** Promotes the environment's release through the four phases in a fresh rollout home: wall ms and gate checks per phase. */
+async function fourPhases(
+  env: Environment,
+  engine: 'sandbox' | 'terraform',
+  asOf: string,
+  checks: Record<string, number> = {},
+): Promise<Record<string, number>> {
   const home = mkdtempSync(join(tmpdir(), 'rollout-bench-'));
   const saved = process.env.ROLLOUT_HOME;
   process.env.ROLLOUT_HOME = home;
@@ -29,6 +34,7 @@ async function fourPhases(env: Environment, engine: 'sandbox' | 'terraform', asO
       try {
         const r = await promote(s, phase, { progress: silentProgress });
         if (!r.ok) throw new Error(`${engine} ${phase} did not pass: ${r.message.split('\n').slice(0, 4).join(' | ')}`);
+        checks[phase] = r.gates.reduce((n, g) => n + g.checks.length, 0);
       } finally {
         await s.close();
       }
@@ -73,33 +79,9 @@ export async function run(): Promise<Record<string, unknown>> {
       PHASES.map((p) => [p, { ...generated.phases[p], bakeSeconds: 0, approval: false }]),
     ) as Environment['phases'],
   };
-  const home = mkdtempSync(join(tmpdir(), 'rollout-bench-'));
-  const saved = process.env.ROLLOUT_HOME;
-  process.env.ROLLOUT_HOME = home;
-  const perPhase: Record<string, number> = {};
   const checks: Record<string, number> = {};
   const t0 = performance.now();
-  try {
-    for (const phase of PHASES) {
-      const t = performance.now();
-      const s = await Session.open(parseFlags({ env: env.name, engine: 'sandbox', yes: true, json: true, asOf: '2026-11-25' }), {
-        lock: `promote ${phase}`,
-        env,
-      });
-      try {
-        const r = await promote(s, phase, { progress: silentProgress });
-        if (!r.ok) throw new Error(`${phase} did not pass: ${r.message.split('\n').slice(0, 4).join(' | ')}`);
-        checks[phase] = r.gates.reduce((n, g) => n + g.checks.length, 0);
-      } finally {
-        await s.close();
-      }
-      perPhase[phase] = Math.round(performance.now() - t);
-    }
-  } finally {
-    if (saved === undefined) delete process.env.ROLLOUT_HOME;
-    else process.env.ROLLOUT_HOME = saved;
-    rmSync(home, { recursive: true, force: true });
-  }
+  const perPhase = await fourPhases(env, 'sandbox', '2026-11-25', checks);
   const totalMs = Math.round(performance.now() - t0);
   console.log(`rollout: full 4-phase sandbox rollout, ${accounts} accounts, ${env.regions.length} regions, no bake`);
   for (const p of PHASES) console.log(`  ${p.padEnd(12)} ${(perPhase[p] / 1000).toFixed(2).padStart(7)} s   (${checks[p]} gate checks)`);

@@ -10,7 +10,7 @@
  */
 import { CreateGuardrailVersionCommand, DeleteGuardrailCommand, GetGuardrailCommand } from '@aws-sdk/client-bedrock';
 import { type BlockSchema, type CtyObject, type ProviderContext, ProviderError, type ResourceType } from '../types.js';
-import { lengthBetween, regionAttribute, regionOf, splitImportRegion, timeoutsBlock, withDefaultRegion } from './common.js';
+import { lengthBetween, regionAttribute, regionOf, splitPairImportId, timeoutsBlock, withDefaultRegion } from './common.js';
 import { complete, settleObject, str } from './cty-object.js';
 import { call, unlessNotFound } from './not-found.js';
 
@@ -86,15 +86,8 @@ export const bedrockGuardrailVersion: ResourceType = {
   },
 
   async import(ctx, importId) {
-    const { id, region } = splitImportRegion(importId, ctx);
-    const parts = id.split(',');
-    if (parts.length !== 2 || !parts[0] || !parts[1]) {
-      throw new ProviderError(
-        'Unexpected Import Identifier',
-        `Expected import identifier with format: guardrail_identifier,version. Got: "${importId}"`,
-      );
-    }
-    const found = await bedrockGuardrailVersion.read(ctx, complete(schema, { guardrail_arn: parts[0], version: parts[1], region }));
+    const { first, second, region } = splitPairImportId(importId, ctx, 'guardrail_identifier,version');
+    const found = await bedrockGuardrailVersion.read(ctx, complete(schema, { guardrail_arn: first, version: second, region }));
     if (!found) throw new ProviderError('Cannot import non-existent remote object', `Bedrock Guardrail Version ${importId} was not found`);
     return found;
   },

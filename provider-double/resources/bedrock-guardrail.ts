@@ -17,7 +17,7 @@ import {
 import { type CtyObject, type ProviderContext, ProviderError, type ResourceType } from '../types.js';
 import { guardrailInput, guardrailState } from './bedrock-guardrail-mapping.js';
 import { guardrailSchema } from './bedrock-guardrail-schema.js';
-import { regionOf, rfc3339, splitImportRegion, tagsAll, withDefaultRegion } from './common.js';
+import { regionOf, rfc3339, splitPairImportId, tagsAll, withDefaultRegion } from './common.js';
 import { complete, settleObject, str } from './cty-object.js';
 import { call, unlessNotFound } from './not-found.js';
 
@@ -96,15 +96,8 @@ export const bedrockGuardrail: ResourceType = {
   },
 
   async import(ctx, importId) {
-    const { id, region } = splitImportRegion(importId, ctx);
-    const parts = id.split(',');
-    if (parts.length !== 2 || !parts[0] || !parts[1]) {
-      throw new ProviderError(
-        'Unexpected Import Identifier',
-        `Expected import identifier with format: guardrail_id,version. Got: "${importId}"`,
-      );
-    }
-    const state = complete(guardrailSchema, { guardrail_id: parts[0], version: parts[1], region });
+    const { first, second, region } = splitPairImportId(importId, ctx, 'guardrail_id,version');
+    const state = complete(guardrailSchema, { guardrail_id: first, version: second, region });
     const found = await bedrockGuardrail.read(ctx, state);
     if (!found) throw new ProviderError('Cannot import non-existent remote object', `Bedrock Guardrail ${importId} was not found`);
     return found;

@@ -5,7 +5,14 @@
  * and string validators.
  * https://github.com/hashicorp/terraform-provider-aws/blob/main/website/docs/guides/enhanced-region-support.html.markdown
  */
-import type { AttributeSchema, CtyObject, CtyValue, NestedBlockSchema, ProviderContext } from '../types.js';
+import {
+  type AttributeSchema,
+  type CtyObject,
+  type CtyValue,
+  type NestedBlockSchema,
+  type ProviderContext,
+  ProviderError,
+} from '../types.js';
 import { stringMap, str } from './cty-object.js';
 
 export const regionAttribute: AttributeSchema = {
@@ -30,6 +37,23 @@ export function regionOf(obj: CtyObject, ctx: ProviderContext): string {
 export function splitImportRegion(id: string, ctx: ProviderContext): { id: string; region: string } {
   const at = id.lastIndexOf('@');
   return at > 0 ? { id: id.slice(0, at), region: id.slice(at + 1) } : { id, region: ctx.region };
+}
+
+/**
+ * A `<first>,<second>[@region]` import id (guardrail `id,version`, version `arn,version`), with the
+ * provider's error for any other shape.
+ */
+export function splitPairImportId(
+  importId: string,
+  ctx: ProviderContext,
+  format: string,
+): { first: string; second: string; region: string } {
+  const { id, region } = splitImportRegion(importId, ctx);
+  const parts = id.split(',');
+  if (parts.length !== 2 || !parts[0] || !parts[1]) {
+    throw new ProviderError('Unexpected Import Identifier', `Expected import identifier with format: ${format}. Got: "${importId}"`);
+  }
+  return { first: parts[0], second: parts[1], region };
 }
 
 export const tagsAttribute: AttributeSchema = { type: ['map', 'string'], optional: true };

@@ -167,6 +167,8 @@ async function sandboxTerraformEnv(env: Environment, access: AwsAccess, paths: E
   return {
     ...install,
     TF_VAR_sandbox_endpoint: target.endpoint,
+    // A rehearsal needs no call to HashiCorp's version-check service.
+    CHECKPOINT_DISABLE: '1',
     AWS_ACCESS_KEY_ID: base.accessKeyId,
     AWS_SECRET_ACCESS_KEY: base.secretAccessKey,
     AWS_SESSION_TOKEN: base.sessionToken ?? '',

@@ -30,7 +30,7 @@ export interface TfRun {
 export async function terraform(cwd: string, args: string[], env: Record<string, string>): Promise<TfRun> {
   const r = await execa('terraform', [...args, '-no-color'], {
     cwd,
-    env: { ...env, TF_IN_AUTOMATION: '1', TF_INPUT: '0' },
+    env: { ...env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' },
     reject: false,
     stdin: 'ignore',
   });

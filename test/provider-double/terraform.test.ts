@@ -52,7 +52,6 @@ interface Run {
   status: number | null;
   stdout: string;
   stderr: string;
-  ms: number;
 }
 
 maybe('provider double with terraform', () => {
@@ -60,14 +59,10 @@ maybe('provider double with terraform', () => {
   let env: NodeJS.ProcessEnv;
   let store: string;
   let bundlePath: string;
-  const times: string[] = [];
 
   const tf = (...args: string[]): Run => {
-    const started = Date.now();
     const r = spawnSync('terraform', args, { cwd: work, env, encoding: 'utf8', timeout: 30_000 });
-    const ms = Date.now() - started;
-    times.push(`${args.join(' ')}: ${ms} ms`);
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr, ms };
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   };
   const ok = (...args: string[]): Run => {
     const r = tf(...args);
@@ -97,7 +92,6 @@ maybe('provider double with terraform', () => {
   });
 
   afterAll(() => {
-    console.log(`terraform with the provider double:\n  ${times.join('\n  ')}`);
     rmSync(work, { recursive: true, force: true });
   });
 
