@@ -24,3 +24,4 @@ export { checkEnvironment, MAX_OU_DEPTH, type EnvironmentShape } from './validat
 export * from './org.js';
 export * from './exceptions.js';
 export * from './probe-roles.js';
+export { deploymentBuckets } from './buckets.js';

@@ -398,7 +398,14 @@ async function buildEnvironment(raw: unknown, abs: string, ctx: Ctx): Promise<En
     enforcement,
     exceptions,
     phases,
-    deployment: { ...f.deployment, backend: { ...f.deployment.backend } } as Environment['deployment'],
+    deployment: {
+      ...f.deployment,
+      backend: { ...f.deployment.backend },
+      stateStore:
+        f.deployment.stateStore.type === 's3'
+          ? { ...f.deployment.stateStore, region: f.deployment.stateStore.region ?? f.homeRegion ?? f.regions[0] }
+          : { type: 'local' },
+    } as Environment['deployment'],
     ...(f.sandbox ? { sandbox: { policyTypeEnabled: f.sandbox.policyTypeEnabled } } : {}),
   };
   try {

@@ -25,6 +25,7 @@ import type {
   ProbeRoleSettings,
   SampleSettings,
   SmokeCase,
+  StateStoreSettings,
 } from './types.js';
 import { PHASES } from './types.js';
 
@@ -332,6 +333,37 @@ const backendSchema = z.discriminatedUnion(
   },
 );
 
+export const DEFAULT_STATE_PREFIX = 'guardrail-rollout';
+const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** Key segments of safe characters (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html), no leading, trailing or double "/". */
+const S3_PREFIX = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/;
+
+/** `deployment.stateStore`; an s3 store without `region` takes the environment's homeRegion (model/load.ts). */
+const stateStoreSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('local') }),
+    z.strictObject({
+      type: z.literal('s3'),
+      bucket: z.string({ error: (iss) => `expected an S3 bucket name, got ${show(iss.input)}` }).regex(S3_BUCKET, {
+        error: (iss) => `expected an S3 bucket name (3-63 lower-case letters, digits, "." or "-"), got ${show(iss.input)}`,
+      }),
+      prefix: z
+        .string({ error: (iss) => `expected a key prefix, got ${show(iss.input)}` })
+        .max(512, { error: 'expected a key prefix of at most 512 characters' })
+        .regex(S3_PREFIX, {
+          error: (iss) =>
+            `expected a key prefix of letters, digits and !_.*'()- in segments separated by "/" (no leading or trailing "/"), got ${show(iss.input)}`,
+        })
+        .default(DEFAULT_STATE_PREFIX),
+      region: regionSchema.optional(),
+    }),
+  ],
+  {
+    error: (iss) => `expected a state store with type "local" or "s3", got ${show((iss.input as { type?: unknown } | undefined)?.type)}`,
+  },
+);
+
 const roleName = z.string().regex(/^[\w+=,.@-]{1,64}$/, { error: (iss) => `expected an IAM role name, got ${show(iss.input)}` });
 
 /** A key of `deployment.probeRoles.byTarget`: an account id or an OU id (listed: model/validate.ts). */
@@ -370,6 +402,7 @@ const deploymentSchema = z.strictObject({
     .max(100, { error: 'expected a version constraint of at most 100 characters' })
     .refine(isTerraformVersionConstraint, { error: (iss) => `expected ${VERSION_CONSTRAINT_EXPECTED}, got ${show(iss.input)}` })
     .default(DEFAULT_AWS_PROVIDER_VERSION),
+  stateStore: stateStoreSchema.default({ type: 'local' }),
 });
 
 // ───────────────────────────── the file ─────────────────────────────
@@ -404,6 +437,7 @@ export const environmentFileSchema = z.strictObject({
     backend: { type: 'local' },
     terraformBinary: 'terraform',
     awsProviderVersion: DEFAULT_AWS_PROVIDER_VERSION,
+    stateStore: { type: 'local' },
   }),
   sandbox: z.strictObject({ policyTypeEnabled: z.boolean().default(true) }).optional(),
   /**
@@ -424,7 +458,10 @@ type Extends<A, B> = [A] extends [B] ? true : false;
 type Check<T extends true> = T;
 export type _SchemaAgreesWithTypes = [
   Check<Extends<EnvironmentFile['organization'], Organization>>,
-  Check<Extends<EnvironmentFile['deployment'], DeploymentSettings>>,
+  // stateStore.region is optional in the file and resolved to the homeRegion on load.
+  Check<Extends<Omit<EnvironmentFile['deployment'], 'stateStore'>, Omit<DeploymentSettings, 'stateStore'>>>,
+  Check<Extends<Exclude<EnvironmentFile['deployment']['stateStore'], { type: 's3' }>, StateStoreSettings>>,
+  Check<Extends<Extract<EnvironmentFile['deployment']['stateStore'], { type: 's3' }> & { region: string }, StateStoreSettings>>,
   Check<Extends<EnvironmentFile['deployment']['backend'], BackendSettings>>,
   Check<Extends<NonNullable<EnvironmentFile['deployment']['probeRoles']>, ProbeRoleSettings>>,
   Check<Extends<EnvironmentFile['phases']['pilot']['sample'], SampleSettings>>,

@@ -126,6 +126,29 @@ export interface ProbeRoleSettings {
   byTarget: Record<string, string>;
 }
 
+/**
+ * `deployment.stateStore`: where the rollout state, ledger, lock and kept stacks live
+ * (docs/rollout.md#state-store). `local`: `.rollout/<env>/` on this machine; `s3`: a bucket every
+ * CI runner shares (it may be the Terraform S3 backend's), with S3 conditional writes for the
+ * lock, the state and the ledger.
+ */
+export type StateStoreSettings =
+  | { type: 'local' }
+  | {
+      type: 's3';
+      bucket: string;
+      /**
+       * Key prefix; objects go under `<prefix>/<env>/`.
+       * @default "guardrail-rollout"
+       */
+      prefix: string;
+      /**
+       * Region of the bucket.
+       * @default - the environment's homeRegion
+       */
+      region: string;
+    };
+
 export interface DeploymentSettings {
   /** Role assumed in every member account (and the management account unless overridden). */
   roleName: string;
@@ -137,6 +160,11 @@ export interface DeploymentSettings {
   terraformBinary: 'terraform' | 'tofu';
   /** Version constraint of hashicorp/aws written into every synthesized stack. */
   awsProviderVersion: string;
+  /**
+   * Where state, ledger, lock and kept stacks live.
+   * @default { type: 'local' }
+   */
+  stateStore?: StateStoreSettings;
 }
 
 export interface Environment {

@@ -130,7 +130,8 @@ function uniform(key: string): number {
  * (docs/aws-facts.md#error-envelopes): Organizations `TooManyRequestsException` with HTTP 400
  * (awsJson1_1), STS `Throttling` (awsQuery, 400), Bedrock and Bedrock Runtime
  * `ThrottlingException` with HTTP 429
- * (https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html).
+ * (https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html),
+ * S3 `SlowDown` 503 and `InternalError` 500 (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
  */
 export function faultError(service: Service, kind: 'throttle' | 'error'): AwsError {
   if (kind === 'throttle') {
@@ -146,6 +147,8 @@ export function faultError(service: Service, kind: 'throttle' | 'error'): AwsErr
         );
       case 'sts':
         return new AwsError('Throttling', 400, 'Rate exceeded');
+      case 's3':
+        return new AwsError('SlowDown', 503, 'Please reduce your request rate.');
       default:
         return new AwsError('ThrottlingException', 429, 'Too many requests, please wait before trying again.');
     }
@@ -155,6 +158,8 @@ export function faultError(service: Service, kind: 'throttle' | 'error'): AwsErr
       return new AwsError('ServiceException', 500, "AWS Organizations can't complete your request because of an internal service error.");
     case 'sts':
       return new AwsError('InternalFailure', 500, 'The request processing has failed because of an unknown error.');
+    case 's3':
+      return new AwsError('InternalError', 500, 'We encountered an internal error. Please try again.');
     default:
       return new AwsError('InternalServerException', 500, 'An internal server error occurred. Retry your request.');
   }

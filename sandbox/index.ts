@@ -1,9 +1,10 @@
 /**
  * The sandbox: a local AWS-compatible emulator of STS, Organizations, the Bedrock control
- * plane and Bedrock Runtime, for the real AWS SDK v3 clients over loopback.
+ * plane, Bedrock Runtime and an S3 subset, for the real AWS SDK v3 clients over loopback.
  *
- *   const sb = await startSandbox({ env });
+ *   const sb = await startSandbox({ env, buckets: ['rollout-state'] });
  *   const org = new OrganizationsClient(clientConfig(sb, sb.managementAccountId));
+ *   const s3 = new S3Client({ ...clientConfig(sb, sb.managementAccountId), forcePathStyle: true });
  */
 import { FaultInjector, type FaultConfig } from './faults.js';
 import { QuotaKeeper, type QuotaConfig } from './quotas.js';
@@ -11,6 +12,7 @@ import { loadStateFile, StateWriter } from './persist.js';
 import { Propagation } from './propagation.js';
 import { seedState, type SandboxEnv, type SeedOptions } from './seed.js';
 import { listen } from './server.js';
+import { ensureBucket } from './services/s3/index.js';
 import type { ServiceContext } from './services/common.js';
 import type { SandboxState } from './state.js';
 import { createWorld } from './world.js';
@@ -40,6 +42,12 @@ export interface StartSandboxOptions {
   seed?: number;
   /** Trust of the seeded roles (a fresh state only; a loaded state file keeps its own). */
   trust?: SeedOptions;
+  /**
+   * S3 buckets to create at start if absent (a loaded state file keeps its buckets and objects),
+   * owned by the management account in the home region. Nothing else creates a bucket but
+   * CreateBucket.
+   */
+  buckets?: readonly string[];
   /**
    * Propagation delay, ms (sandbox/propagation.ts; default the fault config's
    * "propagationDelayMs", else 0): for that long after a BEDROCK_POLICY attach, detach, update or
@@ -90,6 +98,7 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<SandboxHa
   const seed = opts.seed ?? 1;
   const state = (opts.statePath && loadStateFile(opts.statePath)) || seedState(opts.env, seed, opts.trust);
   const ctx: ServiceContext = { state, now: opts.now ?? Date.now };
+  for (const name of opts.buckets ?? []) ensureBucket(state, name, state.organization.masterAccountId, state.homeRegion, ctx.now());
   const faults = new FaultInjector(opts.faults ?? {}, seed);
   const quotas = new QuotaKeeper(opts.quotas ?? faults.quotas());
   const propagation = new Propagation(opts.propagationDelayMs ?? faults.propagationDelayMs() ?? 0);
@@ -153,4 +162,17 @@ export function clientConfig(
     credentials: { accessKeyId: cred.accessKeyId, secretAccessKey: cred.secretAccessKey },
     ...(extra.maxAttempts !== undefined ? { maxAttempts: extra.maxAttempts } : {}),
   };
+}
+
+/**
+ * `clientConfig` for an S3Client: path-style addressing (`/<bucket>/<key>` on the sandbox's
+ * endpoint), since a virtual-hosted `<bucket>.127.0.0.1` cannot resolve.
+ */
+export function s3ClientConfig(
+  handle: Pick<SandboxHandle, 'endpoint' | 'region' | 'accounts'>,
+  accountId: string,
+  region?: string,
+  extra: { maxAttempts?: number } = {},
+): SdkClientConfig & { forcePathStyle: true } {
+  return { ...clientConfig(handle, accountId, region, extra), forcePathStyle: true };
 }

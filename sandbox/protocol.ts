@@ -4,11 +4,12 @@
  * awsJson1_1 (Organizations, `X-Amz-Target`): https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html
  * restJson1 (Bedrock, Bedrock Runtime): https://smithy.io/2.0/aws/protocols/aws-restjson1-protocol.html
  * awsQuery (STS, `Action=`): https://smithy.io/2.0/aws/protocols/aws-query-protocol.html
+ * restXml (S3, signing name `s3`; sandbox/services/s3): https://smithy.io/2.0/aws/protocols/aws-restxml-protocol.html
  */
 import { AwsError } from './errors.js';
 import type { SandboxState, SessionRecord } from './state.js';
 
-export type Service = 'sts' | 'organizations' | 'bedrock' | 'runtime';
+export type Service = 'sts' | 'organizations' | 'bedrock' | 'runtime' | 's3';
 
 export interface Caller {
   account: string;
@@ -31,6 +32,10 @@ export interface SvcRequest {
   caller: Caller;
   region: string;
   requestId: string;
+  /** The path as received, still percent-encoded (S3 keys keep empty segments and a trailing "/"). */
+  rawPath?: string;
+  /** performance.now() when the request's headers arrived, before its body was read. */
+  receivedAt?: number;
 }
 
 export interface SvcResponse {
@@ -52,6 +57,7 @@ export function parseAuthorization(header: string | undefined): { accessKeyId: s
 }
 
 export function badCredentials(service: Service, message = 'The security token included in the request is invalid.'): AwsError {
+  if (service === 's3') return new AwsError('InvalidAccessKeyId', 403, 'The AWS Access Key Id you provided does not exist in our records.');
   return service === 'sts' ? new AwsError('InvalidClientTokenId', 403, message) : new AwsError('UnrecognizedClientException', 403, message);
 }
 
@@ -67,6 +73,8 @@ export function resolveCaller(
   now = Date.now(),
 ): Caller {
   const auth = parseAuthorization(headers.authorization);
+  // S3 answers an anonymous request to a private bucket with AccessDenied.
+  if (!auth && service === 's3') throw new AwsError('AccessDenied', 403, 'Access Denied');
   if (!auth)
     throw new AwsError(
       service === 'sts' ? 'MissingAuthenticationToken' : 'MissingAuthenticationTokenException',
@@ -78,6 +86,7 @@ export function resolveCaller(
   if (session) {
     if (headers['x-amz-security-token'] !== session.sessionToken) throw badCredentials(service);
     if (Date.parse(session.expiration) <= now) {
+      if (service === 's3') throw new AwsError('ExpiredToken', 400, 'The provided token has expired.');
       throw service === 'sts'
         ? new AwsError('ExpiredTokenException', 400, 'The security token included in the request is expired')
         : new AwsError('ExpiredTokenException', 403, 'The security token included in the request is expired');

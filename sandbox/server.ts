@@ -20,6 +20,7 @@ import type { RuntimeRequest, RuntimeResponse, RuntimeWorld } from './runtime/co
 import type { HandlerResult, ServiceContext } from './services/common.js';
 import { handleBedrock } from './services/bedrock.js';
 import { handleOrganizations } from './services/organizations/index.js';
+import { findBucket, handleS3, isS3Request, s3ErrorResponse, s3Route } from './services/s3/index.js';
 import { handleSts } from './services/sts.js';
 
 export interface ServerDeps {
@@ -203,26 +204,43 @@ async function serve(
   res: http.ServerResponse | http2.Http2ServerResponse,
 ): Promise<void> {
   const requestId = randomUUID();
+  const receivedAt = performance.now();
+  const method = (req.method ?? 'GET').toUpperCase();
   let service: Service = 'bedrock';
   let response: SvcResponse;
   try {
-    const body = await readBody(req);
     const headers = headerRecord(req.headers as http.IncomingHttpHeaders);
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const rawPath = q >= 0 ? url.slice(0, q) : url;
-    // Labels are encoded per segment (an ARN's "/" arrives as %2F): split first, then decode.
-    let segments: string[];
-    try {
-      segments = rawPath
-        .split('/')
-        .filter((s) => s !== '')
-        .map((s) => decodeURIComponent(s));
-    } catch {
-      throw new AwsError('ValidationException', 400, 'The request path is not validly percent-encoded.');
+    const query = new URLSearchParams(q >= 0 ? url.slice(q + 1) : '');
+    // S3 is told apart by its signing name (or a virtual-hosted bucket) before the body is read.
+    if (isS3Request(headers, query)) service = 's3';
+    const body = await readBody(req);
+    // A presigned S3 URL carries its Credential scope in the query instead of a header.
+    if (service === 's3' && !headers.authorization && query.has('X-Amz-Credential')) {
+      headers.authorization = `AWS4-HMAC-SHA256 Credential=${query.get('X-Amz-Credential')}`;
+      headers['x-amz-security-token'] ??= query.get('X-Amz-Security-Token') ?? undefined;
     }
-    const method = (req.method ?? 'GET').toUpperCase();
-    const cls = classify(method, segments, headers, body);
+    // Labels are encoded per segment (an ARN's "/" arrives as %2F): split first, then decode.
+    let segments: string[] = [];
+    if (service !== 's3') {
+      try {
+        segments = rawPath
+          .split('/')
+          .filter((s) => s !== '')
+          .map((s) => decodeURIComponent(s));
+      } catch {
+        throw new AwsError('ValidationException', 400, 'The request path is not validly percent-encoded.');
+      }
+    }
+    const cls =
+      service === 's3'
+        ? {
+            service,
+            operation: s3Route(method, rawPath, query, headers, (name) => findBucket(deps.ctx.state, name) !== undefined).operation,
+          }
+        : classify(method, segments, headers, body);
     service = cls.service;
     const state = deps.ctx.state;
     const caller = resolveCaller(state, service, headers, deps.defaultRegion, deps.ctx.now());
@@ -231,12 +249,14 @@ async function serve(
       operation: cls.operation,
       method,
       segments,
-      query: new URLSearchParams(q >= 0 ? url.slice(q + 1) : ''),
+      query,
       headers,
       body,
       caller,
       region: caller.region,
       requestId,
+      rawPath,
+      receivedAt,
     };
     const fault = deps.faults.decide(cls.operation);
     if (fault.latencyMs > 0) await (deps.sleep ?? timer)(fault.latencyMs);
@@ -246,18 +266,18 @@ async function serve(
     if (fault.kind === 'throttle' || fault.kind === 'error') throw faultError(service, fault.kind);
     response = await dispatch(deps, sreq);
   } catch (err) {
+    const envelope = (e: AwsError) =>
+      service === 's3' ? s3ErrorResponse(e, requestId, method === 'HEAD') : errorResponse(service, e, requestId);
     if (err instanceof AwsError) {
-      response = errorResponse(service, err, requestId);
+      response = envelope(err);
     } else {
       deps.onInternalError?.(err);
-      const code = service === 'organizations' ? 'ServiceException' : service === 'sts' ? 'InternalFailure' : 'InternalServerException';
-      response = errorResponse(
-        service,
-        new AwsError(code, 500, `Sandbox internal error: ${(err as Error)?.message ?? String(err)}`),
-        requestId,
-      );
+      const code =
+        { organizations: 'ServiceException', sts: 'InternalFailure', s3: 'InternalError' }[service as string] ?? 'InternalServerException';
+      response = envelope(new AwsError(code, 500, `Sandbox internal error: ${(err as Error)?.message ?? String(err)}`));
     }
   }
+  if (service === 's3') response.headers = { ...response.headers, 'x-amz-request-id': requestId, 'x-amz-id-2': 'sandbox' };
   if (gone(res)) return; // the client gave up (its timeout) while the call was delayed or handled
   write(res, response, requestId);
 }
@@ -279,6 +299,9 @@ async function dispatch(deps: ServerDeps, req: SvcRequest): Promise<SvcResponse>
       break;
     case 'bedrock':
       result = handleBedrock(deps.ctx, req);
+      break;
+    case 's3':
+      result = handleS3(deps.ctx, req);
       break;
     case 'runtime':
       return dispatchRuntime(deps, req);
@@ -323,8 +346,9 @@ function write(res: http.ServerResponse | http2.Http2ServerResponse, r: SvcRespo
   const headers: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(r.headers ?? {})) if (!HOP_BY_HOP.has(k.toLowerCase())) headers[k.toLowerCase()] = v;
   headers['x-amzn-requestid'] = requestId;
-  headers['content-length'] = body.length;
-  headers['content-type'] ??= 'application/json';
+  // A HEAD answer states the length of the body it does not send (S3 HeadObject); otherwise the body's.
+  if (body.length > 0 || headers['content-length'] === undefined) headers['content-length'] = body.length;
+  if (r.status !== 204 && r.status !== 304) headers['content-type'] ??= 'application/json';
   (res as http.ServerResponse).writeHead(r.status, headers);
   res.end(body);
 }

@@ -132,6 +132,35 @@ export interface SandboxState {
   credentials: Record<string, Credentials>;
   /** Roles that AssumeRole accepts, per account, with their trust. */
   roles: Record<string, RoleRecord[]>;
+  /** S3 buckets and objects (sandbox/services/s3). Absent in state files written before S3 existed. */
+  s3?: S3State;
+}
+
+/** The emulated S3 subset: one global bucket namespace. */
+export interface S3State {
+  buckets: Record<string, BucketRecord>;
+}
+
+export interface BucketRecord {
+  name: string;
+  /** Account that created the bucket (every sandbox identity may still use it: docs/sandbox.md#s3). */
+  owner: string;
+  region: string;
+  createdAt: string;
+  /** Sorted by key in UTF-8 byte order, as ListObjectsV2 returns them (binary search on lookup). */
+  objects: ObjectRecord[];
+}
+
+export interface ObjectRecord {
+  key: string;
+  /** Quoted lower-case hex MD5 of the body, as S3 returns for a single-part upload without SSE-KMS. */
+  etag: string;
+  size: number;
+  lastModified: string;
+  /** The stored bytes (after aws-chunked decoding), base64. */
+  body: string;
+  /** Representation headers kept with the object (content-type, cache-control, …) and x-amz-meta-*. */
+  headers: Record<string, string>;
 }
 
 /** Deep copy through JSON: snapshots must never alias the DRAFT they were taken from. */

@@ -19,6 +19,7 @@ import {
 } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { BackendSettings, Environment } from '../model/types.js';
+import type { SynthTarget } from './target.js';
 
 /** Default local state directory, relative to the working directory of the synth. */
 export function defaultLocalStateDir(env: Environment): string {
@@ -41,7 +42,7 @@ function s3Key(keyPrefix: string, stack: string): string {
  * even when false, and without it those versions can still run the stack (stacks/requirements.ts).
  * `dynamodb_table` only when configured. https://developer.hashicorp.com/terraform/language/backend/s3
  */
-function s3Config(b: Extract<BackendSettings, { type: 's3' }>, stack: string): S3BackendConfig {
+function s3Config(b: Extract<BackendSettings, { type: 's3' }>, stack: string, target: SynthTarget): S3BackendConfig {
   const config = {
     bucket: b.bucket,
     key: s3Key(b.keyPrefix, stack),
@@ -49,9 +50,25 @@ function s3Config(b: Extract<BackendSettings, { type: 's3' }>, stack: string): S
     encrypt: b.encrypt,
     ...(b.useLockfile ? { useLockfile: true } : {}),
     ...(b.dynamodbTable ? { dynamodbTable: b.dynamodbTable } : {}),
+    ...(target === 'sandbox' ? SANDBOX_S3_BACKEND : {}),
   };
   return config as S3BackendConfig;
 }
+
+/**
+ * The S3 backend against the emulator, as for the provider blocks (stacks/target.ts): path-style
+ * requests (a loopback endpoint has no bucket subdomains) and no AWS account, metadata or region
+ * checks. The endpoint cannot be a variable in a backend block, so the engine passes it as
+ * AWS_ENDPOINT_URL_S3, which the backend reads
+ * (https://developer.hashicorp.com/terraform/language/backend/s3#endpoints).
+ */
+const SANDBOX_S3_BACKEND = {
+  usePathStyle: true,
+  skipCredentialsValidation: true,
+  skipRequestingAccountId: true,
+  skipMetadataApiCheck: true,
+  skipRegionValidation: true,
+} as const;
 
 /**
  * `<prefix>-<stack>` with exactly one "-": a prefix written as "guardrail-rollout-" (the natural
@@ -63,14 +80,14 @@ export function workspaceName(prefix: string, stack: string): string {
   return base ? `${base}-${stack}` : stack;
 }
 
-export function addBackend(stack: TerraformStack, env: Environment, stackName: string): void {
+export function addBackend(stack: TerraformStack, env: Environment, stackName: string, target: SynthTarget = 'aws'): void {
   const b = env.deployment.backend;
   switch (b.type) {
     case 'local':
       new LocalBackend(stack, { path: localPath(env, b, stackName) });
       return;
     case 's3':
-      new S3Backend(stack, s3Config(b, stackName));
+      new S3Backend(stack, s3Config(b, stackName, target));
       return;
     case 'cloud':
       new CloudBackend(stack, {
@@ -91,13 +108,14 @@ export function remoteState(
   id: string,
   env: Environment,
   source: string,
+  target: SynthTarget = 'aws',
 ): DataTerraformRemoteState | DataTerraformRemoteStateLocal | DataTerraformRemoteStateS3 {
   const b = env.deployment.backend;
   switch (b.type) {
     case 'local':
       return new DataTerraformRemoteStateLocal(scope, id, { path: localPath(env, b, source) });
     case 's3':
-      return new DataTerraformRemoteStateS3(scope, id, s3Config(b, source));
+      return new DataTerraformRemoteStateS3(scope, id, s3Config(b, source, target));
     case 'cloud':
       return new DataTerraformRemoteState(scope, id, {
         organization: b.organization,

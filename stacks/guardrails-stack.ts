@@ -19,7 +19,7 @@ export const GUARDRAILS_STACK = 'guardrails';
 export function guardrailsStack(scope: Construct, input: StackInput): TerraformStack {
   const { env } = input;
   const stack = new TerraformStack(scope, GUARDRAILS_STACK);
-  addBackend(stack, env, GUARDRAILS_STACK);
+  addBackend(stack, env, GUARDRAILS_STACK, input.target);
   addRequirements(stack, env);
   const providers = regionalProviders(stack, env, GUARDRAILS_STACK, managementRoleArn(env), input.target);
 

@@ -26,14 +26,14 @@ export function guardrailsOutputRef(key: string): string {
 export function orgPolicyStack(scope: Construct, input: StackInput, phase: OrgPhase): TerraformStack {
   const { env } = input;
   const stack = new TerraformStack(scope, phase);
-  addBackend(stack, env, phase);
+  addBackend(stack, env, phase, input.target);
   addRequirements(stack, env);
   const provider = homeProvider(stack, env, phase, managementRoleArn(env), input.target);
 
   const release = phaseRelease(input, phase);
   if (!release) return stack;
 
-  remoteState(stack, GUARDRAILS_STACK, env, GUARDRAILS_STACK);
+  remoteState(stack, GUARDRAILS_STACK, env, GUARDRAILS_STACK, input.target);
   const identifiers = Object.fromEntries(
     env.regions.map((region) => [region, guardrailsOutputRef(releaseOutputKey(release.name, region, 'identifier'))]),
   );

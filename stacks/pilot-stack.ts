@@ -19,7 +19,7 @@ import { addRequirements } from './requirements.js';
 export function pilotStack(scope: Construct, input: StackInput): TerraformStack {
   const { env } = input;
   const stack = new TerraformStack(scope, 'pilot');
-  addBackend(stack, env, 'pilot');
+  addBackend(stack, env, 'pilot', input.target);
   addRequirements(stack, env);
   const providers = regionalProviders(stack, env, 'pilot', memberRoleArn(env, env.pilot.account), input.target);
 

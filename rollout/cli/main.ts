@@ -15,6 +15,8 @@ import * as status from './commands/status.js';
 import * as verify from './commands/verify.js';
 import * as rollback from './commands/rollback.js';
 import * as exceptions from './commands/exceptions.js';
+import * as ledger from './commands/ledger.js';
+import * as unlock from './commands/unlock.js';
 
 /** Exit codes per verb, shown at the end of its --help (promote states its own). */
 const EXIT_HELP: Record<string, string> = {
@@ -25,6 +27,9 @@ const EXIT_HELP: Record<string, string> = {
   rollback: '0 rolled back (or already was), 1 re-verification failed, 2 bad input / nothing recorded / lock held, 3 tooling.',
   list: '0, 2 bad input.',
   check: '0 no expired exception, 1 an exception has expired, 2 bad input.',
+  'ledger verify':
+    '0 chain intact, 1 an entry was edited, removed, inserted or reordered (the first one is named), 2 bad input, 3 unreadable ledger.',
+  unlock: '0 lock broken (and recorded in the ledger), 2 not locked / the lock id does not match (the holder is named), 3 tooling.',
   preview: '0, 2 bad input.',
   effective: '0, 2 bad input (unreadable or invalid snapshot).',
   sandbox: '0 stopped by SIGINT/SIGTERM (state flushed), 2 bad input, 3 could not start.',
@@ -36,7 +41,8 @@ Exit codes: 0 success · 1 a gate failed / halted and rolled back, verify failed
   3 environment or tooling failure (sandbox/AWS unreachable, terraform failed, corrupt state).
 
 Environment variables:
-  ROLLOUT_HOME           state, ledger and lock directory (default ./.rollout)
+  ROLLOUT_HOME           state, ledger and lock directory (default ./.rollout; deployment.stateStore s3: local files only)
+  ROLLOUT_LOCK_TTL_MS    S3 lock: how long a holding lasts without renewal (default 120000; renewed every quarter of it)
   GUARDRAIL_ENV          default for --env (default sandbox)
   CI=true                implies --yes; plain progress lines
   ROLLOUT_ACTOR          who the ledger records (default: the CI actor, else the OS user)
@@ -54,7 +60,7 @@ function configureTree(cmd: Command, io: Io, path: string[]): void {
   configureExit(cmd, io);
   if (path.length) {
     cmd.showHelpAfterError(`(run "rollout ${path.join(' ')} --help" for usage)`);
-    const codes = EXIT_HELP[cmd.name()];
+    const codes = EXIT_HELP[path.join(' ')] ?? EXIT_HELP[cmd.name()];
     if (codes && !cmd.commands.length) cmd.addHelpText('after', `\nExit codes: ${codes}`);
   }
   for (const c of cmd.commands) configureTree(c, io, [...path, c.name()]);
@@ -67,7 +73,7 @@ export function buildProgram(io: Io = processIo): Command {
     .showHelpAfterError('(run "rollout --help" for usage)')
     .configureHelp({ showGlobalOptions: true })
     .addHelpText('after', PROGRAM_HELP);
-  for (const verb of [plan, promote, status, verify, rollback, exceptions, preview, effective, sandbox]) {
+  for (const verb of [plan, promote, status, verify, rollback, unlock, ledger, exceptions, preview, effective, sandbox]) {
     verb.register(program, io);
   }
   configureTree(program, io, []);

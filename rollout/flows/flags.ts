@@ -14,6 +14,8 @@ export interface CommonFlags {
   terraformBin?: string;
   /** plan only */
   out?: string;
+  /** promote only: the reviewed plan file (plan --out) the promotion must match exactly. */
+  plan?: string;
   /** promote only: wait out the phase's bake time in this process. */
   waitBake?: boolean;
 }

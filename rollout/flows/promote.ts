@@ -37,16 +37,7 @@ import { planSummaryLine } from '../ui/plan-summary.js';
 import { buildPlanReport, renderPlanMarkdown, type PlanReport } from '../report/report.js';
 import { effectiveDiff } from '../report/effective-diff.js';
 import type { Session } from './session.js';
-import {
-  releasesInPlace,
-  newAttemptId,
-  updateState,
-  writeJsonAtomic,
-  type PhaseRecord,
-  type RolloutState,
-  type UnitRecord,
-} from '../state/store.js';
-import { keepStack, keptStack } from '../state/stack-store.js';
+import { releasesInPlace, newAttemptId, writeJsonAtomic, type PhaseRecord, type RolloutState, type UnitRecord } from '../state/store.js';
 import { candidateUnit, environmentOf, refuseBackdatedPromote, unitDate } from './unit.js';
 import { unitChanges } from '../../model/unit.js';
 import { join } from 'node:path';
@@ -58,6 +49,8 @@ import type { EnginePlan, GateResult } from '../state/contracts.js';
 import type { StackArtifact } from '../../stacks/artifact.js';
 import { confirm } from '../ui/prompt.js';
 import { currentActor } from '../state/ledger.js';
+import { plannedNow, refuseUnlessReviewed, refuseUnlessReviewedNoOp } from './plan-binding.js';
+import type { ReviewedPlan } from './plan-file.js';
 
 export const RESULT_SCHEMA_VERSION = 1 as const;
 
@@ -86,6 +79,8 @@ export interface RolloutResult {
 export interface FlowDeps {
   progress: Progress;
   now?: () => Date;
+  /** promote --plan: apply only exactly this reviewed plan (rollout/flows/plan-binding.ts). */
+  reviewed?: ReviewedPlan;
 }
 
 /** Test hook (documented in docs/rollout.md): ROLLOUT_TEST_CRASH_AFTER=apply|apply-unrecorded|rollback-apply kills the process there. */
@@ -189,7 +184,7 @@ async function recordEnforcement(s: Session, t: Target, phases: readonly Phase[]
       `could not record what ${phases.join(', ')} enforce (${(err as Error).message}); preflight will judge them by name until the next apply`,
     );
   }
-  await updateState(s.paths.state, s.env.name, (st) => {
+  await s.updateState((st) => {
     for (const phase of phases) {
       const rec = st.phases[phase];
       if (!rec) continue;
@@ -261,8 +256,8 @@ async function applyRelocks(
     await progress.step(`apply ${r.phase} stack (${when === 'before' ? 'open' : 'close'} locks for the settings in flight)`, () =>
       applyStack(s, t, r.stack, r.plan, base),
     );
-    const stackHash = await keepStack(s.paths.keptStacks, r.stack.json);
-    await updateState(s.paths.state, s.env.name, (st) => {
+    const stackHash = await s.store.keepStack(r.stack.json);
+    await s.updateState((st) => {
       const rec = st.phases[r.phase];
       if (rec?.unit) rec.unit.stackHash = stackHash;
     });
@@ -386,7 +381,11 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
     // rollout is re-created): then the same release is re-applied and re-gated. Recorded state
     // alone never concludes "already in place".
     const { plans, relocks } = await planPhaseChange(s, t, state, phase, unit, s.paths.synthOut, silentProgress);
-    if (![...plans, ...relocks.map((r) => r.plan)].some(hasChanges)) return noOp();
+    if (![...plans, ...relocks.map((r) => r.plan)].some(hasChanges)) {
+      if (deps.reviewed)
+        refuseUnlessReviewedNoOp(deps.reviewed, plannedNow({ unit, asOf: s.flags.asOf, engine: t.engineName, plans, relocks }));
+      return noOp();
+    }
     progress.info(
       `${unit.label} is in place on ${phase}, but its stacks changed since it was applied (${plans
         .filter(hasChanges)
@@ -432,7 +431,8 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   const attemptId = decision.resume ? decision.attemptId : newAttemptId();
   const previous = decision.previous;
   const previousRelease = previous?.release.name ?? null;
-  const entry = { attemptId, phase, release, unit: unit.hash };
+  // Every entry of a --plan attempt (plan, approval, apply, gates) names the reviewed plan file it was bound to.
+  const entry = { attemptId, phase, release, unit: unit.hash, ...(deps.reviewed ? { reviewedPlan: deps.reviewed.plan.planFileHash } : {}) };
   if (decision.resume) {
     progress.info(
       `resuming attempt ${attemptId}: ${release} was left ${state.phases[phase]?.status} on ${phase}; re-planning and re-gating`,
@@ -441,8 +441,10 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   }
 
   const { stacks, plans, relocks, report, releases, held } = await planPhaseChange(s, t, state, phase, unit, s.paths.synthOut, progress);
+  // Held to the reviewed plan before anything is kept, recorded or applied.
+  if (deps.reviewed) refuseUnlessReviewed(deps.reviewed, plannedNow({ unit, asOf: s.flags.asOf, engine: t.engineName, plans, relocks }));
   // Kept before anything is applied: a later rollback to this unit re-applies exactly this stack.
-  const unitRecord: UnitRecord = { ...unit, stackHash: await keepStack(s.paths.keptStacks, stacks.phase.json) };
+  const unitRecord: UnitRecord = { ...unit, stackHash: await s.store.keepStack(stacks.phase.json) };
   const [gPlan, pPlan] = plans;
   for (const p of plans) {
     await s.ledger.appendOnce({
@@ -485,7 +487,7 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   }
 
   // Publishing: the guardrail versions of every release in use (not enforcement yet).
-  await updateState(s.paths.state, env.name, (st) => {
+  await s.updateState((st) => {
     st.phases[phase] = {
       ...recordBase(st.phases[phase], unitRecord, attemptId, previous),
       status: 'applying',
@@ -497,7 +499,7 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   const gOutputs = await progress.step('apply guardrails stack (publish versions)', () =>
     applyStack(s, t, stacks.guardrails, gPlan, entry),
   );
-  state = await updateState(s.paths.state, env.name, (st) => {
+  state = await s.updateState((st) => {
     for (const r of new Set([...Object.values(releases), previousRelease].filter((x): x is string => Boolean(x)))) {
       const v = versionsFromOutputs(env, gOutputs, r, env.managementAccountId);
       if (Object.keys(v).length) st.published[r] = { ...st.published[r], ...v };
@@ -529,7 +531,7 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   await recordEnforcement(s, t, [phase, ...relocks.filter((r) => hasChanges(r.plan)).map((r) => r.phase)], progress);
   crashHook('apply-unrecorded');
   const appliedAt = now().toISOString();
-  state = await updateState(s.paths.state, env.name, (st) => {
+  state = await s.updateState((st) => {
     const rec = st.phases[phase]!;
     rec.status = 'applied';
     rec.appliedAt = appliedAt;
@@ -548,7 +550,7 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   const applied = new Date(appliedAt);
   const until = bakeUntil(applied, bakeSeconds);
   if (bakeSeconds > 0 && !s.flags.waitBake) {
-    state = await updateState(s.paths.state, env.name, (st) => {
+    state = await s.updateState((st) => {
       Object.assign(st.phases[phase]!, { status: 'gated', gatedAt: now().toISOString(), bakeUntil: until, gates: results });
     });
     const msg = `${unit.label} is applied to ${phase} and its gates passed; baking until ${until} (${bakeSeconds}s after apply). The next phase may take it after that.`;
@@ -574,7 +576,7 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   await recordGate(s, bake, entry, progress);
   results.push(bake);
   if (bake.status !== 'passed') return halt([]);
-  state = await updateState(s.paths.state, env.name, (st) => {
+  state = await s.updateState((st) => {
     Object.assign(st.phases[phase]!, {
       status: 'passed',
       gatedAt: now().toISOString(),
@@ -624,7 +626,7 @@ async function finishBake(s: Session, phase: Phase, release: string, deps: FlowD
   );
   await recordGate(s, bake, { attemptId: rec.attemptId, phase, release }, deps.progress);
   if (bake.status === 'passed') {
-    await updateState(s.paths.state, s.env.name, (st) => {
+    await s.updateState((st) => {
       Object.assign(st.phases[phase]!, {
         status: 'passed',
         passedAt: (deps.now ?? (() => new Date()))().toISOString(),
@@ -669,7 +671,7 @@ async function haltAndRollBack(
     summary: `halted on ${[...new Set(failed.map((f) => f.gate))].join(', ')}`,
     detail: failed.map((f) => f.id),
   });
-  await updateState(s.paths.state, s.env.name, (st) => {
+  await s.updateState((st) => {
     st.phases[phase]!.gates = results;
   });
   const rb = await rollBackPhase(
@@ -726,7 +728,7 @@ async function rollbackStack(
 ): Promise<StackArtifact> {
   const state = await s.state();
   if (to.unit?.stackHash) {
-    const json = await keptStack(s.paths.keptStacks, to.unit.stackHash);
+    const json = await s.store.keptStack(to.unit.stackHash);
     const dir = join(s.paths.synthOut, 'stacks', phase);
     const file = join(dir, 'cdk.tf.json');
     await writeJsonAtomic(file, json);
@@ -765,7 +767,7 @@ export async function rollBackPhase(
   else delete releases[phase];
   const target = to.unit ? to.unit.label : (to.release ?? 'nothing');
   // Recorded before anything changes: a run cut off from here on is completed by the next one.
-  await updateState(s.paths.state, s.env.name, (st) => {
+  await s.updateState((st) => {
     Object.assign(st.phases[phase]!, { status: 'rolling-back', rollbackTo: to });
   });
   const stack = await rollbackStack(s, t, phase, to, releases);
@@ -794,7 +796,7 @@ export async function rollBackPhase(
   // for a pilot rolled back to nothing, `releases` has no pilot entry, so the gate expects no
   // account-level configuration).
   const verifyRelease = to.release ?? state.phases[phase]?.attemptRelease ?? s.release;
-  const st2 = await updateState(s.paths.state, s.env.name, (st) => {
+  const st2 = await s.updateState((st) => {
     const rec = st.phases[phase]!;
     rec.release = to.release;
     rec.unit = to.unit;
@@ -819,7 +821,7 @@ export async function rollBackPhase(
   ];
   for (const g of verify) await recordGate(s, g, { attemptId, phase, release: to.release, unit: to.unit?.hash }, progress);
   const ok = verify.length > 0 && verify.every((g) => g.status === 'passed');
-  await updateState(s.paths.state, s.env.name, (st) => {
+  await s.updateState((st) => {
     Object.assign(st.phases[phase]!, {
       status: ok ? 'rolled-back' : 'failed',
       rolledBackAt: new Date().toISOString(),

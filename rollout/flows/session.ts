@@ -1,15 +1,17 @@
 /**
  * What every state-touching verb opens first, in this order so bad input changes nothing:
- * environment (validated) → release (must exist) → lock (promote/rollback/verify) → state,
- * ledger → target (sandbox or AWS), opened lazily.
+ * environment (validated) → release (must exist) → state store (local or S3) → lock
+ * (promote/rollback/verify) → state, ledger → target (sandbox or AWS), opened lazily. The flows
+ * reach state, ledger, lock and kept stacks only through `store` (rollout/state/store/).
  */
 import { loadEnvironment } from '../../model/index.js';
 import type { Environment } from '../../model/types.js';
 import { UsageError } from '../../core/errors.js';
-import { Ledger } from '../state/ledger.js';
-import { acquireLock, type HeldLock } from '../state/lock.js';
+import type { LedgerLog } from '../state/ledger.js';
 import { envPaths, type EnvPaths } from '../state/paths.js';
-import { loadState, type RolloutState } from '../state/store.js';
+import type { RolloutState } from '../state/store.js';
+import type { HeldLock, RolloutStore } from '../state/store/index.js';
+import { openStore } from './state-store.js';
 import { openTarget, type OpenTargetOptions, type Target } from './target.js';
 import type { CommonFlags } from './flags.js';
 import { isoDate } from './unit.js';
@@ -30,7 +32,8 @@ export class Session {
     readonly env: Environment,
     readonly flags: CommonFlags,
     readonly paths: EnvPaths,
-    readonly ledger: Ledger,
+    readonly store: RolloutStore,
+    readonly ledger: LedgerLog,
     readonly release: string,
     private readonly held: HeldLock | undefined,
     private readonly targetOpts: OpenTargetOptions,
@@ -46,12 +49,25 @@ export class Session {
     }
     opts.check?.(env);
     const paths = envPaths(env.name);
-    const held = opts.lock ? await acquireLock(paths.dir, opts.lock) : undefined;
-    return new Session(env, flags, paths, new Ledger(paths.ledger, env.name, isoDate(flags.asOf)), release, held, opts.target ?? {});
+    const store = await openStore(env, flags, paths);
+    let held: HeldLock | undefined;
+    try {
+      held = opts.lock ? await store.acquireLock(opts.lock) : undefined;
+    } catch (err) {
+      store.close();
+      throw err;
+    }
+    const ledger = store.ledger(isoDate(flags.asOf));
+    return new Session(env, flags, paths, store, ledger, release, held, opts.target ?? {});
   }
 
   state(): Promise<RolloutState> {
-    return loadState(this.paths.state, this.env.name);
+    return this.store.loadState();
+  }
+
+  /** Reads, changes and writes the state (the store may re-apply `change` after a lost race). */
+  updateState(change: (s: RolloutState) => void): Promise<RolloutState> {
+    return this.store.updateState(change);
   }
 
   target(): Promise<Target> {
@@ -63,7 +79,11 @@ export class Session {
     try {
       if (this.targetP) await (await this.targetP.catch(() => undefined))?.close();
     } finally {
-      await this.held?.release();
+      try {
+        await this.held?.release();
+      } finally {
+        this.store.close();
+      }
     }
   }
 }

@@ -14,7 +14,7 @@ import { ToolingError, UsageError } from '../../core/errors.js';
 import type { Engine } from '../state/contracts.js';
 import type { CommonFlags, EngineName } from './flags.js';
 import type { EnvPaths } from '../state/paths.js';
-import { AWS_PROVIDER_RELEASE } from '../../model/index.js';
+import { AWS_PROVIDER_RELEASE, deploymentBuckets } from '../../model/index.js';
 import type { StackPlacement } from './stacks.js';
 
 /** The in-process emulator; its code is loaded (import()) only when a verb targets the sandbox. */
@@ -98,7 +98,9 @@ export async function openTarget(env: Environment, flags: CommonFlags, paths: En
     } else {
       const { startSandbox } = await import('../../sandbox/index.js');
       try {
-        sandbox = await startSandbox({ ...opts.sandbox, env, statePath: paths.sandboxState });
+        // The environment's own buckets (state store, S3 backend) exist in its emulator, as in its AWS.
+        const buckets = [...new Set([...deploymentBuckets(env), ...(opts.sandbox?.buckets ?? [])])];
+        sandbox = await startSandbox({ ...opts.sandbox, env, buckets, statePath: paths.sandboxState });
       } catch (err) {
         throw new ToolingError(`could not start the in-process sandbox (state ${paths.sandboxState}): ${(err as Error).message}`, err);
       }
@@ -167,6 +169,8 @@ async function sandboxTerraformEnv(env: Environment, access: AwsAccess, paths: E
   return {
     ...install,
     TF_VAR_sandbox_endpoint: target.endpoint,
+    // An S3 backend's endpoint cannot be a variable (stacks/backend.ts): the backend reads this.
+    AWS_ENDPOINT_URL_S3: target.endpoint,
     // A rehearsal needs no call to HashiCorp's version-check service.
     CHECKPOINT_DISABLE: '1',
     AWS_ACCESS_KEY_ID: base.accessKeyId,

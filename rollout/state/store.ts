@@ -121,19 +121,24 @@ export async function loadState(file: string, env: string): Promise<RolloutState
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyState(env);
     throw new ToolingError(`cannot read rollout state ${file}: ${(err as Error).message}`, err);
   }
+  return parseState(text, file);
+}
+
+/** Parses and checks a state document; `where` names it in errors (a file, an S3 object). */
+export function parseState(text: string, where: string): RolloutState {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
     throw new ToolingError(
-      `rollout state ${file} is not valid JSON (${(err as Error).message}); restore it from the ledger or remove it`,
+      `rollout state ${where} is not valid JSON (${(err as Error).message}); restore it from the ledger or remove it`,
       err,
     );
   }
   const result = stateSchema.safeParse(parsed);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new ToolingError(`rollout state ${file} at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new ToolingError(`rollout state ${where} at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   return parsed as RolloutState;
 }

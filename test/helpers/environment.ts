@@ -56,3 +56,8 @@ export async function loadError(mutate: (doc: Document) => void | string): Promi
 export async function loadMutated(mutate: (doc: Document) => void | string) {
   return loadEnvironment(writeEnv(mutatedText(mutate)));
 }
+
+/** A mutated sandbox written to a temp dir: the file's path, for the CLI's --env. */
+export function writeMutated(mutate: (doc: Document) => void | string): string {
+  return writeEnv(mutatedText(mutate));
+}

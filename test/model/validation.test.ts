@@ -461,6 +461,7 @@ describe('deployment', () => {
       backend: { type: 'local' },
       terraformBinary: 'terraform',
       awsProviderVersion: '>= 6.70.0, < 7.0.0',
+      stateStore: { type: 'local' },
     });
     expect(env.sandbox).toEqual({ policyTypeEnabled: true });
     const s3 = await loadMutated((d) => {

@@ -3,17 +3,41 @@ import { synthStacks } from '../../stacks/synth.js';
 import { testEnv, tf, tmpOut } from '../helpers/stacks.js';
 
 const V = 'baseline@2026.11.2';
-function synthWith(backend: BackendSettings) {
+function synthWith(backend: BackendSettings, target: 'aws' | 'sandbox' = 'aws') {
   const arts = synthStacks({
     env: testEnv({}, backend),
     releases: { pilot: V, 'model-rules': V, ou: V, enterprise: V },
     asOf: new Date('2026-11-20'),
     outdir: tmpOut(),
+    target,
   });
   return Object.fromEntries(arts.map((a) => [a.name, tf(a.json)]));
 }
 
 describe('backends per stack', () => {
+  test('s3 on the sandbox target: path-style and no AWS checks in the backend and the remote state (endpoint from AWS_ENDPOINT_URL_S3)', () => {
+    const by = synthWith(
+      { type: 's3', bucket: 'tf-state', keyPrefix: 'g', region: 'us-east-1', useLockfile: true, encrypt: true },
+      'sandbox',
+    );
+    const sandboxS3 = {
+      bucket: 'tf-state',
+      encrypt: true,
+      region: 'us-east-1',
+      skip_credentials_validation: true,
+      skip_metadata_api_check: true,
+      skip_region_validation: true,
+      skip_requesting_account_id: true,
+      use_lockfile: true,
+      use_path_style: true,
+    };
+    expect(by.pilot!.terraform.backend).toEqual({ s3: { ...sandboxS3, key: 'g/pilot.tfstate' } });
+    expect(by.ou!.data!.terraform_remote_state!.guardrails).toEqual({
+      backend: 's3',
+      config: { ...sandboxS3, key: 'g/guardrails.tfstate' },
+    });
+  });
+
   test('local: <directory>/<stack>.tfstate, remote state reads the guardrails state file', () => {
     const by = synthWith({ type: 'local', directory: '/var/state/unit' });
     for (const [name, s] of Object.entries(by)) expect(s.terraform.backend).toEqual({ local: { path: `/var/state/unit/${name}.tfstate` } });

@@ -8,7 +8,7 @@ import { PHASES, type Phase } from '../../../model/types.js';
 import { UsageError } from '../../../core/errors.js';
 import type { CommonFlags } from '../../flows/flags.js';
 
-export type OptionSet = 'env' | 'release' | 'engine' | 'yes' | 'approve' | 'asOf' | 'sandbox' | 'terraform' | 'out' | 'waitBake';
+export type OptionSet = 'env' | 'release' | 'engine' | 'yes' | 'approve' | 'asOf' | 'sandbox' | 'terraform' | 'out' | 'plan' | 'waitBake';
 
 export function addOptions(cmd: Command, sets: OptionSet[]): Command {
   const has = (s: OptionSet) => sets.includes(s);
@@ -24,18 +24,29 @@ export function addOptions(cmd: Command, sets: OptionSet[]): Command {
   if (has('release')) cmd.option('--release <name>', "release to promote (default: the environment's currentRelease)");
   if (has('engine'))
     cmd.addOption(
-      new Option('--engine <engine>', 'how stacks reach AWS (default: sandbox for the sandbox environment, terraform otherwise)').choices([
-        'sandbox',
-        'terraform',
-      ]),
+      new Option('--engine <engine>', 'how stacks reach AWS (default: sandbox for the sandbox environment, terraform otherwise)')
+        .choices(['sandbox', 'terraform'])
+        .env('ROLLOUT_ENGINE'),
     );
   if (has('yes')) cmd.option('--yes', 'no prompts (implied when stdin is not a TTY or CI=true)');
   if (has('approve')) cmd.option('--approve <reason>', 'approve a phase that requires approval, with the reason recorded in the ledger');
   if (has('asOf')) cmd.option('--as-of <YYYY-MM-DD>', 'date for exception expiry (default: today, UTC)');
-  if (has('sandbox')) cmd.option('--sandbox-endpoint <url>', 'use a running `rollout sandbox` instead of starting one in-process');
+  // Environment variables let a pipeline's unchanged commands rehearse against the emulator.
+  if (has('sandbox'))
+    cmd.addOption(
+      new Option('--sandbox-endpoint <url>', 'use a running `rollout sandbox` instead of starting one in-process').env(
+        'ROLLOUT_SANDBOX_ENDPOINT',
+      ),
+    );
   if (has('terraform'))
     cmd.option('--terraform-bin <path>', 'terraform or tofu binary (default: ROLLOUT_TERRAFORM_BIN, then deployment.terraformBinary)');
-  if (has('out')) cmd.option('--out <file>', 'also write the markdown report to this file');
+  if (has('out'))
+    cmd.option(
+      '--out <dir-or-file>',
+      'also write the markdown report and the plan file for promote --plan (a directory: <phase>.md and <phase>.plan.json; x.json: the plan file, x.md beside; x.md: the report, x.plan.json beside)',
+    );
+  if (has('plan'))
+    cmd.option('--plan <file>', 'promote only if what would be applied is exactly this reviewed plan file (from plan --out)');
   if (has('waitBake')) cmd.option('--wait-bake', "wait out the phase's bake time in this process and record it passed");
   return cmd;
 }
@@ -59,6 +70,7 @@ const flagsSchema = z.object({
   sandboxEndpoint: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL, e.g. http://127.0.0.1:4566' }).optional(),
   terraformBin: z.string().min(1).optional(),
   out: z.string().min(1).optional(),
+  plan: z.string().min(1, 'expected the path of a plan file written by rollout plan --out').optional(),
   waitBake: z.boolean().optional(),
 });
 
@@ -94,6 +106,7 @@ export function parseFlags(raw: Record<string, unknown>): CommonFlags {
     sandboxEndpoint: f.sandboxEndpoint,
     terraformBin: f.terraformBin,
     out: f.out,
+    plan: f.plan,
     waitBake: f.waitBake,
   };
 }

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { action, emit } from '../support.js';
@@ -8,6 +7,8 @@ import { candidateUnit } from '../../flows/unit.js';
 import { planPhaseChange } from '../../flows/promote.js';
 import { renderPlanMarkdown } from '../../report/report.js';
 import { newAttemptId } from '../../state/store.js';
+import { buildPlanFile, planFileStacks } from '../../flows/plan-file.js';
+import { writePlanOut } from '../../flows/plan-out.js';
 import { addOptions, parsePhase } from './options.js';
 import { withSession } from './run.js';
 
@@ -24,7 +25,7 @@ export function register(program: Command, io: Io): void {
         const unit = candidateUnit(session.env, session.release, phase, flags.asOf);
         const t = await progress.step(`connect to ${session.env.name}`, () => session.target());
         // A separate synth directory: a plan never disturbs a promotion's stacks or saved plans.
-        const { report, plans } = await planPhaseChange(
+        const { report, plans, relocks } = await planPhaseChange(
           session,
           t,
           state,
@@ -62,8 +63,29 @@ export function register(program: Command, io: Io): void {
         }
         let markdown = renderPlanMarkdown(report);
         if (!promotion.allowed) markdown += `\n> :no_entry: promotion would be refused now: ${promotion.reason}\n`;
-        if (flags.out) await writeFile(flags.out, markdown);
-        emit(io, flags, { ...report, promotion, markdownFile: flags.out ?? null }, () => markdown);
+        // The plan file is what `promote --plan` holds the promotion to (rollout/flows/plan-binding.ts).
+        const written = flags.out
+          ? await writePlanOut(
+              flags.out,
+              phase,
+              markdown,
+              buildPlanFile({
+                env: session.env.name,
+                phase,
+                unit,
+                asOf: flags.asOf,
+                engine: t.engineName,
+                target: t.kind,
+                stacks: planFileStacks(plans, relocks),
+                report,
+              }),
+            )
+          : null;
+        if (written)
+          progress.info(
+            `wrote ${written.markdown} and ${written.plan} (rollout promote ${phase} --plan ${written.plan} applies exactly this plan)`,
+          );
+        emit(io, flags, { ...report, promotion, markdownFile: written?.markdown ?? null, planFile: written?.plan ?? null }, () => markdown);
         return 0;
       });
     }),

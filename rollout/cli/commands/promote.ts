@@ -7,6 +7,7 @@ import { refuseBackdatedPromote } from '../../flows/unit.js';
 import { targetKindFor } from '../../flows/target.js';
 import type { Environment } from '../../../model/types.js';
 import { emitResult, withSession } from './run.js';
+import { readPlanFile, refuseForeignPlan } from '../../flows/plan-file.js';
 
 export function register(program: Command, io: Io): void {
   const cmd = program
@@ -16,16 +17,20 @@ export function register(program: Command, io: Io): void {
       'after',
       '\nExit codes: 0 promoted / no-op / baking, 1 a gate failed (phase rolled back), 2 bad input / phase order / lock held, 3 tooling.',
     );
-  addOptions(cmd, ['env', 'release', 'engine', 'yes', 'approve', 'asOf', 'sandbox', 'terraform', 'waitBake']);
+  addOptions(cmd, ['env', 'release', 'engine', 'yes', 'approve', 'asOf', 'sandbox', 'terraform', 'waitBake', 'plan']);
   cmd.action(
     action(io, async (phaseArg: string, _opts: unknown, c: Command) => {
       const phase = parsePhase(phaseArg);
+      const planFile = flagsOf(c).plan;
+      // Read and checked before the lock is taken: a bad, edited or foreign plan file changes nothing.
+      const reviewed = planFile ? await readPlanFile(planFile) : undefined;
       const check = (env: Environment) => {
         const flags = flagsOf(c);
         refuseBackdatedPromote(flags.asOf, targetKindFor(env, flags));
+        if (reviewed) refuseForeignPlan(reviewed, env.name, phase);
       };
       return withSession(io, c, { lock: `promote ${phase}`, check }, async ({ session, flags, progress }) =>
-        emitResult(io, flags, await promote(session, phase, { progress })),
+        emitResult(io, flags, await promote(session, phase, { progress, reviewed })),
       );
     }),
   );

@@ -10,7 +10,7 @@ import { Option, type Command } from 'commander';
 import { action, warnEnvironment } from '../support.js';
 import type { Io } from '../../ui/io.js';
 import { InputError, ToolingError } from '../../../core/errors.js';
-import { loadEnvironment, type Environment } from '../../../model/index.js';
+import { deploymentBuckets, loadEnvironment, type Environment } from '../../../model/index.js';
 
 type FaultConfig = import('../../../sandbox/faults.js').FaultConfig;
 
@@ -20,6 +20,7 @@ interface SandboxOptions {
   state?: string;
   faults?: string;
   seed?: string;
+  bucket?: string[];
 }
 
 export function register(program: Command, io: Io): void {
@@ -36,6 +37,11 @@ export function register(program: Command, io: Io): void {
     .option('--state <file>', 'persist the emulator state in this JSON file')
     .option('--faults <file>', 'JSON fault-injection config: {"<Operation>|*": {throttleRate, errorRate, latencyMs}}')
     .option('--seed <n>', 'seed for ids, secrets and fault draws', '1')
+    .option(
+      '--bucket <name>',
+      "create this S3 bucket (repeatable; the environment's state-store and S3-backend buckets are always created)",
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .action(
       action(io, async (opts: SandboxOptions) => {
         const port = parseIntFlag(opts.port ?? '0', '--port', 0, 65535);
@@ -47,7 +53,8 @@ export function register(program: Command, io: Io): void {
         warnEnvironment(io, env);
         let sb: Awaited<ReturnType<typeof startSandbox>>;
         try {
-          sb = await startSandbox({ env, port, seed, faults, statePath: opts.state ? resolve(opts.state) : undefined });
+          const buckets = [...new Set([...deploymentBuckets(env), ...(opts.bucket ?? [])])];
+          sb = await startSandbox({ env, port, seed, faults, buckets, statePath: opts.state ? resolve(opts.state) : undefined });
         } catch (err) {
           throw new ToolingError(`could not start the sandbox: ${(err as Error).message}`, err);
         }

@@ -4,6 +4,7 @@ import { bakeLeftMs, formatDuration } from '../../state/promotion.js';
 import { phaseScope } from '../../report/report.js';
 import type { PhaseStatus, RolloutState } from '../../state/store.js';
 import type { GateStatus } from '../../state/contracts.js';
+import { describeHolder, type LockHolder } from '../../state/lock-holder.js';
 
 export const STATUS_SCHEMA_VERSION = 1;
 
@@ -33,9 +34,18 @@ export interface StatusView {
   at: string;
   phases: PhaseStatusView[];
   published: RolloutState['published'];
+  /** Who holds the environment lock now (null: nobody); its `id` is what `rollout unlock --force` takes. */
+  lock: LockHolder | null;
+  /** Where state, ledger and lock are kept: a directory or s3://bucket/prefix/env/ */
+  store: string;
 }
 
-export function statusView(env: Environment, state: RolloutState, now: Date): StatusView {
+export function statusView(
+  env: Environment,
+  state: RolloutState,
+  now: Date,
+  where: { lock?: LockHolder; store?: string } = {},
+): StatusView {
   return {
     schemaVersion: STATUS_SCHEMA_VERSION,
     kind: 'status',
@@ -43,6 +53,8 @@ export function statusView(env: Environment, state: RolloutState, now: Date): St
     currentRelease: env.currentRelease,
     at: now.toISOString(),
     published: state.published,
+    lock: where.lock ?? null,
+    store: where.store ?? '',
     phases: PHASES.map((phase) => {
       const rec = state.phases[phase];
       return {
@@ -71,7 +83,9 @@ export function statusView(env: Environment, state: RolloutState, now: Date): St
 }
 
 export function renderStatusText(v: StatusView): string {
-  const lines = [`environment ${v.env} · current release ${v.currentRelease} · ${v.at}`, ''];
+  const lines = [`environment ${v.env} · current release ${v.currentRelease} · ${v.at}`];
+  if (v.lock) lines.push(`locked by ${describeHolder(v.lock)}${v.lock.expires ? `, expires ${v.lock.expires} unless renewed` : ''}`);
+  lines.push('');
   for (const p of v.phases) {
     const inPlace = p.unit?.label ?? p.release ?? '—';
     const attempt = p.attemptUnit ?? p.attemptRelease;

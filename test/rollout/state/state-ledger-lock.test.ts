@@ -80,7 +80,7 @@ describe('ledger', () => {
     }
     const entries = await ledger.read();
     expect(entries.map((e) => e.kind)).toEqual(['plan', 'apply']);
-    expect(entries[0]).toMatchObject({ who: 'ci-bot', host: hostname(), env: 'sandbox', release: 'r1', planHash: 'h', schemaVersion: 1 });
+    expect(entries[0]).toMatchObject({ who: 'ci-bot', host: hostname(), env: 'sandbox', release: 'r1', planHash: 'h', schemaVersion: 2 });
     expect(Date.parse(entries[0].at)).not.toBeNaN();
   });
 
