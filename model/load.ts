@@ -12,10 +12,11 @@
  */
 import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { LineCounter, parseDocument, parse as parseYaml, type Document } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../core/errors.js';
+import { COMPILED_DIRS, PROJECT_ROOT } from '../core/project-root.js';
 import { GuardrailDefinition, isGuardrailDefinition } from '../guardrail/definition.js';
 import { GuardrailDefinitionError } from '../guardrail/errors.js';
 import { contentHash } from '../guardrail/hash.js';
@@ -35,9 +36,9 @@ import { PHASES } from './types.js';
 
 export const ENVIRONMENT_FILE = 'environment.yaml';
 
-/** The project root: the directory holding `environments/` (this file's parent's parent). */
+/** The project root: the directory holding `environments/` (also when run from the compiled dist/). */
 export function projectRoot(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  return PROJECT_ROOT;
 }
 
 /** Shown paths are relative to the working directory when inside it. */
@@ -491,6 +492,23 @@ function moduleHint(e: unknown): string {
   );
 }
 
+/**
+ * From source (tsx, ts-jest) a .ts definition imports like any module. The compiled CLI (dist/,
+ * plain Node) cannot, so there the hooks of definition-hooks.ts are registered — only when a .ts
+ * definition is read, so verbs that read none never load them (nor esbuild).
+ */
+let hooksRegistered = false;
+async function importDefinition(absPath: string): Promise<unknown> {
+  if (/\.ts$/.test(absPath) && !/\.ts$/.test(import.meta.url) && !hooksRegistered) {
+    hooksRegistered = true;
+    const { register } = await import('node:module');
+    const { hooksRegistration } = await import('./definition-hooks.js');
+    const { url, data } = hooksRegistration(PROJECT_ROOT, COMPILED_DIRS);
+    register(url, { data });
+  }
+  return import(pathToFileURL(absPath).href);
+}
+
 /** Imports a definition module (.ts/.js) or reads a .json/.yaml one and validates it. */
 export async function loadDefinitionFile(absPath: string, displayFile = absPath): Promise<GuardrailDefinition> {
   const ext = extname(absPath);
@@ -500,7 +518,7 @@ export async function loadDefinitionFile(absPath: string, displayFile = absPath)
       value = parseYaml(readFileSync(absPath, 'utf8'));
       return GuardrailDefinition.fromPlain(value, displayFile);
     }
-    const mod = (await import(pathToFileURL(absPath).href)) as { default?: unknown };
+    const mod = (await importDefinition(absPath)) as { default?: unknown };
     value = mod.default;
   } catch (e) {
     if (e instanceof GuardrailDefinitionError) throw new InputError(displayFile, e.path, e.expected);

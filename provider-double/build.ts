@@ -5,13 +5,14 @@
  * local emulator (never used against AWS).
  */
 import { cpSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { PROJECT_ROOT } from '../core/project-root.js';
 import { PROTO_FILES } from './proto.js';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-export const REPO_ROOT = resolve(HERE, '..');
+// The sources' folder, also when this file runs compiled from dist/provider-double/.
+const HERE = join(PROJECT_ROOT, 'provider-double');
+export const REPO_ROOT = PROJECT_ROOT;
 
 export interface BuildOptions {
   /** Default provider-double/main.ts. */

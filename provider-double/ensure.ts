@@ -5,12 +5,13 @@
  * hashicorp/aws for the local emulator: never used against AWS.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../core/project-root.js';
 import { installProviderDouble } from './install.js';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const BUNDLE = join(HERE, '..', 'dist', 'provider-double', 'main.js');
+// The sources' folder, also when this file runs compiled from dist/provider-double/.
+const HERE = join(PROJECT_ROOT, 'provider-double');
+const BUNDLE = join(PROJECT_ROOT, 'dist', 'provider-double', 'main.js');
 
 function newestSource(dir: string): number {
   let newest = 0;

@@ -59,7 +59,7 @@ for (const phase of PHASES) {
 }
 console.log(`\n════════ rollout status ════════`);
 process.exitCode = 0;
-await buildProgram().parseAsync(['node', 'rollout', 'status', '--env', envArg]);
+await (await buildProgram()).parseAsync(['node', 'rollout', 'status', '--env', envArg]);
 console.log(
   `\nwhole rollout: ${((Date.now() - t0) / 1000).toFixed(1)}s · ledger: ${join(process.env.ROLLOUT_HOME, env.name, 'ledger.jsonl')}`,
 );

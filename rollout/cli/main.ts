@@ -1,22 +1,16 @@
 /**
  * The `rollout` CLI. Each verb lives in rollout/cli/commands/<verb>.ts and exports
- * `register(program, io)`; this file only assembles them.
+ * `register(program, io)`; this file only assembles them. A command line imports only the module
+ * of the verb it runs (rollout/cli/verbs.ts): the other verbs appear in the help as name and
+ * summary, so `rollout --help`, `--version` and `status` start without cdktf, the AWS SDK or the
+ * emulator.
  */
 import { Command } from 'commander';
 import { EXIT } from '../../core/errors.js';
-import { configureExit } from './support.js';
+import { toolVersion } from '../state/tool-version.js';
+import { configureExit, envelope } from './support.js';
 import { processIo, type Io } from '../ui/io.js';
-import * as effective from './commands/effective.js';
-import * as preview from './commands/preview.js';
-import * as sandbox from './commands/sandbox.js';
-import * as plan from './commands/plan.js';
-import * as promote from './commands/promote.js';
-import * as status from './commands/status.js';
-import * as verify from './commands/verify.js';
-import * as rollback from './commands/rollback.js';
-import * as exceptions from './commands/exceptions.js';
-import * as ledger from './commands/ledger.js';
-import * as unlock from './commands/unlock.js';
+import { VERBS, verbOf } from './verbs.js';
 
 /** Exit codes per verb, shown at the end of its --help (promote states its own). */
 const EXIT_HELP: Record<string, string> = {
@@ -66,15 +60,23 @@ function configureTree(cmd: Command, io: Io, path: string[]): void {
   for (const c of cmd.commands) configureTree(c, io, [...path, c.name()]);
 }
 
-export function buildProgram(io: Io = processIo): Command {
+/**
+ * The program with every verb registered (tests, the demo); with `args` (the command line after
+ * `node rollout`), only the verb those run is imported, the others are listed by name and summary.
+ */
+export async function buildProgram(io: Io = processIo, args?: readonly string[]): Promise<Command> {
   const program = new Command('rollout')
     .description('Promote Amazon Bedrock guardrail releases through gated phases: pilot → model-rules → ou → enterprise')
+    .version(toolVersion(), '-V, --version', 'print the version of rollout')
     .option('--json', 'print one JSON document on stdout, progress on stderr (schemas: docs/rollout.md)')
     .showHelpAfterError('(run "rollout --help" for usage)')
     .configureHelp({ showGlobalOptions: true })
     .addHelpText('after', PROGRAM_HELP);
-  for (const verb of [plan, promote, status, verify, rollback, unlock, ledger, exceptions, preview, effective, sandbox]) {
-    verb.register(program, io);
+  const wanted = args && verbOf(args);
+  // One after another: jest's ESM loader (tests build the whole program) fails on concurrent import()s of a shared graph.
+  for (const v of VERBS) {
+    if (!args || v === wanted) (await v.load()).register(program, io);
+    else program.command(v.args ? `${v.name} ${v.args}` : v.name).description(v.summary);
   }
   configureTree(program, io, []);
   return program;
@@ -109,7 +111,7 @@ export function guardCompletion(argv: readonly string[], proc: GuardedProcess = 
     if (reported) return;
     reported = true;
     io.err(`rollout ${verb}: internal error: ${message} (command: ${line}). Exit ${EXIT.tooling}.`);
-    if (json) io.out(JSON.stringify({ ok: false, exitCode: EXIT.tooling, error: { type: 'InternalError', verb, message } }, null, 2));
+    if (json) io.out(JSON.stringify({ ...envelope('error', EXIT.tooling), error: { type: 'InternalError', verb, message } }, null, 2));
     proc.exit(EXIT.tooling);
   };
   const onBeforeExit = () => {
@@ -153,7 +155,7 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   nodeNotice();
   const guard = guardCompletion(argv);
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(processIo, argv.slice(2))).parseAsync(argv);
   } finally {
     guard.settle();
   }

@@ -3,10 +3,44 @@
  * Every verb's action is wrapped by `action()`, so a thrown InputError/UsageError exits 2,
  * GateFailure 1, anything else 3, and `--json` callers always get one JSON document on stdout.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { relative } from 'node:path';
 import type { Command, CommanderError } from 'commander';
 import { EXIT, type InputError, exitCodeOf } from '../../core/errors.js';
+import { toolVersion } from '../state/tool-version.js';
 import { processIo, type Io } from '../ui/io.js';
+
+/** Version of the fields every JSON document starts with (envelope()); a document's own schemaVersion wins. */
+export const ENVELOPE_SCHEMA_VERSION = 1;
+
+/**
+ * The fields every `--json` document carries, errors included, so a pipeline can check any of
+ * them the same way: which document (kind), whether it succeeded (ok, exitCode) and which
+ * rollout wrote it (toolVersion).
+ */
+export function envelope(kind: string, exitCode: number) {
+  return { schemaVersion: ENVELOPE_SCHEMA_VERSION, kind, ok: exitCode === EXIT.ok, exitCode, toolVersion: toolVersion() };
+}
+
+/** The running verb's document kind (`ledger verify` → ledger-verify), set by action() for emit(). */
+const running = new AsyncLocalStorage<{ kind: string }>();
+
+function commandPath(cmd: Command | undefined): string {
+  const names: string[] = [];
+  for (let c = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join('-') || 'rollout';
+}
+
+/**
+ * A verb's document with the envelope fields it lacks: the exit code is the document's own, else
+ * 1 when it says ok: false, else 0 (a verb emits its document as its last step).
+ */
+export function withEnvelope(json: unknown, kind = running.getStore()?.kind ?? 'rollout'): unknown {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return json;
+  const doc = json as Record<string, unknown>;
+  const exitCode = typeof doc.exitCode === 'number' ? doc.exitCode : doc.ok === false ? EXIT.gateFailed : EXIT.ok;
+  return { ...envelope(kind, exitCode), ...doc, toolVersion: toolVersion() };
+}
 
 export interface GlobalOptions {
   json?: boolean;
@@ -15,15 +49,14 @@ export interface GlobalOptions {
 
 /** Prints a result: `json` verbatim as JSON when --json, else the text rendering. */
 export function emit(io: Io, opts: { json?: boolean }, json: unknown, text: () => string): void {
-  if (opts.json) io.out(JSON.stringify(json, null, 2));
+  if (opts.json) io.out(JSON.stringify(withEnvelope(json), null, 2));
   else io.out(text());
 }
 
 export function errorJson(err: unknown): Record<string, unknown> {
   const e = err as Error & Partial<InputError>;
   return {
-    ok: false,
-    exitCode: exitCodeOf(err),
+    ...envelope('error', exitCodeOf(err)),
     error: { type: e?.name ?? 'Error', message: e?.message ?? String(err), file: e?.file, path: e?.path },
   };
 }
@@ -38,7 +71,7 @@ export function action<A extends unknown[]>(io: Io, fn: (...args: A) => Promise<
     const cmd = args[args.length - 1] as Command;
     const json = Boolean(cmd?.optsWithGlobals?.().json);
     try {
-      const code = await fn(...args);
+      const code = await running.run({ kind: commandPath(cmd) }, () => fn(...args));
       process.exitCode = code ?? EXIT.ok;
     } catch (err) {
       const code = exitCodeOf(err);
@@ -73,7 +106,7 @@ export function configureExit(program: Command, io: Io = processIo): void {
               .filter((n) => n !== 'help')
               .join(' | ')}`
           : err.message.replace(/^error: /, '');
-      io.out(JSON.stringify({ ok: false, exitCode: EXIT.badInput, error: { type: 'UsageError', message } }, null, 2));
+      io.out(JSON.stringify({ ...envelope('error', EXIT.badInput), error: { type: 'UsageError', message } }, null, 2));
     }
     process.exit(EXIT.badInput);
   });

@@ -18,4 +18,11 @@ export interface CommonFlags {
   plan?: string;
   /** promote only: wait out the phase's bake time in this process. */
   waitBake?: boolean;
+  /** plan / promote: print the plan report as markdown even on a terminal. */
+  markdown?: boolean;
+  /**
+   * promote only: the reason a unit that weakens the phase is promoted anyway (rollout/flows/weakening.ts).
+   * @default - weakening units are refused
+   */
+  acceptWeakening?: string;
 }

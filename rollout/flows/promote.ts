@@ -40,6 +40,8 @@ import type { Session } from './session.js';
 import { releasesInPlace, newAttemptId, writeJsonAtomic, type PhaseRecord, type RolloutState, type UnitRecord } from '../state/store.js';
 import { candidateUnit, environmentOf, refuseBackdatedPromote, unitDate } from './unit.js';
 import { unitChanges } from '../../model/unit.js';
+import { semanticDiff } from '../report/semantic-diff.js';
+import { recordWeakeningAccepted, refuseUnacceptedWeakening } from './weakening.js';
 import { join } from 'node:path';
 import { synthOne, synthPhase, versionsFromOutputs } from './stacks.js';
 import { relockPlan, type EnforcementByPhase } from '../../policy/index.js';
@@ -81,6 +83,8 @@ export interface FlowDeps {
   now?: () => Date;
   /** promote --plan: apply only exactly this reviewed plan (rollout/flows/plan-binding.ts). */
   reviewed?: ReviewedPlan;
+  /** How the plan is shown before the confirmation (the CLI renders for a terminal); default the markdown report. */
+  renderPlan?: (report: PlanReport) => string;
 }
 
 /** Test hook (documented in docs/rollout.md): ROLLOUT_TEST_CRASH_AFTER=apply|apply-unrecorded|rollback-apply kills the process there. */
@@ -320,6 +324,7 @@ export async function planPhaseChange(
       after: held,
     }),
     unit: { label: unit.label, hash: unit.hash, changes: unitChanges(state.phases[phase]?.unit, unit) },
+    semantic: semanticDiff(s.env, state.phases[phase]?.unit, unit),
   });
   return { stacks, plans, relocks, report, releases, held };
 }
@@ -430,6 +435,8 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   if (decision.note) progress.info(decision.note);
   const attemptId = decision.resume ? decision.attemptId : newAttemptId();
   const previous = decision.previous;
+  // Before anything is recorded or applied: a weakening unit needs --accept-weakening.
+  const weakening = refuseUnacceptedWeakening(env, phase, previous, unit, s.flags.acceptWeakening);
   const previousRelease = previous?.release.name ?? null;
   // Every entry of a --plan attempt (plan, approval, apply, gates) names the reviewed plan file it was bound to.
   const entry = { attemptId, phase, release, unit: unit.hash, ...(deps.reviewed ? { reviewedPlan: deps.reviewed.plan.planFileHash } : {}) };
@@ -439,6 +446,7 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
     );
     await s.ledger.append({ env: env.name, kind: 'resume', ...entry, summary: `resumed after status ${state.phases[phase]?.status}` });
   }
+  if (weakening.length && s.flags.acceptWeakening) await recordWeakeningAccepted(s, entry, weakening, s.flags.acceptWeakening);
 
   const { stacks, plans, relocks, report, releases, held } = await planPhaseChange(s, t, state, phase, unit, s.paths.synthOut, progress);
   // Held to the reviewed plan before anything is kept, recorded or applied.
@@ -457,7 +465,7 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
       key: `${attemptId}:plan:${p.stack}:${p.planHash}`,
     });
   }
-  if (!s.flags.json) progress.info(renderPlanMarkdown(report));
+  if (!s.flags.json) progress.info((deps.renderPlan ?? renderPlanMarkdown)(report));
 
   // Approval (where configured) and the interactive confirmation happen before any change.
   const results: GateResult[] = [];
@@ -759,6 +767,8 @@ export async function rollBackPhase(
   attemptId: string,
   reason: string,
   deps: FlowDeps,
+  /** Shown the planned changes before anything is recorded or applied (an operator's rollback asks here); throws to stop. */
+  review?: (plans: EnginePlan[]) => Promise<void>,
 ): Promise<NonNullable<RolloutResult['rollback']>> {
   const { progress } = deps;
   const state = await s.state();
@@ -766,14 +776,16 @@ export async function rollBackPhase(
   if (to.release) releases[phase] = to.release;
   else delete releases[phase];
   const target = to.unit ? to.unit.label : (to.release ?? 'nothing');
-  // Recorded before anything changes: a run cut off from here on is completed by the next one.
-  await s.updateState((st) => {
-    Object.assign(st.phases[phase]!, { status: 'rolling-back', rollbackTo: to });
-  });
+  // Planning changes nothing in AWS or in state, so it comes first: a declined review leaves no trace.
   const stack = await rollbackStack(s, t, phase, to, releases);
   const plan = await progress.step(`plan rollback of ${phase} to ${target}`, () => t.engine.plan(stack));
   // Wider phases whose locks were opened for the settings of the unit rolled back from close again.
   const relocks = await relockStacks(s, t, state, phase, to.unit, releases, s.paths.synthOut);
+  if (review) await review([plan, ...relocks.map((r) => r.plan)]);
+  // Recorded before anything changes: a run cut off from here on is completed by the next one.
+  await s.updateState((st) => {
+    Object.assign(st.phases[phase]!, { status: 'rolling-back', rollbackTo: to });
+  });
   const ledgerBase = { env: s.env.name, attemptId, phase, release: to.release, unit: to.unit?.hash };
   await s.ledger.appendOnce({
     ...ledgerBase,

@@ -9,9 +9,18 @@ import { gateContext } from './gate-calls.js';
 import { heldSettings, recordGate, rollBackPhase, RESULT_SCHEMA_VERSION, type FlowDeps, type RolloutResult } from './promote.js';
 import { releasesInPlace, newAttemptId } from '../state/store.js';
 import type { Session } from './session.js';
+import type { EnginePlan } from '../state/contracts.js';
 import { environmentOf, unitDate } from './unit.js';
 
-export async function rollBack(s: Session, phase: Phase, deps: FlowDeps): Promise<RolloutResult> {
+export interface RollbackDeps extends FlowDeps {
+  /**
+   * Sees the rollback's planned changes (the phase stack, then any relocked wider phase) before
+   * anything is recorded or applied, as promote shows its plan; false: declined, nothing changes.
+   */
+  confirmPlans?: (plans: EnginePlan[], to: string) => Promise<boolean>;
+}
+
+export async function rollBack(s: Session, phase: Phase, deps: RollbackDeps): Promise<RolloutResult> {
   const state = await s.state();
   const rec = state.phases[phase];
   if (!rec) throw new UsageError(`nothing recorded for ${phase} in ${s.env.name}: nothing to roll back`);
@@ -37,6 +46,13 @@ export async function rollBack(s: Session, phase: Phase, deps: FlowDeps): Promis
     attemptId,
     `on demand by operator (was ${rec.release ?? 'nothing'}, ${rec.status})`,
     deps,
+    deps.confirmPlans
+      ? async (plans) => {
+          // The same exit as a declined promote: bad input, nothing changed (exit 2).
+          if (!(await deps.confirmPlans!(plans, to.unit?.label ?? to.release ?? 'nothing')))
+            throw new UsageError('cancelled: nothing was rolled back');
+        }
+      : undefined,
   );
   const ok = rb.status === 'rolled-back';
   return {

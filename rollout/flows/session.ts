@@ -12,7 +12,7 @@ import { envPaths, type EnvPaths } from '../state/paths.js';
 import type { RolloutState } from '../state/store.js';
 import type { HeldLock, RolloutStore } from '../state/store/index.js';
 import { openStore } from './state-store.js';
-import { openTarget, type OpenTargetOptions, type Target } from './target.js';
+import type { OpenTargetOptions, Target } from './target.js';
 import type { CommonFlags } from './flags.js';
 import { isoDate } from './unit.js';
 
@@ -71,7 +71,8 @@ export class Session {
   }
 
   target(): Promise<Target> {
-    this.targetP ??= openTarget(this.env, this.flags, this.paths, this.targetOpts);
+    // target.ts brings the AWS SDK, the engines and cdktf: loaded by the verbs that reach a target only.
+    this.targetP ??= import('./target.js').then((t) => t.openTarget(this.env, this.flags, this.paths, this.targetOpts));
     return this.targetP;
   }
 

@@ -8,22 +8,29 @@
  * command, so no other runner could ever share the bucket — which is the point of an S3 store —
  * and the session takes the lock before the target is started.
  */
-import { S3Client } from '@aws-sdk/client-s3';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Environment } from '../../model/types.js';
 import { UsageError } from '../../core/errors.js';
-import { LocalStore, S3Store, type RolloutStore } from '../state/store/index.js';
+import type { RolloutStore } from '../state/store/index.js';
+import { LocalStore } from '../state/store/local.js';
 import type { EnvPaths } from '../state/paths.js';
 import type { CommonFlags } from './flags.js';
-import { targetKindFor } from './target.js';
+import { targetKindFor } from './target-kind.js';
 
 export async function openStore(
-  env: Environment,
+  // No release definitions needed: `rollout status` opens the store of an environment loaded without them.
+  env: Omit<Environment, 'releases'>,
   flags: Pick<CommonFlags, 'engine' | 'sandboxEndpoint'>,
   paths: EnvPaths,
 ): Promise<RolloutStore> {
   const cfg = env.deployment.stateStore ?? { type: 'local' };
   if (cfg.type === 'local') return new LocalStore(paths, env.name);
+  // Loaded only for an S3 store: a local store (and `rollout status` on it) never loads the SDK.
+  const [{ S3Client }, { NodeHttpHandler }, { S3Store }] = await Promise.all([
+    import('@aws-sdk/client-s3'),
+    import('@smithy/node-http-handler'),
+    import('../state/store/s3.js'),
+  ]);
   // Timeouts so an unreachable bucket fails (exit 3) instead of hanging a pipeline.
   const requestHandler = new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 30_000 });
   let client: S3Client;

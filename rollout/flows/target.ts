@@ -32,19 +32,9 @@ export interface Target {
   close(): Promise<void>;
 }
 
-/** The sandbox environment (and any environment with sandbox knobs) defaults to the sandbox engine. */
-export function isSandboxEnvironment(env: Environment): boolean {
-  return env.name === 'sandbox' || env.sandbox !== undefined;
-}
-
-export function engineFor(env: Environment, flags: Pick<CommonFlags, 'engine'>): EngineName {
-  return flags.engine ?? (isSandboxEnvironment(env) ? 'sandbox' : 'terraform');
-}
-
-/** Where a verb goes: a sandbox environment, the sandbox engine or a --sandbox-endpoint reach the emulator, whichever engine applies. */
-export function targetKindFor(env: Environment, flags: Pick<CommonFlags, 'engine' | 'sandboxEndpoint'>): 'sandbox' | 'aws' {
-  return engineFor(env, flags) === 'sandbox' || flags.sandboxEndpoint || isSandboxEnvironment(env) ? 'sandbox' : 'aws';
-}
+// In target-kind.ts, which loads no SDK or engine, so the state store can be chosen without them.
+export { engineFor, isSandboxEnvironment, targetKindFor } from './target-kind.js';
+import { engineFor, targetKindFor } from './target-kind.js';
 
 /** API calls per second per operation: unlimited against a local sandbox, 20 on AWS (override: ROLLOUT_RATE_LIMIT). */
 function rate(kind: 'sandbox' | 'aws'): number {

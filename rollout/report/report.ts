@@ -6,7 +6,8 @@
 import type { EnforcementException, Environment, Phase } from '../../model/types.js';
 import { ousUnder } from '../../model/org.js';
 import { probeRoleFor } from '../../model/probe-roles.js';
-import { accountsForPhase, DEFAULT_PROPAGATION_TIMEOUT_SECONDS } from '../gates/index.js';
+import { accountsForPhase } from '../gates/scope.js';
+import { DEFAULT_PROPAGATION_TIMEOUT_SECONDS } from '../gates/propagation/timeout.js';
 import { activeExceptions, exceptionStatus, isExpiringSoon, daysLeft, EXPIRY_WARNING_DAYS } from '../../model/exceptions.js';
 import { releaseShortHash } from '../../core/naming.js';
 import type { ChangeAction, EnginePlan } from '../state/contracts.js';
@@ -14,6 +15,11 @@ import { CHANGE_ACTIONS, changeLabel } from '../state/change-action.js';
 import type { StackName } from '../../stacks/artifact.js';
 import type { RolloutState } from '../state/store.js';
 import type { EffectiveDiff } from './effective-diff.js';
+import { renderSemanticDiff, type DiffBasis, type SemanticDiff } from './semantic-diff.js';
+import type { DiffItem } from '../../guardrail/diff.js';
+import { groupEffectiveChanges, type EffectiveGroup } from './effective-groups.js';
+import { destructiveResources, headlineParts } from './plan-headline.js';
+import { codeReleases, collapsible, planMarker } from './markdown.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 export { EXPIRY_WARNING_DAYS };
@@ -32,6 +38,11 @@ export interface ReportInput {
   effective: EffectiveDiff;
   /** The promoted unit (model/unit.ts) and what changed in it against the one in place on the phase. */
   unit?: UnitView;
+  /**
+   * What changes for the guardrail against the unit in force on the phase (./semantic-diff.ts).
+   * @default - not computed: the report's guardrailDiff and weakening are empty, its basis null
+   */
+  semantic?: SemanticDiff;
 }
 
 export interface UnitView {
@@ -74,6 +85,8 @@ export interface PlanReport {
   release: string;
   /** First 16 hex of the release's content hash (as in its guardrail version description); null if the environment no longer defines it. */
   releaseHash: string | null;
+  /** What the release is for: its entry's `description` in the environment file, else its guardrail definition's (null: neither). */
+  releaseDescription: string | null;
   /** The promoted unit and what changed in it (null: not computed, e.g. reports built by old callers). */
   unit: UnitView | null;
   currentRelease: string | null;
@@ -84,10 +97,23 @@ export interface PlanReport {
   versions: { region: string; before: string | null; after: string }[];
   stacks: StackSummary[];
   scope: { accounts: number; ous: number; accountIds: string[]; ouIds: string[]; models: { included: string[]; excluded: string[] } };
-  effective: { changedAccounts: number; unchangedAccounts: number; changes: EffectiveDiff['changed']; truncated: boolean };
+  effective: {
+    changedAccounts: number;
+    unchangedAccounts: number;
+    changes: EffectiveDiff['changed'];
+    truncated: boolean;
+    /** Every changed account, grouped by identical before → after (never truncated). */
+    groups: EffectiveGroup[];
+  };
   exceptions: { inForce: ExceptionView[]; expiringSoon: ExceptionView[]; expired: ExceptionView[] };
   gates: PlannedGate[];
   approvalRequired: boolean;
+  /** Semantic diff from the unit in force on the phase (guardrail spec, enforcement settings, exceptions). */
+  guardrailDiff: DiffItem[];
+  /** The guardrailDiff items that weaken protection: promote refuses them without --accept-weakening. */
+  weakening: DiffItem[];
+  /** What guardrailDiff was taken against (null: not computed). */
+  guardrailDiffBasis: DiffBasis | null;
   /** pilot only: the account-level enforced configuration the phase puts in the pilot account. */
   accountLevel?: { account: string; system: string; messages: string; included: string[]; excluded: string[] };
 }
@@ -124,6 +150,11 @@ export function exceptionView(e: EnforcementException, asOf: Date): ExceptionVie
 function releaseHash(env: Environment, release: string | null): string | null {
   const r = release === null ? undefined : env.releases.find((x) => x.name === release);
   return r ? releaseShortHash(r) : null;
+}
+
+function releaseDescription(env: Environment, release: string): string | null {
+  const r = env.releases.find((x) => x.name === release);
+  return r?.description ?? r?.definition.toSpec().description ?? null;
 }
 
 function versionLabel(state: RolloutState, release: string | null, region: string): string | null {
@@ -203,6 +234,7 @@ export function buildPlanReport(input: ReportInput): PlanReport {
     phase,
     release,
     releaseHash: releaseHash(env, release),
+    releaseDescription: releaseDescription(env, release),
     unit: input.unit ?? null,
     currentRelease: input.currentRelease,
     currentReleaseHash: releaseHash(env, input.currentRelease),
@@ -227,6 +259,7 @@ export function buildPlanReport(input: ReportInput): PlanReport {
       unchangedAccounts: input.effective.unchanged,
       changes: input.effective.changed.slice(0, MAX_LISTED),
       truncated: input.effective.changed.length > MAX_LISTED,
+      groups: groupEffectiveChanges(input.effective.changed),
     },
     exceptions: {
       inForce: views.filter((v) => v.status !== 'expired'),
@@ -235,6 +268,9 @@ export function buildPlanReport(input: ReportInput): PlanReport {
     },
     gates: plannedGates(env, phase),
     approvalRequired: env.phases[phase].approval,
+    guardrailDiff: input.semantic?.items ?? [],
+    weakening: (input.semantic?.items ?? []).filter((i) => i.effect === 'weakens'),
+    guardrailDiffBasis: input.semantic?.basis ?? null,
     ...(phase === 'pilot'
       ? {
           accountLevel: {
@@ -281,12 +317,60 @@ export function countsText(c: Record<ChangeAction, number>): string {
   return parts.join(', ');
 }
 
+/** "`6 to add` `1 to forget (kept in AWS)` · 3 account(s) change effective policy": the verdict before any detail. */
+function headlineMarkdown(r: PlanReport): string {
+  const parts = headlineParts(r.stacks);
+  const counts = parts.length ? parts.map((p) => `\`${p.text}\``).join(' ') : '`no changes`';
+  const accounts = `${r.effective.changedAccounts} account(s) change effective policy`;
+  return `${counts} · ${accounts}${r.approvalRequired ? ' · **approval required**' : ''}`;
+}
+
+/** A GitHub alert for what removes objects from AWS (replace, destroy); a note for what only leaves management (forget). */
+function attentionMarkdown(r: PlanReport): string[] {
+  const out: string[] = [];
+  const destructive = destructiveResources(r.stacks);
+  if (destructive.length) {
+    const list = destructive.slice(0, 6).map((d) => `\`${d.address}\` (${d.label})`);
+    out.push(
+      '',
+      '> [!WARNING]',
+      `> ${destructive.length} resource(s) will be replaced or destroyed: ${list.join(', ')}${destructive.length > 6 ? ', …' : ''}`,
+    );
+  }
+  const forgotten = headlineParts(r.stacks).find((p) => p.kind === 'forget');
+  if (forgotten)
+    out.push(
+      '',
+      '> [!NOTE]',
+      `> ${forgotten.text}: skip_destroy objects (guardrail versions) leave the stack's state but are not deleted in AWS.`,
+    );
+  return out;
+}
+
+/** One distinct effective change: how many accounts, what changes, and the accounts folded away. */
+function effectiveGroupMarkdown(g: EffectiveGroup): string[] {
+  const n = g.accounts.length;
+  return [
+    `**${n} account${n === 1 ? '' : 's'}**: ${codeReleases(g.change)}`,
+    '',
+    `<details><summary>${n === 1 ? 'the account' : `the ${n} accounts`}</summary>`,
+    '',
+    g.accounts.map((a) => `${a.name} (${a.account})`).join(', '),
+    '',
+    '</details>',
+  ];
+}
+
 export function renderPlanMarkdown(r: PlanReport): string {
   const out: string[] = [];
+  out.push(planMarker(r.env, r.phase));
   out.push(`## Guardrail rollout plan: \`${r.release}\` → **${r.phase}** (${r.env})`);
-  out.push('');
+  out.push('', headlineMarkdown(r));
+  out.push(...attentionMarkdown(r));
+  if (r.releaseDescription) out.push('', `**About this release:** ${codeReleases(r.releaseDescription)}`);
   out.push(
-    `Release on ${r.phase}: ${releaseText(r.currentRelease, r.currentReleaseHash)} → ${releaseText(r.release, r.releaseHash)} · engine: ${r.engine} · exceptions as of ${r.asOf}${r.approvalRequired ? ' · **approval required**' : ''}`,
+    '',
+    `Release on ${r.phase}: ${releaseText(r.currentRelease, r.currentReleaseHash)} → ${releaseText(r.release, r.releaseHash)} · engine: ${r.engine} · exceptions as of ${r.asOf}`,
   );
   if (r.unit) {
     out.push('', `Unit: \`${r.unit.label}\` (sha256 \`${r.unit.hash.slice(0, 16)}\`)`);
@@ -297,13 +381,14 @@ export function renderPlanMarkdown(r: PlanReport): string {
     );
   }
   if (r.noChanges) out.push('', '> No resource changes: this release is already applied to this phase.');
+  out.push(...renderSemanticDiff(r));
   out.push(
     '',
     '### Guardrail versions',
     '',
     table(
       ['region', 'before', 'after'],
-      r.versions.map((v) => [v.region, v.before ?? '—', v.after]),
+      r.versions.map((v) => [v.region, v.before ? codeReleases(v.before) : '—', codeReleases(v.after)]),
     ),
   );
   out.push('', '### Resources changed', '');
@@ -312,10 +397,14 @@ export function renderPlanMarkdown(r: PlanReport): string {
     if (s.resources.length)
       out.push(
         '',
-        table(
-          ['action', 'resource'],
-          s.resources.slice(0, MAX_LISTED).map((x) => [x.label, `\`${x.address}\``]),
-        ) + (s.resources.length > MAX_LISTED ? `\n\n…and ${s.resources.length - MAX_LISTED} more` : ''),
+        collapsible(
+          `${s.resources.length} resource change(s) in ${s.stack}`,
+          table(
+            ['action', 'resource'],
+            s.resources.slice(0, MAX_LISTED).map((x) => [x.label, `\`${x.address}\``]),
+          ) + (s.resources.length > MAX_LISTED ? `\n\n…and ${s.resources.length - MAX_LISTED} more` : ''),
+          s.resources.length,
+        ),
       );
     out.push('');
   }
@@ -329,20 +418,14 @@ export function renderPlanMarkdown(r: PlanReport): string {
   if (r.phase === 'pilot') {
     const e = r.accountLevel!;
     out.push(
-      `Account-level enforced configuration in ${e.account} (one per region): ${r.currentRelease ?? 'none'} → ${r.release}; system=${e.system}, messages=${e.messages}, models ${e.included.join('+')}${e.excluded.length ? ` except ${e.excluded.join(', ')}` : ''}.`,
+      `Account-level enforced configuration in ${e.account} (one per region): ${r.currentRelease ? `\`${r.currentRelease}\`` : 'none'} → \`${r.release}\`; system=${e.system}, messages=${e.messages}, models ${e.included.join('+')}${e.excluded.length ? ` except ${e.excluded.join(', ')}` : ''}.`,
       '',
     );
   }
   if (!r.effective.changedAccounts) out.push(`No account's effective BEDROCK_POLICY changes (${r.effective.unchangedAccounts} unchanged).`);
   else {
-    out.push(`${r.effective.changedAccounts} account(s) change, ${r.effective.unchangedAccounts} unchanged.`, '');
-    out.push(
-      table(
-        ['account', 'before', 'after'],
-        r.effective.changes.map((c) => [`${c.name} (${c.account})`, c.before, c.after]),
-      ),
-    );
-    if (r.effective.truncated) out.push('', `…and ${r.effective.changedAccounts - r.effective.changes.length} more (see the JSON report)`);
+    out.push(`${r.effective.changedAccounts} account(s) change, ${r.effective.unchangedAccounts} unchanged.`);
+    for (const g of r.effective.groups) out.push('', ...effectiveGroupMarkdown(g));
   }
   out.push('', '### Exceptions', '');
   const exRows = (list: ExceptionView[]) =>
@@ -357,7 +440,11 @@ export function renderPlanMarkdown(r: PlanReport): string {
         e.approver,
       ]),
     );
-  out.push(r.exceptions.inForce.length ? exRows(r.exceptions.inForce) : 'No exceptions in force.');
+  out.push(
+    r.exceptions.inForce.length
+      ? collapsible(`${r.exceptions.inForce.length} exceptions in force`, exRows(r.exceptions.inForce), r.exceptions.inForce.length)
+      : 'No exceptions in force.',
+  );
   if (r.exceptions.expiringSoon.length)
     out.push(
       '',

@@ -29,7 +29,19 @@ import type { StackName } from '../../stacks/artifact.js';
 /** 2: the hash chain (seq, prev, hash) and the tool version. Schema-1 entries are still read. */
 export const LEDGER_SCHEMA_VERSION = 2;
 
-export type LedgerKind = 'plan' | 'apply' | 'gate' | 'approval' | 'rollback' | 'promoted' | 'halted' | 'no-op' | 'resume' | 'unlock';
+export type LedgerKind =
+  | 'plan'
+  | 'apply'
+  | 'gate'
+  | 'approval'
+  | 'rollback'
+  | 'promoted'
+  | 'halted'
+  | 'no-op'
+  | 'resume'
+  | 'unlock'
+  /** promote --accept-weakening: `summary` is the reason, `detail` the weakening items (rollout/flows/weakening.ts). */
+  | 'weakening-accepted';
 
 export interface LedgerEntry {
   schemaVersion: 1 | typeof LEDGER_SCHEMA_VERSION;

@@ -104,7 +104,9 @@ describe('plan, promote, verify, status, rollback --json', () => {
     expect(plan.doc.stacks.map((s: { stack: string }) => s.stack)).toEqual(['guardrails', 'pilot']);
     expect(plan.doc.scope.accountIds).toEqual([env.pilot.account]);
     expect(readFileSync(out, 'utf8')).toMatch(
-      new RegExp(`^## Guardrail rollout plan: \`${release.replace(/[.@]/g, '\\$&')}\` → \\*\\*pilot\\*\\*`),
+      new RegExp(
+        `^<!-- guardrail-rollout plan env=sandbox phase=pilot -->\n## Guardrail rollout plan: \`${release.replace(/[.@]/g, '\\$&')}\` → \\*\\*pilot\\*\\*`,
+      ),
     );
     const afterPlan = await json(['status']);
     expect(afterPlan.doc.phases.map((p: { status: string }) => p.status)).toEqual([

@@ -11,6 +11,9 @@ import { envPaths } from '../../rollout/state/paths.js';
 import { runCli } from '../helpers/run-cli.js';
 import { AS_OF } from '../helpers/sandbox-fixture.js';
 
+/** The fields every JSON error document starts with (rollout/cli/support.ts envelope()). */
+const ERROR_ENVELOPE = { schemaVersion: 1, kind: 'error', ok: false, toolVersion: expect.any(String) };
+
 const BIN = resolve('bin/rollout.mjs');
 const SANDBOX_DIR = resolve('environments/sandbox');
 let home: string;
@@ -55,7 +58,11 @@ describe('usage errors and help, as spawned by a pipeline', () => {
       const r = await spawnCli(args);
       expect(r.exitCode).toBe(2);
       const doc = JSON.parse(r.stdout) as { ok: boolean; exitCode: number; error: { type: string; message: string } };
-      expect(doc).toEqual({ ok: false, exitCode: 2, error: { type: 'UsageError', message: expect.stringMatching(message) } });
+      expect(doc).toEqual({
+        ...ERROR_ENVELOPE,
+        exitCode: 2,
+        error: { type: 'UsageError', message: expect.stringMatching(message) },
+      });
       expect(r.stderr).toMatch(message);
       expect(r.stderr).toContain(`(run "rollout ${verb} --help" for usage)`);
       expect(r.stderr).not.toMatch(/^Options:/m);
@@ -70,7 +77,7 @@ describe('usage errors and help, as spawned by a pipeline', () => {
     expect(bare.stderr).toMatch(/Usage: rollout exceptions/);
     expect(json.exitCode).toBe(2);
     expect(JSON.parse(json.stdout)).toEqual({
-      ok: false,
+      ...ERROR_ENVELOPE,
       exitCode: 2,
       error: { type: 'UsageError', message: 'missing command: list | check' },
     });
@@ -220,7 +227,7 @@ test('plain text: stdout carries only the result (`plan pilot > plan.md`, `statu
   expect(plan.exitCode).toBe(0);
   // Redirected stdout is exactly the report --out wrote, progress lines and all else on stderr.
   expect(plan.stdout).toBe(readFileSync(md, 'utf8').trimEnd());
-  expect(plan.stdout).toMatch(/^## Guardrail rollout plan: /);
+  expect(plan.stdout).toMatch(/^<!-- guardrail-rollout plan env=sandbox phase=pilot -->\n## Guardrail rollout plan: /);
   expect(plan.stderr).toMatch(/^▶ connect to sandbox$/m);
   expect(plan.stderr).toMatch(/^✔ connect to sandbox \(\d+\.\ds\)$/m);
 

@@ -63,7 +63,9 @@ test('plan --out <dir>/ writes <phase>.md and the sealed <phase>.plan.json', asy
   const r = await runCli(['--json', 'plan', 'pilot', '--as-of', AS_OF, '--out', `${dir}/`]);
   expect(r.code).toBe(0);
   expect(JSON.parse(r.out)).toMatchObject({ markdownFile: join(dir, 'pilot.md'), planFile: join(dir, 'pilot.plan.json') });
-  expect(readFileSync(join(dir, 'pilot.md'), 'utf8')).toMatch(/^## Guardrail rollout plan: `baseline@2026\.11\.2` → \*\*pilot\*\*/);
+  expect(readFileSync(join(dir, 'pilot.md'), 'utf8')).toMatch(
+    /^<!-- guardrail-rollout plan env=sandbox phase=pilot -->\n## Guardrail rollout plan: `baseline@2026\.11\.2` → \*\*pilot\*\*/,
+  );
 
   const plan = readJson(join(dir, 'pilot.plan.json'));
   expect(Object.keys(plan)).toEqual([

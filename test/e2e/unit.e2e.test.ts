@@ -176,7 +176,9 @@ test('example 3: an exclusion change goes through all four phases; the wider pol
     { phase: 'enterprise', pilot: true, other: true },
   ];
   for (const step of steps) {
-    const r = await runVerb('promote', step.phase, { env: changed, release: R2, asOf: AS_OF });
+    // A newly excluded model weakens what each phase enforces: acknowledged (rollout/flows/weakening.ts).
+    const acceptWeakening = 'image generation is not text-guarded';
+    const r = await runVerb('promote', step.phase, { env: changed, release: R2, asOf: AS_OF, acceptWeakening });
     expect({ phase: step.phase, ok: r.ok, failed: r.failedChecks.map((c) => c.id) }).toEqual({ phase: step.phase, ok: true, failed: [] });
     expect(r.report!.unit!.changes).toEqual([`enforcement.models.excluded + ${model}`]);
     expect(await (step.pilot ? hasModel : lacksModel)(env.pilot.account)).toBe(true);

@@ -39,10 +39,20 @@ export interface RunOpts {
   release?: string;
   asOf?: string;
   engine?: 'sandbox' | 'terraform';
+  /** promote --accept-weakening "<reason>". */
+  acceptWeakening?: string;
 }
 
 export async function runVerb(verb: 'promote' | 'rollback' | 'verify', phase: Phase, o: RunOpts): Promise<RolloutResult> {
-  const flags = parseFlags({ env: o.env.name, release: o.release, asOf: o.asOf, engine: o.engine, yes: true, json: true });
+  const flags = parseFlags({
+    env: o.env.name,
+    release: o.release,
+    asOf: o.asOf,
+    engine: o.engine,
+    acceptWeakening: o.acceptWeakening,
+    yes: true,
+    json: true,
+  });
   const s = await Session.open(flags, { lock: `${verb} ${phase}`, env: o.env });
   try {
     if (verb === 'promote') return await promote(s, phase, { progress: silentProgress });

@@ -7,7 +7,7 @@ import { buildProgram } from '../../rollout/cli/main.js';
 export async function runCli(args: string[]): Promise<{ out: string; err: string; code: number }> {
   let out = '';
   let err = '';
-  const program = buildProgram({
+  const program = await buildProgram({
     out: (t) => {
       out += `${t}\n`;
     },

@@ -8,7 +8,20 @@ import { PHASES, type Phase } from '../../../model/types.js';
 import { UsageError } from '../../../core/errors.js';
 import type { CommonFlags } from '../../flows/flags.js';
 
-export type OptionSet = 'env' | 'release' | 'engine' | 'yes' | 'approve' | 'asOf' | 'sandbox' | 'terraform' | 'out' | 'plan' | 'waitBake';
+export type OptionSet =
+  | 'env'
+  | 'release'
+  | 'engine'
+  | 'yes'
+  | 'approve'
+  | 'asOf'
+  | 'sandbox'
+  | 'terraform'
+  | 'out'
+  | 'plan'
+  | 'waitBake'
+  | 'acceptWeakening'
+  | 'markdown';
 
 export function addOptions(cmd: Command, sets: OptionSet[]): Command {
   const has = (s: OptionSet) => sets.includes(s);
@@ -47,7 +60,14 @@ export function addOptions(cmd: Command, sets: OptionSet[]): Command {
     );
   if (has('plan'))
     cmd.option('--plan <file>', 'promote only if what would be applied is exactly this reviewed plan file (from plan --out)');
+  // A terminal gets the report rendered for it; --markdown asks for what a PR comment gets.
+  if (has('markdown')) cmd.option('--markdown', 'print the plan report as markdown even on a terminal');
   if (has('waitBake')) cmd.option('--wait-bake', "wait out the phase's bake time in this process and record it passed");
+  if (has('acceptWeakening'))
+    cmd.option(
+      '--accept-weakening <reason>',
+      'promote a unit that weakens what the phase enforces (a filter removed, a strength lowered, a model excluded, …), with the reason recorded in the ledger',
+    );
   return cmd;
 }
 
@@ -72,6 +92,8 @@ const flagsSchema = z.object({
   out: z.string().min(1).optional(),
   plan: z.string().min(1, 'expected the path of a plan file written by rollout plan --out').optional(),
   waitBake: z.boolean().optional(),
+  markdown: z.boolean().optional(),
+  acceptWeakening: z.string().trim().min(3, 'expected a reason of at least 3 characters').optional(),
 });
 
 const FLAG_NAMES: Record<string, string> = {
@@ -79,6 +101,7 @@ const FLAG_NAMES: Record<string, string> = {
   sandboxEndpoint: '--sandbox-endpoint',
   terraformBin: '--terraform-bin',
   waitBake: '--wait-bake',
+  acceptWeakening: '--accept-weakening',
 };
 
 /** True when no person can answer a prompt. */
@@ -94,6 +117,7 @@ export function parseFlags(raw: Record<string, unknown>): CommonFlags {
     throw new UsageError(`${FLAG_NAMES[key] ?? `--${key}`}: ${issue.message}`);
   }
   const f = r.data;
+  if (f.json && f.markdown) throw new UsageError('--markdown: choose one of --json or --markdown');
   const today = new Date().toISOString().slice(0, 10);
   return {
     env: f.env,
@@ -108,6 +132,8 @@ export function parseFlags(raw: Record<string, unknown>): CommonFlags {
     out: f.out,
     plan: f.plan,
     waitBake: f.waitBake,
+    markdown: Boolean(f.markdown),
+    acceptWeakening: f.acceptWeakening,
   };
 }
 

@@ -6,6 +6,10 @@ import { decidePromotion } from '../../state/promotion.js';
 import { candidateUnit } from '../../flows/unit.js';
 import { planPhaseChange } from '../../flows/promote.js';
 import { renderPlanMarkdown } from '../../report/report.js';
+import { codeReleases } from '../../report/markdown.js';
+import { rendersForTerminal } from '../../ui/plan-view.js';
+import { renderPlanTerminal } from '../../ui/terminal-report.js';
+import { paint, terminalStyleFor } from '../../ui/terminal.js';
 import { newAttemptId } from '../../state/store.js';
 import { buildPlanFile, planFileStacks } from '../../flows/plan-file.js';
 import { writePlanOut } from '../../flows/plan-out.js';
@@ -16,7 +20,7 @@ export function register(program: Command, io: Io): void {
   const cmd = program
     .command('plan <phase>')
     .description('the reviewer report for promoting a release to a phase (markdown for a PR comment, or --json); applies nothing');
-  addOptions(cmd, ['env', 'release', 'engine', 'asOf', 'sandbox', 'terraform', 'out']);
+  addOptions(cmd, ['env', 'release', 'engine', 'asOf', 'sandbox', 'terraform', 'out', 'markdown']);
   cmd.action(
     action(io, async (phaseArg: string, _opts: unknown, c: Command) => {
       const phase = parsePhase(phaseArg);
@@ -62,7 +66,7 @@ export function register(program: Command, io: Io): void {
           });
         }
         let markdown = renderPlanMarkdown(report);
-        if (!promotion.allowed) markdown += `\n> :no_entry: promotion would be refused now: ${promotion.reason}\n`;
+        if (!promotion.allowed) markdown += `\n> :no_entry: promotion would be refused now: ${codeReleases(promotion.reason)}\n`;
         // The plan file is what `promote --plan` holds the promotion to (rollout/flows/plan-binding.ts).
         const written = flags.out
           ? await writePlanOut(
@@ -85,7 +89,14 @@ export function register(program: Command, io: Io): void {
           progress.info(
             `wrote ${written.markdown} and ${written.plan} (rollout promote ${phase} --plan ${written.plan} applies exactly this plan)`,
           );
-        emit(io, flags, { ...report, promotion, markdownFile: written?.markdown ?? null, planFile: written?.plan ?? null }, () => markdown);
+        // --out files always get the markdown; a terminal gets the report rendered for it.
+        const text = () => {
+          if (!rendersForTerminal(process.stdout, flags)) return markdown;
+          const style = terminalStyleFor(process.stdout);
+          const refused = promotion.allowed ? '' : `\n\n${paint(style, 'red', `✖ promotion would be refused now: ${promotion.reason}`)}`;
+          return renderPlanTerminal(report, style) + refused;
+        };
+        emit(io, flags, { ...report, promotion, markdownFile: written?.markdown ?? null, planFile: written?.plan ?? null }, text);
         return 0;
       });
     }),

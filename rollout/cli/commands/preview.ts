@@ -11,6 +11,8 @@ import type { Io } from '../../ui/io.js';
 import { InputError } from '../../../core/errors.js';
 import { loadRecordedRollout } from '../../state/recorded-phases.js';
 import { renderPreviewMarkdown, renderPreviewText } from '../views/preview.js';
+import { rendersForTerminal } from '../../ui/plan-view.js';
+import { terminalStyleFor } from '../../ui/terminal.js';
 
 export interface PreviewOptions {
   env?: string;
@@ -74,7 +76,11 @@ export function register(program: Command, io: Io): void {
           diff: Boolean(opts.diff),
         });
         if (opts.markdown) io.out(renderPreviewMarkdown(result));
-        else emit(io, { json }, result, () => renderPreviewText(result));
+        else {
+          // A terminal gets lines fitted to its width; a pipe or file the plain table as before.
+          const style = rendersForTerminal(process.stdout, { json }) ? terminalStyleFor(process.stdout) : undefined;
+          emit(io, { json }, result, () => renderPreviewText(result, style));
+        }
         return 0;
       }),
     );

@@ -7,6 +7,7 @@ import { refuseBackdatedPromote } from '../../flows/unit.js';
 import { targetKindFor } from '../../flows/target.js';
 import type { Environment } from '../../../model/types.js';
 import { emitResult, withSession } from './run.js';
+import { planView } from '../../ui/plan-view.js';
 import { readPlanFile, refuseForeignPlan } from '../../flows/plan-file.js';
 
 export function register(program: Command, io: Io): void {
@@ -17,7 +18,20 @@ export function register(program: Command, io: Io): void {
       'after',
       '\nExit codes: 0 promoted / no-op / baking, 1 a gate failed (phase rolled back), 2 bad input / phase order / lock held, 3 tooling.',
     );
-  addOptions(cmd, ['env', 'release', 'engine', 'yes', 'approve', 'asOf', 'sandbox', 'terraform', 'waitBake', 'plan']);
+  addOptions(cmd, [
+    'env',
+    'release',
+    'engine',
+    'yes',
+    'approve',
+    'asOf',
+    'sandbox',
+    'terraform',
+    'waitBake',
+    'plan',
+    'acceptWeakening',
+    'markdown',
+  ]);
   cmd.action(
     action(io, async (phaseArg: string, _opts: unknown, c: Command) => {
       const phase = parsePhase(phaseArg);
@@ -30,7 +44,8 @@ export function register(program: Command, io: Io): void {
         if (reviewed) refuseForeignPlan(reviewed, env.name, phase);
       };
       return withSession(io, c, { lock: `promote ${phase}`, check }, async ({ session, flags, progress }) =>
-        emitResult(io, flags, await promote(session, phase, { progress, reviewed })),
+        // The plan goes to stderr with the progress: rendered for it when it is a terminal.
+        emitResult(io, flags, await promote(session, phase, { progress, reviewed, renderPlan: (r) => planView(r, flags, process.stderr) })),
       );
     }),
   );

@@ -1,6 +1,7 @@
 /** Plain-text and markdown tables for `rollout effective` / `rollout preview`. Pure. */
 import { locksText, type AccountPreview, type EnforcementRow, type PreviewResult } from '../../../policy/preview.js';
 import type { ChildControlPlan } from '../../../policy/locks.js';
+import { paint, wrap, type TerminalStyle } from '../../ui/terminal.js';
 
 /**
  * The text of one cell: strings as they are, nothing as empty, any other value (a list, an
@@ -123,7 +124,27 @@ const plansOf = (r: PreviewResult): [string, ChildControlPlan][] => {
 const phasesLine = (p: Record<string, string | undefined>) =>
   ['pilot', 'model-rules', 'ou', 'enterprise'].map((k) => `${k}=${p[k] ?? '(none)'}`).join('  ');
 
-export function renderPreviewText(r: PreviewResult): string {
+/**
+ * The enforcement table for a terminal: its 14 columns cannot fit any usual width, so one block
+ * per account, each region a wrapped `header value · …` line.
+ */
+function enforcementBlocks(style: TerminalStyle, accounts: AccountPreview[]): string[] {
+  const out: string[] = [];
+  let last = '';
+  for (const row of enforcementRows(accounts)) {
+    const [account, name, ...rest] = row;
+    if (account !== last) out.push(paint(style, 'bold', `${account} ${name}`));
+    last = account;
+    const fields = HEADERS.slice(2)
+      .map((h, i) => [h, rest[i]] as const)
+      .filter(([, v]) => v !== '' && v !== undefined)
+      .map(([h, v]) => `${h}: ${v}`);
+    out.push(...wrap(fields.join(' · '), style.width - 2, '    ').map((l) => `  ${l}`));
+  }
+  return out;
+}
+
+export function renderPreviewText(r: PreviewResult, style?: TerminalStyle): string {
   const out: string[] = [];
   out.push(`Preview of ${r.env}: phase ${r.phase} with release ${r.release} (exceptions as of ${r.asOf.slice(0, 10)})`);
   out.push(`  after:  ${phasesLine(r.phaseReleases.after)}`);
@@ -140,7 +161,7 @@ export function renderPreviewText(r: PreviewResult): string {
         `  ${e.id} → ${e.target} expires ${e.expires}: ${e.active ? 'ACTIVE' : 'expired (not applied)'} ${JSON.stringify(e.changes)}`,
       );
   }
-  out.push('', renderTable(HEADERS, enforcementRows(r.accounts)));
+  out.push('', ...(style ? enforcementBlocks(style, r.accounts) : [renderTable(HEADERS, enforcementRows(r.accounts))]));
   if (r.diff) {
     out.push('', `Changes against the recorded state: ${r.diff.changedAccounts} of ${r.diff.totalAccounts} accounts change`);
     for (const c of r.diff.changes) {
@@ -156,7 +177,18 @@ export function renderPreviewText(r: PreviewResult): string {
     out.push('', 'Warnings:');
     for (const w of r.warnings) out.push(`  ! ${w}`);
   }
+  // On a terminal every line is wrapped to its width (continuations indented).
+  if (style)
+    return out
+      .flatMap((l) => l.split('\n'))
+      .flatMap((l) => (l.startsWith('\u001b') || [...l].length <= style.width ? [l] : wrapKeepingIndent(l, style.width)))
+      .join('\n');
   return out.join('\n');
+}
+
+function wrapKeepingIndent(line: string, width: number): string[] {
+  const indent = /^\s*/.exec(line)![0];
+  return wrap(line.trim(), width - indent.length, '  ').map((l) => indent + l);
 }
 
 export function renderPreviewMarkdown(r: PreviewResult): string {

@@ -41,7 +41,8 @@ export interface StatusView {
 }
 
 export function statusView(
-  env: Environment,
+  // Never the release definitions: `rollout status` loads the environment without them (they are code, ~0.3 s to import).
+  env: Omit<Environment, 'releases'>,
   state: RolloutState,
   now: Date,
   where: { lock?: LockHolder; store?: string } = {},
@@ -69,7 +70,8 @@ export function statusView(
         passedAt: rec?.passedAt ?? null,
         bakeUntil: rec?.bakeUntil ?? null,
         bakeLeftSeconds: Math.ceil(bakeLeftMs(rec, now) / 1000),
-        accountsInScope: phaseScope(env, phase).accountIds.length,
+        // phaseScope reads the organization and pilot settings only, never env.releases.
+        accountsInScope: phaseScope(env as Environment, phase).accountIds.length,
         versions: Object.entries(rec?.versions ?? {}).map(([region, v]) => ({
           account: v.account,
           region,

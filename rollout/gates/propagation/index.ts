@@ -27,8 +27,9 @@ import type { Gate } from '../gate.js';
 import { errorCheck, gateResult } from '../result.js';
 import { accountsForPhase } from '../scope.js';
 
-/** `phases.<phase>.propagationTimeout` when the environment does not set it. */
-export const DEFAULT_PROPAGATION_TIMEOUT_SECONDS = 300;
+import { DEFAULT_PROPAGATION_TIMEOUT_SECONDS } from './timeout.js';
+
+export { DEFAULT_PROPAGATION_TIMEOUT_SECONDS };
 export const FIRST_WAIT_MS = 250;
 export const MAX_WAIT_MS = 5_000;
 /** Lagging accounts listed one check each (the rest are counted in `propagation:timeout`). */

@@ -45,8 +45,11 @@ test('an unhandled rejection exits 3 naming the verb; with --json the error docu
   expect(f.exits).toEqual([3]);
   expect(f.err.join('\n')).toContain('rollout verify: internal error: unhandled promise rejection while "verify" was pending: Error: boom');
   expect(JSON.parse(f.out.join(''))).toEqual({
+    schemaVersion: 1,
+    kind: 'error',
     ok: false,
     exitCode: 3,
+    toolVersion: expect.any(String),
     error: { type: 'InternalError', verb: 'verify', message: 'unhandled promise rejection while "verify" was pending: Error: boom' },
   });
 });

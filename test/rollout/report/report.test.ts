@@ -98,9 +98,17 @@ test('report for moving the pilot OU from R1 to R2: versions, resources, scope, 
   const md = renderPlanMarkdown(report);
   expect(md).toContain(`## Guardrail rollout plan: \`${R2}\` → **ou** (sandbox)`);
   expect(md).toContain(`Release on ou: \`${R1}\` (sha256:${report.currentReleaseHash}) → \`${R2}\` (sha256:${report.releaseHash})`);
-  expect(md).toMatch(/\| us-east-1 \| baseline@2026\.11\.1 v1 \| baseline@2026\.11\.2 v2 \|/);
+  expect(md).toContain('| us-east-1 | `baseline@2026.11.1` v1 | `baseline@2026.11.2` v2 |');
   expect(md).toMatch(/\*\*ou\*\* — 0 to create, 1 to update, 0 to replace, 0 to destroy/);
   expect(md).toContain('3 account(s) change, 12 unchanged.');
+  // The three accounts move the same way: one grouped line with the count, the accounts folded.
+  expect(report.effective.groups).toHaveLength(1);
+  expect(md).toContain(
+    '**3 accounts**: `baseline@2026.11.1` (v1) → `baseline@2026.11.2` (v2) in us-east-1, eu-west-1\n\n<details><summary>the 3 accounts</summary>',
+  );
+  for (const id of inOu) expect(md).toMatch(new RegExp(`<details><summary>the 3 accounts</summary>\\n\\n[^<]*\\(${id}\\)`));
+  expect(md).toContain('`1 to add` `1 to change` · 3 account(s) change effective policy');
+  expect(md).toContain('**About this release:** Stricter insults filter');
   expect(md).toMatch(/expired \(no longer applied; remove or renew\): EXC-2026-002 \(2026-10-31, target ou-sb01-dev00001\)/);
   expect(md).toMatch(/expiring within 30 days: EXC-2026-003 \(2026-12-15\)/);
 });
@@ -192,4 +200,98 @@ test('objects left in AWS read "forget (kept in AWS)" and "replace (old kept in 
   expect(md).toContain('| replace (old kept in AWS) | `aws_bedrock_guardrail_version.release_new` |');
   expect(md).toContain('| import (id p-abc) | `aws_organizations_policy.adopted` |');
   expect(report.noChanges).toBe(false);
+});
+
+/** The markdown with code spans and HTML comments taken out: what GitHub would autolink. */
+const outsideCode = (md: string) => md.replace(/<!--[\s\S]*?-->/g, '').replace(/`[^`\n]*`/g, '');
+
+describe('the report as a PR comment', () => {
+  function enterpriseReport(plans: EnginePlan[]) {
+    const state = published();
+    return buildPlanReport({
+      env,
+      phase: 'enterprise',
+      release: R2,
+      currentRelease: R1,
+      asOf: AS_OF,
+      engine: 'sandbox',
+      state,
+      plans,
+      effective: effectiveDiff(env, state, { enterprise: R1 }, { enterprise: R2 }, AS_OF),
+    });
+  }
+  const destructive: EnginePlan[] = [
+    {
+      stack: 'guardrails',
+      planHash: 'd'.repeat(64),
+      changes: [
+        { address: 'aws_bedrock_guardrail_version.release_old', type: 'aws_bedrock_guardrail_version', action: 'forget' },
+        { address: 'aws_bedrock_guardrail.g', type: 'aws_bedrock_guardrail', action: 'replace' },
+        { address: 'aws_organizations_policy.gone', type: 'aws_organizations_policy', action: 'delete' },
+        ...Array.from({ length: 11 }, (_, i) => ({
+          address: `aws_organizations_policy_attachment.a${i}`,
+          type: 'aws_organizations_policy_attachment',
+          action: 'create' as const,
+        })),
+      ],
+    },
+  ];
+
+  test('first line is the hidden marker a pipeline finds its comment by', () => {
+    const md = renderPlanMarkdown(enterpriseReport(plans));
+    expect(md.split('\n')[0]).toBe('<!-- guardrail-rollout plan env=sandbox phase=enterprise -->');
+  });
+
+  test('headline counts per action, a warning for replace/destroy, forget labelled "kept in AWS"', () => {
+    const md = renderPlanMarkdown(enterpriseReport(destructive));
+    expect(md).toContain('`11 to add` `1 to replace` `1 to destroy` `1 to forget (kept in AWS)` · 15 account(s) change effective policy');
+    expect(md).toContain(
+      '> [!WARNING]\n> 2 resource(s) will be replaced or destroyed: `aws_bedrock_guardrail.g` (replace), `aws_organizations_policy.gone` (delete)',
+    );
+    expect(md).toContain('> [!NOTE]\n> 1 to forget (kept in AWS):');
+    expect(md).toContain('| forget (kept in AWS) | `aws_bedrock_guardrail_version.release_old` |');
+    // 14 resource rows: the table is folded away, with its rows all there.
+    expect(md).toContain('<details><summary>14 resource change(s) in guardrails</summary>\n\n| action | resource |');
+    expect(md).toContain('| create | `aws_organizations_policy_attachment.a10` |\n\n</details>');
+  });
+
+  test('no change at all reads "no changes" and warns about nothing', () => {
+    const md = renderPlanMarkdown(enterpriseReport([]));
+    expect(md).toContain('`no changes` · ');
+    expect(md).not.toContain('[!WARNING]');
+  });
+
+  test('effective changes are grouped by identical change, with the number of accounts and the accounts in <details>', () => {
+    const report = enterpriseReport(plans);
+    // Every account moves R1 → R2; the exception's account differs in its excluded models, so a second group.
+    expect(report.effective.groups.map((g) => g.accounts.length).reduce((a, b) => a + b, 0)).toBe(report.effective.changedAccounts);
+    expect(report.effective.groups[0].change).toBe(`${R1} (v1) → ${R2} (v2) in us-east-1, eu-west-1`);
+    const md = renderPlanMarkdown(report);
+    const n = report.effective.groups[0].accounts.length;
+    expect(n).toBeGreaterThan(10);
+    expect(md).toContain(`**${n} accounts**: \`${R1}\` (v1) → \`${R2}\` (v2) in us-east-1, eu-west-1`);
+    expect(md).toContain(`<details><summary>the ${n} accounts</summary>`);
+    expect(md.match(/<details><summary>the /g)).toHaveLength(report.effective.groups.length);
+  });
+
+  test('no bare release name anywhere (GitHub would autolink it as an e-mail address)', () => {
+    for (const report of [enterpriseReport(destructive), enterpriseReport([])]) {
+      const md = renderPlanMarkdown(report);
+      expect(md).toContain(R2);
+      expect(outsideCode(md)).not.toMatch(/\w@\w/);
+    }
+    const state = published();
+    const pilot = buildPlanReport({
+      env,
+      phase: 'pilot',
+      release: R2,
+      currentRelease: R1,
+      asOf: AS_OF,
+      engine: 'sandbox',
+      state,
+      plans,
+      effective: effectiveDiff(env, state, { pilot: R1 }, { pilot: R2 }, AS_OF),
+    });
+    expect(outsideCode(renderPlanMarkdown(pilot))).not.toMatch(/\w@\w/);
+  });
 });
