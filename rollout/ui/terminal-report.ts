@@ -105,6 +105,7 @@ export function renderPlanTerminal(r: PlanReport, style: TerminalStyle): string 
     out.push(...para(style, `Changed in this unit: ${r.unit.changes.length ? r.unit.changes.join(' · ') : 'nothing (the unit in place)'}`));
   }
   if (r.noChanges) out.push(...para(style, 'No resource changes: this release is already applied to this phase.', 'dim'));
+  out.push(...semanticDiff(style, r));
 
   out.push(...heading(style, 'Guardrail versions'));
   out.push(
@@ -194,4 +195,22 @@ export function renderPlanTerminal(r: PlanReport, style: TerminalStyle): string 
     ),
   );
   return out.join('\n');
+}
+
+/** What changes for the guardrail (the semantic diff), weakening items first and in red. */
+function semanticDiff(style: TerminalStyle, r: PlanReport): string[] {
+  if (r.guardrailDiffBasis === null) return [];
+  const out = heading(style, 'What changes for the guardrail');
+  if (r.guardrailDiffBasis === 'nothing-in-force')
+    return [...out, ...para(style, `Nothing is in force on ${r.phase} yet: no diff.`, 'dim')];
+  if (r.guardrailDiff.length === 0) return [...out, ...para(style, 'No change to what the guardrail enforces.', 'dim')];
+  const order = { weakens: 0, strengthens: 1, neutral: 2 } as const;
+  const items = [...r.guardrailDiff].sort((a, b) => order[a.effect] - order[b.effect]);
+  for (const i of items) {
+    const tone = i.effect === 'weakens' ? 'red' : i.effect === 'strengthens' ? 'green' : 'dim';
+    out.push(...para(style, `${i.effect === 'weakens' ? '⚠ weakens' : i.effect}: ${i.summary}`, tone));
+  }
+  if (r.weakening.length)
+    out.push(...para(style, `promote needs --accept-weakening "<reason>" for the ${r.weakening.length} weakening change(s)`, 'red'));
+  return out;
 }

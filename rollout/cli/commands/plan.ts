@@ -50,7 +50,12 @@ export function register(program: Command, io: Io): void {
                     ? d.reason
                     : `${unit.label} is in place on ${phase}, but what is deployed differs from its stacks: promote re-applies it`,
                 }
-              : { allowed: true, reason: d.kind === 'proceed' && d.resume ? 'resumes an interrupted attempt' : 'phase order satisfied' };
+              : report.weakening.length
+                ? {
+                    allowed: false,
+                    reason: `the unit weakens ${report.weakening.length} item(s) ${phase} enforces now: promote needs --accept-weakening "<reason>"`,
+                  }
+                : { allowed: true, reason: d.kind === 'proceed' && d.resume ? 'resumes an interrupted attempt' : 'phase order satisfied' };
         const attemptId = `plan-${newAttemptId()}`;
         for (const p of plans) {
           await session.ledger.append({

@@ -77,3 +77,30 @@ test('tables shrink prose columns first and wrap, never exceeding the width', ()
   expect(lines[2].startsWith('EXC-2026-001  a long')).toBe(true);
   expect(wrap('x'.repeat(25), 10)).toEqual(['x'.repeat(10), 'x'.repeat(10), 'x'.repeat(5)]);
 });
+
+test('the terminal report lists what changes for the guardrail, weakening first, and says promote needs --accept-weakening', () => {
+  const r = {
+    ...report(),
+    guardrailDiffBasis: 'in-force' as const,
+    guardrailDiff: [
+      { path: 'description', before: 'a', after: 'b', effect: 'neutral' as const, summary: 'description changed' },
+      { path: 'topics.Weapons', before: null, after: {}, effect: 'strengthens' as const, summary: 'denied topic Weapons added' },
+      {
+        path: 'piiEntities.PASSWORD',
+        before: {},
+        after: null,
+        effect: 'weakens' as const,
+        summary: 'PII entity PASSWORD removed (was BLOCK)',
+      },
+    ],
+  };
+  r.weakening = r.guardrailDiff.filter((i) => i.effect === 'weakens');
+  const text = renderPlanTerminal(r, terminalStyleFor({ isTTY: true, columns: 100 }, { NO_COLOR: '1' }));
+  const section = text.slice(text.indexOf('What changes for the guardrail'));
+  expect(section.split('\n').filter((l) => /weakens|strengthens|neutral|accept-weakening/.test(l))).toEqual([
+    '⚠ weakens: PII entity PASSWORD removed (was BLOCK)',
+    'strengthens: denied topic Weapons added',
+    'neutral: description changed',
+    'promote needs --accept-weakening "<reason>" for the 1 weakening change(s)',
+  ]);
+});
