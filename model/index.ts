@@ -25,3 +25,4 @@ export * from './org.js';
 export * from './exceptions.js';
 export * from './probe-roles.js';
 export { deploymentBuckets } from './buckets.js';
+export { isSandboxEnvironment } from './sandbox-environment.js';

@@ -90,6 +90,11 @@ export function secretFor(seed: number, accountId: string): string {
   return hashChars(`secret:${seed}:${accountId}`, 40, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
 }
 
+/** The keys of an account in a sandbox started with `seed` (a running `rollout sandbox` uses 1): derivable, so a client needs only the URL. */
+export function seededCredentials(accountId: string, seed = 1): { accessKeyId: string; secretAccessKey: string } {
+  return { accessKeyId: accessKeyFor(accountId), secretAccessKey: secretFor(seed, accountId) };
+}
+
 /** The roles the deployment settings say exist, with their trust (see the file comment). */
 /** The probe role name of an account: its own entry, the nearest OU's, else the default. */
 export function probeRoleOf(

@@ -10,6 +10,7 @@
 import { TerraformVariable, type TerraformStack } from 'cdktf';
 import type { AwsProviderConfig } from '@cdktf/provider-aws/lib/provider/index.js';
 import type { Environment } from '../model/types.js';
+import { isSandboxEnvironment } from '../model/sandbox-environment.js';
 
 export type SynthTarget = 'aws' | 'sandbox';
 export const SYNTH_TARGETS: readonly SynthTarget[] = ['aws', 'sandbox'];
@@ -19,7 +20,7 @@ export const SANDBOX_ENDPOINT_VARIABLE = 'sandbox_endpoint';
 
 /** The target an environment is synthesized for when none is given: sandbox environments go to the emulator. */
 export function defaultTarget(env: Environment): SynthTarget {
-  return env.name === 'sandbox' || env.sandbox !== undefined ? 'sandbox' : 'aws';
+  return isSandboxEnvironment(env) ? 'sandbox' : 'aws';
 }
 
 /** Declares `variable "sandbox_endpoint"` once per stack and returns its reference. */

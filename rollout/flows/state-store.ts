@@ -42,12 +42,12 @@ export async function openStore(
           'could share its state), or use `stateStore: { type: local }`',
       );
     }
-    const { accessKeyFor, secretFor } = await import('../../sandbox/seed.js');
+    const { seededCredentials } = await import('../../sandbox/seed.js');
     client = new S3Client({
       region: cfg.region,
       endpoint: flags.sandboxEndpoint.replace(/\/$/, ''),
       forcePathStyle: true,
-      credentials: { accessKeyId: accessKeyFor(env.managementAccountId), secretAccessKey: secretFor(1, env.managementAccountId) },
+      credentials: seededCredentials(env.managementAccountId),
       requestHandler,
     });
   } else {

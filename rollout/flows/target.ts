@@ -77,13 +77,13 @@ export async function openTarget(env: Environment, flags: CommonFlags, paths: En
     let handle: Parameters<typeof sandboxTarget>[0];
     if (flags.sandboxEndpoint) {
       // A running `rollout sandbox` seeded with the default seed: its keys are derivable.
-      const { accessKeyFor, secretFor } = await import('../../sandbox/seed.js');
+      const { seededCredentials } = await import('../../sandbox/seed.js');
       const ids = [env.managementAccountId, ...env.organization.accounts.map((a) => a.id)];
       handle = {
         endpoint: flags.sandboxEndpoint.replace(/\/$/, ''),
         region: env.homeRegion,
         managementAccountId: env.managementAccountId,
-        accounts: Object.fromEntries(ids.map((id) => [id, { accessKeyId: accessKeyFor(id), secretAccessKey: secretFor(1, id) }])),
+        accounts: Object.fromEntries(ids.map((id) => [id, seededCredentials(id)])),
       };
     } else {
       const { startSandbox } = await import('../../sandbox/index.js');

@@ -8,6 +8,7 @@
  * promote job, the plan reaching promote only through the artifact. `ou` bakes, so `enterprise`
  * is skipped with a notice and the run does not fail.
  */
+import { spawnSync } from 'node:child_process';
 import { execa, type ResultPromise } from 'execa';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,13 +21,7 @@ import { loadWorkflow, runJob, type Context, type JobRun } from '../helpers/work
 
 const REPO = process.cwd();
 const BUCKET = 'rehearsal-rollout';
-const HAS_JQ = (() => {
-  try {
-    return readdirSync('/usr/bin').includes('jq') || readdirSync('/usr/local/bin').includes('jq');
-  } catch {
-    return false;
-  }
-})();
+const HAS_JQ = spawnSync('jq', ['--version'], { stdio: 'ignore' }).status === 0;
 if (HAS_TERRAFORM && !HAS_JQ) console.log('SKIPPED test/e2e/ci-rehearsal.e2e.test.ts: `jq` (used by the workflow) is not installed');
 const suite = HAS_JQ ? describeWithTerraform('test/e2e/ci-rehearsal.e2e.test.ts') : describe.skip;
 

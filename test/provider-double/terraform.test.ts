@@ -11,12 +11,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildProviderDouble } from '../../provider-double/build.js';
 import { installProviderDouble, terraformPlatform } from '../../provider-double/install.js';
+import { describeWithTerraform } from '../helpers/terraform.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const VERSION = '6.99.0';
-const hasTerraform = spawnSync('terraform', ['version'], { stdio: 'ignore' }).status === 0;
-if (!hasTerraform) console.log('SKIPPED test/provider-double/terraform.test.ts: `terraform` is not on PATH');
-const maybe = hasTerraform ? describe : describe.skip;
+const maybe = describeWithTerraform('test/provider-double/terraform.test.ts');
 
 const MAIN_TF = (store: string) => `
 terraform {
