@@ -22,6 +22,7 @@ import { GuardrailDefinitionError } from '../guardrail/errors.js';
 import { contentHash } from '../guardrail/hash.js';
 import { environmentFileSchema, parseDuration, type EnvironmentFile, type RawSmokeCase } from './schema.js';
 import { checkEnvironment } from './validate.js';
+import { toBakeAnalysis } from './analysis-schema.js';
 import type {
   EnforcementException,
   Environment,
@@ -375,6 +376,7 @@ async function buildEnvironment(raw: unknown, abs: string, ctx: Ctx): Promise<En
     phases[phase] = {
       bakeSeconds: p.bakeSeconds ?? parseDuration(p.bake!)!,
       ...(p.propagationTimeout !== undefined ? { propagationTimeoutSeconds: parseDuration(p.propagationTimeout)! } : {}),
+      ...(p.analysis ? { analysis: toBakeAnalysis(p.analysis) } : {}),
       approval: p.approval,
       sample: { ...p.sample },
       smoke,
@@ -407,7 +409,12 @@ async function buildEnvironment(raw: unknown, abs: string, ctx: Ctx): Promise<En
           ? { ...f.deployment.stateStore, region: f.deployment.stateStore.region ?? f.homeRegion ?? f.regions[0] }
           : { type: 'local' },
     } as Environment['deployment'],
-    ...(f.sandbox ? { sandbox: { policyTypeEnabled: f.sandbox.policyTypeEnabled } } : {}),
+    ...(f.sandbox
+      ? { sandbox: { policyTypeEnabled: f.sandbox.policyTypeEnabled, ...(f.sandbox.traffic ? { traffic: f.sandbox.traffic } : {}) } }
+      : {}),
+    ...(f.notifications
+      ? { notifications: { ...f.notifications, sinks: f.notifications.sinks.map((k) => ({ ...k, events: [...k.events] })) } }
+      : {}),
   };
   try {
     checkEnvironment(shape, file);

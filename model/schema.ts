@@ -27,21 +27,15 @@ import type {
   SmokeCase,
   StateStoreSettings,
 } from './types.js';
-import { PHASES } from './types.js';
+import { NOTIFICATION_EVENTS, PHASES, type NotificationSettings } from './types.js';
+import { show } from './schema-show.js';
+import { analysisSchema } from './analysis-schema.js';
+import { TRAFFIC_PROFILES } from './traffic.js';
 
 /** Default `hashicorp/aws` constraint and its release: model/provider-version.ts says why. */
 export { AWS_PROVIDER_RELEASE, DEFAULT_AWS_PROVIDER_VERSION } from './provider-version.js';
 export const DEFAULT_ROLE_NAME = 'OrganizationAccountAccessRole';
 export const DEFAULT_SAMPLE: SampleSettings = { perOu: 1, floor: 1 };
-
-const show = (v: unknown): string => {
-  if (v === undefined) return 'nothing (the key is missing)';
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  return `${typeof v} ${String(v)}`;
-};
 
 // ───────────────────────────── identifiers ─────────────────────────────
 
@@ -285,6 +279,8 @@ const phaseSchema = z
     approval: z.boolean({ error: (iss) => `expected true or false, got ${show(iss.input)}` }).default(false),
     sample: sampleSchema.default(DEFAULT_SAMPLE),
     smoke: z.array(smokeEntrySchema).min(1, { error: 'expected at least one smoke case: a gate never passes without evidence' }),
+    /** Judge the bake by the guardrail's CloudWatch metrics (model/analysis.ts). */
+    analysis: analysisSchema.optional(),
   })
   .superRefine((p, ctx) => {
     if ((p.bakeSeconds === undefined) === (p.bake === undefined)) {
@@ -405,6 +401,86 @@ const deploymentSchema = z.strictObject({
   stateStore: stateStoreSchema.default({ type: 'local' }),
 });
 
+// ───────────────────────────── notifications ─────────────────────────────
+
+export const DEFAULT_NOTIFICATIONS = { timeoutSeconds: 5, retries: 3, exceptionsExpiringWithinDays: 14 } as const;
+/** `${env:VAR}`: the URL is read from the environment variable at send time, so the secret stays out of the file. */
+export const ENV_URL = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/;
+
+/** An http(s) URL (the only schemes fetch can POST to). */
+export function isHttpUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** A bad URL as shown in an error: scheme and host only when it has a path or query (webhook paths carry tokens). */
+function showUrl(v: unknown): string {
+  if (typeof v !== 'string') return show(v);
+  try {
+    const u = new URL(v);
+    if ((u.pathname === '/' || u.pathname === '') && !u.search && !u.username && !u.password) return show(v);
+    return show(`${u.protocol}//${u.host}/…`);
+  } catch {
+    return v.length > 40 ? show(`${v.slice(0, 12)}…`) : show(v);
+  }
+}
+
+const notificationEvent = z.enum(NOTIFICATION_EVENTS, {
+  error: (iss) => `expected one of ${NOTIFICATION_EVENTS.join(', ')}, got ${show(iss.input)}`,
+});
+
+const sinkSchema = z.strictObject({
+  name: z.string({ error: (iss) => `expected a sink name, got ${show(iss.input)}` }).regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+    error: (iss) => `expected a sink name of lower-case letters, digits and "-", got ${show(iss.input)}`,
+  }),
+  type: z.enum(['slack', 'webhook'], { error: (iss) => `expected "slack" or "webhook", got ${show(iss.input)}` }),
+  url: z
+    .string({ error: (iss) => `expected an http(s) URL or "\${env:VAR}", got ${show(iss.input)}` })
+    .refine((v) => ENV_URL.test(v) || isHttpUrl(v), {
+      error: (iss) => `expected an http(s) URL, got ${showUrl(iss.input)} (or "\${env:VAR}" to read it from an environment variable)`,
+    }),
+  /** Default: every event. */
+  events: z
+    .array(notificationEvent)
+    .min(1, { error: 'expected at least one event (or leave events out for all)' })
+    .default([...NOTIFICATION_EVENTS]),
+});
+
+const notificationsSchema = z.strictObject({
+  sinks: z
+    .array(sinkSchema)
+    .default([])
+    .superRefine((sinks, ctx) => {
+      // Sink names are what the ledger records (never the URL), so they must tell sinks apart.
+      sinks.forEach((s, i) => {
+        const first = sinks.findIndex((t) => t.name === s.name);
+        if (first < i)
+          ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `expected unique sink names; "${s.name}" is also sinks[${first}]` });
+      });
+    }),
+  timeoutSeconds: z
+    .number({ error: (iss) => `expected seconds (a number > 0), got ${show(iss.input)}` })
+    .positive({ error: 'expected seconds > 0' })
+    .max(300, { error: 'expected at most 300 seconds (a verb waits this long at its end)' })
+    .default(DEFAULT_NOTIFICATIONS.timeoutSeconds),
+  retries: z
+    .number({ error: (iss) => `expected a whole number of retries ≥ 0, got ${show(iss.input)}` })
+    .int({ error: 'expected a whole number of retries' })
+    .min(0, { error: 'expected retries ≥ 0' })
+    .max(10, { error: 'expected at most 10 retries' })
+    .default(DEFAULT_NOTIFICATIONS.retries),
+  exceptionsExpiringWithinDays: z
+    .number({ error: (iss) => `expected whole days ≥ 0, got ${show(iss.input)}` })
+    .int({ error: 'expected whole days' })
+    .min(0, { error: 'expected days ≥ 0' })
+    .max(365, { error: 'expected at most 365 days' })
+    .default(DEFAULT_NOTIFICATIONS.exceptionsExpiringWithinDays),
+});
+
 // ───────────────────────────── the file ─────────────────────────────
 
 export const environmentFileSchema = z.strictObject({
@@ -439,13 +515,25 @@ export const environmentFileSchema = z.strictObject({
     awsProviderVersion: DEFAULT_AWS_PROVIDER_VERSION,
     stateStore: { type: 'local' },
   }),
-  sandbox: z.strictObject({ policyTypeEnabled: z.boolean().default(true) }).optional(),
+  sandbox: z
+    .strictObject({
+      policyTypeEnabled: z.boolean().default(true),
+      /** Synthetic application traffic the emulator runs (model/traffic.ts); absent = none. */
+      traffic: z
+        .enum(TRAFFIC_PROFILES, {
+          error: (iss) => `expected a traffic profile (${TRAFFIC_PROFILES.map((t) => `"${t}"`).join(', ')}), got ${show(iss.input)}`,
+        })
+        .optional(),
+    })
+    .optional(),
   /**
    * Directories besides the environment file's own that `releases[].definition` and smoke
    * `contentFile` may point into (relative to the environment file, or absolute). Anything
    * else is refused: a definition is code, and smoke content is sent to Bedrock.
    */
   fileRoots: z.array(text('a directory path', 1024)).optional(),
+  /** Webhook notifications (docs/notifications.md); absent: none. */
+  notifications: notificationsSchema.optional(),
 });
 
 export type EnvironmentFile = z.output<typeof environmentFileSchema>;
@@ -468,4 +556,5 @@ export type _SchemaAgreesWithTypes = [
   Check<Extends<Omit<RawSmokeCase, 'contentFile' | 'content'> & { content: string }, SmokeCase>>,
   Check<Extends<Omit<RawException, 'changes'>, Omit<EnforcementException, 'changes'>>>,
   Check<Extends<NonNullable<EnvironmentFile['enforcement']['system']>, GuardingMode>>,
+  Check<Extends<NonNullable<EnvironmentFile['notifications']>, NotificationSettings>>,
 ];

@@ -5,6 +5,8 @@
  * Pure types: no I/O, no cdktf, no AWS imports.
  */
 import type { GuardrailDefinition } from '../guardrail/definition.js';
+import type { BakeAnalysis } from './analysis.js';
+import type { TrafficProfileName } from './traffic.js';
 
 export const PHASES = ['pilot', 'model-rules', 'ou', 'enterprise'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -106,6 +108,8 @@ export interface PhaseSettings {
   approval: boolean;
   sample: SampleSettings;
   smoke: SmokeCase[];
+  /** `phases.<phase>.analysis`: the bake judged by CloudWatch metrics (rollout/gates/analysis); absent = bake is a clock. */
+  analysis?: BakeAnalysis;
 }
 
 export type BackendSettings =
@@ -167,6 +171,53 @@ export interface DeploymentSettings {
   stateStore?: StateStoreSettings;
 }
 
+/** Events a notification sink may subscribe to (docs/notifications.md#events). */
+export const NOTIFICATION_EVENTS = [
+  'promotion-started',
+  'promotion-passed',
+  'promotion-halted',
+  'rolled-back',
+  'gate-failed',
+  'exceptions-expiring',
+] as const;
+export type NotificationEventName = (typeof NOTIFICATION_EVENTS)[number];
+
+/** One `notifications.sinks[]` entry: where events are POSTed (docs/notifications.md). */
+export interface NotificationSink {
+  /** Unique within the environment; what the ledger records instead of the URL. */
+  name: string;
+  /** `slack`: an incoming-webhook message (text + blocks); `webhook`: the generic JSON payload. */
+  type: 'slack' | 'webhook';
+  /** An http(s) URL, or `${env:VAR}`: read from the environment variable at send time (a webhook URL is a secret). */
+  url: string;
+  /**
+   * Events sent to this sink.
+   * @default - all of NOTIFICATION_EVENTS
+   */
+  events: NotificationEventName[];
+}
+
+/** `notifications`: best-effort webhooks at the end of a verb (docs/notifications.md). */
+export interface NotificationSettings {
+  /** @default [] */
+  sinks: NotificationSink[];
+  /**
+   * Total seconds a verb waits at its end for deliveries (from the first event); the rest is abandoned.
+   * @default 5
+   */
+  timeoutSeconds: number;
+  /**
+   * Attempts after the first for a 429, 5xx, network error or timeout (back-off with jitter, within the budget).
+   * @default 3
+   */
+  retries: number;
+  /**
+   * An exception with at most this many days left is reported by `exceptions-expiring`.
+   * @default 14
+   */
+  exceptionsExpiringWithinDays: number;
+}
+
 export interface Environment {
   name: string;
   /** Absolute path of the file it was loaded from (for error messages and relative paths). */
@@ -186,7 +237,9 @@ export interface Environment {
   phases: Record<Phase, PhaseSettings>;
   deployment: DeploymentSettings;
   /** Sandbox-only knobs (seeded state); ignored for real organizations. */
-  sandbox?: { policyTypeEnabled: boolean };
+  sandbox?: { policyTypeEnabled: boolean; traffic?: TrafficProfileName };
+  /** Webhook notifications; absent: none are sent. */
+  notifications?: NotificationSettings;
   /** Non-fatal findings of the loader (e.g. the deprecated `inputTags` key was read). */
   warnings?: string[];
 }

@@ -34,6 +34,7 @@
  */
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient, AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { NodeHttpHandler, type NodeHttpHandlerOptions } from '@smithy/node-http-handler';
@@ -106,6 +107,8 @@ export interface AccountClients {
   runtime: BedrockRuntimeClient;
   organizations: OrganizationsClient;
   sts: STSClient;
+  /** The account's CloudWatch in the region (the bake analysis reads guardrail metrics). */
+  cloudwatch: CloudWatchClient;
 }
 
 /** Clients acting as an account's workload identity (its probe role), for the runtime checks. */
@@ -415,10 +418,14 @@ export class AwsAccess {
     let runtime: BedrockRuntimeClient | undefined;
     let organizations: OrganizationsClient | undefined;
     let sts: STSClient | undefined;
+    let cloudwatch: CloudWatchClient | undefined;
     const self = this;
     return {
       account: accountId,
       region,
+      get cloudwatch() {
+        return (cloudwatch ??= instrument(new CloudWatchClient(self.baseConfig(region, creds)), 'cloudwatch'));
+      },
       get bedrock() {
         return (bedrock ??= instrument(new BedrockClient(self.baseConfig(region, creds)), 'bedrock'));
       },

@@ -17,7 +17,6 @@ import { UsageError } from '../../core/errors.js';
 import { gateContext, plannedPoliciesOf } from './gate-calls.js';
 import {
   approvalGate,
-  bakeGate,
   effectivePolicyGate,
   failedChecks,
   mergeSnapshots,
@@ -53,6 +52,7 @@ import { confirm } from '../ui/prompt.js';
 import { currentActor } from '../state/ledger.js';
 import { plannedNow, refuseUnlessReviewed, refuseUnlessReviewedNoOp } from './plan-binding.js';
 import type { ReviewedPlan } from './plan-file.js';
+import { evaluateBake, waitOutBake, type BakeClock } from './bake.js';
 
 export const RESULT_SCHEMA_VERSION = 1 as const;
 
@@ -83,6 +83,8 @@ export interface FlowDeps {
   now?: () => Date;
   /** promote --plan: apply only exactly this reviewed plan (rollout/flows/plan-binding.ts). */
   reviewed?: ReviewedPlan;
+  /** Clock and sleep of `--wait-bake` (default the real ones). */
+  clock?: BakeClock;
   /** How the plan is shown before the confirmation (the CLI renders for a terminal); default the markdown report. */
   renderPlan?: (report: PlanReport) => string;
 }
@@ -403,7 +405,8 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
   // A previous phase whose gates passed and whose bake time is over: run its bake gate first.
   const bakePhase = decision.kind === 'finish-bake' ? decision.phase : decision.finishBakeOf;
   if (bakePhase) {
-    const bake = await finishBake(s, bakePhase, release, deps);
+    const bake = await finishBake(s, t, bakePhase, release, deps);
+    if (bake.status === 'failed') return rollBackBaked(s, t, bakePhase, bake, deps);
     if (bake.status !== 'passed') {
       return {
         ...base,
@@ -576,11 +579,17 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
       phaseState: state.phases[phase],
     };
   }
-  const bake = await progress.step(`gate: bake (${bakeSeconds}s)`, async () => {
-    const wait = Date.parse(until) - now().getTime();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    return bakeGate.run({ env, phase, appliedAt: applied, now: now() });
-  });
+  if (bakeSeconds > 0) {
+    // Recorded before waiting: a run cut off while it waits leaves the phase baking, and the
+    // next promote judges its bake (finishBake) instead of re-applying.
+    state = await s.updateState((st) => {
+      Object.assign(st.phases[phase]!, { status: 'gated', gatedAt: now().toISOString(), bakeUntil: until, gates: results });
+    });
+  }
+  const bake = await progress.step(
+    `gate: bake (${bakeSeconds}s${env.phases[phase].analysis && bakeSeconds > 0 ? ', with metric analysis' : ''})`,
+    () => waitOutBake(s, t, phase, progress, deps.clock),
+  );
   await recordGate(s, bake, entry, progress);
   results.push(bake);
   if (bake.status !== 'passed') return halt([]);
@@ -622,15 +631,17 @@ function recordBase(prev: PhaseRecord | undefined, unit: UnitRecord, attemptId: 
     status: 'applying',
     gates: [],
     ...(resumed && prev?.appliedAt ? { appliedAt: prev.appliedAt } : {}),
+    ...((resumed ? prev?.previousVersions : prev?.versions) ? { previousVersions: resumed ? prev?.previousVersions : prev?.versions } : {}),
   };
 }
 
-/** A gated phase whose bake time is over: run the bake gate and record the phase passed. */
-async function finishBake(s: Session, phase: Phase, release: string, deps: FlowDeps): Promise<GateResult> {
+/** A gated phase whose bake time is over: judge its bake (clock and completed analysis window) and record the phase passed. */
+async function finishBake(s: Session, t: Target, phase: Phase, release: string, deps: FlowDeps): Promise<GateResult> {
   const state = await s.state();
   const rec = state.phases[phase]!;
-  const bake = await deps.progress.step(`gate: bake of ${phase}`, () =>
-    bakeGate.run({ env: s.env, phase, appliedAt: new Date(rec.appliedAt ?? 0), now: (deps.now ?? (() => new Date()))() }),
+  const bake = await deps.progress.step(
+    `gate: bake of ${phase}${s.env.phases[phase].analysis ? ' (metric analysis of the completed window)' : ''}`,
+    async () => (await evaluateBake(s, t, state, phase, (deps.now ?? (() => new Date()))())).gate,
   );
   await recordGate(s, bake, { attemptId: rec.attemptId, phase, release }, deps.progress);
   if (bake.status === 'passed') {
@@ -652,6 +663,49 @@ async function finishBake(s: Session, phase: Phase, release: string, deps: FlowD
     });
   }
   return bake;
+}
+
+/**
+ * A baked phase whose bake analysis failed (judged by the next phase's promote): halt, and roll
+ * that phase back to the unit it held before, as a failed gate during the bake would have.
+ */
+async function rollBackBaked(s: Session, t: Target, phase: Phase, bake: GateResult, deps: FlowDeps): Promise<RolloutResult> {
+  const rec = (await s.state()).phases[phase]!;
+  const unit = rec.unit;
+  const failed = failedChecks([bake]);
+  await s.ledger.append({
+    env: s.env.name,
+    kind: 'halted',
+    attemptId: rec.attemptId,
+    phase,
+    release: rec.release,
+    unit: unit?.hash,
+    summary: `halted on bake of ${phase}`,
+    detail: failed.map((f) => f.id),
+  });
+  const to = { unit: rec.previousUnit ?? null, release: rec.previousRelease };
+  deps.progress.info(`the bake analysis of ${phase} failed; rolling ${phase} back to ${to.unit?.label ?? to.release ?? 'nothing'}`);
+  const rb = await rollBackPhase(s, t, phase, to, rec.attemptId, `bake analysis failure of ${unit?.label ?? rec.release}`, deps);
+  return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    kind: 'promote',
+    ok: false,
+    exitCode: 1,
+    outcome: 'rolled-back',
+    env: s.env.name,
+    phase,
+    release: rec.release,
+    unit: unit ? { label: unit.label, hash: unit.hash } : null,
+    attemptId: rec.attemptId,
+    message: [
+      `${unit?.label ?? rec.release} failed the bake of ${phase}; rolled back to ${to.unit?.label ?? to.release ?? 'nothing'} (${rb.status}). Failed checks:`,
+      ...failed.map((f) => `  ✖ ${f.gate} ${f.id}: ${f.detail}`),
+    ].join('\n'),
+    gates: [bake],
+    failedChecks: failed,
+    rollback: rb,
+    phaseState: (await s.state()).phases[phase],
+  };
 }
 
 async function haltAndRollBack(

@@ -41,7 +41,9 @@ export type LedgerKind =
   | 'resume'
   | 'unlock'
   /** promote --accept-weakening: `summary` is the reason, `detail` the weakening items (rollout/flows/weakening.ts). */
-  | 'weakening-accepted';
+  | 'weakening-accepted'
+  /** One webhook delivery attempt (rollout/notify): `notification` says which sink, event and outcome; never the URL. */
+  | 'notification';
 
 export interface LedgerEntry {
   schemaVersion: 1 | typeof LEDGER_SCHEMA_VERSION;
@@ -76,6 +78,8 @@ export interface LedgerEntry {
   /** Failed check ids (gate entries) or other short structured detail. */
   detail?: unknown;
   key?: string;
+  /** kind 'notification': one delivery attempt. `outcome`: delivered | http-<status> | error: <message> | timeout | abandoned. */
+  notification?: { sink: string; event: string; attempt: number; outcome: string; durationMs: number };
 }
 
 export type LedgerInput = Omit<LedgerEntry, 'schemaVersion' | 'at' | 'who' | 'host' | 'seq' | 'prev' | 'hash' | 'toolVersion'>;

@@ -74,6 +74,8 @@ export interface PhaseRecord {
   rolledBackAt?: string;
   /** Guardrail version enforced by this phase per region (pilot: the pilot account's own). */
   versions?: Record<string, PublishedRecord>;
+  /** `versions` of the unit in place before the latest attempt: the bake analysis's baseline (pilot). */
+  previousVersions?: Record<string, PublishedRecord>;
   /** Latest result per gate for the latest attempt. */
   gates: GateResult[];
   /** Gate results of the rollback's re-verification, when there was one. */
