@@ -69,10 +69,15 @@ export const EVERYDAY_REQUESTS: readonly string[] = [
 /** How users phrase the same request differently. */
 const VARIANTS: readonly ((t: string) => string)[] = [(t) => t, (t) => `Quick question: ${t}`, (t) => `${t} Thanks in advance!`];
 
-/** The environment's smoke cases (every phase, once each) usable as single-turn traffic. */
+/**
+ * The environment's smoke cases (every phase, once each) usable as single-turn traffic to a
+ * guarded model: cases of excluded models produce no guardrail metrics, so they are left out.
+ */
 function trafficCases(env: Environment): SmokeCase[] {
+  const excluded = new Set(env.enforcement.models.excluded);
   const seen = new Map<string, SmokeCase>();
-  for (const p of PHASES) for (const c of env.phases[p].smoke) if (!seen.has(c.id) && !c.history?.length) seen.set(c.id, c);
+  for (const p of PHASES)
+    for (const c of env.phases[p].smoke) if (!seen.has(c.id) && !c.history?.length && !excluded.has(c.model)) seen.set(c.id, c);
   return [...seen.values()];
 }
 

@@ -4,7 +4,9 @@
  * showing each gate, then `rollout status`. Any environment (e.g. `--env example-prod`) is
  * rehearsed on the emulator (`--engine sandbox`), seeded from its organization, roles and
  * regions; a rehearsal does not wait out the environment's bake times or ask for its approvals
- * (it says so), everything else — gates, role chain, exceptions — is the environment's own.
+ * (it says so): a phase with a bake analysis (docs/bake-analysis.md) bakes for DEMO_BAKE_SECONDS
+ * instead, with `--wait-bake`, over the environment's synthetic traffic, so each phase's analysis
+ * is shown; everything else — gates, role chain, exceptions — is the environment's own.
  * Uses a fresh ROLLOUT_HOME in a temp directory, so it can be run again and again (set
  * ROLLOUT_HOME yourself to keep the state and ledger).
  */
@@ -28,18 +30,28 @@ nodeNotice();
 const at = process.argv.indexOf('--env');
 const envArg = at >= 0 && process.argv[at + 1] ? process.argv[at + 1] : 'sandbox';
 const loaded = await loadEnvironment(envArg);
+const DEMO_BAKE_SECONDS = 10;
 const rehearsal = PHASES.some((p) => loaded.phases[p].bakeSeconds > 0 || loaded.phases[p].approval);
+const analysed = PHASES.some((p) => loaded.phases[p].analysis);
 const env: Environment = {
   ...loaded,
-  phases: Object.fromEntries(PHASES.map((p) => [p, { ...loaded.phases[p], bakeSeconds: 0, approval: false }])) as Environment['phases'],
+  phases: Object.fromEntries(
+    PHASES.map((p) => [p, { ...loaded.phases[p], bakeSeconds: loaded.phases[p].analysis ? DEMO_BAKE_SECONDS : 0, approval: false }]),
+  ) as Environment['phases'],
+  // The analysis needs traffic to judge: the environment's own profile, else steady.
+  sandbox: { policyTypeEnabled: loaded.sandbox?.policyTypeEnabled ?? true, traffic: loaded.sandbox?.traffic ?? 'steady' },
 };
 
 console.log(`rollout demo of ${env.name} on the emulator — state and ledger in ${process.env.ROLLOUT_HOME}`);
 if (rehearsal) console.log('(rehearsal: bake times and approvals of the environment are not waited for or asked)');
+if (analysed)
+  console.log(
+    `(each phase with a bake analysis bakes ${DEMO_BAKE_SECONDS}s under synthetic "${env.sandbox?.traffic}" traffic, judged by its CloudWatch metrics)`,
+  );
 const t0 = Date.now();
 for (const phase of PHASES) {
   console.log(`\n════════ rollout promote ${phase} ════════`);
-  const flags = parseFlags({ env: envArg, engine: 'sandbox', yes: true });
+  const flags = parseFlags({ env: envArg, engine: 'sandbox', yes: true, waitBake: true });
   const s = await Session.open(flags, { lock: `promote ${phase}`, env });
   let code: number;
   try {

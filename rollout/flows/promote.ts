@@ -53,6 +53,8 @@ import { currentActor } from '../state/ledger.js';
 import { plannedNow, refuseUnlessReviewed, refuseUnlessReviewedNoOp } from './plan-binding.js';
 import type { ReviewedPlan } from './plan-file.js';
 import { evaluateBake, waitOutBake, type BakeClock } from './bake.js';
+import { exceptionsExpiringEvent, gateFailedEvent, promotionStartedEvent, resultEvents } from '../notify/index.js';
+import { EXPIRY_WARNING_DAYS } from '../../model/exceptions.js';
 
 export const RESULT_SCHEMA_VERSION = 1 as const;
 
@@ -126,6 +128,8 @@ export async function recordGate(
   progress: Progress,
 ): Promise<void> {
   progress.gate(g);
+  const failed = gateFailedEvent(g, { phase: base.phase, release: base.release ?? undefined, unit: base.unit, attemptId: base.attemptId });
+  if (failed) s.notifier.emit(failed);
   await s.ledger.append({
     env: s.env.name,
     kind: 'gate',
@@ -331,7 +335,17 @@ export async function planPhaseChange(
   return { stacks, plans, relocks, report, releases, held };
 }
 
+/** `rollout promote <phase>`; its outcome is also notified (rollout/notify). */
 export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise<RolloutResult> {
+  const days = s.env.notifications?.exceptionsExpiringWithinDays;
+  const expiring = s.notifier.enabled ? exceptionsExpiringEvent(s.env, s.flags.asOf, days ?? EXPIRY_WARNING_DAYS) : undefined;
+  if (expiring) s.notifier.emit(expiring);
+  const r = await promoteUnit(s, phase, deps);
+  for (const e of resultEvents(r)) s.notifier.emit(e);
+  return r;
+}
+
+async function promoteUnit(s: Session, phase: Phase, deps: FlowDeps): Promise<RolloutResult> {
   const { progress } = deps;
   const now = deps.now ?? (() => new Date());
   const release = s.release;
@@ -497,6 +511,7 @@ export async function promote(s: Session, phase: Phase, deps: FlowDeps): Promise
     throw new UsageError('cancelled: nothing was applied');
   }
 
+  s.notifier.emit(promotionStartedEvent({ phase, release, unit: unit.hash, attemptId }));
   // Publishing: the guardrail versions of every release in use (not enforcement yet).
   await s.updateState((st) => {
     st.phases[phase] = {

@@ -6,6 +6,7 @@ import type { Phase } from '../../model/types.js';
 import { UsageError } from '../../core/errors.js';
 import { failedChecks, gateDeadlineMs, runPostApplyGates } from '../gates/index.js';
 import { gateContext } from './gate-calls.js';
+import { resultEvents } from '../notify/index.js';
 import { heldSettings, recordGate, rollBackPhase, RESULT_SCHEMA_VERSION, type FlowDeps, type RolloutResult } from './promote.js';
 import { releasesInPlace, newAttemptId } from '../state/store.js';
 import type { Session } from './session.js';
@@ -20,7 +21,14 @@ export interface RollbackDeps extends FlowDeps {
   confirmPlans?: (plans: EnginePlan[], to: string) => Promise<boolean>;
 }
 
+/** `rollout rollback <phase>`; its outcome is also notified (rollout/notify). */
 export async function rollBack(s: Session, phase: Phase, deps: RollbackDeps): Promise<RolloutResult> {
+  const r = await rollBackOperator(s, phase, deps);
+  for (const e of resultEvents(r)) s.notifier.emit(e);
+  return r;
+}
+
+async function rollBackOperator(s: Session, phase: Phase, deps: RollbackDeps): Promise<RolloutResult> {
   const state = await s.state();
   const rec = state.phases[phase];
   if (!rec) throw new UsageError(`nothing recorded for ${phase} in ${s.env.name}: nothing to roll back`);

@@ -15,6 +15,7 @@ import { openStore } from './state-store.js';
 import type { OpenTargetOptions, Target } from './target.js';
 import type { CommonFlags } from './flags.js';
 import { isoDate } from './unit.js';
+import { createNotifier, type Notifier } from '../notify/index.js';
 
 export interface SessionOptions {
   /** Take the environment lock for this command (e.g. "promote pilot"). */
@@ -37,6 +38,8 @@ export class Session {
     readonly release: string,
     private readonly held: HeldLock | undefined,
     private readonly targetOpts: OpenTargetOptions,
+    /** Webhook notifications of this verb (rollout/notify); delivered while it runs, settled and recorded at close. */
+    readonly notifier: Notifier,
   ) {}
 
   static async open(flags: CommonFlags, opts: SessionOptions = {}): Promise<Session> {
@@ -58,7 +61,7 @@ export class Session {
       throw err;
     }
     const ledger = store.ledger(isoDate(flags.asOf));
-    return new Session(env, flags, paths, store, ledger, release, held, opts.target ?? {});
+    return new Session(env, flags, paths, store, ledger, release, held, opts.target ?? {}, createNotifier({ env, ledger }));
   }
 
   state(): Promise<RolloutState> {
@@ -78,6 +81,10 @@ export class Session {
 
   async close(): Promise<void> {
     try {
+      // Bounded by notifications.timeoutSeconds and never throws; its ledger entries are written
+      // while the lock is still held.
+      const sent = await this.notifier.settle();
+      if (sent.ledgerError) process.stderr.write(`warning: notification attempts not recorded in the ledger: ${sent.ledgerError}\n`);
       if (this.targetP) await (await this.targetP.catch(() => undefined))?.close();
     } finally {
       try {

@@ -15,6 +15,7 @@ import type { Engine } from '../state/contracts.js';
 import type { CommonFlags, EngineName } from './flags.js';
 import type { EnvPaths } from '../state/paths.js';
 import { AWS_PROVIDER_RELEASE, deploymentBuckets } from '../../model/index.js';
+import { trafficProfile } from '../../model/traffic.js';
 import type { StackPlacement } from './stacks.js';
 
 /** The in-process emulator; its code is loaded (import()) only when a verb targets the sandbox. */
@@ -90,7 +91,10 @@ export async function openTarget(env: Environment, flags: CommonFlags, paths: En
       try {
         // The environment's own buckets (state store, S3 backend) exist in its emulator, as in its AWS.
         const buckets = [...new Set([...deploymentBuckets(env), ...(opts.sandbox?.buckets ?? [])])];
-        sandbox = await startSandbox({ ...opts.sandbox, env, buckets, statePath: paths.sandboxState });
+        // The environment's synthetic traffic (model/traffic.ts), unless the caller set its own.
+        const traffic =
+          opts.sandbox && 'traffic' in opts.sandbox ? opts.sandbox.traffic : trafficProfile(env, env.sandbox?.traffic ?? 'none');
+        sandbox = await startSandbox({ ...opts.sandbox, env, buckets, traffic, statePath: paths.sandboxState });
       } catch (err) {
         throw new ToolingError(`could not start the in-process sandbox (state ${paths.sandboxState}): ${(err as Error).message}`, err);
       }

@@ -84,7 +84,8 @@ export function slackMessage(p: NotificationPayload): SlackMessage {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Expiring exceptions (${p.exceptions.length})*\n${body}` } });
   }
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${p.at} · guardrail-rollout ${escapeMrkdwn(p.toolVersion)}` }] });
-  const failed = p.checks?.length ? ` (${p.checks.length + (p.omittedChecks ?? 0)} failed checks)` : '';
+  const nFailed = (p.checks?.length ?? 0) + (p.omittedChecks ?? 0);
+  const failed = nFailed ? ` (${nFailed} failed check${nFailed === 1 ? '' : 's'})` : '';
   // The fallback is plain: notification previews do not render mrkdwn lists.
   return { text: clip(escapeMrkdwn(`[${where}] ${p.event}: ${p.summary}${failed}`), 3000), blocks };
 }

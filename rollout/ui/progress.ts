@@ -22,8 +22,10 @@ export function gateLines(result: GateResult): string[] {
   const mark = result.status === 'passed' ? '✔' : result.status === 'failed' ? '✖' : '?';
   const text = result.summary.startsWith(result.gate) ? result.summary : `${result.gate}: ${result.status} — ${result.summary}`;
   const lines = [`  ${mark} gate ${text}`];
-  const bad = result.checks.filter((c) => c.status !== 'passed');
-  for (const c of bad.slice(0, MAX_FAILED_SHOWN)) lines.push(`      ${c.status === 'failed' ? '✖' : '?'} ${c.id}: ${c.detail}`);
+  // A bake analysis is shown whatever its outcome: what the metrics said is the point of it.
+  const bad = result.checks.filter((c) => c.status !== 'passed' || c.id.startsWith('bake:metric:'));
+  const markOf = (s: string) => (s === 'passed' ? '✔' : s === 'failed' ? '✖' : '?');
+  for (const c of bad.slice(0, MAX_FAILED_SHOWN)) lines.push(`      ${markOf(c.status)} ${c.id}: ${c.detail}`);
   if (bad.length > MAX_FAILED_SHOWN) lines.push(`      …and ${bad.length - MAX_FAILED_SHOWN} more (see --json or the ledger)`);
   return lines;
 }

@@ -18,9 +18,10 @@ const ORDER: [layer: string, rank: number][] = [
   ['rollout/engines', 8],
   ['rollout/gates', 8],
   ['rollout/report', 9],
-  ['rollout/ui', 10],
-  ['rollout/flows', 11],
-  ['rollout/cli', 12],
+  ['rollout/notify', 10],
+  ['rollout/ui', 11],
+  ['rollout/flows', 12],
+  ['rollout/cli', 13],
 ];
 /** Beside the order: what else each may import. */
 const SIDE: Record<string, { mayImport: string[]; lazily?: string[] }> = {

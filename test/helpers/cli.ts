@@ -10,6 +10,7 @@ import { silentProgress } from '../../rollout/ui/progress.js';
 import { promote, type RolloutResult } from '../../rollout/flows/promote.js';
 import { rollBack, verify } from '../../rollout/flows/rollback.js';
 import { Session } from '../../rollout/flows/session.js';
+import type { OpenTargetOptions } from '../../rollout/flows/target.js';
 import { loadState, type RolloutState } from '../../rollout/state/store.js';
 
 export function freshHome(): string {
@@ -41,6 +42,10 @@ export interface RunOpts {
   engine?: 'sandbox' | 'terraform';
   /** promote --accept-weakening "<reason>". */
   acceptWeakening?: string;
+  /** promote --wait-bake. */
+  waitBake?: boolean;
+  /** Options of the in-process emulator (faults, traffic) and the target. */
+  target?: OpenTargetOptions;
 }
 
 export async function runVerb(verb: 'promote' | 'rollback' | 'verify', phase: Phase, o: RunOpts): Promise<RolloutResult> {
@@ -50,10 +55,11 @@ export async function runVerb(verb: 'promote' | 'rollback' | 'verify', phase: Ph
     asOf: o.asOf,
     engine: o.engine,
     acceptWeakening: o.acceptWeakening,
+    waitBake: o.waitBake,
     yes: true,
     json: true,
   });
-  const s = await Session.open(flags, { lock: `${verb} ${phase}`, env: o.env });
+  const s = await Session.open(flags, { lock: `${verb} ${phase}`, env: o.env, ...(o.target ? { target: o.target } : {}) });
   try {
     if (verb === 'promote') return await promote(s, phase, { progress: silentProgress });
     if (verb === 'rollback') return await rollBack(s, phase, { progress: silentProgress });

@@ -3,8 +3,10 @@ import { InputError } from '../../core/errors.js';
 import { loadError, loadMutated } from '../helpers/environment.js';
 
 describe('phases.<phase>.analysis', () => {
-  test('absent by default; a minimal analysis gets every default', async () => {
-    const none = await loadMutated(() => undefined);
+  test('absent unless given; a minimal analysis gets every default', async () => {
+    const none = await loadMutated((d) => {
+      d.deleteIn(['phases', 'ou', 'analysis']);
+    });
     expect(none.phases.ou.analysis).toBeUndefined();
     const env = await loadMutated((d) => {
       d.setIn(['phases', 'pilot', 'analysis'], { conditions: [{ metric: 'intervention-rate' }, { metric: 'client-errors', max: 5 }] });

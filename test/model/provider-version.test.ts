@@ -32,7 +32,7 @@ describe('deployment.awsProviderVersion', () => {
     expect(err.file).toMatch(/environment\.yaml$/);
     expect(err.path).toBe('deployment.awsProviderVersion');
     expect(err.expected).toBe(
-      'expected a Terraform version constraint such as ">= 6.70.0, < 7.0.0" (comma-separated; each an optional operator =, !=, >, >=, <, <= or ~> and a version like 6.70.0), got "6.x" (line 339)',
+      'expected a Terraform version constraint such as ">= 6.70.0, < 7.0.0" (comma-separated; each an optional operator =, !=, >, >=, <, <= or ~> and a version like 6.70.0), got "6.x" (line 390)',
     );
   });
 

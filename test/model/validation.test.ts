@@ -386,7 +386,7 @@ describe('phases and smoke cases', () => {
     const err = await rejects((d) => {
       d.deleteIn(['phases', 'ou']);
     });
-    expect([err.path, err.expected]).toEqual(['phases.ou', 'required but missing: expected a mapping (line 282)']);
+    expect([err.path, err.expected]).toEqual(['phases.ou', 'required but missing: expected a mapping (line 285)']);
   });
 
   test('smoke ids are unique within a phase', async () => {
@@ -405,7 +405,7 @@ describe('phases and smoke cases', () => {
     });
     expect(err.path).toBe('phases.pilot.smoke[0].include');
     expect(err.expected).toBe(
-      'expected the name of a smokeSuites entry (must-block, must-anonymize, must-pass, excluded-models), got "must-blok" (line 288)',
+      'expected the name of a smokeSuites entry (must-block, must-anonymize, must-pass, excluded-models), got "must-blok" (line 303)',
     );
   });
 
@@ -415,7 +415,7 @@ describe('phases and smoke cases', () => {
     });
     expect([err.path, err.expected]).toEqual([
       'phases.pilot.bake',
-      'expected a duration like "30m", "2h", "1h30m" or "0s", got "2 hours" (line 283)',
+      'expected a duration like "30m", "2h", "1h30m" or "0s", got "2 hours" (line 286)',
     ]);
   });
 
@@ -425,7 +425,7 @@ describe('phases and smoke cases', () => {
     });
     expect([err.path, err.expected]).toEqual([
       'phases.pilot.bakeSeconds',
-      'expected exactly one of bakeSeconds (number) or bake (duration like "30m") (line 292)',
+      'expected exactly one of bakeSeconds (number) or bake (duration like "30m") (line 307)',
     ]);
   });
 
@@ -447,7 +447,7 @@ describe('deployment', () => {
     });
     expect([err.path, err.expected]).toEqual([
       'deployment.backend.type',
-      'expected a backend with type "local", "s3" or "cloud", got "gcs" (line 329)',
+      'expected a backend with type "local", "s3" or "cloud", got "gcs" (line 380)',
     ]);
   });
 

@@ -11,6 +11,7 @@ import { action, warnEnvironment } from '../support.js';
 import type { Io } from '../../ui/io.js';
 import { InputError, ToolingError } from '../../../core/errors.js';
 import { deploymentBuckets, loadEnvironment, type Environment } from '../../../model/index.js';
+import { TRAFFIC_PROFILES, trafficProfile, type TrafficProfile, type TrafficProfileName } from '../../../model/traffic.js';
 
 type FaultConfig = import('../../../sandbox/faults.js').FaultConfig;
 
@@ -21,6 +22,7 @@ interface SandboxOptions {
   faults?: string;
   seed?: string;
   bucket?: string[];
+  traffic?: string;
 }
 
 export function register(program: Command, io: Io): void {
@@ -42,6 +44,11 @@ export function register(program: Command, io: Io): void {
       "create this S3 bucket (repeatable; the environment's state-store and S3-backend buckets are always created)",
       (v: string, prev: string[] = []) => [...prev, v],
     )
+    .option(
+      '--traffic <profile>',
+      `synthetic application traffic in every member account and Region: ${TRAFFIC_PROFILES.join(', ')} (docs/bake-analysis.md)`,
+      process.env.ROLLOUT_SANDBOX_TRAFFIC,
+    )
     .action(
       action(io, async (opts: SandboxOptions) => {
         const port = parseIntFlag(opts.port ?? '0', '--port', 0, 65535);
@@ -51,10 +58,11 @@ export function register(program: Command, io: Io): void {
         const faults = opts.faults ? await readFaults(opts.faults) : undefined;
         const env = await loadEnv(opts.env ?? 'sandbox');
         warnEnvironment(io, env);
+        const traffic = trafficOf(env, opts.traffic);
         let sb: Awaited<ReturnType<typeof startSandbox>>;
         try {
           const buckets = [...new Set([...deploymentBuckets(env), ...(opts.bucket ?? [])])];
-          sb = await startSandbox({ env, port, seed, faults, buckets, statePath: opts.state ? resolve(opts.state) : undefined });
+          sb = await startSandbox({ env, port, seed, faults, buckets, traffic, statePath: opts.state ? resolve(opts.state) : undefined });
         } catch (err) {
           throw new ToolingError(`could not start the sandbox: ${(err as Error).message}`, err);
         }
@@ -73,6 +81,15 @@ export function register(program: Command, io: Io): void {
         return 0;
       }),
     );
+}
+
+/** --traffic, else the environment's sandbox.traffic; undefined keeps what a state file holds. */
+function trafficOf(env: Environment, flag: string | undefined): TrafficProfile | null | undefined {
+  const name = flag ?? env.sandbox?.traffic;
+  if (name === undefined) return undefined;
+  if (!(TRAFFIC_PROFILES as readonly string[]).includes(name))
+    throw new InputError(undefined, '--traffic', `one of ${TRAFFIC_PROFILES.join(', ')}, got "${name}"`);
+  return trafficProfile(env, name as TrafficProfileName);
 }
 
 function parseIntFlag(value: string, flag: string, min: number, max: number): number {
