@@ -89,7 +89,7 @@ export function cloudWatchProvider(access: AwsAccess): MetricProvider {
         if (typeof buckets === 'string') return { kind: 'error', detail: buckets };
         return { kind: 'data', buckets, ...(found.note ? { note: found.note } : {}) };
       } catch (err) {
-        return { kind: 'error', detail: `${where}: ${describeError(err)}` };
+        return { kind: 'error', detail: describeError(err) };
       }
     },
   };
