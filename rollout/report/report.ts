@@ -197,7 +197,13 @@ export function plannedGates(env: Environment, phase: Phase): PlannedGate[] {
       detail:
         'DescribeEffectivePolicy of every account in scope equals the policy engine; no invalid effective policies; account-level configuration matches',
     },
-    { gate: 'bake', detail: s.bakeSeconds > 0 ? `${s.bakeSeconds}s before the next phase may take this release` : 'none (0s)' },
+    {
+      gate: 'bake',
+      detail:
+        s.bakeSeconds > 0
+          ? `${s.bakeSeconds}s before the next phase may take this release${s.analysis ? `, judged by CloudWatch metrics every ${s.analysis.intervalSeconds}s: ${s.analysis.conditions.map((c) => c.metric).join(', ')}` : ''}`
+          : 'none (0s)',
+    },
   ];
   if (s.approval) gates.unshift({ gate: 'approval', detail: 'required before apply (--approve "<reason>")' });
   return gates;

@@ -152,3 +152,35 @@ test('a throttled GetMetricData is inconclusive, never passed', async () => {
   expect(c.status).toBe('inconclusive');
   expect(c.detail).toMatch(/Throttl|Rate exceeded/);
 });
+
+test('metrics published where the gate does not look are "no data" (inconclusive); metricsAccount points it at them', async () => {
+  // The emulator puts organization-enforced evaluations' metrics in the management account
+  // (one reading of what AWS leaves undocumented); the default reads the evaluating accounts.
+  const target = { sandbox: { enforcedMetricsAccount: 'management' as const } };
+  const base = baking(await sandboxEnvironment());
+  const only = (env: Environment, analysis: BakeAnalysis): Environment => ({
+    ...env,
+    phases: {
+      ...env.phases,
+      pilot: { ...env.phases.pilot, bakeSeconds: 0, analysis: undefined },
+      'model-rules': { ...env.phases['model-rules'], analysis },
+    },
+  });
+  expect((await runVerb('promote', 'pilot', { env: only(base, ANALYSIS), asOf: AS_OF, target })).outcome).toBe('promoted');
+  const blind = await runVerb('promote', 'model-rules', { env: only(base, ANALYSIS), asOf: AS_OF, waitBake: true, target });
+  expect(blind.ok).toBe(false);
+  const c = blind.failedChecks.find((x) => x.id === 'bake:metric:intervention-rate')!;
+  expect(c.status).toBe('inconclusive');
+  expect(c.detail).toMatch(
+    /no invocations of the guardrail under test in the window in any of the \d+ account\/Region\(s\) read \(metricsAccount: evaluating\).*docs\/bake-analysis\.md/,
+  );
+
+  const pointed = await runVerb('promote', 'model-rules', {
+    env: only(base, { ...ANALYSIS, metricsAccount: 'management' }),
+    asOf: AS_OF,
+    waitBake: true,
+    target,
+  });
+  expect(pointed.outcome).toBe('promoted');
+  expect(metric(pointed, 'intervention-rate')?.status).toBe('passed');
+});

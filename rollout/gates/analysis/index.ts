@@ -107,6 +107,17 @@ async function readBaseline(ctx: BakeAnalysisContext, w: AnalysisWindow): Promis
   };
 }
 
+/**
+ * Where there was nothing to judge, say so: the metrics of enforced evaluations may be published
+ * in another account or under another version value than the gate reads (docs/bake-analysis.md).
+ */
+function whereNothing(ctx: BakeAnalysisContext, reads: readonly AccountRead[], noData: readonly string[]): string {
+  const invocations = reads.reduce((n, r) => n + (r.read.kind === 'data' ? r.read.buckets.reduce((m, b) => m + b.invocations, 0) : 0), 0);
+  if (invocations > 0 || reads.length === 0 || reads.some((r) => r.read.kind === 'error')) return '';
+  const missing = noData.length ? `; no metrics at all in ${noData.length} of them, e.g. ${noData[0]}` : '';
+  return `; no invocations of the guardrail under test in the window in any of the ${reads.length} account/Region(s) read (metricsAccount: ${ctx.analysis.metricsAccount})${missing}: if applications call Bedrock there, its metrics may be published elsewhere (docs/bake-analysis.md)`;
+}
+
 export async function runBakeAnalysis(ctx: BakeAnalysisContext): Promise<BakeAnalysisResult> {
   const window = analysisWindow(ctx.analysis, ctx.gatedAtMs, ctx.bakeUntilMs, ctx.nowMs);
   const [reads, baseline] = await Promise.all([
@@ -119,7 +130,7 @@ export async function runBakeAnalysis(ctx: BakeAnalysisContext): Promise<BakeAna
   const checks: CheckResult[] = verdicts.map((v) => ({
     id: `bake:metric:${v.condition.metric}`,
     status: STATUS[v.outcome],
-    detail: v.outcome === 'Inconclusive' && noData.length === reads.length && reads.length > 0 ? `${v.detail}; ${noData[0]}` : v.detail,
+    detail: v.outcome === 'Successful' ? v.detail : `${v.detail}${whereNothing(ctx, reads, noData)}`,
     evidence: {
       outcome: v.outcome,
       window: {
