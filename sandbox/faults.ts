@@ -131,7 +131,8 @@ function uniform(key: string): number {
  * (awsJson1_1), STS `Throttling` (awsQuery, 400), Bedrock and Bedrock Runtime
  * `ThrottlingException` with HTTP 429
  * (https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html),
- * S3 `SlowDown` 503 and `InternalError` 500 (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
+ * S3 `SlowDown` 503 and `InternalError` 500 (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html),
+ * CloudWatch `Throttling` 400 "Rate exceeded" and `InternalServiceError` 500 (awsQuery codes).
  */
 export function faultError(service: Service, kind: 'throttle' | 'error'): AwsError {
   if (kind === 'throttle') {
@@ -146,6 +147,9 @@ export function faultError(service: Service, kind: 'throttle' | 'error'): AwsErr
           },
         );
       case 'sts':
+      case 'monitoring':
+      case 'monitoring-query':
+      case 'monitoring-cbor':
         return new AwsError('Throttling', 400, 'Rate exceeded');
       case 's3':
         return new AwsError('SlowDown', 503, 'Please reduce your request rate.');
@@ -160,6 +164,10 @@ export function faultError(service: Service, kind: 'throttle' | 'error'): AwsErr
       return new AwsError('InternalFailure', 500, 'The request processing has failed because of an unknown error.');
     case 's3':
       return new AwsError('InternalError', 500, 'We encountered an internal error. Please try again.');
+    case 'monitoring':
+    case 'monitoring-query':
+    case 'monitoring-cbor':
+      return new AwsError('InternalServiceError', 500, 'Internal service error.');
     default:
       return new AwsError('InternalServerException', 500, 'An internal server error occurred. Retry your request.');
   }

@@ -17,6 +17,10 @@ import type { ServiceContext } from './services/common.js';
 import type { SandboxState } from './state.js';
 import { createWorld } from './world.js';
 import type { RuntimeWorld } from './runtime/context.js';
+import type { DimensionSetSpec } from './metrics/derive.js';
+import type { EnforcedMetricsAccount } from './metrics/publish.js';
+import { createMetricsHub } from './metrics-hub.js';
+import type { TrafficProfile } from './traffic/profile.js';
 
 export type { FaultConfig, FaultRule } from './faults.js';
 export type { QuotaConfig, QuotaRule } from './quotas.js';
@@ -24,6 +28,10 @@ export type { SandboxState } from './state.js';
 export type { SandboxEnv, SeedOptions } from './seed.js';
 export { FOUNDATION_MODELS, findModel, resolveModel, type CatalogueModel } from './models.js';
 export { AwsError } from './errors.js';
+export type { TrafficProfile, TrafficPrompt } from './traffic/profile.js';
+export type { DimensionSetSpec, DimensionName, MetricName } from './metrics/derive.js';
+export type { EnforcedMetricsAccount } from './metrics/publish.js';
+export { GUARDRAILS_NAMESPACE, DEFAULT_DIMENSION_SETS } from './metrics/derive.js';
 
 export interface StartSandboxOptions {
   env: SandboxEnv;
@@ -61,6 +69,24 @@ export interface StartSandboxOptions {
   onInternalError?: (err: unknown) => void;
   /** Waits out injected latency (`latencyMs` faults; default: a timer). Tests pass their own. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Synthetic application traffic (sandbox/traffic): a profile starts it (a profile equal to the
+   * persisted one keeps its lastTick, so the run catches up), null turns it off, undefined keeps
+   * the state file's.
+   */
+  traffic?: TrafficProfile | null;
+  /** Longest gap the traffic simulation catches up on a tick, ms (default 1 h; older time is skipped). */
+  trafficCatchUpHorizonMs?: number;
+  /**
+   * Account where evaluations of organization- or account-enforced guardrails publish their
+   * metrics (AWS does not document it): 'member' (default, the evaluating account), 'management'
+   * (the management account for organization-enforced, the guardrail owner for account-enforced), 'none'.
+   */
+  enforcedMetricsAccount?: EnforcedMetricsAccount;
+  /** Published dimension sets of the guardrail metrics (default DEFAULT_DIMENSION_SETS). */
+  metricDimensionSets?: DimensionSetSpec[];
+  /** Metric events are kept this long, ms (default 6 h). */
+  metricsRetentionMs?: number;
 }
 
 export interface SandboxHandle {
@@ -82,7 +108,11 @@ export interface SandboxHandle {
   quotaThrottles(): Record<string, number>;
   /** Connections accepted so far, per protocol. */
   stats: { http1: number; http2: number };
-  /** Writes the state file now (no-op without statePath). */
+  /** Replaces the traffic profile (null = off); calls are generated from now on. */
+  setTraffic(profile: TrafficProfile | null): void;
+  /** Generates the simulated traffic up to now (the timer and CloudWatch reads do it too). */
+  tickTraffic(): void;
+  /** Writes the state file and the metrics file now (no-op without statePath). */
   flush(): void;
   close(): Promise<void>;
 }
@@ -105,8 +135,17 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<SandboxHa
   // The runtime enforces what is in force, not a change still propagating.
   const world = createWorld(() => propagation.visible(ctx.state, ctx.now()));
   const writer = opts.statePath ? new StateWriter(opts.statePath, () => ctx.state) : undefined;
-  const flush = () => writer?.flushSync();
+
+  // Guardrail metrics and traffic (docs/sandbox.md#cloudwatch-metrics-and-traffic).
+  const hub = createMetricsHub(ctx, world, seed, opts.statePath, opts);
+  hub.catchUp();
+  const flush = () => {
+    writer?.flushSync();
+    hub.flushSync();
+  };
   flush();
+  const onInternalError =
+    opts.onInternalError ?? ((err: unknown) => process.stderr.write(`sandbox internal error: ${(err as Error)?.stack ?? String(err)}\n`));
   const server = await listen(
     {
       ctx,
@@ -117,11 +156,12 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<SandboxHa
       persist: () => writer?.flush(),
       defaultRegion: state.homeRegion,
       sleep: opts.sleep,
-      onInternalError:
-        opts.onInternalError ?? ((err) => process.stderr.write(`sandbox internal error: ${(err as Error)?.stack ?? String(err)}\n`)),
+      metrics: hub.server,
+      onInternalError,
     },
     opts.port ?? 0,
   );
+  hub.start(onInternalError);
   return {
     endpoint: `http://127.0.0.1:${server.port}`,
     region: state.homeRegion,
@@ -139,10 +179,17 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<SandboxHa
     setQuotas: (cfg) => quotas.set(cfg),
     quotaThrottles: () => quotas.throttled(),
     stats: server.stats,
+    setTraffic: (profile) => {
+      hub.setTraffic(profile);
+      void writer?.flush();
+    },
+    tickTraffic: hub.catchUp,
     flush,
     async close() {
+      hub.stop();
       await server.close();
       await writer?.flush();
+      hub.flushSync();
     },
   };
 }

@@ -5,11 +5,35 @@
  * restJson1 (Bedrock, Bedrock Runtime): https://smithy.io/2.0/aws/protocols/aws-restjson1-protocol.html
  * awsQuery (STS, `Action=`): https://smithy.io/2.0/aws/protocols/aws-query-protocol.html
  * restXml (S3, signing name `s3`; sandbox/services/s3): https://smithy.io/2.0/aws/protocols/aws-restxml-protocol.html
+ * awsJson1_0 + awsQueryCompatible (CloudWatch, `X-Amz-Target: GraniteServiceVersion20100801.*`; sandbox/services/cloudwatch):
+ * https://smithy.io/2.0/aws/protocols/aws-json-1_0-protocol.html
  */
+import { gunzipSync } from 'node:zlib';
 import { AwsError } from './errors.js';
+import { encodeCbor } from './services/cloudwatch/cbor.js';
 import type { SandboxState, SessionRecord } from './state.js';
 
-export type Service = 'sts' | 'organizations' | 'bedrock' | 'runtime' | 's3';
+/**
+ * CloudWatch comes in three wire forms: 'monitoring' = awsJson1_0 (SDK v3), 'monitoring-query' =
+ * the older awsQuery, 'monitoring-cbor' = Smithy RPC v2 CBOR (botocore, the AWS CLI).
+ */
+export type Service = 'sts' | 'organizations' | 'bedrock' | 'runtime' | 's3' | 'monitoring' | 'monitoring-query' | 'monitoring-cbor';
+
+/** Any of CloudWatch's wire forms. */
+export const isCloudWatch = (s: Service) => s === 'monitoring' || s === 'monitoring-query' || s === 'monitoring-cbor';
+
+/** CloudWatch's awsJson1_0 target prefix (Smithy service shape GraniteServiceVersion20100801). */
+export const CLOUDWATCH_TARGET_PREFIX = 'GraniteServiceVersion20100801.';
+
+/** Shape names of CloudWatch's query error codes, for `__type` (the SDK reads the code from x-amzn-query-error). */
+const CLOUDWATCH_ERROR_SHAPES: Record<string, string> = {
+  InvalidParameterValue: 'InvalidParameterValueException',
+  InvalidParameterCombination: 'InvalidParameterCombinationException',
+  MissingParameter: 'MissingRequiredParameterException',
+  InvalidNextToken: 'InvalidNextToken',
+  LimitExceeded: 'LimitExceededFault',
+  InternalServiceError: 'InternalServiceFault',
+};
 
 export interface Caller {
   account: string;
@@ -58,7 +82,9 @@ export function parseAuthorization(header: string | undefined): { accessKeyId: s
 
 export function badCredentials(service: Service, message = 'The security token included in the request is invalid.'): AwsError {
   if (service === 's3') return new AwsError('InvalidAccessKeyId', 403, 'The AWS Access Key Id you provided does not exist in our records.');
-  return service === 'sts' ? new AwsError('InvalidClientTokenId', 403, message) : new AwsError('UnrecognizedClientException', 403, message);
+  return service === 'sts' || isCloudWatch(service)
+    ? new AwsError('InvalidClientTokenId', 403, message)
+    : new AwsError('UnrecognizedClientException', 403, message);
 }
 
 /**
@@ -118,10 +144,28 @@ export function classify(
   const target = headers['x-amz-target'];
   if (target?.startsWith('AWSOrganizationsV20161128.'))
     return { service: 'organizations', operation: target.slice('AWSOrganizationsV20161128.'.length) };
+  if (target?.startsWith(CLOUDWATCH_TARGET_PREFIX))
+    return { service: 'monitoring', operation: target.slice(CLOUDWATCH_TARGET_PREFIX.length) };
   const ctype = headers['content-type'] ?? '';
   if (ctype.startsWith('application/x-www-form-urlencoded')) {
-    const action = new URLSearchParams(body.toString('utf8')).get('Action');
+    let form = body;
+    if ((headers['content-encoding'] ?? '').toLowerCase().includes('gzip')) {
+      try {
+        form = gunzipSync(body);
+      } catch {
+        // not gzip after all: read it as sent
+      }
+    }
+    const params = new URLSearchParams(form.toString('utf8'));
+    const action = params.get('Action');
+    // awsQuery CloudWatch: signing name `monitoring` or its API version; everything else on awsQuery is STS.
+    if (action && (parseAuthorization(headers.authorization)?.service === 'monitoring' || params.get('Version') === '2010-08-01'))
+      return { service: 'monitoring-query', operation: action };
     if (action) return { service: 'sts', operation: action };
+  }
+  // Smithy RPC v2 CBOR: POST /service/<service shape>/operation/<operation>.
+  if (method === 'POST' && segments.length === 4 && segments[0] === 'service' && segments[2] === 'operation') {
+    if (segments[1] === CLOUDWATCH_TARGET_PREFIX.slice(0, -1)) return { service: 'monitoring-cbor', operation: segments[3] };
   }
   const [first, , third, , fifth] = segments;
   if (first === 'guardrail' && method === 'POST' && segments.length === 5 && third === 'version' && fifth === 'apply') {
@@ -190,6 +234,36 @@ export function errorResponse(service: Service, err: AwsError, requestId: string
         `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">` +
         `<Error><Type>${type}</Type><Code>${xmlEscape(err.code)}</Code><Message>${xmlEscape(err.message)}</Message></Error>` +
         `<RequestId>${requestId}</RequestId></ErrorResponse>`,
+    };
+  }
+  if (service === 'monitoring-cbor') {
+    return {
+      status: err.status,
+      headers: {
+        'content-type': 'application/cbor',
+        'smithy-protocol': 'rpc-v2-cbor',
+        'x-amzn-query-error': `${err.code};${err.status >= 500 ? 'Receiver' : 'Sender'}`,
+      },
+      body: encodeCbor({ __type: `com.amazonaws.cloudwatch#${CLOUDWATCH_ERROR_SHAPES[err.code] ?? err.code}`, message: err.message }),
+    };
+  }
+  if (service === 'monitoring-query') {
+    const type = err.status >= 500 ? 'Receiver' : 'Sender';
+    return {
+      status: err.status,
+      headers: { 'content-type': 'text/xml' },
+      body:
+        `<ErrorResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/"><Error><Type>${type}</Type><Code>${xmlEscape(err.code)}</Code>` +
+        `<Message>${xmlEscape(err.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+    };
+  }
+  if (service === 'monitoring') {
+    // awsQueryCompatible: the SDK takes the error code from this header (`<Code>;Sender|Receiver`).
+    const type = err.status >= 500 ? 'Receiver' : 'Sender';
+    return {
+      status: err.status,
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-query-error': `${err.code};${type}` },
+      body: JSON.stringify({ __type: `com.amazonaws.cloudwatch#${CLOUDWATCH_ERROR_SHAPES[err.code] ?? err.code}`, message: err.message }),
     };
   }
   if (service === 'organizations') {

@@ -22,6 +22,10 @@ import { handleBedrock } from './services/bedrock.js';
 import { handleOrganizations } from './services/organizations/index.js';
 import { findBucket, handleS3, isS3Request, s3ErrorResponse, s3Route } from './services/s3/index.js';
 import { handleSts } from './services/sts.js';
+import { handleCloudWatch } from './services/cloudwatch/index.js';
+import type { DimensionSetSpec } from './metrics/derive.js';
+import { MetricStore } from './metrics/events.js';
+import type { MetricPublisher } from './metrics/publish.js';
 
 export interface ServerDeps {
   ctx: ServiceContext;
@@ -38,6 +42,18 @@ export interface ServerDeps {
   onInternalError?(err: unknown): void;
   /** Waits out injected latency (default: a timer); tests pass their own to observe it. */
   sleep?(ms: number): Promise<void>;
+  /** Guardrail metrics (sandbox/metrics): published by the runtime, read by CloudWatch; absent = none. */
+  metrics?: ServerMetrics;
+}
+
+export interface ServerMetrics {
+  store: MetricStore;
+  publisher: MetricPublisher;
+  dimensionSets: DimensionSetSpec[];
+  /** Runs before a CloudWatch read (the traffic simulation catches up to now). */
+  beforeRead?(): void;
+  /** Events were recorded (schedules the metrics file write). */
+  changed?(): void;
 }
 
 const timer = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -208,6 +224,7 @@ async function serve(
   const method = (req.method ?? 'GET').toUpperCase();
   let service: Service = 'bedrock';
   let response: SvcResponse;
+  let sreq: SvcRequest | undefined;
   try {
     const headers = headerRecord(req.headers as http.IncomingHttpHeaders);
     const url = req.url ?? '/';
@@ -244,7 +261,7 @@ async function serve(
     service = cls.service;
     const state = deps.ctx.state;
     const caller = resolveCaller(state, service, headers, deps.defaultRegion, deps.ctx.now());
-    const sreq: SvcRequest = {
+    sreq = {
       service,
       operation: cls.operation,
       method,
@@ -268,12 +285,19 @@ async function serve(
   } catch (err) {
     const envelope = (e: AwsError) =>
       service === 's3' ? s3ErrorResponse(e, requestId, method === 'HEAD') : errorResponse(service, e, requestId);
+    if (sreq?.operation === 'ApplyGuardrail') publishApplyFailure(deps, sreq, err);
     if (err instanceof AwsError) {
       response = envelope(err);
     } else {
       deps.onInternalError?.(err);
       const code =
-        { organizations: 'ServiceException', sts: 'InternalFailure', s3: 'InternalError' }[service as string] ?? 'InternalServerException';
+        {
+          organizations: 'ServiceException',
+          sts: 'InternalFailure',
+          s3: 'InternalError',
+          monitoring: 'InternalServiceError',
+          'monitoring-query': 'InternalServiceError',
+        }[service as string] ?? 'InternalServerException';
       response = envelope(new AwsError(code, 500, `Sandbox internal error: ${(err as Error)?.message ?? String(err)}`));
     }
   }
@@ -305,6 +329,15 @@ async function dispatch(deps: ServerDeps, req: SvcRequest): Promise<SvcResponse>
       break;
     case 'runtime':
       return dispatchRuntime(deps, req);
+    case 'monitoring':
+    case 'monitoring-query':
+    case 'monitoring-cbor':
+      deps.metrics?.beforeRead?.();
+      return handleCloudWatch(req, {
+        store: deps.metrics?.store ?? new MetricStore(),
+        dimensionSets: deps.metrics?.dimensionSets ?? [],
+        now: deps.ctx.now(),
+      });
   }
   if (prior && result.mutated) p!.after(prior, deps.ctx.state, deps.ctx.now());
   if (result.mutated) await deps.persist();
@@ -333,10 +366,47 @@ async function dispatchRuntime(deps: ServerDeps, req: SvcRequest): Promise<SvcRe
       params,
       headers: req.headers,
       body: req.body,
+      onEvaluations: (evaluations) => {
+        if (!deps.metrics || evaluations.length === 0) return;
+        deps.metrics.publisher.publish(req.caller.account, req.region, evaluations, deps.ctx.now());
+        deps.metrics.changed?.();
+      },
     },
     deps.world,
   );
   return { status: r.status, headers: r.headers, body: r.body };
+}
+
+/**
+ * A failed ApplyGuardrail call still counts for its guardrail (InvocationClientErrors,
+ * InvocationServerErrors, InvocationThrottles), when the guardrail exists: a call naming no real
+ * guardrail has no metric series to land in.
+ */
+function publishApplyFailure(deps: ServerDeps, req: SvcRequest, err: unknown): void {
+  if (!deps.metrics) return;
+  const [, identifier, , version] = req.segments;
+  if (!identifier || !version) return;
+  const snapshot = deps.world.findGuardrail(identifier, version, req.caller.account, req.region);
+  if (!snapshot || snapshot.region !== req.region) return;
+  const status = err instanceof AwsError ? err.status : 500;
+  const code = err instanceof AwsError ? err.code : '';
+  const outcome = status === 429 || code === 'ThrottlingException' ? 'throttle' : status >= 500 ? 'serverError' : 'clientError';
+  let source: 'Input' | 'Output' = 'Input';
+  try {
+    source = (JSON.parse(req.body.toString('utf8')) as { source?: unknown }).source === 'OUTPUT' ? 'Output' : 'Input';
+  } catch {
+    // an unparsable body is a client error of an input evaluation as far as the metrics go
+  }
+  deps.metrics.publisher.publishFailure(
+    req.caller.account,
+    req.region,
+    snapshot.guardrailArn,
+    snapshot.version,
+    source,
+    outcome,
+    deps.ctx.now(),
+  );
+  deps.metrics.changed?.();
 }
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']);

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { GuardrailSnapshot, EnforcedConfig } from './runtime/context.js';
+import type { TrafficState } from './traffic/profile.js';
 
 export const STATE_FORMAT = 1;
 
@@ -134,6 +135,8 @@ export interface SandboxState {
   roles: Record<string, RoleRecord[]>;
   /** S3 buckets and objects (sandbox/services/s3). Absent in state files written before S3 existed. */
   s3?: S3State;
+  /** Synthetic application traffic (sandbox/traffic): the profile and the last generated instant. Absent = none. */
+  traffic?: TrafficState;
 }
 
 /** The emulated S3 subset: one global bucket namespace. */

@@ -609,9 +609,11 @@ async function promoteUnit(s: Session, phase: Phase, deps: FlowDeps): Promise<Ro
   results.push(bake);
   if (bake.status !== 'passed') return halt([]);
   state = await s.updateState((st) => {
-    Object.assign(st.phases[phase]!, {
+    const rec = st.phases[phase]!;
+    Object.assign(rec, {
       status: 'passed',
-      gatedAt: now().toISOString(),
+      // Set before the wait when there was a bake: the analysis window started there.
+      gatedAt: rec.gatedAt && bakeSeconds > 0 ? rec.gatedAt : now().toISOString(),
       bakeUntil: until,
       passedAt: now().toISOString(),
       gates: results,

@@ -9,6 +9,7 @@ import { evaluateGuardrail } from '../evaluator/index.js';
 import type { RuntimeRequest, RuntimeResponse, RuntimeWorld } from './context.js';
 import { json, parseJsonBody } from './common.js';
 import { checkAccess, requireIdentity } from './enforcement.js';
+import { evaluationRecord } from './evaluations.js';
 
 export async function applyGuardrail(req: RuntimeRequest, world: RuntimeWorld): Promise<RuntimeResponse> {
   const identifier = req.params.guardrailIdentifier ?? '';
@@ -53,6 +54,7 @@ export async function applyGuardrail(req: RuntimeRequest, world: RuntimeWorld): 
   const ownership = checkAccess(world, snapshot, req.callerAccount, 'ApplyGuardrail', req.identity);
   const started = performance.now();
   const r = evaluateGuardrail(snapshot.config, { source: body.source, blocks, outputScope: body.outputScope as 'FULL' | undefined });
+  req.onEvaluations?.([evaluationRecord(snapshot, ['REQUEST'], body.source, r, 'ApplyGuardrail')]);
   const assessment = {
     ...r.assessment,
     invocationMetrics: {

@@ -4,6 +4,7 @@
  * Plain data in, plain data out: no HTTP here.
  */
 import type { CreateGuardrailCommandInput } from '@aws-sdk/client-bedrock';
+import type { GuardrailEvaluation } from './evaluations.js';
 
 /** A guardrail at one version: DRAFT or an immutable numbered snapshot. */
 export interface GuardrailSnapshot {
@@ -68,6 +69,8 @@ export interface RuntimeRequest {
   params: Record<string, string>;
   headers: Record<string, string | undefined>;
   body: Buffer;
+  /** Receives the guardrail evaluations of a successful call (the CloudWatch metrics); absent = not published. */
+  onEvaluations?(evaluations: GuardrailEvaluation[]): void;
 }
 
 export interface RuntimeResponse {

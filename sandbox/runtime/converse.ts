@@ -3,10 +3,10 @@
  * https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html
  */
 import { AwsError } from '../errors.js';
-import type { RuntimeRequest, RuntimeResponse, RuntimeWorld } from './context.js';
+import type { CallerIdentity, RuntimeRequest, RuntimeResponse, RuntimeWorld } from './context.js';
 import { catalogueModel, json, parseJsonBody } from './common.js';
-import { applicableGuardrails, CONVERSE_REQUEST_RULE, type Segment } from './enforcement.js';
-import { runGuarded, type TraceLevel } from './pipeline.js';
+import { type AppliedGuardrail, applicableGuardrails, CONVERSE_REQUEST_RULE, type Segment } from './enforcement.js';
+import { type PipelineResult, runGuarded, type TraceLevel } from './pipeline.js';
 import { tokens } from './standin.js';
 
 type Block = Record<string, unknown>;
@@ -39,6 +39,34 @@ export function converseSegments(system: unknown, messages: unknown): Segment[] 
     });
   }
   return segs;
+}
+
+/**
+ * The guardrails a Converse call of `account` in `region` runs (enforced ones for the model, plus
+ * the request's guardrail), access checked. Shared with the traffic simulation (sandbox/traffic),
+ * so simulated calls are enforced exactly like real ones.
+ */
+export function converseGuardrails(
+  world: RuntimeWorld,
+  account: string,
+  region: string,
+  modelId: string,
+  request?: { identifier: string; version: string },
+  identity?: CallerIdentity,
+): AppliedGuardrail[] {
+  return applicableGuardrails(
+    world,
+    account,
+    region,
+    modelId,
+    request ? { identifier: request.identifier, version: request.version, rule: CONVERSE_REQUEST_RULE } : undefined,
+    identity,
+  );
+}
+
+/** Converse's guarded pipeline over the request's segments (prompt-attack filtering applies on Converse). */
+export function runConverse(applied: AppliedGuardrail[], segments: Segment[], trace: TraceLevel = 'off'): PipelineResult {
+  return runGuarded({ applied, segments, trace, promptAttack: true });
 }
 
 export async function converse(req: RuntimeRequest, world: RuntimeWorld): Promise<RuntimeResponse> {
@@ -74,16 +102,16 @@ export async function converse(req: RuntimeRequest, world: RuntimeWorld): Promis
   if (gver && !/^(?:DRAFT|[1-9]\d{0,7})$/.test(gver)) throw new AwsError('ValidationException', 400, `Invalid guardrailVersion "${gver}".`);
   const trace: TraceLevel = gc?.trace === 'enabled' ? 'on' : gc?.trace === 'enabled_full' ? 'full' : 'off';
 
-  const applied = applicableGuardrails(
+  const applied = converseGuardrails(
     world,
     req.callerAccount,
     req.region,
     modelId,
-    gid ? { identifier: gid, version: gver, rule: CONVERSE_REQUEST_RULE } : undefined,
+    gid ? { identifier: gid, version: gver } : undefined,
     req.identity,
   );
-  const segments = converseSegments(body.system, messages);
-  const result = runGuarded({ applied, segments, trace, promptAttack: true });
+  const result = runConverse(applied, converseSegments(body.system, messages), trace);
+  req.onEvaluations?.(result.evaluations);
 
   const outChars = result.outputText.length;
   const response: Record<string, unknown> = {

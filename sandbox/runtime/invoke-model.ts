@@ -255,6 +255,7 @@ export async function invokeModel(req: RuntimeRequest, world: RuntimeWorld): Pro
   } else {
     // Prompt-attack filtering on InvokeModel requires guard tags (guardrails-tagging docs).
     const result = runGuarded({ applied, segments, trace, promptAttack: anyTag });
+    req.onEvaluations?.(result.evaluations);
     out = render(parsed.shape, modelId, result.outputText, result.inputChars, result.intervened, embedText, body);
     out['amazon-bedrock-guardrailAction'] = result.intervened ? 'INTERVENED' : 'NONE';
     if (trace !== 'off') {

@@ -7,6 +7,7 @@ import type { EvaluationResult, GuardrailAssessment } from '../evaluator/index.j
 import type { AppliedGuardrail, Segment } from './enforcement.js';
 import { selectForGuardrail } from './enforcement.js';
 import { standInAnswer } from './standin.js';
+import { evaluationRecord, type GuardrailEvaluation } from './evaluations.js';
 
 export type TraceLevel = 'off' | 'on' | 'full';
 
@@ -22,6 +23,8 @@ export interface PipelineResult {
   outputAssessments: Record<string, GuardrailAssessment[]>;
   actionReason: string;
   inputChars: number;
+  /** One record per guardrail per content source evaluated (input, then output if it ran), for the metrics. */
+  evaluations: GuardrailEvaluation[];
 }
 
 function details(g: AppliedGuardrail): NonNullable<GuardrailAssessment['appliedGuardrailDetails']> {
@@ -78,6 +81,7 @@ export function runGuarded(opts: {
   let intervened = false;
   let blockedMessage: string | undefined;
   const inputChars = opts.segments.reduce((n, s) => n + s.text.length, 0);
+  const evaluations: GuardrailEvaluation[] = [];
 
   // Input: each guardrail sees its own selection, after earlier guardrails' masks (masks chain).
   for (const g of applied) {
@@ -90,6 +94,7 @@ export function runGuarded(opts: {
       blocks: idx.map((i) => ({ text: segments[i].text, qualifiers: segments[i].qualifiers })),
     });
     inputAssessments[keys.get(g)!] = withMetrics(r, g, started, inputChars);
+    evaluations.push(evaluationRecord(g.snapshot, g.origins, 'INPUT', r));
     if (r.action === 'GUARDRAIL_INTERVENED') {
       intervened = true;
       reasons.push(...r.reasons.map((x) => `${g.snapshot.guardrailId} (${g.origins.join('+')}): ${x}`));
@@ -109,6 +114,7 @@ export function runGuarded(opts: {
       outputAssessments,
       actionReason: reasons.join('; '),
       inputChars,
+      evaluations,
     };
   }
 
@@ -133,6 +139,7 @@ export function runGuarded(opts: {
       blocks: [{ text }, ...references.map((s) => ({ text: s.text, qualifiers: s.qualifiers }))],
     });
     outputAssessments[keys.get(g)!] = [withMetrics(r, g, started)];
+    evaluations.push(evaluationRecord(g.snapshot, g.origins, 'OUTPUT', r));
     if (r.action === 'GUARDRAIL_INTERVENED') {
       intervened = true;
       reasons.push(...r.reasons.map((x) => `${g.snapshot.guardrailId} (${g.origins.join('+')}): ${x}`));
@@ -149,5 +156,6 @@ export function runGuarded(opts: {
     outputAssessments,
     actionReason: reasons.length ? reasons.join('; ') : 'No action.',
     inputChars,
+    evaluations,
   };
 }
