@@ -36,7 +36,12 @@ export async function run(): Promise<Record<string, unknown>> {
     phases: Object.fromEntries(
       PHASES.map((p) => [
         p,
-        { ...generated.phases[p], bakeSeconds: p === 'enterprise' ? 5 : 0, approval: false, ...(p === 'enterprise' ? { analysis: ANALYSIS } : {}) },
+        {
+          ...generated.phases[p],
+          bakeSeconds: p === 'enterprise' ? 5 : 0,
+          approval: false,
+          ...(p === 'enterprise' ? { analysis: ANALYSIS } : {}),
+        },
       ]),
     ) as Environment['phases'],
     sandbox: { policyTypeEnabled: true, traffic: 'steady' },
@@ -71,7 +76,9 @@ export async function run(): Promise<Record<string, unknown>> {
         .reduce((n, [, v]) => n + v.attempts, 0);
       const invocations = analysis?.verdicts[0]?.measurements.reduce((n, m) => n + m.invocations, 0) ?? 0;
       const reads = accounts * env.regions.length;
-      console.log(`bake: one evaluation of the enterprise bake analysis, ${accounts} accounts × ${env.regions.length} regions (${reads} reads)`);
+      console.log(
+        `bake: one evaluation of the enterprise bake analysis, ${accounts} accounts × ${env.regions.length} regions (${reads} reads)`,
+      );
       console.log(`  wall time, no client rate limit   ${(ms / 1000).toFixed(2)} s   (${gate.status}; ${invocations} invocations judged)`);
       console.log(`  CloudWatch calls                  ${calls} (${(calls / reads).toFixed(1)} per account/Region)`);
       console.log(`  bound at 20 calls/s               ${(calls / 20).toFixed(1)} s`);
