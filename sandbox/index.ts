@@ -137,7 +137,7 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<SandboxHa
   const writer = opts.statePath ? new StateWriter(opts.statePath, () => ctx.state) : undefined;
 
   // Guardrail metrics and traffic (docs/sandbox.md#cloudwatch-metrics-and-traffic).
-  const hub = createMetricsHub(ctx, world, seed, opts.statePath, opts);
+  const hub = createMetricsHub(ctx, world, seed, opts.statePath, { ...opts, settled: () => propagation.pendingCount(ctx.now()) === 0 });
   hub.catchUp();
   const flush = () => {
     writer?.flushSync();

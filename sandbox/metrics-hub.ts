@@ -15,12 +15,16 @@ import type { ServiceContext } from './services/common.js';
 import type { TrafficProfile } from './traffic/profile.js';
 import { TrafficSimulator } from './traffic/simulator.js';
 
+const READ_STALENESS_MS = 100;
+
 export interface MetricsHubOptions {
   traffic?: TrafficProfile | null;
   trafficCatchUpHorizonMs?: number;
   enforcedMetricsAccount?: EnforcedMetricsAccount;
   metricDimensionSets?: DimensionSetSpec[];
   metricsRetentionMs?: number;
+  /** No change is still propagating (what is in force now stays in force until the next change). */
+  settled?: () => boolean;
 }
 
 export interface MetricsHub {
@@ -64,6 +68,8 @@ export function createMetricsHub(
       else delete ctx.state.traffic;
     },
     catchUpHorizonMs: opts.trafficCatchUpHorizonMs,
+    revision: () => ctx.revision ?? 0,
+    settled: opts.settled,
   });
   // The same profile again (each CLI run passes the environment's) keeps lastTick, so the run catches up.
   if (opts.traffic === null) traffic.setProfile(null);
@@ -76,7 +82,17 @@ export function createMetricsHub(
     writer?.schedule();
   };
   return {
-    server: { store, publisher, dimensionSets, beforeRead: catchUp, changed: () => writer?.schedule() },
+    // A read sees the calls up to at most READ_STALENESS_MS ago (CloudWatch itself is a minute or
+    // so behind): a burst of reads does not re-walk every account and Region for each one.
+    server: {
+      store,
+      publisher,
+      dimensionSets,
+      beforeRead: () => {
+        if (ctx.now() - (ctx.state.traffic?.lastTick ?? 0) >= READ_STALENESS_MS) catchUp();
+      },
+      changed: () => writer?.schedule(),
+    },
     setTraffic: (profile) => traffic.setProfile(profile),
     catchUp,
     start(onError) {

@@ -340,6 +340,7 @@ async function dispatch(deps: ServerDeps, req: SvcRequest): Promise<SvcResponse>
       });
   }
   if (prior && result.mutated) p!.after(prior, deps.ctx.state, deps.ctx.now());
+  if (result.mutated) deps.ctx.revision = (deps.ctx.revision ?? 0) + 1;
   if (result.mutated) await deps.persist();
   return result.response;
 }

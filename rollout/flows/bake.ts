@@ -8,7 +8,14 @@
  */
 import type { Phase } from '../../model/types.js';
 import { bakeGate, runGateWithDeadline, gateDeadlineMs, type Gate } from '../gates/index.js';
-import { cloudWatchProvider, nextMeasurementAt, runBakeAnalysis, type BakeAnalysisResult, type Subject } from '../gates/analysis/index.js';
+import {
+  cloudWatchProvider,
+  nextMeasurementAt,
+  runBakeAnalysis,
+  type BakeAnalysisResult,
+  type MetricProvider,
+  type Subject,
+} from '../gates/analysis/index.js';
 import { gateResult } from '../gates/result.js';
 import type { GateResult } from '../state/contracts.js';
 import type { PhaseRecord, RolloutState } from '../state/store.js';
@@ -46,6 +53,7 @@ export async function evaluateBake(
   state: RolloutState,
   phase: Phase,
   now: Date,
+  provider: MetricProvider = cloudWatchProvider(t.access),
 ): Promise<{ gate: GateResult; analysis?: BakeAnalysisResult }> {
   const rec = state.phases[phase]!;
   const appliedAt = new Date(rec.appliedAt ?? 0);
@@ -61,7 +69,7 @@ export async function evaluateBake(
         env: s.env,
         phase,
         analysis: settings.analysis!,
-        provider: cloudWatchProvider(t.access),
+        provider,
         ...analysisSubjects(state, phase),
         gatedAtMs: Date.parse(rec.gatedAt ?? rec.appliedAt ?? '0'),
         appliedAtMs: appliedAt.getTime(),
@@ -99,6 +107,7 @@ export async function waitOutBake(
   clock: BakeClock = realClock,
 ): Promise<GateResult> {
   let seen = -1;
+  const provider = cloudWatchProvider(t.access);
   for (;;) {
     const state = await s.state();
     const rec = state.phases[phase]!;
@@ -109,7 +118,7 @@ export async function waitOutBake(
       if (bakeUntil > now.getTime()) await clock.sleep(bakeUntil - now.getTime());
       return (await evaluateBake(s, t, state, phase, clock.now())).gate;
     }
-    const { gate, analysis } = await evaluateBake(s, t, state, phase, now);
+    const { gate, analysis } = await evaluateBake(s, t, state, phase, now, provider);
     const clockDone = bakeUntil <= now.getTime();
     if (!analysis || (analysis.decided && (clockDone || gate.status !== 'passed'))) return gate;
     const n = analysis.verdicts[0]?.measurements.length ?? 0;

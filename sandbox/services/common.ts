@@ -5,6 +5,8 @@ import type { SandboxState } from '../state.js';
 export interface ServiceContext {
   state: SandboxState;
   now(): number;
+  /** Bumped after every request that changed the state (caches of derived answers key on it). */
+  revision?: number;
 }
 
 export interface HandlerResult {

@@ -28,6 +28,10 @@ export interface TrafficDeps {
   set(state: TrafficState | undefined): void;
   /** Longest gap generated on a tick, ms (default 1 h). */
   catchUpHorizonMs?: number;
+  /** The state's revision (bumped by every mutating request): the enforcement in force is cached per revision. */
+  revision?: () => number;
+  /** False while a change is propagating: then what is in force may change with time alone, and nothing is cached. */
+  settled?: () => boolean;
 }
 
 export interface TickResult {
@@ -41,6 +45,12 @@ const MAX_CACHE = 10_000;
 export class TrafficSimulator {
   /** (applied guardrail set identity, prompt id) → evaluations: each simulated call costs a lookup. */
   private readonly cache = new Map<string, GuardrailEvaluation[]>();
+  /**
+   * (account, region) → the enforcement in force, at a state revision. Resolving it walks the
+   * organization (effective policy, enforced configuration), which would otherwise be done for
+   * every account and Region on every tick — and a tick runs before every CloudWatch read.
+   */
+  private readonly enforcement = new Map<string, { revision: number; applied: Map<string, AppliedGuardrail[] | null> }>();
 
   constructor(private readonly deps: TrafficDeps) {}
 
@@ -51,6 +61,7 @@ export class TrafficSimulator {
   /** Sets the profile (null = off). Calls are generated from now on; nothing is backfilled. */
   setProfile(profile: TrafficProfile | null): void {
     this.cache.clear();
+    this.enforcement.clear();
     if (profile === null) this.deps.set(undefined);
     else this.deps.set({ profile: structuredClone(validateTrafficProfile(profile)), lastTick: this.deps.now() });
   }
@@ -69,8 +80,10 @@ export class TrafficSimulator {
     let calls = 0;
     for (const account of p.accounts)
       for (const region of p.regions) {
-        const applied = this.appliedFor(account, region, p.prompts);
-        for (const c of callsIn(p.seed ?? 0, account, region, p.ratePerSecond, p.prompts, from, now)) {
+        const scheduled = callsIn(p.seed ?? 0, account, region, p.ratePerSecond, p.prompts, from, now);
+        if (scheduled.length === 0) continue;
+        const applied = this.inForce(account, region, p.prompts);
+        for (const c of scheduled) {
           calls += 1;
           const evals = this.evaluate(applied.get(c.prompt.model), c.prompt);
           if (evals.length) due.push({ t: c.t, account, region, evals });
@@ -80,6 +93,17 @@ export class TrafficSimulator {
     for (const d of due) this.deps.publisher.publish(d.account, d.region, d.evals, d.t);
     this.deps.set({ profile: p, lastTick: now });
     return { calls, skippedMs };
+  }
+
+  private inForce(account: string, region: string, prompts: TrafficPrompt[]): Map<string, AppliedGuardrail[] | null> {
+    const revision = this.deps.revision?.();
+    const key = `${account}/${region}`;
+    const hit = this.enforcement.get(key);
+    if (revision !== undefined && hit?.revision === revision) return hit.applied;
+    const applied = this.appliedFor(account, region, prompts);
+    if (revision !== undefined && (this.deps.settled?.() ?? true)) this.enforcement.set(key, { revision, applied });
+    else this.enforcement.delete(key);
+    return applied;
   }
 
   /** Enforcement in force now per model of the profile; null where the call would fail before evaluation. */

@@ -10,7 +10,7 @@ import { pages } from '../../../../../core/paginate.js';
 import type { AwsAccess } from '../../../../aws/clients.js';
 import { describeError } from '../../../../aws/errors.js';
 import type { Bucket, MetricProvider, SeriesQuery, SeriesRead } from '../../provider.js';
-import { discoverSets, NAMESPACE, type DimensionSet } from './discover.js';
+import { discoverSets, NAMESPACE, type DimensionSet, type Discovery } from './discover.js';
 
 const SERIES = [
   ['inv', 'Invocations', 'Sum'],
@@ -61,14 +61,20 @@ function toBuckets(results: MetricDataResult[]): Bucket[] | string {
 }
 
 export function cloudWatchProvider(access: AwsAccess): MetricProvider {
+  // Dimension sets found stay valid for the provider's life (one bake): later measurements skip
+  // ListMetrics. "None found" is not kept: metrics may appear once traffic arrives.
+  const known = new Map<string, Discovery & { kind: 'sets' }>();
   return {
     name: 'cloudwatch',
     async read(q: SeriesQuery): Promise<SeriesRead> {
       const where = `${q.account}/${q.region}`;
       try {
         const cw = access.forAccount(q.account, q.region).cloudwatch;
-        const found = await discoverSets(cw, q, where);
+        const key = `${where}|${q.guardrailArn}|${q.version}`;
+        const cached = known.get(key);
+        const found: Discovery = cached ?? (await discoverSets(cw, q, where));
         if (found.kind === 'none') return { kind: 'no-data', detail: found.detail };
+        known.set(key, found);
         const results: MetricDataResult[] = [];
         for await (const page of pages(
           (token) =>
