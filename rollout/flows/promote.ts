@@ -420,7 +420,8 @@ async function promoteUnit(s: Session, phase: Phase, deps: FlowDeps): Promise<Ro
   const bakePhase = decision.kind === 'finish-bake' ? decision.phase : decision.finishBakeOf;
   if (bakePhase) {
     const bake = await finishBake(s, t, bakePhase, release, deps);
-    if (bake.status === 'failed') return rollBackBaked(s, t, bakePhase, bake, deps);
+    // State from before units were recorded cannot name the unit to roll back from: it halts only.
+    if (bake.status === 'failed' && (await s.state()).phases[bakePhase]?.unit) return rollBackBaked(s, t, bakePhase, bake, deps);
     if (bake.status !== 'passed') {
       return {
         ...base,
@@ -688,41 +689,9 @@ async function finishBake(s: Session, t: Target, phase: Phase, release: string, 
  */
 async function rollBackBaked(s: Session, t: Target, phase: Phase, bake: GateResult, deps: FlowDeps): Promise<RolloutResult> {
   const rec = (await s.state()).phases[phase]!;
-  const unit = rec.unit;
-  const failed = failedChecks([bake]);
-  await s.ledger.append({
-    env: s.env.name,
-    kind: 'halted',
-    attemptId: rec.attemptId,
-    phase,
-    release: rec.release,
-    unit: unit?.hash,
-    summary: `halted on bake of ${phase}`,
-    detail: failed.map((f) => f.id),
-  });
-  const to = { unit: rec.previousUnit ?? null, release: rec.previousRelease };
-  deps.progress.info(`the bake analysis of ${phase} failed; rolling ${phase} back to ${to.unit?.label ?? to.release ?? 'nothing'}`);
-  const rb = await rollBackPhase(s, t, phase, to, rec.attemptId, `bake analysis failure of ${unit?.label ?? rec.release}`, deps);
-  return {
-    schemaVersion: RESULT_SCHEMA_VERSION,
-    kind: 'promote',
-    ok: false,
-    exitCode: 1,
-    outcome: 'rolled-back',
-    env: s.env.name,
-    phase,
-    release: rec.release,
-    unit: unit ? { label: unit.label, hash: unit.hash } : null,
-    attemptId: rec.attemptId,
-    message: [
-      `${unit?.label ?? rec.release} failed the bake of ${phase}; rolled back to ${to.unit?.label ?? to.release ?? 'nothing'} (${rb.status}). Failed checks:`,
-      ...failed.map((f) => `  ✖ ${f.gate} ${f.id}: ${f.detail}`),
-    ].join('\n'),
-    gates: [bake],
-    failedChecks: failed,
-    rollback: rb,
-    phaseState: (await s.state()).phases[phase],
-  };
+  deps.progress.info(`the bake analysis of ${phase} failed`);
+  const gates = [...rec.gates.filter((g) => g.gate !== 'bake'), bake];
+  return haltAndRollBack(s, t, phase, rec.unit!, rec.attemptId, rec.previousUnit ?? null, gates, undefined, deps);
 }
 
 async function haltAndRollBack(
@@ -733,7 +702,8 @@ async function haltAndRollBack(
   attemptId: string,
   to: UnitRecord | null,
   results: GateResult[],
-  report: PlanReport,
+  /** The reviewer report of the attempt halted now (none when a baked phase is judged later). */
+  report: PlanReport | undefined,
   deps: FlowDeps,
 ): Promise<RolloutResult> {
   const release = unit.release.name;
@@ -779,7 +749,7 @@ async function haltAndRollBack(
     unit: { label: unit.label, hash: unit.hash },
     attemptId,
     message,
-    report,
+    ...(report ? { report } : {}),
     gates: results,
     failedChecks: failed,
     rollback: rb,

@@ -17,13 +17,4 @@ export function hash32(s: string): number {
 export const unit = (key: string): number => hash32(key) / 0x1_0000_0000;
 
 /** A small seeded PRNG (mulberry32) for sequences. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
-}
+export { seededRandom as prng } from '../../core/random.js';
