@@ -15,6 +15,8 @@ import { AS_OF, sandboxEnvironment } from '../helpers/sandbox-fixture.js';
 
 useFreshHome();
 
+// Real bakes of 10 s each, several per test: more than the default timeout on a loaded machine.
+
 const BAKE_SECONDS = 10;
 const ANALYSIS: BakeAnalysis = {
   intervalSeconds: 5,
@@ -102,7 +104,7 @@ test('a bake analysis that passes, then a release that passes smoke but blocks e
   const st = await state();
   expect(st.phases.pilot?.status).toBe('rolled-back');
   expect(st.phases.pilot?.release).toBe(first.release);
-});
+}, 180_000);
 
 test("without --wait-bake, the next phase's promote judges the completed window: passed, or the baked phase is rolled back", async () => {
   const env = baking(await sandboxEnvironment());
@@ -127,7 +129,7 @@ test("without --wait-bake, the next phase's promote judges the completed window:
   expect(st.phases.pilot?.status).toBe('rolled-back');
   expect(st.phases.pilot?.release).toBe(gated.release);
   expect(st.phases['model-rules']?.release).toBe(gated.release);
-});
+}, 180_000);
 
 test('too little traffic is inconclusive, never passed', async () => {
   const env = baking(await sandboxEnvironment(), 'quiet');
@@ -136,7 +138,7 @@ test('too little traffic is inconclusive, never passed', async () => {
   const c = r.failedChecks.find((x) => x.id === 'bake:metric:intervention-rate')!;
   expect(c.status).toBe('inconclusive');
   expect(c.detail).toMatch(/fewer than minInvocations 30/);
-});
+}, 180_000);
 
 test('a throttled GetMetricData is inconclusive, never passed', async () => {
   const env = baking(await sandboxEnvironment());
@@ -151,7 +153,7 @@ test('a throttled GetMetricData is inconclusive, never passed', async () => {
   const c = r.failedChecks.find((x) => x.id === 'bake:metric:intervention-rate')!;
   expect(c.status).toBe('inconclusive');
   expect(c.detail).toMatch(/Throttl|Rate exceeded/);
-});
+}, 180_000);
 
 test('metrics published where the gate does not look are "no data" (inconclusive); metricsAccount points it at them', async () => {
   // The emulator puts organization-enforced evaluations' metrics in the management account
@@ -183,4 +185,4 @@ test('metrics published where the gate does not look are "no data" (inconclusive
   });
   expect(pointed.outcome).toBe('promoted');
   expect(metric(pointed, 'intervention-rate')?.status).toBe('passed');
-});
+}, 180_000);
