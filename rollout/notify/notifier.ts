@@ -1,7 +1,8 @@
 /**
- * The notifier a verb holds: emit() starts deliveries at once in the background, settle() at the
- * verb's end waits for them within one budget (`notifications.timeoutSeconds`, counted from the
- * first emit), abandons the rest and records every attempt in the ledger. Notifications are
+ * The notifier a verb holds: emit() starts deliveries at once in the background, each with its own
+ * budget (`notifications.timeoutSeconds` from its emit, so an event of a long bake's end has as
+ * much time as the first); settle() at the verb's end waits at most until the last budget ends —
+ * never longer than timeoutSeconds —, abandons the rest and records every attempt in the ledger. Notifications are
  * best-effort: neither method ever throws, so a dead webhook never fails a rollout.
  */
 import { randomUUID } from 'node:crypto';
@@ -47,9 +48,9 @@ export interface Notifier {
   /** Starts delivery in the background at once; never throws, never blocks. */
   emit(event: NotificationEvent): void;
   /**
-   * Waits for outstanding deliveries at most the rest of the budget, abandons the others, then
-   * appends one ledger entry per attempt, one after the other (the ledger is a hash chain).
-   * Never throws. Emits after it start a new budget.
+   * Waits for outstanding deliveries at most until the last of their budgets ends (so at most
+   * timeoutSeconds), abandons the others, then appends one ledger entry per attempt, one after
+   * the other (the ledger is a hash chain). Never throws.
    */
   settle(): Promise<DeliverySummary>;
 }
@@ -67,6 +68,8 @@ const unrefSleep = (ms: number) =>
 interface Pending {
   event: NotificationEvent;
   result: Promise<DeliveryResult>;
+  /** Monotonic ms at which this delivery's budget ends. */
+  deadline: number;
 }
 
 export function createNotifier(opts: NotifierOptions): Notifier {
@@ -91,12 +94,11 @@ export function createNotifier(opts: NotifierOptions): Notifier {
   const ownAttemptId = `notify-${randomUUID().slice(0, 8)}`;
   let pending: Pending[] = [];
   let emitErrors: string[] = [];
-  let deadline: number | undefined;
   let abandon = new AbortController();
 
   function emit(event: NotificationEvent): void {
     try {
-      deadline ??= deps.monotonic() + settings!.timeoutSeconds * 1000;
+      const deadline = deps.monotonic() + settings!.timeoutSeconds * 1000;
       const payload = buildPayload(event, { env: opts.env.name, at: now(), toolVersion: version });
       for (const sink of sinks) {
         if (!sink.events.includes(event.event)) continue;
@@ -127,7 +129,7 @@ export function createNotifier(opts: NotifierOptions): Notifier {
             attempts: [{ attempt: 1, outcome: `error: ${(e as Error)?.message ?? String(e)}`, durationMs: 0, startedAt: deps.monotonic() }],
           }),
         );
-        pending.push({ event, result });
+        pending.push({ event, result, deadline });
       }
     } catch (e) {
       emitErrors.push(`${event?.event ?? 'event'}: ${(e as Error)?.message ?? String(e)}`);
@@ -137,11 +139,10 @@ export function createNotifier(opts: NotifierOptions): Notifier {
   async function settle(): Promise<DeliverySummary> {
     const mine = pending;
     const summary = { ...empty(), emitErrors };
-    const end = deadline ?? deps.monotonic();
+    const end = Math.max(deps.monotonic(), ...mine.map((p) => p.deadline));
     const stop = abandon;
     pending = [];
     emitErrors = [];
-    deadline = undefined;
     abandon = new AbortController();
     if (mine.length === 0) return summary;
 
