@@ -22,6 +22,7 @@ import { GuardrailDefinitionError } from '../guardrail/errors.js';
 import { contentHash } from '../guardrail/hash.js';
 import { environmentFileSchema, parseDuration, type EnvironmentFile, type RawSmokeCase } from './schema.js';
 import { checkEnvironment } from './validate.js';
+import { checkTeamAdditions } from './team-additions.js';
 import { toBakeAnalysis } from './analysis-schema.js';
 import type {
   EnforcementException,
@@ -32,6 +33,7 @@ import type {
   PhaseSettings,
   Release,
   SmokeCase,
+  TeamAddition,
 } from './types.js';
 import { PHASES } from './types.js';
 
@@ -383,6 +385,21 @@ async function buildEnvironment(raw: unknown, abs: string, ctx: Ctx): Promise<En
     };
   }
 
+  // Team additions: smoke content read like the phases'; definitions imported below.
+  const additions = (f.teamAdditions ?? []).map((a, i) => {
+    const out: Omit<TeamAddition, 'definition' | 'contentHash' | 'definitionPath'> = {
+      id: a.id,
+      account: a.account,
+      owner: a.owner,
+      reason: a.reason,
+      regions: [...(a.regions ?? f.regions)],
+      smoke: a.smoke.map((c, j) => smokeCase(c, `teamAdditions[${i}].smoke[${j}]`, dir, err, ctx)),
+    };
+    if (a.approver !== undefined) out.approver = a.approver;
+    if (a.expires !== undefined) out.expires = a.expires;
+    return out;
+  });
+
   const shape = {
     name: f.name ?? dirname(abs).split(sep).pop()!,
     sourceFile: abs,
@@ -418,6 +435,9 @@ async function buildEnvironment(raw: unknown, abs: string, ctx: Ctx): Promise<En
   };
   try {
     checkEnvironment(shape, file);
+    checkTeamAdditions(shape, additions, (path, expected) => {
+      throw new InputError(file, path, expected);
+    });
   } catch (e2) {
     if (e2 instanceof InputError) throw new InputError(e2.file, e2.path, e2.expected + lineOf(src, e2.path));
     throw e2;
@@ -430,6 +450,8 @@ async function buildEnvironment(raw: unknown, abs: string, ctx: Ctx): Promise<En
       return out;
     });
     const env: EnvironmentWithoutDefinitions = { ...shape, releases: refs };
+    // Checked, not kept: a team addition without its definition is nothing a verb could use.
+    for (const [i, a] of (f.teamAdditions ?? []).entries()) definitionPath(a, i, dir, ctx, `teamAdditions[${i}].definition`);
     if (warnings.length) env.warnings = warnings;
     return env;
   }
@@ -438,6 +460,11 @@ async function buildEnvironment(raw: unknown, abs: string, ctx: Ctx): Promise<En
     releases.push(await loadRelease(r, i, dir, ctx, warnings));
   }
   const env: Environment = { ...shape, releases };
+  if (f.teamAdditions) {
+    env.teamAdditions = [];
+    for (const [i, a] of additions.entries())
+      env.teamAdditions.push(await loadTeamDefinition(a, f.teamAdditions[i]!, i, dir, ctx, warnings));
+  }
   if (warnings.length) env.warnings = warnings;
   return env;
 }
@@ -553,8 +580,7 @@ export async function loadDefinitionFile(absPath: string, displayFile = absPath)
 }
 
 /** The definition's absolute path, checked: it exists, is a file, and lies inside the allowed directories. */
-function definitionPath(r: EnvironmentFile['releases'][number], i: number, dir: string, ctx: Ctx): string {
-  const path = `releases[${i}].definition`;
+function definitionPath(r: { definition: string }, i: number, dir: string, ctx: Ctx, path = `releases[${i}].definition`): string {
   const abs = resolve(dir, r.definition);
   const err: ErrFn = (p, expected) => {
     throw new InputError(ctx.file, p, expected + lineOf(ctx.src, p));
@@ -599,4 +625,32 @@ async function loadRelease(r: EnvironmentFile['releases'][number], i: number, di
   const out: Release = { name: r.name, definitionPath: abs, definition, contentHash: hash };
   if (r.description !== undefined) out.description = r.description;
   return out;
+}
+
+/** A team addition's definition: imported and hashed like a release's; Automated Reasoning is refused for enforcement. */
+async function loadTeamDefinition(
+  a: Omit<TeamAddition, 'definition' | 'contentHash' | 'definitionPath'>,
+  raw: { definition: string },
+  i: number,
+  dir: string,
+  ctx: Ctx,
+  warnings: string[],
+): Promise<TeamAddition> {
+  const abs = definitionPath(raw, i, dir, ctx, `teamAdditions[${i}].definition`);
+  const shown = displayPath(abs, process.cwd());
+  const definition = await loadDefinitionFile(abs, shown);
+  let hash: string;
+  try {
+    hash = contentHash(definition.toSpec());
+  } catch (e) {
+    if (e instanceof GuardrailDefinitionError) throw new InputError(shown, e.path, e.expected);
+    throw e;
+  }
+  if (definition.hasAutomatedReasoning) {
+    warnings.push(
+      `team addition ${a.id}: the guardrail has an Automated Reasoning policy, which enforcement does not support; it cannot be applied`,
+    );
+  }
+  if (!definition.isFrozen) definition.freeze();
+  return { ...a, definitionPath: abs, definition, contentHash: hash };
 }

@@ -241,6 +241,34 @@ const smokeCaseSchema = z
     }
   });
 
+// ───────────────────────────── team additions ─────────────────────────────
+
+export const TEAM_ADDITION_ID = /^[a-z0-9][a-z0-9-]{0,34}$/;
+
+/** `teamAdditions[]` (docs/team-additions.md); references (account, pilot, overlaps) are checked in model/team-additions.ts. */
+const teamAdditionSchema = z.strictObject({
+  id: z.string({ error: (iss) => `expected a team addition id, got ${show(iss.input)}` }).regex(TEAM_ADDITION_ID, {
+    error: (iss) =>
+      `expected a team addition id of lower-case letters, digits and "-" (at most 35) like "support-bot-strict", got ${show(iss.input)}`,
+  }),
+  account: accountIdSchema,
+  owner: text('the owner (team or person)', 200),
+  reason: text('the reason for the addition', 2000),
+  approver: text('the approver', 200).optional(),
+  expires: dateSchema.optional(),
+  regions: z.array(regionSchema).min(1, { error: 'expected at least one Region (or leave regions out for all)' }).optional(),
+  definition: text('the path of the guardrail definition file', 1024),
+  // Only cases the team guardrail must act on: an addition exists to block, so must-pass cases belong to the baseline's suites.
+  smoke: z
+    .array(
+      smokeCaseSchema.refine((c) => c.expect !== 'allowed', {
+        path: ['expect'],
+        error: 'expected "blocked" or "anonymized": the cases of a team addition are what its guardrail must act on',
+      }),
+    )
+    .min(1, { error: 'expected at least one smoke case: a gate never passes without evidence' }),
+});
+
 const smokeEntrySchema = z.union(
   [smokeCaseSchema, z.strictObject({ include: z.string({ error: 'expected the name of a smokeSuites entry' }) })],
   { error: 'expected a smoke case {id, surface, model, content, expect} or {include: <suite name>}' },
@@ -501,6 +529,7 @@ export const environmentFileSchema = z.strictObject({
   currentRelease: z.string({ error: (iss) => `expected the name of a listed release, got ${show(iss.input)}` }),
   enforcement: enforcementSchema.default({ models: { included: ['ALL'], excluded: [] } }),
   exceptions: z.array(exceptionSchema).default([]),
+  teamAdditions: z.array(teamAdditionSchema).optional(),
   smokeSuites: z
     .record(
       z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, { error: 'expected a suite name of lower-case letters, digits, "-" or "_"' }),
@@ -539,6 +568,7 @@ export const environmentFileSchema = z.strictObject({
 export type EnvironmentFile = z.output<typeof environmentFileSchema>;
 export type RawSmokeCase = z.output<typeof smokeCaseSchema>;
 export type RawException = z.output<typeof exceptionSchema>;
+export type RawTeamAddition = z.output<typeof teamAdditionSchema>;
 
 // ───────────────────────────── compile-time agreement with types.ts ─────────────────────────────
 

@@ -69,6 +69,28 @@ export interface EnforcementException {
   ticket?: string;
 }
 
+/**
+ * `teamAdditions[]`: an application team's account-level enforced guardrail for its own account,
+ * layered under the organization baseline (docs/team-additions.md). Applied by its own stack
+ * (`team-<id>`); never touches the organization policy, so it can only add restrictions.
+ */
+export interface TeamAddition {
+  id: string; // [a-z0-9-], e.g. "support-bot-strict"
+  account: string;
+  owner: string;
+  reason: string;
+  approver?: string;
+  /** ISO date; applies through the end of that day (UTC), then the next apply removes it (like exceptions). */
+  expires?: string;
+  /** Default: the environment's regions. */
+  regions: string[];
+  definitionPath: string;
+  definition: GuardrailDefinition;
+  contentHash: string;
+  /** The team's own cases: every one expects blocked or anonymized, verified in `account`. */
+  smoke: SmokeCase[];
+}
+
 export type SmokeSurface = 'system' | 'message';
 export type SmokeExpectation = 'blocked' | 'anonymized' | 'allowed';
 
@@ -234,6 +256,8 @@ export interface Environment {
   currentRelease: string;
   enforcement: EnforcementDefaults;
   exceptions: EnforcementException[];
+  /** Account-level additions of application teams (absent: none). */
+  teamAdditions?: TeamAddition[];
   phases: Record<Phase, PhaseSettings>;
   deployment: DeploymentSettings;
   /** Sandbox-only knobs (seeded state); ignored for real organizations. */

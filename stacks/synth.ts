@@ -12,6 +12,8 @@ import { guardrailsStack } from './guardrails-stack.js';
 import { type StackInput, validateInput } from './inputs.js';
 import { orgPolicyStack } from './org-policy-stack.js';
 import { pilotStack } from './pilot-stack.js';
+import { teamStack, type TeamStackInput } from './team-stack.js';
+import { teamStackName } from '../model/team-additions.js';
 
 export type { SynthTarget } from './target.js';
 export { defaultTarget } from './target.js';
@@ -32,7 +34,7 @@ export const STACK_NAMES: readonly StackName[] = ['guardrails', ...PHASES];
  */
 export function buildStacks(app: App, input: StackInput, names: readonly StackName[] = STACK_NAMES): Map<StackName, TerraformStack> {
   validateInput(input);
-  const order: StackName[] = ['enterprise', 'ou', 'model-rules', 'pilot', 'guardrails'];
+  const order = ['enterprise', 'ou', 'model-rules', 'pilot', 'guardrails'] as const;
   const built = new Map<StackName, TerraformStack>();
   for (const name of order) {
     if (!names.includes(name)) continue;
@@ -55,6 +57,15 @@ export function synthStacks(input: SynthInput, names: readonly StackName[] = STA
 export function synthStack(input: SynthInput, name: StackName): StackArtifact {
   if (!STACK_NAMES.includes(name)) throw new Error(`unknown stack "${name}" (stacks: ${STACK_NAMES.join(', ')})`);
   return synthStacks(input, [name])[0]!;
+}
+
+/** The stack of one team addition (`team-<id>`), synthesized on its own: no phase stack changes with it. */
+export function synthTeamStack(input: TeamStackInput & { outdir: string }): StackArtifact {
+  const outdir = path.resolve(input.outdir);
+  const app = new App({ outdir, skipValidation: false });
+  teamStack(app, input);
+  app.synth();
+  return artifact(outdir, teamStackName(input.addition.id));
 }
 
 function artifact(outdir: string, name: StackName): StackArtifact {

@@ -47,8 +47,20 @@ export const VERBS: readonly Verb[] = [
   {
     name: 'rollback',
     args: '<phase>',
-    summary: 'return a phase to the release it held before its latest promotion (or remove it), then re-verify',
+    summary:
+      'return a phase to the unit it held before its latest promotion (or remove it), or with --to to any unit of its history; then re-verify',
     load: () => import('./commands/rollback.js'),
+  },
+  {
+    name: 'adopt',
+    summary:
+      'take over BEDROCK_POLICY policies and account-level configurations made outside rollout, so the next promotion plans updates instead of halting',
+    load: () => import('./commands/adopt.js'),
+  },
+  {
+    name: 'team',
+    summary: "a team addition: an application team's account-level enforced guardrail, layered under the organization baseline",
+    load: () => import('./commands/team.js'),
   },
   {
     name: 'unlock',
@@ -60,6 +72,11 @@ export const VERBS: readonly Verb[] = [
     name: 'exceptions',
     summary: 'recorded enforcement exceptions: list them, or check for expired ones (CI)',
     load: () => import('./commands/exceptions.js'),
+  },
+  {
+    name: 'org',
+    summary: 'the organization tree: import the organization section of environment.yaml from Organizations',
+    load: () => import('./commands/org.js'),
   },
   {
     name: 'preview',

@@ -25,4 +25,11 @@ export interface CommonFlags {
    * @default - weakening units are refused
    */
   acceptWeakening?: string;
+  /**
+   * promote only: the reason a unit older than what the phase holds is promoted (rollout/state/promotion.ts).
+   * @default - older units are refused
+   */
+  toOlder?: string;
+  /** rollback only: the unit (label, hash or prefix ≥ 8, release) of the phase's history to return to. */
+  to?: string;
 }

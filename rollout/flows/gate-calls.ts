@@ -9,6 +9,7 @@ import type { Target } from './target.js';
 import type { RolloutState } from '../state/store.js';
 import type { PublishedVersion } from '../state/contracts.js';
 import type { StackArtifact } from '../../stacks/artifact.js';
+import { adoptedInForce } from './adopt/state.js';
 
 export function withRegion(
   versions: Record<string, { account: string; guardrailArn: string; guardrailId: string; version: string }> | undefined,
@@ -47,6 +48,8 @@ export function gateContext(
     publishedByRelease,
     phaseStacks,
     ...(view.phaseEnforcement ? { phaseEnforcement: view.phaseEnforcement } : {}),
+    // Adopted policies still in force as found (rollout adopt): the effective policy includes them.
+    ...adoptedInForce(state),
   };
 }
 

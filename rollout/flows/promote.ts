@@ -30,7 +30,7 @@ import {
   type FailedCheck,
 } from '../gates/index.js';
 import type { LedgerInput } from '../state/ledger.js';
-import { bakeUntil, decidePromotion, type CandidateUnit } from '../state/promotion.js';
+import { bakeUntil, decidePromotion, heldAfter, phaseHistory, withHeld, withoutAttempt, type CandidateUnit } from '../state/promotion.js';
 import { silentProgress, type Progress } from '../ui/progress.js';
 import { planSummaryLine } from '../ui/plan-summary.js';
 import { buildPlanReport, renderPlanMarkdown, type PlanReport } from '../report/report.js';
@@ -55,6 +55,8 @@ import type { ReviewedPlan } from './plan-file.js';
 import { evaluateBake, waitOutBake, type BakeClock } from './bake.js';
 import { exceptionsExpiringEvent, gateFailedEvent, promotionStartedEvent, resultEvents } from '../notify/index.js';
 import { EXPIRY_WARNING_DAYS } from '../../model/exceptions.js';
+import { adoptedSnapshot, settleAdopted } from './adopt/state.js';
+import { carryAdopted, dropAdoptedBeforeRollback } from './adopt/carry.js';
 
 export const RESULT_SCHEMA_VERSION = 1 as const;
 
@@ -164,7 +166,8 @@ export function heldSettings(
  * record (state written before records existed) are listed as unrecorded, judged by name.
  */
 export function recordedEnforcement(state: RolloutState): EnforcementSnapshot {
-  const records: EnforcementSnapshot[] = [];
+  // Adopted objects first: the owning phase's own record, once it has one, wins for the same id.
+  const records: EnforcementSnapshot[] = [adoptedSnapshot(state)];
   const unrecorded: Phase[] = [];
   for (const p of PHASES) {
     const rec = state.phases[p];
@@ -201,6 +204,9 @@ async function recordEnforcement(s: Session, t: Target, phases: readonly Phase[]
       const snap = snaps?.find(([p]) => p === phase)?.[1];
       if (snap && !failure) rec.recorded = snap;
       else delete rec.recorded;
+      // What this phase's apply took over and now records is judged by that record, no longer as
+      // adopted; a rollback (of an apply that never happened) leaves it adopted, as it was found.
+      if (snap && !failure && rec.status !== 'rolling-back') settleAdopted(st, phase, snap);
     }
   });
 }
@@ -310,6 +316,8 @@ export async function planPhaseChange(
       placement: t.placement,
     }),
   );
+  // Objects `rollout adopt` took over for this phase: imported (terraform) or in the engine state (sandbox).
+  await carryAdopted(t, s.env, state, phase, stacks.phase);
   const { plans, relocks } = await progress.step(`plan (${t.engineName} engine)`, async (note) => {
     const main = [await t.engine.plan(stacks.guardrails), await t.engine.plan(stacks.phase)];
     const moved = await relockStacks(s, t, state, phase, unit, releases, outdir);
@@ -379,7 +387,7 @@ async function promoteUnit(s: Session, phase: Phase, deps: FlowDeps): Promise<Ro
     unit: { label: unit.label, hash: unit.hash },
   };
 
-  let decision = decidePromotion(state, phase, unit, now());
+  let decision = decidePromotion(state, phase, unit, now(), { toOlder: s.flags.toOlder });
   if (decision.kind === 'refused') throw new UsageError(decision.reason);
   const noOp = () => ({
     ...base,
@@ -465,6 +473,17 @@ async function promoteUnit(s: Session, phase: Phase, deps: FlowDeps): Promise<Ro
     await s.ledger.append({ env: env.name, kind: 'resume', ...entry, summary: `resumed after status ${state.phases[phase]?.status}` });
   }
   if (weakening.length && s.flags.acceptWeakening) await recordWeakeningAccepted(s, entry, weakening, s.flags.acceptWeakening);
+  if (decision.older) {
+    // Once per attempt, like the weakening acknowledgement: the deliberate step back, who and why.
+    await s.ledger.appendOnce({
+      env: env.name,
+      kind: 'to-older-accepted',
+      ...entry,
+      summary: decision.older.reason,
+      detail: decision.older,
+      key: `${attemptId}:to-older-accepted`,
+    });
+  }
 
   const { stacks, plans, relocks, report, releases, held } = await planPhaseChange(s, t, state, phase, unit, s.paths.synthOut, progress);
   // Held to the reviewed plan before anything is kept, recorded or applied.
@@ -579,6 +598,8 @@ async function promoteUnit(s: Session, phase: Phase, deps: FlowDeps): Promise<Ro
   if (bakeSeconds > 0 && !s.flags.waitBake) {
     state = await s.updateState((st) => {
       Object.assign(st.phases[phase]!, { status: 'gated', gatedAt: now().toISOString(), bakeUntil: until, gates: results });
+      // Its gates passed: a unit `rollback --to` may return to (the bake's end updates the same entry).
+      st.phases[phase]!.history = heldAfter(st.phases[phase]!, 'promoted', attemptId, now().toISOString());
     });
     const msg = `${unit.label} is applied to ${phase} and its gates passed; baking until ${until} (${bakeSeconds}s after apply). The next phase may take it after that.`;
     await s.ledger.append({ env: env.name, kind: 'promoted', ...entry, status: 'gated', summary: msg });
@@ -600,6 +621,8 @@ async function promoteUnit(s: Session, phase: Phase, deps: FlowDeps): Promise<Ro
     // next promote judges its bake (finishBake) instead of re-applying.
     state = await s.updateState((st) => {
       Object.assign(st.phases[phase]!, { status: 'gated', gatedAt: now().toISOString(), bakeUntil: until, gates: results });
+      // Its gates passed: a unit `rollback --to` may return to (the bake's end updates the same entry).
+      st.phases[phase]!.history = heldAfter(st.phases[phase]!, 'promoted', attemptId, now().toISOString());
     });
   }
   const bake = await progress.step(
@@ -619,6 +642,7 @@ async function promoteUnit(s: Session, phase: Phase, deps: FlowDeps): Promise<Ro
       passedAt: now().toISOString(),
       gates: results,
     });
+    rec.history = heldAfter(rec, 'promoted', attemptId, now().toISOString());
   });
   const msg = `${unit.label} passed ${phase}`;
   await s.ledger.append({ env: env.name, kind: 'promoted', ...entry, status: 'passed', summary: msg });
@@ -646,6 +670,8 @@ function recordBase(prev: PhaseRecord | undefined, unit: UnitRecord, attemptId: 
     attemptId,
     previousRelease: previous?.release.name ?? null,
     previousUnit: previous,
+    // Carried over every attempt (state from before histories starts from previousUnit and unit).
+    history: phaseHistory(prev),
     status: 'applying',
     gates: [],
     ...(resumed && prev?.appliedAt ? { appliedAt: prev.appliedAt } : {}),
@@ -818,6 +844,9 @@ export async function rollBackPhase(
   else delete releases[phase];
   const target = to.unit ? to.unit.label : (to.release ?? 'nothing');
   // Planning changes nothing in AWS or in state, so it comes first: a declined review leaves no trace.
+  // (Adopted objects this phase has not applied yet leave the sandbox engine's state: the rollback
+  // leaves them as they were found; the next plan of the phase records them again.)
+  await dropAdoptedBeforeRollback(t, s.env, state, phase);
   const stack = await rollbackStack(s, t, phase, to, releases);
   const plan = await progress.step(`plan rollback of ${phase} to ${target}`, () => t.engine.plan(stack));
   // Wider phases whose locks were opened for the settings of the unit rolled back from close again.
@@ -875,12 +904,14 @@ export async function rollBackPhase(
   for (const g of verify) await recordGate(s, g, { attemptId, phase, release: to.release, unit: to.unit?.hash }, progress);
   const ok = verify.length > 0 && verify.every((g) => g.status === 'passed');
   await s.updateState((st) => {
-    Object.assign(st.phases[phase]!, {
-      status: ok ? 'rolled-back' : 'failed',
-      rolledBackAt: new Date().toISOString(),
-      rollbackGates: verify,
-    });
-    delete st.phases[phase]!.rollbackTo;
+    const rec = st.phases[phase]!;
+    const at = new Date().toISOString();
+    Object.assign(rec, { status: ok ? 'rolled-back' : 'failed', rolledBackAt: at, rollbackGates: verify });
+    delete rec.rollbackTo;
+    // A halted attempt recorded when its gates passed (its bake then failed) is no longer a unit
+    // held with gates passed; the unit re-verified here is one.
+    const kept = withoutAttempt(phaseHistory(rec), attemptId);
+    rec.history = ok && rec.unit ? withHeld(kept, { unit: rec.unit, how: 'rolled-back-to', at, attemptId }) : kept;
   });
   return { to: to.release, toUnit: to.unit?.label ?? null, status: ok ? 'rolled-back' : 'failed', gates: verify };
 }

@@ -1,17 +1,29 @@
 /**
- * `rollout rollback <phase>` (on demand) and `rollout verify <phase>` (re-run the post-apply
- * gates against what is recorded). Both touch only the named phase.
+ * `rollout rollback <phase> [--to <unit>]` (on demand) and `rollout verify <phase>` (re-run the
+ * post-apply gates against what is recorded). Both touch only the named phase. `--to` returns the
+ * phase to any unit of its history (rollout/state/promotion.ts phaseHistory), re-applying that
+ * unit's kept stack; without it the target is the unit held before the latest attempt.
  */
 import type { Phase } from '../../model/types.js';
 import { UsageError } from '../../core/errors.js';
 import { failedChecks, gateDeadlineMs, runPostApplyGates } from '../gates/index.js';
 import { gateContext } from './gate-calls.js';
 import { resultEvents } from '../notify/index.js';
-import { heldSettings, recordGate, rollBackPhase, RESULT_SCHEMA_VERSION, type FlowDeps, type RolloutResult } from './promote.js';
-import { releasesInPlace, newAttemptId } from '../state/store.js';
+import {
+  heldSettings,
+  recordGate,
+  rollBackPhase,
+  RESULT_SCHEMA_VERSION,
+  type FlowDeps,
+  type RollbackTo,
+  type RolloutResult,
+} from './promote.js';
+import { releasesInPlace, newAttemptId, type PhaseRecord } from '../state/store.js';
+import { phaseHistory, resolveHistoryUnit } from '../state/promotion.js';
 import type { Session } from './session.js';
 import type { EnginePlan } from '../state/contracts.js';
 import { environmentOf, unitDate } from './unit.js';
+import { withOrganizationDrift } from './org-drift.js';
 
 export interface RollbackDeps extends FlowDeps {
   /**
@@ -33,6 +45,7 @@ async function rollBackOperator(s: Session, phase: Phase, deps: RollbackDeps): P
   const rec = state.phases[phase];
   if (!rec) throw new UsageError(`nothing recorded for ${phase} in ${s.env.name}: nothing to roll back`);
   const base = { schemaVersion: RESULT_SCHEMA_VERSION, kind: 'rollback' as const, env: s.env.name, phase, gates: [], failedChecks: [] };
+  if (s.flags.to) return rollBackTo(s, phase, rec, s.flags.to, base, deps);
   if (rec.status === 'rolled-back') {
     // The result's message is printed once by the verb (text or JSON); no progress line too.
     const message = `${phase} was already rolled back to ${rec.release ?? 'nothing'} (from ${rec.attemptRelease}); nothing to do`;
@@ -44,6 +57,57 @@ async function rollBackOperator(s: Session, phase: Phase, deps: RollbackDeps): P
     rec.status === 'rolling-back' && rec.rollbackTo
       ? rec.rollbackTo
       : { unit: rec.previousUnit ?? null, release: rec.previousUnit?.release.name ?? rec.previousRelease };
+  return runRollback(s, phase, rec, to, `on demand by operator (was ${rec.release ?? 'nothing'}, ${rec.status})`, base, deps);
+}
+
+type ResultBase = Pick<RolloutResult, 'schemaVersion' | 'kind' | 'env' | 'phase' | 'gates' | 'failedChecks'>;
+
+/**
+ * `rollback <phase> --to <query>`: resolved against the phase's history before anything is
+ * connected, recorded or applied (an unknown or ambiguous target exits 2 listing the history). An
+ * interrupted rollback is superseded: applying the chosen unit's kept stack converges whatever it
+ * left.
+ */
+async function rollBackTo(
+  s: Session,
+  phase: Phase,
+  rec: PhaseRecord,
+  query: string,
+  base: ResultBase,
+  deps: RollbackDeps,
+): Promise<RolloutResult> {
+  const pick = resolveHistoryUnit(phase, phaseHistory(rec), query);
+  if (pick.kind === 'refused') throw new UsageError(`${pick.reason}\nnothing was rolled back`);
+  const unit = pick.held.unit;
+  // Holding it already with gates passed or re-verified: nothing to return to. (Failed or
+  // interrupted: returning to it again is how that is repaired.)
+  if (rec.unit?.hash === unit.hash && ['passed', 'gated', 'rolled-back'].includes(rec.status)) {
+    const message = `${phase} already holds ${unit.label} (${rec.status}); nothing to do`;
+    return {
+      ...base,
+      release: rec.release,
+      unit: { label: unit.label, hash: unit.hash },
+      ok: true,
+      exitCode: 0,
+      outcome: 'no-op',
+      message,
+      phaseState: rec,
+    };
+  }
+  const how = pick.held.how === 'recorded-before-history' ? 'held' : pick.held.how;
+  const reason = `on demand by operator: --to ${unit.label} (${how}${pick.held.at ? ` ${pick.held.at}` : ''}; was ${rec.unit?.label ?? rec.release ?? 'nothing'}, ${rec.status})`;
+  return runRollback(s, phase, rec, { unit, release: unit.release.name }, reason, base, deps);
+}
+
+async function runRollback(
+  s: Session,
+  phase: Phase,
+  rec: PhaseRecord,
+  to: RollbackTo,
+  reason: string,
+  base: ResultBase,
+  deps: RollbackDeps,
+): Promise<RolloutResult> {
   const attemptId = newAttemptId();
   const t = await deps.progress.step(`connect to ${s.env.name}`, () => s.target());
   const rb = await rollBackPhase(
@@ -52,7 +116,7 @@ async function rollBackOperator(s: Session, phase: Phase, deps: RollbackDeps): P
     phase,
     to,
     attemptId,
-    `on demand by operator (was ${rec.release ?? 'nothing'}, ${rec.status})`,
+    reason,
     deps,
     deps.confirmPlans
       ? async (plans) => {
@@ -99,8 +163,9 @@ export async function verify(s: Session, phase: Phase, deps: FlowDeps): Promise<
     asOf,
     phaseEnforcement: heldSettings(state),
   });
-  const results = await deps.progress.step(`gates: propagation, smoke, effective-policy (${release} on ${phase})`, () =>
-    runPostApplyGates(ctx, gateDeadlineMs(t.kind)),
+  // Plus the organization tree against the file (org-drift.ts): an account the file does not list misses every gate.
+  const results = await deps.progress.step(`gates: propagation, smoke, effective-policy (${release} on ${phase})`, async () =>
+    withOrganizationDrift(s, await runPostApplyGates(ctx, gateDeadlineMs(t.kind))),
   );
   const attemptId = `verify-${newAttemptId()}`;
   for (const g of results) await recordGate(s, g, { attemptId, phase, release }, deps.progress);

@@ -49,6 +49,17 @@ export interface GateRunContext {
    */
   recorded?: EnforcementSnapshot;
   /**
+   * BEDROCK_POLICY policies `rollout adopt` took over that are still in force as they were found
+   * (the phase owning each has not applied since): Organizations applies them, so the expected
+   * effective policy includes them (content: the document's JSON text; targets as attached).
+   */
+  adoptedPolicies?: { id: string; content: string; targets: string[] }[];
+  /**
+   * Account-level configurations `rollout adopt` took over for the pilot that its apply has not
+   * rewritten yet: a pilot without a release expects these in place as found instead of nothing.
+   */
+  adoptedConfigs?: { account: string; region: string; configId?: string; guardrailArn?: string; guardrailVersion?: string }[];
+  /**
    * The last DescribeEffectivePolicy read of each account in scope (null: no effective policy),
    * as the propagation gate left it (rollout/gates/propagation, filled by runPostApplyGates): the
    * effective-policy gate judges these instead of reading every account a second time. An

@@ -42,6 +42,10 @@ export type LedgerKind =
   | 'unlock'
   /** promote --accept-weakening: `summary` is the reason, `detail` the weakening items (rollout/flows/weakening.ts). */
   | 'weakening-accepted'
+  /** promote --to-older: `summary` is the reason, `detail` the units (rollout/state/promotion.ts OlderUnit). */
+  | 'to-older-accepted'
+  /** `rollout adopt`: `detail` the adopted objects (ids, owning phase, mapping) (rollout/flows/adopt/). */
+  | 'adopted'
   /** One webhook delivery attempt (rollout/notify): `notification` says which sink, event and outcome; never the URL. */
   | 'notification';
 

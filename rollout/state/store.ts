@@ -44,6 +44,17 @@ export interface UnitRecord extends PromotedUnit {
   stackHash?: string;
 }
 
+/** One unit a phase held (PhaseRecord.history). */
+export interface HeldUnit {
+  unit: UnitRecord;
+  /** ISO time it came to hold it; absent for entries derived from state written before histories. */
+  at?: string;
+  /** promoted: its gates passed here; rolled-back-to: a rollback returned the phase to it and re-verified it. */
+  how: 'promoted' | 'rolled-back-to' | 'recorded-before-history';
+  /** The attempt (promotion or rollback) that recorded it. */
+  attemptId?: string;
+}
+
 export interface PhaseRecord {
   /** Release in place on this phase (null: nothing applied / removed by rollback). */
   release: string | null;
@@ -53,6 +64,13 @@ export interface PhaseRecord {
   attemptUnit?: UnitRecord;
   /** Unit in place before the latest attempt: the rollback target. */
   previousUnit?: UnitRecord | null;
+  /**
+   * The units the phase held with gates passed (or re-verified by a rollback), oldest first, at
+   * most HISTORY_LIMIT (rollout/state/promotion.ts): what `rollback --to` may return to. Absent
+   * in state written before histories: read through phaseHistory(), which derives it from
+   * `previousUnit` and `unit`.
+   */
+  history?: HeldUnit[];
   /**
    * What the phase enforces as read back from AWS after its last apply or rollback (policies with
    * content and targets, account-level configurations): the record preflight compares live
@@ -92,7 +110,30 @@ export interface RolloutState {
   phases: Partial<Record<Phase, PhaseRecord>>;
   /** published[release][region] */
   published: Record<string, Record<string, PublishedRecord>>;
+  /** Objects `rollout adopt` took over (rollout/flows/adopt/, docs/adopt.md); absent when nothing was adopted. */
+  adopted?: AdoptedRecord[];
   updatedAt: string;
+}
+
+/**
+ * One object `rollout adopt` took over: the phase that owns it from then on, how it mapped, and
+ * what it was when adopted (`object`: the policy or configuration as read back, kept untyped here
+ * because its shape belongs to the gates above this layer). Preflight accepts it by that content
+ * and the effective-policy gate expects it, until `settledAt`: the owning phase's first record
+ * after the adoption, from which on that phase's own record says what is in place.
+ */
+export interface AdoptedRecord {
+  kind: 'policy' | 'account-config';
+  /** The policy id, or `<account>/<region>` of an account-level configuration. */
+  id: string;
+  owner: Phase;
+  mapping: 'same-content' | 'different-content';
+  adoptedAt: string;
+  attemptId: string;
+  object: unknown;
+  /** Terraform engine: the `import` blocks the owning phase's next plan carries (`to` address, import id). */
+  imports?: { to: string; id: string; provider?: string }[];
+  settledAt?: string;
 }
 
 const gateSchema = z.looseObject({ gate: z.string(), status: z.string(), summary: z.string(), checks: z.array(z.any()) });

@@ -10,7 +10,7 @@ export const SANDBOX_DIR = resolve('environments/sandbox');
 export const SANDBOX_FILE = join(SANDBOX_DIR, 'environment.yaml');
 export const FIXTURES_DIR = resolve('test/helpers/fixtures');
 
-/** The sandbox YAML with release and contentFile paths made absolute, ready to mutate. */
+/** The sandbox YAML with release, team addition and contentFile paths made absolute, ready to mutate. */
 export function sandboxDoc(): Document {
   const doc = parseDocument(readFileSync(SANDBOX_FILE, 'utf8'));
   const releases = doc.get('releases') as { items: unknown[] };
@@ -18,6 +18,10 @@ export function sandboxDoc(): Document {
     doc.setIn(['releases', i, 'definition'], join(SANDBOX_DIR, String(doc.getIn(['releases', i, 'definition']))));
   });
   doc.setIn(['smokeSuites', 'must-pass', 1, 'contentFile'], join(SANDBOX_DIR, 'smoke/long-system-prompt.txt'));
+  const additions = doc.get('teamAdditions') as { items: unknown[] } | undefined;
+  additions?.items.forEach((_, i) => {
+    doc.setIn(['teamAdditions', i, 'definition'], join(SANDBOX_DIR, String(doc.getIn(['teamAdditions', i, 'definition']))));
+  });
   return doc;
 }
 

@@ -21,6 +21,8 @@ export type OptionSet =
   | 'plan'
   | 'waitBake'
   | 'acceptWeakening'
+  | 'toOlder'
+  | 'to'
   | 'markdown';
 
 export function addOptions(cmd: Command, sets: OptionSet[]): Command {
@@ -68,6 +70,16 @@ export function addOptions(cmd: Command, sets: OptionSet[]): Command {
       '--accept-weakening <reason>',
       'promote a unit that weakens what the phase enforces (a filter removed, a strength lowered, a model excluded, …), with the reason recorded in the ledger',
     );
+  if (has('toOlder'))
+    cmd.option(
+      '--to-older <reason>',
+      'promote a unit older than the one the phase holds (a deliberate step back), with the reason recorded in the ledger',
+    );
+  if (has('to'))
+    cmd.option(
+      '--to <unit-or-release>',
+      'return the phase to a unit of its history: a unit label, a unit hash (or a prefix of at least 8 hex characters), or a release name (its one unit in the history)',
+    );
   return cmd;
 }
 
@@ -94,6 +106,8 @@ const flagsSchema = z.object({
   waitBake: z.boolean().optional(),
   markdown: z.boolean().optional(),
   acceptWeakening: z.string().trim().min(3, 'expected a reason of at least 3 characters').optional(),
+  toOlder: z.string().trim().min(3, 'expected a reason of at least 3 characters').optional(),
+  to: z.string().trim().min(1, 'expected a unit label, a unit hash (prefix) or a release name').optional(),
 });
 
 const FLAG_NAMES: Record<string, string> = {
@@ -102,6 +116,7 @@ const FLAG_NAMES: Record<string, string> = {
   terraformBin: '--terraform-bin',
   waitBake: '--wait-bake',
   acceptWeakening: '--accept-weakening',
+  toOlder: '--to-older',
 };
 
 /** True when no person can answer a prompt. */
@@ -134,6 +149,8 @@ export function parseFlags(raw: Record<string, unknown>): CommonFlags {
     waitBake: f.waitBake,
     markdown: Boolean(f.markdown),
     acceptWeakening: f.acceptWeakening,
+    toOlder: f.toOlder,
+    to: f.to,
   };
 }
 

@@ -30,6 +30,7 @@ export function register(program: Command, io: Io): void {
     'waitBake',
     'plan',
     'acceptWeakening',
+    'toOlder',
     'markdown',
   ]);
   cmd.action(

@@ -10,12 +10,14 @@ import { renderRollbackPlan } from '../../ui/rollback-view.js';
 export function register(program: Command, io: Io): void {
   const cmd = program
     .command('rollback <phase>')
-    .description('return a phase to the release it held before its latest promotion (or remove it), then re-verify')
+    .description(
+      'return a phase to the unit it held before its latest promotion (or remove it), or with --to to any unit of its history; then re-verify',
+    )
     .addHelpText(
       'after',
-      '\nShows the planned changes and asks before applying on a terminal (--yes, CI=true or no TTY: no question).\nExit codes: 0 rolled back / nothing to do, 1 re-verification failed, 2 bad input / declined / lock held, 3 tooling.',
+      "\nShows the planned changes and asks before applying on a terminal (--yes, CI=true or no TTY: no question).\n--to re-applies that unit's kept stack byte for byte; a target not in the history, or matching several units, exits 2 listing them.\nExit codes: 0 rolled back / nothing to do, 1 re-verification failed, 2 bad input / declined / lock held / unknown or ambiguous --to, 3 tooling.",
     );
-  addOptions(cmd, ['env', 'engine', 'yes', 'asOf', 'sandbox', 'terraform']);
+  addOptions(cmd, ['env', 'engine', 'yes', 'asOf', 'sandbox', 'terraform', 'to']);
   cmd.action(
     action(io, async (phaseArg: string, _opts: unknown, c: Command) => {
       const phase = parsePhase(phaseArg);

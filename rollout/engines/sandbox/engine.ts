@@ -92,6 +92,9 @@ export class StalePlanError extends UsageError {
 
 const STACK_NAMES = ['guardrails', 'pilot', 'model-rules', 'ou', 'enterprise'];
 
+/** `attrs._note` of a resource `rollout adopt` recorded (not created by an apply of this engine). */
+export const ADOPTED_NOTE = 'rollout adopt';
+
 interface Desired {
   resource: TfResource;
   account: string;
@@ -152,6 +155,35 @@ export class SandboxEngine implements Engine {
 
   private async writeState(state: EngineState): Promise<void> {
     await writeJsonAtomic(this.statePath, state);
+  }
+
+  /**
+   * Records objects that exist in AWS but no apply of this engine created (`rollout adopt`) as
+   * resources of `stack`, so its next plan diffs against them (an update or a no-op) instead of
+   * creating a second object. Nothing is called in AWS. An address the stack already holds is
+   * left as it is; returns the addresses written.
+   */
+  async recordAdopted(stack: StackName, resources: Record<string, ResourceState>): Promise<string[]> {
+    const state = await this.readState();
+    const st = (state.stacks[stack] ??= { resources: {}, outputs: {} });
+    const written = Object.keys(resources).filter((a) => !st.resources[a]);
+    for (const a of written) st.resources[a] = resources[a]!;
+    if (written.length) await this.writeState(state);
+    return written;
+  }
+
+  /**
+   * Drops adopted objects that no apply has rewritten yet from `stack` without any call (the
+   * `forget` of Terraform's `removed` block): a rollback of their phase leaves them as they
+   * were found. Returns the addresses dropped.
+   */
+  async forgetAdopted(stack: StackName, addresses: readonly string[]): Promise<string[]> {
+    const state = await this.readState();
+    const st = state.stacks[stack];
+    const dropped = addresses.filter((a) => st?.resources[a]?.attrs._note === ADOPTED_NOTE);
+    for (const a of dropped) delete st!.resources[a];
+    if (dropped.length) await this.writeState(state);
+    return dropped;
   }
 
   async outputs(stack: StackName): Promise<Record<string, unknown>> {

@@ -1,7 +1,8 @@
 /**
  * Pilot: `ListEnforcedGuardrailsConfiguration` in the pilot account, per region, equals the
  * account configuration the stack declares (`accountEnforcementConfig` + the published version)
- * — or, when the pilot phase has no release (phaseStacks.pilot undefined), is empty everywhere.
+ * — or, when the pilot phase has no release (phaseStacks.pilot undefined), is empty everywhere
+ * but where an adopted configuration is still as it was found (ctx.adoptedConfigs).
  * Check id: `effective:account-config:<account>/<region>`.
  */
 import { type AccountEnforcedGuardrailOutputConfiguration, ListEnforcedGuardrailsConfigurationCommand } from '@aws-sdk/client-bedrock';
@@ -30,6 +31,21 @@ async function pilotRemovedChecks(ctx: GateRunContext): Promise<CheckResult[]> {
       if (errorName(err) !== 'ResourceNotFoundException')
         return [errorCheck(id, 'ListEnforcedGuardrailsConfiguration', err, { account, region })];
     }
+    // A configuration adopted (rollout adopt) and not yet rewritten by a pilot apply stays as it was found.
+    const adopted = ctx.adoptedConfigs?.find((a) => a.account === account && a.region === region);
+    if (adopted)
+      return left.length === 1 && left[0]!.guardrailArn === adopted.guardrailArn && left[0]!.guardrailVersion === adopted.guardrailVersion
+        ? [{ id, status: 'passed', account, region, detail: 'the adopted account-level configuration is in place as it was found' }]
+        : [
+            {
+              id,
+              status: 'failed',
+              account,
+              region,
+              detail: `the adopted account-level configuration (${adopted.guardrailArn?.split('/').pop() ?? '?'}:${adopted.guardrailVersion ?? '?'}) is not in place as it was found`,
+              evidence: { expected: adopted, actual: left },
+            },
+          ];
     if (!left.length)
       return [
         {

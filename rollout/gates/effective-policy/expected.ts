@@ -10,12 +10,13 @@ import type { GateRunContext } from '../context.js';
 export { ORG_PHASES };
 
 /**
- * Expected effective policy per account for the org phases recorded in phaseStacks, each phase's
+ * Expected effective policy per account for the org phases recorded in phaseStacks (plus the
+ * adopted policies still in force as found), each phase's
  * policy carrying the settings of the unit it holds (phaseEnforcement, default env.enforcement)
  * and the locks the narrower phases require: the same policies the stacks synthesize.
  */
 export function expectedEffective(
-  ctx: Pick<GateRunContext, 'env' | 'asOf' | 'phaseStacks' | 'phaseEnforcement'>,
+  ctx: Pick<GateRunContext, 'env' | 'asOf' | 'phaseStacks' | 'phaseEnforcement' | 'adoptedPolicies'>,
   identifiers: Record<string, Record<string, string>>,
 ): Map<string, Record<string, unknown> | null> {
   const { env } = ctx;
@@ -27,6 +28,8 @@ export function expectedEffective(
     asOf: ctx.asOf,
     enforcement: ctx.phaseEnforcement,
   }).map(({ phase, spec }) => ({ id: `${phase}/${spec.key}`, content: spec.content, targets: spec.targets }));
+  // Adopted policies not yet rewritten by their phase are in force as found (rollout adopt).
+  for (const a of ctx.adoptedPolicies ?? []) policies.push({ id: `adopted/${a.id}`, content: a.content, targets: a.targets });
   const out = new Map<string, Record<string, unknown> | null>();
   for (const [id, r] of effectivePolicies(orgSnapshotOf(env, policies))) out.set(id, r.policy);
   return out;

@@ -7,6 +7,7 @@
  * skipped with the reason (settings.ts); models on the effective exclusion list must not be guarded
  * at all (excluded-models.ts).
  */
+import type { SmokeCase } from '../../../model/types.js';
 import type { CheckResult, GateResult } from '../../state/contracts.js';
 import type { GateRunContext } from '../context.js';
 import type { Gate } from '../gate.js';
@@ -18,10 +19,16 @@ import { runCase } from './cases.js';
 import { excludedModelCalls, exclusionIdChecks } from './excluded-models.js';
 
 export async function runSmoke(ctx: GateRunContext): Promise<GateResult> {
-  const startedAt = new Date();
   const settings = ctx.env.phases[ctx.phase];
-  const suite = settings.smoke;
-  const accounts = sampleAccounts(ctx.env, accountsForPhase(ctx.env, ctx.phase), settings.sample);
+  return runSmokeIn(ctx, sampleAccounts(ctx.env, accountsForPhase(ctx.env, ctx.phase), settings.sample), settings.smoke);
+}
+
+/**
+ * The smoke gate over given accounts and cases instead of the phase's sample and suite: a team
+ * addition (rollout/flows/team.ts) runs its own cases and the baseline's in its one account.
+ */
+export async function runSmokeIn(ctx: GateRunContext, accounts: string[], suite: SmokeCase[]): Promise<GateResult> {
+  const startedAt = new Date();
   ctx.log?.(`smoke: ${suite.length} case(s) × ${accounts.length} account(s) × ${ctx.env.regions.length} region(s)`);
   if (!suite.length || !accounts.length) {
     return gateResult('smoke', startedAt, [

@@ -2,7 +2,8 @@
  * AWS Organizations (awsJson1_1): the organization tree, policies, attachments and effective
  * policies. Shapes and errors: https://docs.aws.amazon.com/organizations/latest/APIReference/
  * This file parses the body, checks the caller and dispatches through the operation table; each
- * operation lives with its kind: tree.ts, policies.ts, effective.ts.
+ * operation lives with its kind: tree.ts (reads), structure.ts (changes to the tree), policies.ts,
+ * effective.ts.
  */
 import { AwsError } from '../../errors.js';
 import type { SvcRequest } from '../../protocol.js';
@@ -31,6 +32,14 @@ import {
   listParents,
   listRoots,
 } from './tree.js';
+import {
+  createAccount,
+  createOrganizationalUnit,
+  deleteOrganizationalUnit,
+  describeCreateAccountStatus,
+  moveAccount,
+  updateOrganizationalUnit,
+} from './structure.js';
 
 /** Every operation the sandbox implements. */
 const OPERATIONS: Record<string, OrgHandler> = {
@@ -40,6 +49,12 @@ const OPERATIONS: Record<string, OrgHandler> = {
   ListAccountsForParent: listAccountsForParent,
   ListAccounts: listAccounts,
   ListParents: listParents,
+  CreateAccount: createAccount,
+  DescribeCreateAccountStatus: describeCreateAccountStatus,
+  MoveAccount: moveAccount,
+  CreateOrganizationalUnit: createOrganizationalUnit,
+  UpdateOrganizationalUnit: updateOrganizationalUnit,
+  DeleteOrganizationalUnit: deleteOrganizationalUnit,
   EnablePolicyType: enablePolicyType,
   DisablePolicyType: disablePolicyType,
   CreatePolicy: createPolicy,
