@@ -14,9 +14,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateGuardrailCommand, CreateGuardrailVersionCommand, PutResourcePolicyCommand } from '@aws-sdk/client-bedrock';
-import { AttachPolicyCommand, CreatePolicyCommand } from '@aws-sdk/client-organizations';
 import { PHASES, type Environment } from '../model/types.js';
+import { attachHandMadeRootPolicy, HAND_MADE } from '../test/helpers/hand-made-policy.js';
 
 process.env.ROLLOUT_HOME ||= mkdtempSync(join(tmpdir(), 'rollout-demo-om-'));
 const { buildProgram, nodeNotice } = await import('../rollout/cli/main.js');
@@ -48,53 +47,8 @@ title('before: a BEDROCK_POLICY attached to the root by hand');
 {
   const s = await Session.open(parseFlags({ env: 'sandbox', yes: true }), { env });
   try {
-    const t = await s.target();
-    const gi: Record<string, unknown> = {};
-    for (const region of env.regions) {
-      const bedrock = t.access.forAccount(env.managementAccountId, region).bedrock;
-      const g = await bedrock.send(
-        new CreateGuardrailCommand({
-          name: 'made-by-hand',
-          blockedInputMessaging: 'Blocked.',
-          blockedOutputsMessaging: 'Blocked.',
-          wordPolicyConfig: { wordsConfig: [{ text: 'xyzzy' }] },
-        }),
-      );
-      const v = await bedrock.send(new CreateGuardrailVersionCommand({ guardrailIdentifier: g.guardrailId }));
-      const statement = {
-        Effect: 'Allow',
-        Principal: '*',
-        Action: ['bedrock:ApplyGuardrail', 'bedrock:GetGuardrail'],
-        Resource: g.guardrailArn,
-        Condition: { StringEquals: { 'aws:PrincipalOrgID': env.organizationId } },
-      };
-      await bedrock.send(
-        new PutResourcePolicyCommand({
-          resourceArn: g.guardrailArn,
-          resourcePolicy: JSON.stringify({ Version: '2012-10-17', Statement: [statement] }),
-        }),
-      );
-      gi[region] = {
-        config_1: {
-          identifier: { '@@assign': `${g.guardrailArn}:${v.version}` },
-          model_enforcement: {
-            included_models: { '@@assign': ['ALL'] },
-            excluded_models: { '@@assign': env.enforcement.models.excluded },
-          },
-        },
-      };
-    }
-    const org = t.access.forAccount(env.managementAccountId).organizations;
-    const p = await org.send(
-      new CreatePolicyCommand({
-        Name: 'bedrock-baseline-by-hand',
-        Description: 'attached in the console',
-        Type: 'BEDROCK_POLICY',
-        Content: JSON.stringify({ bedrock: { guardrail_inference: gi } }),
-      }),
-    );
-    await org.send(new AttachPolicyCommand({ PolicyId: p.Policy!.PolicySummary!.Id!, TargetId: env.organization.root.id }));
-    console.log(`policy ${p.Policy!.PolicySummary!.Id} (bedrock-baseline-by-hand) attached to ${env.organization.root.id}`);
+    const id = await attachHandMadeRootPolicy((await s.target()).access, env);
+    console.log(`policy ${id} (${HAND_MADE}) attached to ${env.organization.root.id}`);
   } finally {
     await s.close();
   }

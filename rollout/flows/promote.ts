@@ -98,10 +98,10 @@ function crashHook(point: 'apply' | 'apply-unrecorded' | 'rollback-apply'): void
   if (process.env.ROLLOUT_TEST_CRASH_AFTER === point) process.kill(process.pid, 'SIGKILL');
 }
 
-const hasChanges = (p: EnginePlan) => p.changes.some((c) => c.action !== 'no-op');
+export const hasChanges = (p: EnginePlan) => p.changes.some((c) => c.action !== 'no-op');
 
 /** Plans and, when it changes anything, applies one stack; ledger entries are idempotent per attempt. */
-async function applyStack(
+export async function applyStack(
   s: Session,
   t: Target,
   stack: StackArtifact,
@@ -126,7 +126,8 @@ async function applyStack(
 export async function recordGate(
   s: Session,
   g: GateResult,
-  base: { attemptId: string; phase: Phase; release: string | null; unit?: string },
+  /** What the gate's ledger entry is about (attempt, phase, release, unit; a team stack's name). */
+  base: Omit<LedgerInput, 'kind' | 'env' | 'gate' | 'status' | 'summary' | 'detail'>,
   progress: Progress,
 ): Promise<void> {
   progress.gate(g);

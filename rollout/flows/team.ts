@@ -22,12 +22,11 @@ import { failedChecks, runPropagation, type FailedCheck, type GateRunContext } f
 import { gateResult } from '../gates/result.js';
 import { runSmokeIn } from '../gates/smoke/index.js';
 import type { CheckResult, EnginePlan, GateResult } from '../state/contracts.js';
-import type { LedgerInput } from '../state/ledger.js';
 import { newAttemptId, releasesInPlace, writeJsonAtomic, type PublishedRecord, type RolloutState } from '../state/store.js';
 import { planSummaryLine } from '../ui/plan-summary.js';
 import type { Progress } from '../ui/progress.js';
 import { withRegion } from './gate-calls.js';
-import { heldSettings } from './promote.js';
+import { applyStack, hasChanges, heldSettings, recordGate } from './promote.js';
 import type { Session } from './session.js';
 import type { Target } from './target.js';
 import { targetKindFor } from './target-kind.js';
@@ -110,8 +109,6 @@ function additionOf(env: Environment, id: string): TeamAddition {
   }
   return a;
 }
-
-const hasChanges = (p: EnginePlan) => p.changes.some((c) => c.action !== 'no-op');
 
 function synth(s: Session, t: Target, addition: TeamAddition, mode: 'apply' | 'remove'): StackArtifact {
   const env = placedEnv(s.env, t);
@@ -280,34 +277,6 @@ async function layeredSmoke(s: Session, t: Target, addition: TeamAddition, versi
   return r;
 }
 
-async function recordGate(s: Session, g: GateResult, base: Omit<LedgerInput, 'kind' | 'env'>, progress: Progress): Promise<void> {
-  progress.gate(g);
-  await s.ledger.append({
-    env: s.env.name,
-    kind: 'gate',
-    ...base,
-    gate: g.gate,
-    status: g.status,
-    summary: g.summary,
-    detail: failedChecks([g]).map((f) => f.id),
-  });
-}
-
-async function applyPlanned(s: Session, t: Target, stack: StackArtifact, plan: EnginePlan, base: Omit<LedgerInput, 'kind' | 'env'>) {
-  if (!hasChanges(plan)) return t.engine.outputs(stack.name);
-  const result = await t.engine.apply(stack, plan);
-  await s.ledger.appendOnce({
-    ...base,
-    env: s.env.name,
-    kind: 'apply',
-    stack: stack.name,
-    planHash: plan.planHash,
-    changes: plan.changes.filter((c) => c.action !== 'no-op').length,
-    key: `${base.attemptId}:apply:${stack.name}:${plan.planHash}`,
-  });
-  return result.outputs;
-}
-
 /** `rollout team apply <id>` (mode apply) or `rollout team remove <id>` (mode remove). */
 export async function teamApply(s: Session, id: string, deps: TeamDeps, mode: 'apply' | 'remove' = 'apply'): Promise<TeamResult> {
   const { progress } = deps;
@@ -385,7 +354,7 @@ export async function teamApply(s: Session, id: string, deps: TeamDeps, mode: 'a
       gates: [],
     });
   });
-  const outputs = await progress.step(`apply ${stack.name}`, () => applyPlanned(s, t, stack, plan, base));
+  const outputs = await progress.step(`apply ${stack.name}`, () => applyStack(s, t, stack, plan, base));
   const versions = declares ? teamVersionsFromOutputs(addition, outputs) : undefined;
   const appliedAt = now().toISOString();
 
@@ -500,7 +469,7 @@ async function haltAndRollBack(
     stack = { name: applied.name, dir, file, json };
   } else stack = synth(s, t, addition, 'remove');
   const plan = await progress.step(`plan rollback of ${stack.name}`, () => t.engine.plan(stack));
-  await applyPlanned(s, t, stack, plan, base);
+  await applyStack(s, t, stack, plan, base);
   await s.ledger.append({
     env: s.env.name,
     kind: 'rollback',

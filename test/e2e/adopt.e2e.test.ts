@@ -9,14 +9,8 @@ import {
   CreateGuardrailVersionCommand,
   ListEnforcedGuardrailsConfigurationCommand,
   PutEnforcedGuardrailConfigurationCommand,
-  PutResourcePolicyCommand,
 } from '@aws-sdk/client-bedrock';
-import {
-  AttachPolicyCommand,
-  CreatePolicyCommand,
-  DescribePolicyCommand,
-  ListPoliciesForTargetCommand,
-} from '@aws-sdk/client-organizations';
+import { DescribePolicyCommand, ListPoliciesForTargetCommand } from '@aws-sdk/client-organizations';
 import { readFileSync } from 'node:fs';
 import { PHASES, type Environment } from '../../model/types.js';
 import { adopt, type AdoptResult } from '../../rollout/flows/adopt/index.js';
@@ -27,7 +21,7 @@ import { envPaths } from '../../rollout/state/paths.js';
 import { silentProgress } from '../../rollout/ui/progress.js';
 import { engineStack, ledger, runVerb, state, useFreshHome } from '../helpers/cli.js';
 import { runCli } from '../helpers/run-cli.js';
-import { orgSharingPolicy } from '../helpers/resource-policy.js';
+import { attachHandMadeRootPolicy, HAND_MADE } from '../helpers/hand-made-policy.js';
 import { describeWithTerraform } from '../helpers/terraform.js';
 import { AS_OF, R2, sandboxEnvironment, withMistypedExclusion } from '../helpers/sandbox-fixture.js';
 
@@ -36,8 +30,6 @@ beforeAll(async () => {
   env = await sandboxEnvironment();
 });
 useFreshHome();
-
-const HAND_MADE = 'bedrock-baseline-by-hand';
 
 /** The in-process sandbox of the current ROLLOUT_HOME (its state file persists between verbs), as the flows reach it. */
 async function withTarget<T>(fn: (t: Target) => Promise<T>): Promise<T> {
@@ -49,51 +41,8 @@ async function withTarget<T>(fn: (t: Target) => Promise<T>): Promise<T> {
   }
 }
 
-/** What an organization that adopted BEDROCK_POLICY by hand looks like: its own guardrail, shared with the org, enforced from the root. */
 async function handMadeRootPolicy(): Promise<string> {
-  return withTarget(async (t) => {
-    const gi: Record<string, unknown> = {};
-    for (const region of env.regions) {
-      const bedrock = t.access.forAccount(env.managementAccountId, region).bedrock;
-      const g = await bedrock.send(
-        new CreateGuardrailCommand({
-          name: 'made-by-hand',
-          blockedInputMessaging: 'Blocked.',
-          blockedOutputsMessaging: 'Blocked.',
-          wordPolicyConfig: { wordsConfig: [{ text: 'xyzzy' }] },
-        }),
-      );
-      const v = await bedrock.send(new CreateGuardrailVersionCommand({ guardrailIdentifier: g.guardrailId }));
-      await bedrock.send(
-        new PutResourcePolicyCommand({
-          resourceArn: g.guardrailArn,
-          resourcePolicy: orgSharingPolicy(g.guardrailArn!, env.organizationId),
-        }),
-      );
-      // Made with care: the models that cannot be guarded are excluded, as the environment does.
-      gi[region] = {
-        config_1: {
-          identifier: { '@@assign': `${g.guardrailArn}:${v.version}` },
-          model_enforcement: {
-            included_models: { '@@assign': env.enforcement.models.included.length ? env.enforcement.models.included : ['ALL'] },
-            excluded_models: { '@@assign': env.enforcement.models.excluded },
-          },
-        },
-      };
-    }
-    const org = t.access.forAccount(env.managementAccountId).organizations;
-    const p = await org.send(
-      new CreatePolicyCommand({
-        Name: HAND_MADE,
-        Description: 'attached in the console',
-        Type: 'BEDROCK_POLICY',
-        Content: JSON.stringify({ bedrock: { guardrail_inference: gi } }),
-      }),
-    );
-    const id = p.Policy!.PolicySummary!.Id!;
-    await org.send(new AttachPolicyCommand({ PolicyId: id, TargetId: env.organization.root.id }));
-    return id;
-  });
+  return withTarget((t) => attachHandMadeRootPolicy(t.access, env));
 }
 
 async function runAdopt(opts: { yes?: boolean; confirm?: () => Promise<boolean>; engine?: 'terraform' } = {}): Promise<AdoptResult> {
