@@ -16,6 +16,7 @@ import { parseFlags } from '../../rollout/cli/commands/options.js';
 import { Session } from '../../rollout/flows/session.js';
 import { teamApply, teamPlan, teamRecords, type TeamResult } from '../../rollout/flows/team.js';
 import { silentProgress } from '../../rollout/ui/progress.js';
+import { renderStatusText, statusView } from '../../rollout/cli/views/status.js';
 import { converseInput } from '../../rollout/gates/smoke/requests.js';
 import { AS_OF, R2, sandboxEnvironment } from '../helpers/sandbox-fixture.js';
 import { engineStack, ledger, runVerb, state, useFreshHome } from '../helpers/cli.js';
@@ -155,6 +156,19 @@ test('a team addition blocks its own case in its account while the baseline stil
   expect(Object.keys(rec.versions!)).toEqual(['us-east-1', 'eu-west-1']);
   const entries = (await ledger()).filter((e) => e.stack === 'team-support-bot-strict');
   expect(entries.map((e) => e.kind)).toEqual(['plan', 'apply', 'gate', 'gate', 'promoted']);
+
+  // `rollout status` shows it under the phases, with its versions in the team account.
+  const shown = statusView(env, await state(), new Date());
+  expect(shown.teamAdditions).toEqual([
+    expect.objectContaining({
+      id: ID,
+      account: TEAM,
+      status: 'passed',
+      declared: true,
+      versions: expect.arrayContaining([expect.objectContaining({ account: TEAM, region: 'us-east-1' })]),
+    }),
+  ]);
+  expect(renderStatusText(shown)).toMatch(new RegExp(`team additions[^\\n]*\\n  ${ID} +${TEAM}  passed`));
 
   // Applied again unchanged: nothing to do.
   expect((await team('apply')).outcome).toBe('no-op');

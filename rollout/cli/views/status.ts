@@ -5,6 +5,7 @@ import { phaseScope } from '../../report/report.js';
 import type { PhaseStatus, RolloutState } from '../../state/store.js';
 import type { GateStatus } from '../../state/contracts.js';
 import { describeHolder, type LockHolder } from '../../state/lock-holder.js';
+import type { TeamAdditionRecord } from '../../flows/team.js';
 
 export const STATUS_SCHEMA_VERSION = 1;
 
@@ -38,6 +39,47 @@ export interface StatusView {
   lock: LockHolder | null;
   /** Where state, ledger and lock are kept: a directory or s3://bucket/prefix/env/ */
   store: string;
+  /** Team additions (docs/team-additions.md): every one declared in the file or recorded in the state. */
+  teamAdditions: TeamAdditionStatusView[];
+}
+
+export interface TeamAdditionStatusView {
+  id: string;
+  account: string;
+  owner: string | null;
+  expires: string | null;
+  /** Declared in the environment file (false: only the state remembers it). */
+  declared: boolean;
+  status: TeamAdditionRecord['status'] | 'not-applied';
+  appliedAt: string | null;
+  removedAt: string | null;
+  versions: { account: string; region: string; guardrailArn: string; version: string }[];
+}
+
+function teamAdditionsView(env: Omit<Environment, 'releases'>, state: RolloutState): TeamAdditionStatusView[] {
+  const records = (state as RolloutState & { teamAdditions?: Record<string, TeamAdditionRecord> }).teamAdditions ?? {};
+  const declared = new Map((env.teamAdditions ?? []).map((a) => [a.id, a]));
+  const ids = [...new Set([...declared.keys(), ...Object.keys(records)])].sort();
+  return ids.map((id) => {
+    const a = declared.get(id);
+    const rec = records[id];
+    return {
+      id,
+      account: a?.account ?? rec?.account ?? '',
+      owner: a?.owner ?? null,
+      expires: a?.expires ?? null,
+      declared: a !== undefined,
+      status: rec?.status ?? 'not-applied',
+      appliedAt: rec?.appliedAt ?? null,
+      removedAt: rec?.removedAt ?? null,
+      versions: Object.entries(rec?.versions ?? {}).map(([region, v]) => ({
+        account: v.account,
+        region,
+        guardrailArn: v.guardrailArn,
+        version: v.version,
+      })),
+    };
+  });
 }
 
 export function statusView(
@@ -56,6 +98,7 @@ export function statusView(
     published: state.published,
     lock: where.lock ?? null,
     store: where.store ?? '',
+    teamAdditions: teamAdditionsView(env, state),
     phases: PHASES.map((phase) => {
       const rec = state.phases[phase];
       return {
@@ -102,6 +145,16 @@ export function renderStatusText(v: StatusView): string {
       lines.push(
         `             gates: ${p.gates.map((g) => `${g.gate} ${g.status === 'passed' ? '✔' : g.status === 'failed' ? '✖' : '?'}`).join('  ')}`,
       );
+  }
+  if (v.teamAdditions.length) {
+    lines.push('', 'team additions (under the baseline, in their own accounts)');
+    for (const t of v.teamAdditions) {
+      const notes = [t.owner, t.expires ? `expires ${t.expires}` : '', t.declared ? '' : 'no longer in the file']
+        .filter(Boolean)
+        .join(' · ');
+      lines.push(`  ${t.id.padEnd(24)} ${t.account}  ${t.status}${notes ? ` · ${notes}` : ''}`);
+      for (const ver of t.versions) lines.push(`             ${ver.region} ${ver.account}: version ${ver.version} (${ver.guardrailArn})`);
+    }
   }
   return lines.join('\n');
 }
