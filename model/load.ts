@@ -188,8 +188,13 @@ export interface LoadOptions {
 
 /** A release as `{ definitions: 'skip' }` loads it: the path, no definition. */
 export type ReleaseRef = Pick<Release, 'name' | 'definitionPath' | 'description'>;
+/** A team addition as `{ definitions: 'skip' }` loads it: everything but its definition. */
+export type TeamAdditionRef = Omit<TeamAddition, 'definition' | 'contentHash'>;
 /** An environment loaded with `{ definitions: 'skip' }`. */
-export type EnvironmentWithoutDefinitions = Omit<Environment, 'releases'> & { releases: ReleaseRef[] };
+export type EnvironmentWithoutDefinitions = Omit<Environment, 'releases' | 'teamAdditions'> & {
+  releases: ReleaseRef[];
+  teamAdditions?: TeamAdditionRef[];
+};
 
 /** Loads and validates an environment by name (`sandbox`), directory or YAML path. */
 export async function loadEnvironment(
@@ -450,8 +455,12 @@ async function buildEnvironment(raw: unknown, abs: string, ctx: Ctx): Promise<En
       return out;
     });
     const env: EnvironmentWithoutDefinitions = { ...shape, releases: refs };
-    // Checked, not kept: a team addition without its definition is nothing a verb could use.
-    for (const [i, a] of (f.teamAdditions ?? []).entries()) definitionPath(a, i, dir, ctx, `teamAdditions[${i}].definition`);
+    // Kept without their definitions (status lists them), the paths checked as for releases.
+    if (f.teamAdditions)
+      env.teamAdditions = additions.map((a, i) => ({
+        ...a,
+        definitionPath: definitionPath(f.teamAdditions![i]!, i, dir, ctx, `teamAdditions[${i}].definition`),
+      }));
     if (warnings.length) env.warnings = warnings;
     return env;
   }

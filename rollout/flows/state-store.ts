@@ -19,7 +19,7 @@ import { targetKindFor } from './target-kind.js';
 
 export async function openStore(
   // No release definitions needed: `rollout status` opens the store of an environment loaded without them.
-  env: Omit<Environment, 'releases'>,
+  env: Omit<Environment, 'releases' | 'teamAdditions'>,
   flags: Pick<CommonFlags, 'engine' | 'sandboxEndpoint'>,
   paths: EnvPaths,
 ): Promise<RolloutStore> {

@@ -1,5 +1,5 @@
 /** `rollout status`: per phase what is in place, as JSON (stable schema) and a text table. Pure. */
-import { PHASES, type Environment, type Phase } from '../../../model/types.js';
+import { PHASES, type Environment, type Phase, type TeamAddition } from '../../../model/types.js';
 import { bakeLeftMs, formatDuration } from '../../state/promotion.js';
 import { phaseScope } from '../../report/report.js';
 import type { PhaseStatus, RolloutState } from '../../state/store.js';
@@ -56,7 +56,11 @@ export interface TeamAdditionStatusView {
   versions: { account: string; region: string; guardrailArn: string; version: string }[];
 }
 
-function teamAdditionsView(env: Omit<Environment, 'releases'>, state: RolloutState): TeamAdditionStatusView[] {
+type StatusEnvironment = Omit<Environment, 'releases' | 'teamAdditions'> & {
+  teamAdditions?: Pick<TeamAddition, 'id' | 'account' | 'owner' | 'expires'>[];
+};
+
+function teamAdditionsView(env: StatusEnvironment, state: RolloutState): TeamAdditionStatusView[] {
   const records = (state as RolloutState & { teamAdditions?: Record<string, TeamAdditionRecord> }).teamAdditions ?? {};
   const declared = new Map((env.teamAdditions ?? []).map((a) => [a.id, a]));
   const ids = [...new Set([...declared.keys(), ...Object.keys(records)])].sort();
@@ -84,7 +88,7 @@ function teamAdditionsView(env: Omit<Environment, 'releases'>, state: RolloutSta
 
 export function statusView(
   // Never the release definitions: `rollout status` loads the environment without them (they are code, ~0.3 s to import).
-  env: Omit<Environment, 'releases'>,
+  env: StatusEnvironment,
   state: RolloutState,
   now: Date,
   where: { lock?: LockHolder; store?: string } = {},
