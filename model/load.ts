@@ -606,17 +606,21 @@ function definitionPath(r: { definition: string }, i: number, dir: string, ctx: 
   return abs;
 }
 
-async function loadRelease(r: EnvironmentFile['releases'][number], i: number, dir: string, ctx: Ctx, warnings: string[]): Promise<Release> {
-  const abs = definitionPath(r, i, dir, ctx);
-  const shown = displayPath(abs, process.cwd());
+/** A definition file imported and content-hashed (a release's or a team addition's); bad content names the file. */
+async function loadHashedDefinition(abs: string, shown: string): Promise<{ definition: GuardrailDefinition; hash: string }> {
   const definition = await loadDefinitionFile(abs, shown);
-  let hash: string;
   try {
-    hash = contentHash(definition.toSpec());
+    return { definition, hash: contentHash(definition.toSpec()) };
   } catch (e) {
     if (e instanceof GuardrailDefinitionError) throw new InputError(shown, e.path, e.expected);
     throw e;
   }
+}
+
+async function loadRelease(r: EnvironmentFile['releases'][number], i: number, dir: string, ctx: Ctx, warnings: string[]): Promise<Release> {
+  const abs = definitionPath(r, i, dir, ctx);
+  const shown = displayPath(abs, process.cwd());
+  const { definition, hash } = await loadHashedDefinition(abs, shown);
   if (r.sha256 !== undefined && r.sha256 !== hash) {
     throw new InputError(
       ctx.file,
@@ -647,14 +651,7 @@ async function loadTeamDefinition(
 ): Promise<TeamAddition> {
   const abs = definitionPath(raw, i, dir, ctx, `teamAdditions[${i}].definition`);
   const shown = displayPath(abs, process.cwd());
-  const definition = await loadDefinitionFile(abs, shown);
-  let hash: string;
-  try {
-    hash = contentHash(definition.toSpec());
-  } catch (e) {
-    if (e instanceof GuardrailDefinitionError) throw new InputError(shown, e.path, e.expected);
-    throw e;
-  }
+  const { definition, hash } = await loadHashedDefinition(abs, shown);
   if (definition.hasAutomatedReasoning) {
     warnings.push(
       `team addition ${a.id}: the guardrail has an Automated Reasoning policy, which enforcement does not support; it cannot be applied`,

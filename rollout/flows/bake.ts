@@ -108,12 +108,12 @@ export async function waitOutBake(
 ): Promise<GateResult> {
   let seen = -1;
   const provider = cloudWatchProvider(t.access);
+  // The session holds the lock: nothing else changes the phase's record while it waits.
+  const state = await s.state();
+  const settings = s.env.phases[phase];
+  const bakeUntil = Date.parse(state.phases[phase]!.appliedAt ?? '0') + settings.bakeSeconds * 1000;
   for (;;) {
-    const state = await s.state();
-    const rec = state.phases[phase]!;
-    const bakeUntil = Date.parse(rec.appliedAt ?? '0') + s.env.phases[phase].bakeSeconds * 1000;
     const now = clock.now();
-    const settings = s.env.phases[phase];
     if (!settings.analysis || settings.bakeSeconds === 0) {
       if (bakeUntil > now.getTime()) await clock.sleep(bakeUntil - now.getTime());
       return (await evaluateBake(s, t, state, phase, clock.now())).gate;
